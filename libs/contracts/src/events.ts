@@ -1,0 +1,30 @@
+/** Every transition a human may need to reconstruct the night, appended to one Redis stream. */
+export const EVENTS_STREAM = 'nightshift:events';
+
+export const EVENT_TYPES = [
+  'ticket.scanned',
+  'ticket.routed',
+  'ticket.skipped',
+  'ticket.claimed',
+  'claim.released',
+  'worktree.ready',
+  'worktree.removed',
+  'session.started',
+  'session.outcome',
+  'pr.opened',
+  'ticket.moved',
+  'ticket.commented',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface NightshiftEvent {
+  type: EventType;
+  at: string;
+  ticket?: string;
+  repo?: string;
+  host?: string;
+  run?: string;
+  /** Short, human-readable facts: state names, outcome, PR url, reason. Never ticket bodies or secrets. */
+  detail?: Record<string, string | number | boolean>;
+}

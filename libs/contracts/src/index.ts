@@ -1,0 +1,4 @@
+export * from './queues';
+export * from './payloads';
+export * from './events';
+export * from './run-record';

@@ -1,0 +1,20 @@
+import type { Outcome, TokenUsage } from '@nightshift/domain';
+
+/** One agent launch as stored for `nightshift runs` and the metrics. */
+export interface RunRecord {
+  runId: string;
+  tickets: string[];
+  repo: string;
+  host: string;
+  model: string;
+  attempt: number;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  outcome?: Outcome;
+  reason?: string;
+  usage?: TokenUsage;
+  costUsd?: number;
+  prUrl?: string;
+  logPath?: string;
+}

@@ -1,0 +1,5 @@
+export * from './outcome';
+export * from './ticket';
+export * from './branch';
+export * from './route-ticket';
+export * from './escalation';
