@@ -1,1 +1,3 @@
-export {};
+export * from './schema';
+export * from './load-config';
+export * from './errors/config-error';

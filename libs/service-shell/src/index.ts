@@ -1,1 +1,9 @@
-export {};
+export * from './redact';
+export * from './logger';
+export * from './redis-connection';
+export * from './readiness';
+export * from './http-server';
+export * from './service-runtime';
+export * from './embedded-redis';
+export * from './handler-table';
+export * from './resolve-redis-url';

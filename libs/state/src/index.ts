@@ -1,1 +1,6 @@
-export {};
+export * from './keys';
+export * from './claims';
+export * from './ticket-counters';
+export * from './event-log';
+export * from './run-store';
+export * from './session-registry';

@@ -1,0 +1,57 @@
+import { parseConfig } from './load-config';
+import { ConfigError } from './errors/config-error';
+
+const minimal = `
+repos:
+  - name: api
+    remote: ./remotes/api.git
+`;
+
+function problemsOf(text: string): string {
+  try {
+    parseConfig(text, '/etc/nightshift/nightshift.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('fills defaults and makes paths absolute relative to the file', () => {
+    const config = parseConfig(minimal, '/etc/nightshift/nightshift.yaml');
+    expect(config.repos[0]).toMatchObject({ name: 'api', remote: '/etc/nightshift/remotes/api.git', baseBranch: 'main', capability: 'linux' });
+    expect(config.agent.model).toBe('sonnet');
+    expect(config.hosts).toEqual([{ name: 'local', capabilities: ['linux'], slots: 4 }]);
+    expect(config.paths.board).toBe('/etc/nightshift/.nightshift/board');
+    expect(config.tracker.states.queue).toEqual(['Agent Queue']);
+  });
+
+  it('keeps URL remotes as written', () => {
+    const config = parseConfig('repos: [{ name: a, remote: "git@github.com:o/a.git" }, { name: b, remote: "https://x/b.git" }]', '/x/n.yaml');
+    expect(config.repos.map((r) => r.remote)).toEqual(['git@github.com:o/a.git', 'https://x/b.git']);
+  });
+
+  it('names the file, the path inside it and the reason', () => {
+    const message = problemsOf('repos:\n  - name: api\n    remote: 12\n');
+    expect(message).toContain('/etc/nightshift/nightshift.yaml');
+    expect(message).toContain('repos[0].remote');
+    expect(message).toMatch(/expected string/i);
+  });
+
+  it('refuses unknown keys, so a typo or a pasted secret is caught', () => {
+    expect(problemsOf(`${minimal}agent:\n  apiKey: sk-123\n`)).toContain('agent');
+  });
+
+  it('reports YAML syntax errors', () => {
+    expect(problemsOf('repos: [\n  name: : :')).toContain('YAML syntax');
+  });
+
+  it('refuses a repo whose capability no host serves', () => {
+    expect(problemsOf(`${minimal}    capability: mobile\n`)).toContain('repos[0].capability');
+  });
+
+  it('refuses duplicate repo names', () => {
+    expect(problemsOf(`${minimal}  - name: api\n    remote: /b\n`)).toContain('duplicate repo name');
+  });
+});

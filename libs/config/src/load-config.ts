@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { configSchema, type RawConfig } from './schema';
+import { ConfigError } from './errors/config-error';
+
+/** Config with every path made absolute and the per-folder defaults filled in. */
+export interface NightshiftConfig extends RawConfig {
+  /** Absolute path of the file this came from. */
+  file: string;
+  dataDir: string;
+  paths: { board: string; forge: string; worktrees: string; logs: string; redis: string };
+}
+
+/** Default config file: `$NIGHTSHIFT_CONFIG`, else `./nightshift.yaml`. */
+export function defaultConfigPath(): string {
+  return path.resolve(process.env['NIGHTSHIFT_CONFIG'] ?? 'nightshift.yaml');
+}
+
+/** Reads and validates nightshift.yaml; throws ConfigError naming the file, the path inside it and the reason. */
+export function loadConfig(file: string = defaultConfigPath()): NightshiftConfig {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(abs, [
+      code === 'ENOENT' ? 'file not found: pass --config FILE or set NIGHTSHIFT_CONFIG' : `cannot read it (${code ?? String(err)})`,
+    ]);
+  }
+  return parseConfig(text, abs);
+}
+
+/** Validates config text; `file` is used for messages and to resolve relative paths. */
+export function parseConfig(text: string, file: string): NightshiftConfig {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`));
+  }
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    );
+  }
+  return resolvePaths(parsed.data, file);
+}
+
+function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
+  const base = path.dirname(file);
+  const dataDir = path.resolve(base, raw.dataDir);
+  const repos = raw.repos.map((repo) => ({ ...repo, remote: resolveRemote(base, repo.remote) }));
+  return {
+    ...raw,
+    repos,
+    file,
+    dataDir,
+    paths: {
+      board: path.resolve(base, raw.tracker.dir ?? path.join(dataDir, 'board')),
+      forge: path.resolve(base, raw.forge.dir ?? path.join(dataDir, 'forge')),
+      worktrees: path.resolve(base, raw.worktrees.root ?? path.join(dataDir, 'worktrees')),
+      logs: path.join(dataDir, 'logs'),
+      redis: path.join(dataDir, 'redis'),
+    },
+  };
+}
+
+/** URLs (scheme:// or scp-like user@host:path) stay as written; anything else is a local path. */
+function resolveRemote(base: string, remote: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/]+@[^/]+:/.test(remote)) return remote;
+  return path.resolve(base, remote);
+}
+
+function formatPath(p: PropertyKey[]): string {
+  if (p.length === 0) return '(top level)';
+  return p.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i === 0 ? '' : '.'}${String(seg)}`)).join('');
+}

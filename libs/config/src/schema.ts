@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"');
+
+const repoSchema = z
+  .object({
+    name,
+    /** Git URL or path of the remote the PR branch is pushed to; a relative path is taken from the config file's folder. */
+    remote: z.string().min(1),
+    baseBranch: z.string().min(1).default('main'),
+    capability: name.default('linux'),
+    labels: z.array(z.string()).default([]),
+    keywords: z.array(z.string()).default([]),
+    rulesFiles: z.array(z.string()).default(['CLAUDE.md', 'AGENTS.md']),
+  })
+  .strict();
+
+const hostSchema = z
+  .object({
+    name,
+    capabilities: z.array(name).min(1).default(['linux']),
+    slots: z.number().int().min(1).max(256).default(4),
+  })
+  .strict();
+
+const statesSchema = z
+  .object({
+    queue: z.array(z.string().min(1)).min(1).default(['Agent Queue']),
+    inProgress: z.string().min(1).default('In Progress'),
+    inReview: z.string().min(1).default('In Review'),
+    done: z.string().min(1).default('Done'),
+    needsHuman: z.string().min(1).default('Needs Human'),
+  })
+  .strict();
+
+const trackerSchema = z
+  .object({
+    kind: z.literal('local').default('local'),
+    scanIntervalSec: z.number().positive().default(120),
+    states: statesSchema.default(statesSchema.parse({})),
+    /** Local board folder; defaults to <dataDir>/board. */
+    dir: z.string().optional(),
+  })
+  .strict();
+
+const forgeSchema = z
+  .object({
+    kind: z.literal('local').default('local'),
+    /** Local PR records folder; defaults to <dataDir>/forge. */
+    dir: z.string().optional(),
+  })
+  .strict();
+
+const agentSchema = z
+  .object({
+    kind: z.literal('claude-code').default('claude-code'),
+    /** Path or PATH name of the agent CLI. */
+    command: z.string().min(1).default('claude'),
+    /** The model every launch names unless escalated: the cheap one. */
+    model: z.string().min(1).default('sonnet'),
+    escalationModel: z.string().min(1).default('opus'),
+    escalateAfter: z.number().int().min(1).default(2),
+    maxTurns: z.number().int().min(1).default(40),
+    permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan']).default('acceptEdits'),
+    sessionTimeoutMin: z.number().positive().default(60),
+    fastFailSec: z.number().nonnegative().default(10),
+  })
+  .strict();
+
+const routingSchema = z
+  .object({
+    batchSize: z.number().int().min(1).max(4).default(1),
+    maxAttempts: z.number().int().min(1).default(3),
+    /** How long a claim lives without renewal; session-runners renew it while they work. */
+    claimLeaseSec: z.number().positive().default(7200),
+    /** After a failure that spends no attempt, how long before the ticket is picked up again. */
+    retryDelaySec: z.number().nonnegative().default(60),
+  })
+  .strict();
+
+const portSchema = z.number().int().min(0).max(65535);
+
+const httpSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    ports: z
+      .object({
+        'ticket-scanner': portSchema.default(9401),
+        router: portSchema.default(9402),
+        'worktree-manager': portSchema.default(9403),
+        'session-runner': portSchema.default(9404),
+      })
+      .strict()
+      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404 }),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Where local state lives (board, forge records, worktrees, logs, embedded Redis); relative to the config file. */
+    dataDir: z.string().default('.nightshift'),
+    redis: z.object({ url: z.string().optional() }).strict().default({}),
+    tracker: trackerSchema.default(trackerSchema.parse({})),
+    forge: forgeSchema.default(forgeSchema.parse({})),
+    repos: z.array(repoSchema).min(1, 'configure at least one repo'),
+    hosts: z.array(hostSchema).min(1).default([{ name: 'local', capabilities: ['linux'], slots: 4 }]),
+    agent: agentSchema.default(agentSchema.parse({})),
+    routing: routingSchema.default(routingSchema.parse({})),
+    worktrees: z.object({ root: z.string().optional() }).strict().default({}),
+    http: httpSchema.default(httpSchema.parse({})),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    unique(config.repos.map((r) => r.name), ['repos'], 'repo name', ctx);
+    unique(config.hosts.map((h) => h.name), ['hosts'], 'host name', ctx);
+    const served = new Set(config.hosts.flatMap((h) => h.capabilities));
+    config.repos.forEach((repo, i) => {
+      if (!served.has(repo.capability)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['repos', i, 'capability'],
+          message: `no host serves capability "${repo.capability}"; add it to a host's capabilities`,
+        });
+      }
+    });
+  });
+
+function unique(values: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  values.forEach((value, i) => {
+    if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `duplicate ${what} "${value}"` });
+    seen.add(value);
+  });
+}
+
+/** nightshift.yaml as written (defaults applied). */
+export type RawConfig = z.infer<typeof configSchema>;
+export type RepoConfig = RawConfig['repos'][number];
+export type HostConfig = RawConfig['hosts'][number];
+export type AgentConfig = RawConfig['agent'];
+export type WorkflowStatesConfig = RawConfig['tracker']['states'];
+export type ServiceName = keyof RawConfig['http']['ports'];

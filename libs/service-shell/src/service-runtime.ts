@@ -1,0 +1,98 @@
+import type { Redis } from 'ioredis';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { NightshiftConfig, ServiceName } from '@nightshift/config';
+import { createLogger } from './logger';
+import { createRedis, waitForRedis } from './redis-connection';
+import { redisCheck, type ReadinessCheck } from './readiness';
+import { startHttpServer } from './http-server';
+
+/** Something the runtime must close on shutdown (BullMQ workers, queues, timers). */
+export interface Closeable {
+  close(): Promise<void>;
+}
+
+export interface ServiceRuntimeOptions {
+  service: ServiceName;
+  config: NightshiftConfig;
+  redisUrl: string;
+  /** Overrides the configured port (tests pass 0 for a free one). */
+  port?: number;
+  /** How long active jobs may run on after SIGTERM before the process exits anyway. */
+  graceMs?: number;
+}
+
+/**
+ * The shell around every service: logger, Redis, metrics registry, HTTP endpoints and graceful
+ * shutdown. A service adds its readiness checks and closeables, then calls `start()`.
+ */
+export class ServiceRuntime {
+  readonly logger: Logger;
+  readonly redis: Redis;
+  readonly registry = new Registry();
+  readonly checks: ReadinessCheck[] = [];
+  private readonly closeables: Closeable[] = [];
+  private http?: FastifyInstance;
+  private closing?: Promise<void>;
+
+  constructor(readonly opts: ServiceRuntimeOptions) {
+    this.logger = createLogger(opts.service, opts.config.logLevel);
+    this.redis = createRedis(opts.redisUrl, this.logger, `nightshift:${opts.service}`);
+    this.registry.setDefaultLabels({ service: opts.service });
+    collectDefaultMetrics({ register: this.registry });
+    this.checks.push(redisCheck(this.redis, opts.redisUrl));
+  }
+
+  /** A fresh connection for a BullMQ worker or QueueEvents (blocking commands need their own). */
+  newRedis(name: string): Redis {
+    const redis = createRedis(this.opts.redisUrl, this.logger, `nightshift:${this.opts.service}:${name}`);
+    this.onClose({ close: async () => void redis.disconnect() });
+    return redis;
+  }
+
+  /** Registered closeables close in reverse order on shutdown. */
+  onClose(closeable: Closeable): void {
+    this.closeables.push(closeable);
+  }
+
+  /** Serves HTTP at once (so `/readyz` can say Redis is down), then waits for Redis before returning. */
+  async start(): Promise<string> {
+    const { app, url } = await startHttpServer({
+      host: this.opts.config.http.host,
+      port: this.opts.port ?? this.opts.config.http.ports[this.opts.service],
+      registry: this.registry,
+      checks: this.checks,
+    });
+    this.http = app;
+    this.logger.info({ url }, 'listening');
+    process.once('SIGTERM', () => void this.shutdown('SIGTERM'));
+    process.once('SIGINT', () => void this.shutdown('SIGINT'));
+    await waitForRedis(this.redis, Number.POSITIVE_INFINITY);
+    return url;
+  }
+
+  /** Stops taking work, lets active jobs finish up to the grace delay, closes everything. Safe to call twice. */
+  shutdown(reason: string): Promise<void> {
+    this.closing ??= this.doShutdown(reason);
+    return this.closing;
+  }
+
+  private async doShutdown(reason: string): Promise<void> {
+    this.logger.info({ reason }, 'shutting down');
+    const grace = this.opts.graceMs ?? 30_000;
+    const timer = setTimeout(() => {
+      this.logger.warn({ graceMs: grace }, 'grace period over; exiting with work still active');
+      process.exit(1);
+    }, grace);
+    timer.unref();
+    for (const c of [...this.closeables].reverse()) {
+      await c.close().catch((err: unknown) => this.logger.warn({ err: String(err) }, 'close failed'));
+    }
+    await this.http?.close();
+    this.redis.disconnect();
+    clearTimeout(timer);
+    this.logger.info('stopped');
+    this.logger.flush();
+  }
+}

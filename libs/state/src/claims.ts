@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import { KEY } from './keys';
+
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Ticket claims with leases: the one thing that keeps two directors (or a crashed one's retry and a
+ * fresh scan) from working the same ticket. A claim is owned by a run id; only its owner renews or releases it.
+ */
+export class Claims {
+  constructor(private readonly redis: Redis) {}
+
+  /** True when this run now owns the ticket (or already did: a retried job re-claims its own ticket). */
+  async claim(ticket: string, runId: string, leaseMs: number): Promise<boolean> {
+    const set = await this.redis.set(KEY.claim(ticket), runId, 'PX', leaseMs, 'NX');
+    if (set === 'OK') return true;
+    return (await this.renew(ticket, runId, leaseMs));
+  }
+
+  /** Extends the lease if `runId` still owns it. */
+  async renew(ticket: string, runId: string, leaseMs: number): Promise<boolean> {
+    return (await this.redis.eval(RENEW, 1, KEY.claim(ticket), runId, String(leaseMs))) === 1;
+  }
+
+  /** Releases the claim if `runId` owns it; a claim taken over by another run is left alone. */
+  async release(ticket: string, runId: string): Promise<boolean> {
+    return (await this.redis.eval(RELEASE, 1, KEY.claim(ticket), runId)) === 1;
+  }
+
+  holder(ticket: string): Promise<string | null> {
+    return this.redis.get(KEY.claim(ticket));
+  }
+}

@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import type { RunRecord } from '@nightshift/contracts';
+import { KEY } from './keys';
+
+/** Every agent launch, kept for `nightshift runs` and the metrics. */
+export class RunStore {
+  constructor(private readonly redis: Redis) {}
+
+  async save(run: RunRecord): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(KEY.runs, run.runId, JSON.stringify(run))
+      .zadd(KEY.runsByTime, Date.parse(run.startedAt), run.runId)
+      .exec();
+  }
+
+  async get(runId: string): Promise<RunRecord | null> {
+    const raw = await this.redis.hget(KEY.runs, runId);
+    return raw ? (JSON.parse(raw) as RunRecord) : null;
+  }
+
+  /** The most recent runs, oldest first. */
+  async list(limit = 1000): Promise<RunRecord[]> {
+    const ids = await this.redis.zrange(KEY.runsByTime, String(-limit), "-1");
+    if (ids.length === 0) return [];
+    const raws = await this.redis.hmget(KEY.runs, ...ids);
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as RunRecord);
+  }
+}

@@ -1,0 +1,79 @@
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { Claims, EventLog, RunStore, TicketCounters } from './index';
+
+let server: EmbeddedRedis;
+let redis: Redis;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ns-state-'));
+  server = await startEmbeddedRedis({ dir, persist: false });
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => redis.flushall());
+
+describe('Claims', () => {
+  it('lets exactly one of many racing runs claim a ticket', async () => {
+    const claims = new Claims(redis);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => claims.claim('T-1', `run-${i}`, 10_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const owner = `run-${results.indexOf(true)}`;
+    expect(await claims.holder('T-1')).toBe(owner);
+  });
+
+  it('lets the owner re-claim (a retried job) but never release another run\'s claim', async () => {
+    const claims = new Claims(redis);
+    expect(await claims.claim('T-1', 'a', 10_000)).toBe(true);
+    expect(await claims.claim('T-1', 'a', 10_000)).toBe(true);
+    expect(await claims.release('T-1', 'b')).toBe(false);
+    expect(await claims.holder('T-1')).toBe('a');
+    expect(await claims.release('T-1', 'a')).toBe(true);
+    expect(await claims.claim('T-1', 'b', 10_000)).toBe(true);
+  });
+
+  it('expires with its lease', async () => {
+    const claims = new Claims(redis);
+    await claims.claim('T-1', 'a', 50);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await claims.holder('T-1')).toBeNull();
+  });
+});
+
+describe('TicketCounters', () => {
+  it('counts attempts and launches and says "once" only once', async () => {
+    const counters = new TicketCounters(redis);
+    expect(await counters.attemptsSpent('T')).toBe(0);
+    await counters.spendAttempt('T');
+    expect(await counters.attemptsSpent('T')).toBe(1);
+    expect([await counters.nextLaunch('T'), await counters.nextLaunch('T')]).toEqual([1, 2]);
+    const onces = await Promise.all([counters.once('x'), counters.once('x'), counters.once('x')]);
+    expect(onces.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('EventLog and RunStore', () => {
+  it('reads events back in order after an id', async () => {
+    const log = new EventLog(redis);
+    const first = await log.append({ type: 'ticket.claimed', ticket: 'T-1' });
+    await log.append({ type: 'session.started', ticket: 'T-1', run: 'T-1.1' });
+    const after = await log.read(first);
+    expect(after.map((e) => e.type)).toEqual(['session.started']);
+    expect((await log.read()).map((e) => e.type)).toEqual(['ticket.claimed', 'session.started']);
+  });
+
+  it('lists runs oldest first', async () => {
+    const runs = new RunStore(redis);
+    await runs.save({ runId: 'b', tickets: ['T'], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt: '2026-01-02T00:00:00Z' });
+    await runs.save({ runId: 'a', tickets: ['T'], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt: '2026-01-01T00:00:00Z' });
+    expect((await runs.list()).map((r) => r.runId)).toEqual(['a', 'b']);
+  });
+});
