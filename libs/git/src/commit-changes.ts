@@ -1,0 +1,62 @@
+import { GitCommandError } from './errors/git-command.error';
+import { InvalidRefError } from './errors/invalid-ref.error';
+import { assertBranchName, assertRemoteUrl } from './ref-name';
+import { runGit } from './run-git';
+
+/** True when the worktree has any change git would commit: modified, deleted, staged or untracked (not ignored). */
+export async function hasChanges(worktreePath: string): Promise<boolean> {
+  const { stdout } = await runGit(['status', '--porcelain=v1', '--untracked-files=all', '-z'], { cwd: worktreePath });
+  return stdout.length > 0;
+}
+
+/**
+ * Stages everything and commits it with `message` exactly as given. The message travels as one argv entry,
+ * so ticket text with `$(...)`, backticks or quotes is data, never shell. Repo hooks are skipped: they would
+ * run repo code in the director's process, outside the agent's sandbox; CI checks the PR instead.
+ * Returns committed: false (sha null) when there was nothing to commit.
+ */
+export async function commitAll(worktreePath: string, message: string): Promise<{ committed: boolean; sha: string | null }> {
+  await runGit(['add', '-A'], { cwd: worktreePath });
+  if (!(await hasStagedChanges(worktreePath))) return { committed: false, sha: null };
+  await runGit(['commit', '--no-verify', '--cleanup=verbatim', `--message=${message}`], { cwd: worktreePath });
+  const { stdout } = await runGit(['rev-parse', 'HEAD'], { cwd: worktreePath });
+  return { committed: true, sha: stdout.trim() };
+}
+
+/** How many commits HEAD has that `baseRef` (e.g. `origin/main`) does not. */
+export async function commitsAhead(worktreePath: string, baseRef: string): Promise<number> {
+  if (baseRef.length === 0 || baseRef.startsWith('-')) {
+    throw new InvalidRefError('base ref', baseRef, 'it is empty or starts with "-" (git would read it as an option)');
+  }
+  const { stdout } = await runGit(['rev-list', '--count', `${baseRef}..HEAD`, '--'], { cwd: worktreePath });
+  return Number.parseInt(stdout.trim(), 10);
+}
+
+/**
+ * Force-pushes HEAD to `refs/heads/<branch>` of `remoteUrl`. Forced because the branch is the ticket's own
+ * (`agent/<key>`) and a retry rewrites it. Errors never carry credentials from the URL.
+ */
+export async function pushBranch(
+  worktreePath: string,
+  remoteUrl: string,
+  branch: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<void> {
+  assertRemoteUrl(remoteUrl);
+  assertBranchName(branch);
+  await runGit(['push', '--force', '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
+    cwd: worktreePath,
+    timeoutMs: opts.timeoutMs,
+  });
+}
+
+async function hasStagedChanges(worktreePath: string): Promise<boolean> {
+  try {
+    await runGit(['diff', '--cached', '--quiet'], { cwd: worktreePath });
+    return false;
+  } catch (err) {
+    // --quiet exits 1 exactly when there are staged differences.
+    if (err instanceof GitCommandError && err.exitCode === 1) return true;
+    throw err;
+  }
+}

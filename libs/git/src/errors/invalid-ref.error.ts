@@ -1,0 +1,11 @@
+/** A branch name or remote that git would reject or read as an option; refused before git ever sees it. */
+export class InvalidRefError extends Error {
+  override readonly name = 'InvalidRefError';
+  constructor(
+    readonly kind: string,
+    readonly value: string,
+    reason: string,
+  ) {
+    super(`invalid ${kind} ${JSON.stringify(value)}: ${reason}`);
+  }
+}

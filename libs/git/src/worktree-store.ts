@@ -1,0 +1,232 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BaseBranchMissingError } from './errors/base-branch-missing.error';
+import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists } from './mirror';
+import { redactCredentials } from './redact-url';
+import { assertBranchName, assertRemoteUrl } from './ref-name';
+import { RepoLock } from './repo-lock';
+import { runGit } from './run-git';
+import { assertSafeName, StoreLayout } from './store-layout';
+import { parseWorktreeList, type RegisteredWorktree } from './worktree-registry';
+
+/** Options of a WorktreeStore. */
+export interface WorktreeStoreOptions {
+  /** Directory holding `mirrors/`, `worktrees/` and `locks/`; created if missing. */
+  root: string;
+  /** A mirror is fetched at most once per this interval (per repo, per host). Default 30 s. */
+  fetchIntervalMs?: number;
+  /** Timeout for network operations (clone, fetch). Default 10 min. */
+  networkTimeoutMs?: number;
+  /** Give up waiting for another process's repo lock after this long. Default 15 min. */
+  lockWaitMs?: number;
+  /** Observer called before every git command the store runs (URL credentials already stripped). */
+  onGitCommand?: (args: string[], cwd: string) => void;
+}
+
+/** A repository as the store needs it. */
+export interface MirrorRepo {
+  name: string;
+  remoteUrl: string;
+}
+
+/** What createWorktree needs. `worktreeKey` should come from safeKey() of @nightshift/domain. */
+export interface CreateWorktreeInput {
+  repo: string;
+  remoteUrl: string;
+  baseBranch: string;
+  branch: string;
+  worktreeKey: string;
+}
+
+/** One worktree known to the store, from its directory, its git registration, or both. */
+export interface WorktreeInfo {
+  repo: string;
+  worktreeKey: string;
+  path: string;
+  /** null when detached, or when the directory exists but git has no registration for it. */
+  branch: string | null;
+}
+
+/**
+ * One bare mirror per repo and git worktrees checked out from it, on deterministic branches.
+ * All git admin work on a repo runs under that repo's lock (in-process and across processes).
+ */
+export class WorktreeStore {
+  private readonly layout: StoreLayout;
+  private readonly lock: RepoLock;
+  private readonly fetchIntervalMs: number;
+  private readonly networkTimeoutMs: number;
+  private readonly refreshing = new Map<string, Promise<string>>();
+  private readonly git: GitRunner;
+
+  constructor(opts: WorktreeStoreOptions) {
+    this.layout = new StoreLayout(opts.root);
+    this.lock = new RepoLock({ locksDir: this.layout.locksDir, waitMs: opts.lockWaitMs });
+    this.fetchIntervalMs = opts.fetchIntervalMs ?? 30_000;
+    this.networkTimeoutMs = opts.networkTimeoutMs ?? 10 * 60_000;
+    const observe = opts.onGitCommand;
+    this.git = (args, cwd, timeoutMs) => {
+      observe?.(args.map(redactCredentials), cwd);
+      return runGit(args, { cwd, timeoutMs });
+    };
+  }
+
+  /** The real path of the store root. */
+  get root(): string {
+    return this.layout.root;
+  }
+
+  /**
+   * Returns the path of the repo's bare mirror, cloning it the first time and fetching when the last fetch
+   * is older than fetchIntervalMs. Concurrent callers for one repo share a single clone/fetch.
+   */
+  ensureMirror(repo: MirrorRepo): Promise<string> {
+    assertSafeName('repo name', repo.name);
+    assertRemoteUrl(repo.remoteUrl);
+    let pending = this.refreshing.get(repo.name);
+    if (!pending) {
+      pending = this.refreshMirror(repo).finally(() => this.refreshing.delete(repo.name));
+      this.refreshing.set(repo.name, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Gives `worktreeKey` a worktree on `branch`. A healthy one already there on that branch is reused (a
+   * retried job); a broken one is cleaned away first. A new one starts from the remote's `branch` when it
+   * exists (a retry continues its earlier commits), else from the remote's `baseBranch`.
+   */
+  async createWorktree(input: CreateWorktreeInput): Promise<{ path: string; reused: boolean }> {
+    this.layout.worktreePath(input.repo, input.worktreeKey); // path safety first: it names the worse problem
+    assertBranchName(input.branch);
+    assertBranchName(input.baseBranch, 'base branch name');
+    assertRemoteUrl(input.remoteUrl);
+    const target = await this.layout.assertContained(input.repo, input.worktreeKey, true);
+    const mirror = await this.ensureMirror({ name: input.repo, remoteUrl: input.remoteUrl });
+    return this.lock.run(input.repo, async () => {
+      await this.layout.assertContained(input.repo, input.worktreeKey, true);
+      const entry = (await this.registered(mirror)).find((e) => e.path === target);
+      const dirExists = await exists(target);
+      if (entry && dirExists && !entry.prunable && entry.branch === input.branch && (await this.isCheckout(target))) {
+        return { path: target, reused: true };
+      }
+      if (entry || dirExists) await this.clean(mirror, target);
+      const start = await this.startPoint(mirror, input);
+      await this.git(['worktree', 'add', '--no-track', '-B', input.branch, target, start], mirror);
+      return { path: target, reused: false };
+    });
+  }
+
+  /**
+   * Removes the worktree of `worktreeKey`: directory, git registration and local branch (`branch`, or the
+   * one the registration names). Idempotent: `removed` is false when there was nothing left to remove.
+   */
+  async removeWorktree(input: { repo: string; worktreeKey: string; branch?: string }): Promise<{ removed: boolean }> {
+    this.layout.worktreePath(input.repo, input.worktreeKey);
+    if (input.branch !== undefined) assertBranchName(input.branch);
+    const target = await this.layout.assertContained(input.repo, input.worktreeKey, false);
+    const mirror = this.layout.mirrorPath(input.repo);
+    return this.lock.run(input.repo, async () => {
+      const dirExists = await exists(target);
+      if (!(await mirrorExists(mirror))) {
+        await fs.promises.rm(target, { recursive: true, force: true });
+        return { removed: dirExists };
+      }
+      const entry = (await this.registered(mirror)).find((e) => e.path === target);
+      if (entry || dirExists) await this.clean(mirror, target);
+      const branch = input.branch ?? entry?.branch ?? null;
+      let branchDeleted = false;
+      if (branch !== null && (await refExists(this.git, mirror, `refs/heads/${branch}`))) {
+        await this.git(['branch', '-D', branch], mirror);
+        branchDeleted = true;
+      }
+      return { removed: dirExists || entry !== undefined || branchDeleted };
+    });
+  }
+
+  /**
+   * Lists worktrees of one repo (or all): every directory under `worktrees/<repo>/` plus every registration
+   * pointing there whose directory is gone, so a sweeper sees orphans of both kinds.
+   */
+  async listWorktrees(repo?: string): Promise<WorktreeInfo[]> {
+    const repos = repo !== undefined ? [repo] : await safeEntries(this.layout.worktreesDir);
+    const out: WorktreeInfo[] = [];
+    for (const name of repos) {
+      const dir = this.layout.repoWorktreesDir(name);
+      const mirror = this.layout.mirrorPath(name);
+      const entries = (await mirrorExists(mirror)) ? await this.registered(mirror) : [];
+      const byPath = new Map(entries.filter((e) => path.dirname(e.path) === dir).map((e) => [e.path, e]));
+      const keys = new Set([...(await safeEntries(dir)), ...[...byPath.keys()].map((p) => path.basename(p))]);
+      for (const key of [...keys].sort()) {
+        const wtPath = path.join(dir, key);
+        out.push({ repo: name, worktreeKey: key, path: wtPath, branch: byPath.get(wtPath)?.branch ?? null });
+      }
+    }
+    return out;
+  }
+
+  private async refreshMirror(repo: MirrorRepo): Promise<string> {
+    const mirror = this.layout.mirrorPath(repo.name);
+    if ((await mirrorExists(mirror)) && (await fetchedWithin(mirror, this.fetchIntervalMs))) return mirror;
+    return this.lock.run(repo.name, async () => {
+      // Re-checked under the lock: another process may have cloned or fetched while we waited.
+      if (!(await mirrorExists(mirror))) {
+        await cloneMirror(this.git, repo.remoteUrl, mirror, this.networkTimeoutMs);
+      } else if (!(await fetchedWithin(mirror, this.fetchIntervalMs))) {
+        await fetchMirror(this.git, repo.remoteUrl, mirror, this.networkTimeoutMs);
+      }
+      return mirror;
+    });
+  }
+
+  private async startPoint(mirror: string, input: CreateWorktreeInput): Promise<string> {
+    const remoteBranch = `refs/remotes/origin/${input.branch}`;
+    if (await refExists(this.git, mirror, remoteBranch)) return remoteBranch;
+    const base = `refs/remotes/origin/${input.baseBranch}`;
+    if (await refExists(this.git, mirror, base)) return base;
+    throw new BaseBranchMissingError(input.repo, input.baseBranch);
+  }
+
+  private async registered(mirror: string): Promise<RegisteredWorktree[]> {
+    const { stdout } = await this.git(['worktree', 'list', '--porcelain', '-z'], mirror);
+    return parseWorktreeList(stdout).filter((e) => !e.bare);
+  }
+
+  /** The directory is a working tree of its own (its `.git` file works), not just a leftover folder. */
+  private async isCheckout(dir: string): Promise<boolean> {
+    try {
+      const { stdout } = await this.git(['rev-parse', '--show-toplevel'], dir);
+      return stdout.trim() === dir;
+    } catch {
+      return false;
+    }
+  }
+
+  private async clean(mirror: string, target: string): Promise<void> {
+    // `worktree remove` fails on a missing directory, a broken `.git` file or submodules; rm + prune below
+    // cleans each of those cases, so its failure is expected and not an error.
+    await this.git(['worktree', 'remove', '--force', target], mirror).catch(() => undefined);
+    await fs.promises.rm(target, { recursive: true, force: true });
+    await this.git(['worktree', 'prune'], mirror);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.promises.lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Directory entries that are safe names (anything else was not made by the store and is left alone). */
+async function safeEntries(dir: string): Promise<string[]> {
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => {
+    try {
+      assertSafeName('worktree key', n);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
