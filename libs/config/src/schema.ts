@@ -75,6 +75,10 @@ const routingSchema = z
     claimLeaseSec: z.number().positive().default(7200),
     /** After a failure that spends no attempt, how long before the ticket is picked up again. */
     retryDelaySec: z.number().nonnegative().default(60),
+    /** BullMQ job lock: a session whose runner died is handed to another runner after about this long. */
+    jobLockSec: z.number().positive().default(30),
+    /** How often workers look for jobs whose runner died. */
+    stalledCheckSec: z.number().positive().default(30),
   })
   .strict();
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerBoardCommands } from './commands/board.command';
+import { registerDemoCommand } from './commands/demo.command';
+import { registerHistoryCommands } from './commands/history.command';
+import { up } from './commands/up.command';
+import { withConfig } from './with-config';
+
+const program = new Command('nightshift')
+  .description('Nightshift: tickets in, one review-ready pull request per ticket out')
+  .option('--config <file>', 'config file', process.env['NIGHTSHIFT_CONFIG'] ?? 'nightshift.yaml');
+
+program
+  .command('up')
+  .description('start every service on this machine (Ctrl-C stops them all)')
+  .action(withConfig(async (config) => up(config)));
+registerDemoCommand(program);
+registerBoardCommands(program);
+registerHistoryCommands(program);
+
+void program.parseAsync(process.argv);

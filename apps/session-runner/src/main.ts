@@ -1,0 +1,89 @@
+import { Worker, type Job } from 'bullmq';
+import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } from '@nightshift/contracts';
+import { handlerTable } from '@nightshift/service-shell';
+import { Claims, EventLog, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import { bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
+import { assertAgentCommand } from './agent-preflight';
+import { runSession } from './run-session';
+import { Semaphore } from './semaphore';
+import { SessionMetrics } from './session-metrics';
+
+void bootService('session-runner', async (runtime, config) => {
+  const host = resolveHost(config);
+  const metrics = new SessionMetrics(runtime.registry);
+  metrics.slots.set({ host: host.name }, host.slots);
+  const worktrees = new WorktreeClient(host.name, runtime.redis, runtime.newRedis('worktree-events'), runtime.logger);
+  const deps = {
+    config,
+    host: host.name,
+    tracker: createTracker(config),
+    forge: createForge(config),
+    agent: createAgent(config),
+    worktrees,
+    claims: new Claims(runtime.redis),
+    counters: new TicketCounters(runtime.redis),
+    events: new EventLog(runtime.redis),
+    runs: new RunStore(runtime.redis),
+    sessions: new SessionRegistry(runtime.redis),
+    metrics,
+    logger: runtime.logger,
+  };
+  runtime.checks.push({ name: 'agent', check: async () => assertAgentCommand(config.agent.command) });
+
+  const slots = new Semaphore(host.slots);
+  const shutdown = new AbortController();
+  const workers = host.capabilities.map((capability) => {
+    const queue = sessionQueueName(capability);
+    const dispatch = handlerTable<'session.run', Job<SessionJob>, SessionResult>(queue, QUEUE_JOBS.session, {
+      'session.run': async (job) => {
+        const release = await slots.acquire();
+        metrics.slotsBusy.set({ host: host.name }, slots.inUse);
+        try {
+          return await runSession(job.data, deps, shutdown.signal);
+        } finally {
+          release();
+          metrics.slotsBusy.set({ host: host.name }, slots.inUse);
+        }
+      },
+    });
+    const worker = new Worker<SessionJob, SessionResult>(queue, dispatch, {
+      connection: runtime.newRedis(`session-worker-${capability}`),
+      autorun: false,
+      concurrency: host.slots,
+      // A killed runner's job comes back after lockDuration: another runner (or this one restarted) redoes it under the same run id.
+      lockDuration: config.routing.jobLockSec * 1000,
+      stalledInterval: config.routing.stalledCheckSec * 1000,
+      maxStalledCount: 3,
+    });
+    logErrors(worker, runtime.logger, 'session worker');
+    worker.on('failed', (job, err) => runtime.logger.error({ run: job?.data.runId, err: err.message }, 'session job failed'));
+    return worker;
+  });
+
+  const graceMs = Number(process.env['NIGHTSHIFT_GRACE_MS'] ?? 30_000);
+  runtime.onClose(worktrees);
+  runtime.onClose({
+    close: async () => {
+      // Let active sessions finish; just before the grace runs out, stop their agents so tickets go back cleanly.
+      const timer = setTimeout(() => shutdown.abort(), Math.max(0, graceMs - 5000));
+      await Promise.all(workers.map((w) => w.close()));
+      clearTimeout(timer);
+    },
+  });
+  return {
+    start: async () => {
+      await worktrees.ready();
+      for (;;) {
+        try {
+          assertAgentCommand(config.agent.command);
+          break;
+        } catch (err) {
+          runtime.logger.error({ err: (err as Error).message }, 'not taking sessions until the agent CLI is installed');
+          await new Promise((r) => setTimeout(r, 5000));
+        }
+      }
+      for (const w of workers) void w.run();
+      runtime.logger.info({ host: host.name, capabilities: host.capabilities, slots: host.slots }, 'taking sessions');
+    },
+  };
+});

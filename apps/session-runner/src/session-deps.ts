@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
+import type { Tracker } from '@nightshift/tracker';
+import type { Forge } from '@nightshift/forge';
+import type { AgentAdapter } from '@nightshift/agent';
+import type { Claims, EventLog, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import type { WorktreeClient } from '@nightshift/wiring';
+import type { SessionMetrics } from './session-metrics';
+
+/** Everything a session needs, built once per process by main.ts. */
+export interface SessionDeps {
+  config: NightshiftConfig;
+  host: string;
+  tracker: Tracker;
+  forge: Forge;
+  agent: AgentAdapter;
+  worktrees: WorktreeClient;
+  claims: Claims;
+  counters: TicketCounters;
+  events: EventLog;
+  runs: RunStore;
+  sessions: SessionRegistry;
+  metrics: SessionMetrics;
+  logger: Logger;
+}
+
+export function repoConfig(deps: SessionDeps, name: string): RepoConfig {
+  const repo = deps.config.repos.find((r) => r.name === name);
+  if (!repo) throw new Error(`repo "${name}" is not in ${deps.config.file}`);
+  return repo;
+}

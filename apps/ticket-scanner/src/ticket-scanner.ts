@@ -1,0 +1,102 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { intakeJobId, JOB, type IntakeJob, type IntakeSource } from '@nightshift/contracts';
+import type { Tracker } from '@nightshift/tracker';
+import type { EventLog } from '@nightshift/state';
+
+export interface TicketScannerOptions {
+  tracker: Tracker;
+  intake: Queue;
+  events: EventLog;
+  logger: Logger;
+  registry: Registry;
+  queueStates: string[];
+  scanIntervalMs: number;
+}
+
+/**
+ * Polls the tracker for tickets in the queue states and enqueues one intake job per ticket. The job id
+ * is derived from the ticket key, so a ticket already waiting is not enqueued twice, however many
+ * scanners run. A change signal from the tracker (webhook, file watch) triggers a scan at once;
+ * polling stays as the safety net.
+ */
+export class TicketScanner {
+  private timer?: NodeJS.Timeout;
+  private unwatch?: () => void;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  /** Tickets this scanner already announced, by key → updatedAt, so `ticket.scanned` is not repeated every poll. */
+  private readonly announced = new Map<string, string>();
+  private readonly scans: Counter;
+  private readonly enqueued: Counter;
+  private readonly scanSeconds: Histogram;
+
+  constructor(private readonly opts: TicketScannerOptions) {
+    this.scans = new Counter({ name: 'nightshift_scans_total', help: 'Tracker scans by result', labelNames: ['result'], registers: [opts.registry] });
+    this.enqueued = new Counter({ name: 'nightshift_intake_enqueued_total', help: 'Intake jobs offered to the queue', labelNames: ['source'], registers: [opts.registry] });
+    this.scanSeconds = new Histogram({ name: 'nightshift_scan_duration_seconds', help: 'Time to list candidates and enqueue them', registers: [opts.registry] });
+  }
+
+  start(): void {
+    this.unwatch = this.opts.tracker.watch?.(() => this.scanSoon('signal'));
+    this.scanSoon('poll');
+    this.timer = setInterval(() => this.scanSoon('poll'), this.opts.scanIntervalMs);
+  }
+
+  /** Coalesces signals: at most one scan runs, and one more follows if anything arrived meanwhile. */
+  scanSoon(source: IntakeSource): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const scan: Promise<void> = this.scanOnce(source)
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        this.scans.inc({ result: 'error' });
+        this.opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scan failed; skipping this tick');
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          void this.scanSoon('signal');
+        }
+      });
+    this.running = scan;
+    return scan;
+  }
+
+  /** One scan: every ticket in a queue state offered to intake. Returns how many were offered. */
+  async scanOnce(source: IntakeSource): Promise<number> {
+    const end = this.scanSeconds.startTimer();
+    const tickets = await this.opts.tracker.listByStates(this.opts.queueStates);
+    const seenAt = new Date().toISOString();
+    await this.opts.intake.addBulk(
+      tickets.map((t) => ({
+        name: JOB.intake,
+        data: { ticketKey: t.key, source, seenAt } satisfies IntakeJob,
+        opts: { jobId: intakeJobId(t.key) },
+      })),
+    );
+    for (const t of tickets) {
+      if (this.announced.get(t.key) === t.updatedAt) continue;
+      this.announced.set(t.key, t.updatedAt);
+      await this.opts.events.append({ type: 'ticket.scanned', ticket: t.key, detail: { state: t.state, source } });
+    }
+    if (this.announced.size > 10_000) this.announced.clear();
+    this.enqueued.inc({ source }, tickets.length);
+    this.scans.inc({ result: 'ok' });
+    end();
+    return tickets.length;
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unwatch?.();
+    await this.running;
+  }
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Prints, in one run on this machine: raw BullMQ no-op throughput, Nightshift's no-op pipeline
+// throughput (instant fake agent, small local repos, every real service process), their ratio, and
+// intake latency (board add -> agent spawned) p50/p99. Needs `npm run build` first.
+//   node bench/pipeline-throughput.js [--tickets 200] [--repos 4] [--slots 16] [--latency-samples 40]
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Queue, Worker } = require('bullmq');
+const { Redis } = require('ioredis');
+const { startEmbeddedRedis } = require('@nightshift/service-shell');
+const { makeBareRemote } = require('@nightshift/git');
+const { LocalBoard } = require('@nightshift/tracker');
+
+const ROOT = path.resolve(__dirname, '..');
+const FAKE_AGENT = path.join(ROOT, 'tools/fake-claude/fake-claude.js');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const TICKETS = arg('tickets', 200);
+const REPOS = arg('repos', 4);
+const SLOTS = arg('slots', 16);
+const LATENCY_SAMPLES = arg('latency-samples', 40);
+
+async function rawBullmq(url, jobs) {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const queue = new Queue('bench-raw', { connection });
+  await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })));
+  let done = 0;
+  const started = Date.now();
+  await new Promise((resolve) => {
+    const worker = new Worker('bench-raw', async () => undefined, { connection: new Redis(url, { maxRetriesPerRequest: null }), concurrency: 50 });
+    worker.on('completed', () => {
+      if (++done === jobs) worker.close().then(resolve);
+    });
+  });
+  const seconds = (Date.now() - started) / 1000;
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  return jobs / seconds;
+}
+
+function startService(name, configFile, env, logDir) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'apps', name, 'dist', 'main.js'), '--config', configFile], {
+    env: { ...process.env, ...env, NIGHTSHIFT_HTTP_PORT: '0', NIGHTSHIFT_GRACE_MS: '5000' },
+    stdio: ['ignore', fs.openSync(path.join(logDir, `${name}.log`), 'a'), fs.openSync(path.join(logDir, `${name}.err`), 'a')],
+  });
+  return child;
+}
+
+async function waitFor(what, probe, timeoutMs, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-bench-'));
+  const redis = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: false });
+  const repos = Array.from({ length: REPOS }, (_, i) => `repo${i}`);
+  for (const r of repos) await makeBareRemote(path.join(dir, 'remotes', `${r}.git`), { 'README.md': `# ${r}\n` });
+  const configFile = path.join(dir, 'nightshift.yaml');
+  fs.writeFileSync(configFile, JSON.stringify({
+    dataDir: 'data',
+    tracker: { kind: 'local', scanIntervalSec: 5 },
+    repos: repos.map((name) => ({ name, remote: `./remotes/${name}.git` })),
+    hosts: [{ name: 'bench', capabilities: ['linux'], slots: SLOTS }],
+    agent: { command: FAKE_AGENT, model: 'cheap-model' },
+    logLevel: 'warn',
+  }));
+  const logDir = path.join(dir, 'logs');
+  fs.mkdirSync(logDir);
+  const argvLog = path.join(dir, 'argv.jsonl');
+  const env = { REDIS_URL: redis.url, FAKE_CLAUDE_ARGV_LOG: argvLog };
+  const children = [];
+  try {
+    const raw = await rawBullmq(redis.url, 20_000);
+    console.log(`raw BullMQ no-op throughput: ${raw.toFixed(0)} jobs/s (20000 jobs, concurrency 50)`);
+
+    for (const name of ['worktree-manager', 'session-runner', 'router', 'ticket-scanner']) children.push(startService(name, configFile, env, logDir));
+    const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
+    const client = new Redis(redis.url);
+    // Warm-up: one ticket per repo, so mirrors exist and services are ready before timing.
+    for (const r of repos) await board.add({ title: `[${r}] warm-up` });
+    await waitFor('warm-up', async () => (await board.listByStates(['In Review'])).length === repos.length, 120_000);
+
+    // Intake latency: tickets added one at a time on an idle pipeline; latency = add -> agent spawned.
+    const latencies = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const before = fs.existsSync(argvLog) ? fs.readFileSync(argvLog, 'utf8').split('\n').filter(Boolean).length : 0;
+      const t0 = Date.now();
+      await board.add({ title: `[${repos[i % REPOS]}] latency ${i}` });
+      await waitFor('agent spawn', async () => fs.readFileSync(argvLog, 'utf8').split('\n').filter(Boolean).length > before, 30_000, 2);
+      const lines = fs.readFileSync(argvLog, 'utf8').split('\n').filter(Boolean);
+      latencies.push(Date.parse(JSON.parse(lines[lines.length - 1]).at) - t0);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    latencies.sort((a, b) => a - b);
+    await waitFor('latency tickets done', async () => (await board.listByStates(['In Review'])).length === repos.length + LATENCY_SAMPLES, 120_000);
+
+    // Throughput: TICKETS added at once; time until every one is In Review with its PR.
+    const started = Date.now();
+    for (let i = 0; i < TICKETS; i++) await board.add({ title: `[${repos[i % REPOS]}] throughput ${i}` });
+    const target = repos.length + LATENCY_SAMPLES + TICKETS;
+    await waitFor('throughput tickets done', async () => (await board.listByStates(['In Review'])).length === target, 600_000, 200);
+    const seconds = (Date.now() - started) / 1000;
+    const pipeline = TICKETS / seconds;
+    client.disconnect();
+
+    console.log(`nightshift no-op pipeline throughput: ${pipeline.toFixed(2)} tickets/s (${TICKETS} tickets, ${REPOS} repos, ${SLOTS} slots, board add -> PR open and ticket In Review)`);
+    console.log(`ratio pipeline/raw: 1:${(raw / pipeline).toFixed(0)}`);
+    console.log(`intake latency (board add -> agent spawned), ${LATENCY_SAMPLES} samples: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
+    await redis.stop();
+    if (!process.env.NIGHTSHIFT_KEEP_BENCH) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

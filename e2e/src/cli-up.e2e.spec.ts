@@ -1,0 +1,74 @@
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '@nightshift/service-shell';
+import { Pipeline, REPO_ROOT, waitFor } from './harness';
+
+const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
+const run = promisify(execFile);
+
+/** Pids of live processes whose command line mentions `needle`. */
+function processesMentioning(needle: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) pids.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}
+
+describe('nightshift CLI', () => {
+  let pipeline: Pipeline;
+  beforeAll(async () => {
+    pipeline = await Pipeline.start({ repos: ['alpha'] });
+    const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as Record<string, unknown>;
+    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort() };
+    writeFileSync(pipeline.configFile, JSON.stringify({ ...config, http: { ports } }, null, 2));
+  });
+  afterAll(() => pipeline?.stop());
+
+  const cli = async (...args: string[]) => (await run(process.execPath, [CLI, '--config', pipeline.configFile, ...args], { env: { ...process.env, REDIS_URL: '' } })).stdout;
+
+  it('runs the whole pipeline under `up` with its own Redis, and Ctrl-C leaves nothing running', async () => {
+    const key = (await cli('board', 'add', '--title', '[alpha] add a widget', '--body', 'please')).trim();
+    expect(key).toMatch(/^NS-\d+$/);
+    const env = { ...process.env, REDIS_URL: '', FAKE_CLAUDE_ARGV_LOG: pipeline.argvLog, NIGHTSHIFT_GRACE_MS: '5000' };
+    delete env['REDIS_URL'];
+    const up = spawn(process.execPath, [CLI, '--config', pipeline.configFile, 'up'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    up.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    up.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => up.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the ticket In Review', async () => {
+        const tickets = JSON.parse(await cli('board', 'list', '--json')) as Array<{ key: string; state: string }>;
+        return tickets.find((t) => t.key === key)?.state === 'In Review';
+      }, 60_000, 300);
+      const prs = JSON.parse(await cli('prs', '--json')) as Array<{ head: string; tickets: string[] }>;
+      expect(prs).toEqual([expect.objectContaining({ head: `agent/${key}`, tickets: [key] })]);
+      const runs = JSON.parse(await cli('runs', '--json')) as Array<{ outcome: string; model: string }>;
+      expect(runs).toEqual([expect.objectContaining({ outcome: 'success', model: 'cheap-model' })]);
+      expect(await cli('events')).toMatch(/pr\.opened\s+NS-\d+ repo=alpha/);
+      expect(await cli('runs')).toMatch(/NS-\d+\s+alpha\s+linux-1\s+cheap-model\s+1\s+success/);
+    } finally {
+      up.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
+    expect(output).toContain('[up] stopped');
+    expect(processesMentioning(pipeline.configFile)).toEqual([]);
+    expect(processesMentioning(path.join(pipeline.dir, 'data', 'redis'))).toEqual([]);
+  });
+
+  it('prints a clear error for a bad config instead of a stack trace', async () => {
+    const bad = path.join(pipeline.dir, 'bad.yaml');
+    writeFileSync(bad, 'repos: nope\n');
+    const failed = await run(process.execPath, [CLI, '--config', bad, 'board', 'list']).catch((err: { code: number; stderr: string }) => err);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toMatch(/bad\.yaml is invalid:\n\s+- repos: /);
+  });
+});

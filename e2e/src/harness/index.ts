@@ -1,0 +1,4 @@
+export * from './wait-for';
+export * from './service-process';
+export * from './pipeline';
+export * from './metrics';

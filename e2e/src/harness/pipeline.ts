@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { makeBareRemote } from '@nightshift/git';
+import { LocalBoard } from '@nightshift/tracker';
+import { LocalForge } from '@nightshift/forge';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { EventLog, RunStore, TicketCounters } from '@nightshift/state';
+import { FAKE_AGENT, ServiceProcess, type ServiceName } from './service-process';
+
+export interface PipelineOptions {
+  repos: string[];
+  /** Merged over the generated config (top-level keys replace). */
+  config?: Record<string, unknown>;
+  /** Extra environment for every service. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A whole Nightshift on one machine for a test: its own redis-server, bare git remotes, a local
+ * board and forge in a temp dir, and the real service processes started on demand.
+ */
+export class Pipeline {
+  readonly services: ServiceProcess[] = [];
+  readonly board: LocalBoard;
+  readonly forge: LocalForge;
+  readonly redis: Redis;
+  readonly events: EventLog;
+  readonly runs: RunStore;
+  readonly counters: TicketCounters;
+  readonly argvLog: string;
+  readonly worktreeRoot: string;
+
+  private constructor(
+    readonly dir: string,
+    readonly configFile: string,
+    private readonly server: EmbeddedRedis,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.board = new LocalBoard({ dir: path.join(dir, 'data/board') });
+    this.forge = new LocalForge({ dir: path.join(dir, 'data/forge') });
+    this.redis = new Redis(server.url);
+    this.events = new EventLog(this.redis);
+    this.runs = new RunStore(this.redis);
+    this.counters = new TicketCounters(this.redis);
+    this.argvLog = path.join(dir, 'agent-argv.jsonl');
+    this.worktreeRoot = path.join(dir, 'data/worktrees');
+  }
+
+  static async start(opts: PipelineOptions): Promise<Pipeline> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-e2e-'));
+    mkdirSync(path.join(dir, 'logs'), { recursive: true });
+    for (const repo of opts.repos) await makeBareRemote(path.join(dir, 'remotes', `${repo}.git`), { 'README.md': `# ${repo}\n`, 'CLAUDE.md': `Rules of ${repo}.\n` });
+    const config = {
+      dataDir: 'data',
+      tracker: { kind: 'local', scanIntervalSec: 2 },
+      forge: { kind: 'local' },
+      repos: opts.repos.map((name) => ({ name, remote: `./remotes/${name}.git`, labels: [`${name}-label`], keywords: [`${name}kw`] })),
+      hosts: [{ name: 'linux-1', capabilities: ['linux'], slots: 4 }],
+      agent: { command: FAKE_AGENT, model: 'cheap-model', escalationModel: 'strong-model', sessionTimeoutMin: 1 },
+      routing: { retryDelaySec: 1 },
+      logLevel: 'info',
+      ...opts.config,
+    };
+    const configFile = path.join(dir, 'nightshift.yaml');
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
+    const server = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: false });
+    const pipeline = new Pipeline(dir, configFile, server, { ...opts.env });
+    pipeline.env['REDIS_URL'] = server.url;
+    pipeline.env['FAKE_CLAUDE_ARGV_LOG'] = pipeline.argvLog;
+    return pipeline;
+  }
+
+  /** Starts one service process; `env` adds to the pipeline's environment. */
+  spawn(name: ServiceName, env: NodeJS.ProcessEnv = {}): ServiceProcess {
+    const index = this.services.filter((s) => s.name === name).length;
+    const service = new ServiceProcess(name, this.configFile, { ...this.env, ...env }, path.join(this.dir, 'logs', `${name}-${index}.log`));
+    this.services.push(service);
+    return service;
+  }
+
+  /** One of each service, or more scanners/routers for the race tests. */
+  startAll(counts: Partial<Record<ServiceName, number>> = {}): ServiceProcess[] {
+    const started: ServiceProcess[] = [];
+    for (const name of ['worktree-manager', 'session-runner', 'router', 'ticket-scanner'] as const) {
+      for (let i = 0; i < (counts[name] ?? 1); i++) started.push(this.spawn(name));
+    }
+    return started;
+  }
+
+  /** Every agent launch the fake CLI recorded: its argv, cwd and model. */
+  agentLaunches(): Array<{ argv: string[]; cwd: string; model: string }> {
+    try {
+      return readFileSync(this.argvLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; cwd: string; model: string });
+    } catch {
+      return [];
+    }
+  }
+
+  /** All service output so far, for asserting on what reached the logs. */
+  allOutput(): string {
+    return this.services.flatMap((s) => s.output).join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.services.map((s) => s.stop()));
+    this.redis.disconnect();
+    await this.server.stop();
+    if (!process.env['NIGHTSHIFT_KEEP_E2E']) rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,6 @@
+export * from './adapters';
+export * from './boot-service';
+export * from './host';
+export * from './queue-options';
+export * from './worktree-client';
+export * from './log-errors';
