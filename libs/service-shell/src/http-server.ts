@@ -7,6 +7,8 @@ export interface HttpServerOptions {
   port: number;
   registry: Registry;
   checks: ReadinessCheck[];
+  /** Service-specific routes (e.g. tracker webhooks), registered before listening. */
+  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: F
   app.get('/metrics', async (_req, reply) => {
     return reply.header('content-type', opts.registry.contentType).send(await opts.registry.metrics());
   });
+  for (const register of opts.routes ?? []) await register(app);
   const url = await app.listen({ host: opts.host, port: opts.port });
   return { app, url };
 }

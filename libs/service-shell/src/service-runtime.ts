@@ -32,6 +32,8 @@ export class ServiceRuntime {
   readonly redis: Redis;
   readonly registry = new Registry();
   readonly checks: ReadinessCheck[] = [];
+  /** Extra HTTP routes a service serves besides /healthz, /readyz and /metrics (added before `start()`). */
+  readonly routes: Array<(app: FastifyInstance) => void | Promise<void>> = [];
   private readonly closeables: Closeable[] = [];
   private http?: FastifyInstance;
   private closing?: Promise<void>;
@@ -63,6 +65,7 @@ export class ServiceRuntime {
       port: this.opts.port ?? this.opts.config.http.ports[this.opts.service],
       registry: this.registry,
       checks: this.checks,
+      routes: this.routes,
     });
     this.http = app;
     this.logger.info({ url }, 'listening');
