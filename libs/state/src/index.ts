@@ -4,3 +4,4 @@ export * from './ticket-counters';
 export * from './event-log';
 export * from './run-store';
 export * from './session-registry';
+export * from './pause-store';

@@ -77,3 +77,29 @@ describe('EventLog and RunStore', () => {
     expect((await runs.list()).map((r) => r.runId)).toEqual(['a', 'b']);
   });
 });
+
+describe('PauseStore', () => {
+  it('pauses until an instant, extends to the later one, and expires once', async () => {
+    const { PauseStore } = await import('./pause-store');
+    const pauses = new PauseStore(redis);
+    const scope = { kind: 'account' as const, account: 'main' };
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(await pauses.pause({ scope, until: '2026-01-01T01:00:00Z', reason: 'rate limited', by: 'runner' }, now)).toBe(true);
+    expect(await pauses.pause({ scope, until: '2026-01-01T00:30:00Z', reason: 'again', by: 'runner' }, now)).toBe(false);
+    expect((await pauses.get(scope, now))?.until).toBe('2026-01-01T01:00:00Z');
+    expect(await pauses.get(scope, new Date('2026-01-01T01:00:01Z'))).toBeNull();
+    const later = new Date('2026-01-01T02:00:00Z');
+    const [a, b] = await Promise.all([pauses.expire(later), pauses.expire(later)]);
+    expect(a.length + b.length).toBe(1);
+    expect(await pauses.active(later)).toEqual([]);
+  });
+
+  it('keeps a manual pause until resumed', async () => {
+    const { PauseStore } = await import('./pause-store');
+    const pauses = new PauseStore(redis);
+    await pauses.pause({ scope: { kind: 'intake' }, until: null, reason: 'maintenance', by: 'human' });
+    expect(await pauses.expire(new Date('2100-01-01T00:00:00Z'))).toEqual([]);
+    expect((await pauses.resume({ kind: 'intake' }))?.reason).toBe('maintenance');
+    expect(await pauses.active()).toEqual([]);
+  });
+});
