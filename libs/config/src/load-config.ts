@@ -52,9 +52,11 @@ function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
   const base = path.dirname(file);
   const dataDir = path.resolve(base, raw.dataDir);
   const repos = raw.repos.map((repo) => ({ ...repo, remote: resolveRemote(base, repo.remote) }));
+  const accounts = raw.agent.accounts.map((a) => (a.configDir ? { ...a, configDir: path.resolve(base, a.configDir) } : a));
   return {
     ...raw,
     repos,
+    agent: { ...raw.agent, accounts },
     file,
     dataDir,
     paths: {

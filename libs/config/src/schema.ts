@@ -12,6 +12,8 @@ const repoSchema = z
     labels: z.array(z.string()).default([]),
     keywords: z.array(z.string()).default([]),
     rulesFiles: z.array(z.string()).default(['CLAUDE.md', 'AGENTS.md']),
+    /** A prompt template inside the repo (e.g. `.nightshift/prompt.md`), rendered strictly; default: the built-in one. */
+    promptTemplate: z.string().optional(),
   })
   .strict();
 
@@ -51,6 +53,14 @@ const forgeSchema = z
   })
   .strict();
 
+const accountSchema = z
+  .object({
+    name,
+    /** The account's credential directory (CLAUDE_CONFIG_DIR), bind-mounted from the host, never copied. Default: the CLI's own (~/.claude). */
+    configDir: z.string().optional(),
+  })
+  .strict();
+
 const agentSchema = z
   .object({
     kind: z.literal('claude-code').default('claude-code'),
@@ -64,6 +74,17 @@ const agentSchema = z
     permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan']).default('acceptEdits'),
     sessionTimeoutMin: z.number().positive().default(60),
     fastFailSec: z.number().nonnegative().default(10),
+    /** No output for this long: the session is killed as stalled. */
+    stallTimeoutSec: z.number().positive().default(300),
+    /** A rate limit whose message gives no reset time pauses the account this long. */
+    rateLimitBackoffMin: z.number().positive().default(15),
+    /** Agent accounts; a rate limit or auth failure pauses one, and work moves to another. */
+    accounts: z.array(accountSchema).min(1).default([{ name: 'default' }]),
+    /** Pre-flight auth check per account before launching; argv, default `<command> auth status`. */
+    authCheck: z
+      .object({ command: z.array(z.string().min(1)).min(1).optional(), cacheSec: z.number().nonnegative().default(300), enabled: z.boolean().default(true) })
+      .strict()
+      .default({ cacheSec: 300, enabled: true }),
   })
   .strict();
 
@@ -112,6 +133,23 @@ export const configSchema = z
     routing: routingSchema.default(routingSchema.parse({})),
     worktrees: z.object({ root: z.string().optional() }).strict().default({}),
     http: httpSchema.default(httpSchema.parse({})),
+    notifications: z
+      .object({
+        /** Name of the environment variable holding the Slack incoming-webhook URL (the URL is a secret). */
+        slackWebhookEnv: z.string().default('SLACK_WEBHOOK_URL'),
+      })
+      .strict()
+      .default({ slackWebhookEnv: 'SLACK_WEBHOOK_URL' }),
+    intake: z
+      .object({
+        /** Pause intake when more than this share of the sessions started in the last scan cycle fast-failed. */
+        fastFailPauseRatio: z.number().min(0).max(1).default(0.8),
+        /** ...counted only once at least this many sessions ended in the cycle. */
+        fastFailMinSessions: z.number().int().min(1).default(5),
+        fastFailPauseMin: z.number().positive().default(15),
+      })
+      .strict()
+      .default({ fastFailPauseRatio: 0.8, fastFailMinSessions: 5, fastFailPauseMin: 15 }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .strict()
@@ -143,5 +181,6 @@ export type RawConfig = z.infer<typeof configSchema>;
 export type RepoConfig = RawConfig['repos'][number];
 export type HostConfig = RawConfig['hosts'][number];
 export type AgentConfig = RawConfig['agent'];
+export type AccountConfig = AgentConfig['accounts'][number];
 export type WorkflowStatesConfig = RawConfig['tracker']['states'];
 export type ServiceName = keyof RawConfig['http']['ports'];

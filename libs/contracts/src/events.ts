@@ -14,6 +14,9 @@ export const EVENT_TYPES = [
   'pr.opened',
   'ticket.moved',
   'ticket.commented',
+  'pause.started',
+  'pause.ended',
+  'session.canceled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
