@@ -54,4 +54,26 @@ describe('parseConfig', () => {
   it('refuses duplicate repo names', () => {
     expect(problemsOf(`${minimal}  - name: api\n    remote: /b\n`)).toContain('duplicate repo name');
   });
+
+  it('reads repo hooks as argv arrays and the worktree settings, with defaults', () => {
+    const defaults = parseConfig(minimal, '/etc/nightshift/nightshift.yaml');
+    expect(defaults.repos[0]?.hooks).toEqual({});
+    expect(defaults.hooks).toEqual({ timeoutSec: 60 });
+    expect(defaults.worktrees).toEqual({ sweepIntervalSec: 300, fetchIntervalSec: 30, orphanGraceSec: 120 });
+    const config = parseConfig(
+      `${minimal}    hooks:\n      afterCreate: [npm, ci]\n      beforeRemove: [docker, compose, down]\nhooks:\n  timeoutSec: 30\nworktrees:\n  root: /srv/wt\n  maxDiskGb: 50\n  orphanGraceSec: 60\n`,
+      '/etc/nightshift/nightshift.yaml',
+    );
+    expect(config.repos[0]?.hooks).toEqual({ afterCreate: ['npm', 'ci'], beforeRemove: ['docker', 'compose', 'down'] });
+    expect(config.hooks.timeoutSec).toBe(30);
+    expect(config.worktrees).toEqual({ root: '/srv/wt', maxDiskGb: 50, sweepIntervalSec: 300, fetchIntervalSec: 30, orphanGraceSec: 60 });
+    expect(config.paths.worktrees).toBe('/srv/wt');
+  });
+
+  it('refuses a hook written as a shell string, an empty hook and an unknown hook', () => {
+    expect(problemsOf(`${minimal}    hooks:\n      afterCreate: "npm ci && rm -rf /"\n`)).toMatch(/repos\[0\]\.hooks\.afterCreate: a hook is an argv array/);
+    expect(problemsOf(`${minimal}    hooks:\n      beforeRun: []\n`)).toContain('repos[0].hooks.beforeRun');
+    expect(problemsOf(`${minimal}    hooks:\n      onCrash: [x]\n`)).toContain('repos[0].hooks');
+    expect(problemsOf(`${minimal}worktrees:\n  maxDiskGb: -1\n`)).toContain('worktrees.maxDiskGb');
+  });
 });

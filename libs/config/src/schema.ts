@@ -2,6 +2,24 @@ import { z } from 'zod';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"');
 
+/** A hook is a program and its arguments, run without a shell: a string would invite shell injection. */
+const hookCommand = z
+  .array(z.string().min(1), { error: 'a hook is an argv array of strings such as ["npm", "ci"], never a shell string' })
+  .min(1, 'a hook needs at least the command');
+
+const repoHooksSchema = z
+  .object({
+    /** Runs in a new worktree; failure removes it and fails the session's setup. */
+    afterCreate: hookCommand.optional(),
+    /** Runs before each agent launch; failure fails the attempt as infra_error (no attempt spent). */
+    beforeRun: hookCommand.optional(),
+    /** Runs after the agent exits; failure is logged. */
+    afterRun: hookCommand.optional(),
+    /** Runs before a worktree is removed; failure is logged and removal goes on. */
+    beforeRemove: hookCommand.optional(),
+  })
+  .strict();
+
 const repoSchema = z
   .object({
     name,
@@ -14,6 +32,8 @@ const repoSchema = z
     rulesFiles: z.array(z.string()).default(['CLAUDE.md', 'AGENTS.md']),
     /** A prompt template inside the repo (e.g. `.nightshift/prompt.md`), rendered strictly; default: the built-in one. */
     promptTemplate: z.string().optional(),
+    /** Commands run in the worktree at fixed points of a session (argv arrays, no shell). */
+    hooks: repoHooksSchema.default({}),
   })
   .strict();
 
@@ -103,6 +123,28 @@ const routingSchema = z
   })
   .strict();
 
+const hooksSchema = z
+  .object({
+    /** A hook still running after this long is killed with its whole process group. */
+    timeoutSec: z.number().positive().default(60),
+  })
+  .strict();
+
+const worktreesSchema = z
+  .object({
+    /** Mirrors and worktrees of this host; defaults to <dataDir>/worktrees. */
+    root: z.string().optional(),
+    /** Disk budget of the root (mirrors included); new worktrees wait while it is exceeded. Unset: no budget. */
+    maxDiskGb: z.number().positive().optional(),
+    /** The sweeper removes unowned worktrees at start and this often. */
+    sweepIntervalSec: z.number().positive().default(300),
+    /** A repo's mirror is fetched at most once per this interval, however many sessions start. */
+    fetchIntervalSec: z.number().nonnegative().default(30),
+    /** A worktree whose run stopped heartbeating (or never registered) this long ago is an orphan. */
+    orphanGraceSec: z.number().positive().default(120),
+  })
+  .strict();
+
 const portSchema = z.number().int().min(0).max(65535);
 
 const httpSchema = z
@@ -131,7 +173,8 @@ export const configSchema = z
     hosts: z.array(hostSchema).min(1).default([{ name: 'local', capabilities: ['linux'], slots: 4 }]),
     agent: agentSchema.default(agentSchema.parse({})),
     routing: routingSchema.default(routingSchema.parse({})),
-    worktrees: z.object({ root: z.string().optional() }).strict().default({}),
+    worktrees: worktreesSchema.default(worktreesSchema.parse({})),
+    hooks: hooksSchema.default(hooksSchema.parse({})),
     http: httpSchema.default(httpSchema.parse({})),
     notifications: z
       .object({
@@ -183,4 +226,6 @@ export type HostConfig = RawConfig['hosts'][number];
 export type AgentConfig = RawConfig['agent'];
 export type AccountConfig = AgentConfig['accounts'][number];
 export type WorkflowStatesConfig = RawConfig['tracker']['states'];
+export type RepoHooksConfig = RepoConfig['hooks'];
+export type WorktreesConfig = RawConfig['worktrees'];
 export type ServiceName = keyof RawConfig['http']['ports'];

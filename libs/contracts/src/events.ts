@@ -9,6 +9,8 @@ export const EVENT_TYPES = [
   'claim.released',
   'worktree.ready',
   'worktree.removed',
+  'worktree.waiting_for_disk',
+  'worktree.swept',
   'session.started',
   'session.outcome',
   'pr.opened',
