@@ -7,7 +7,12 @@ export {
   type MirrorRepo,
   type CreateWorktreeInput,
   type WorktreeInfo,
+  type BranchRef,
 } from './worktree-store';
+export { runHook, hookEnv, DEFAULT_HOOK_OUTPUT_BYTES, type RunHookOptions, type HookResult } from './hooks/run-hook';
+export { HOOK_KINDS, type HookKind } from './hooks/hook-kind';
+export { assertInsideRoot, assertSafeLaunch, type LaunchTarget } from './launch-safety';
+export { DiskUsage, type DiskUsageOptions } from './disk-usage';
 export { hasChanges, commitAll, commitsAhead, pushBranch } from './commit-changes';
 export { assertBranchName } from './ref-name';
 export { makeBareRemote } from './testing/make-remote';
@@ -16,3 +21,4 @@ export { UnsafePathError } from './errors/unsafe-path.error';
 export { InvalidRefError } from './errors/invalid-ref.error';
 export { BaseBranchMissingError } from './errors/base-branch-missing.error';
 export { RepoLockError } from './errors/repo-lock.error';
+export { HookFailedError, type HookFailure } from './errors/hook-failed.error';

@@ -64,3 +64,38 @@ export async function refExists(git: GitRunner, cwd: string, ref: string): Promi
     throw err;
   }
 }
+
+/**
+ * The commit `branch` points at on the remote right now (one `ls-remote`, no local writes, so it needs no
+ * lock), null when the remote has no such branch, undefined when the remote could not be asked.
+ */
+export async function remoteBranchTip(git: GitRunner, mirrorPath: string, remoteUrl: string, branch: string, timeoutMs: number): Promise<string | null | undefined> {
+  const ref = `refs/heads/${branch}`;
+  try {
+    const { stdout } = await git(['ls-remote', '--heads', '--', remoteUrl, ref], mirrorPath, timeoutMs);
+    const line = stdout.split('\n').find((l) => l.endsWith(`\t${ref}`));
+    return line ? (line.split('\t')[0] ?? null) : null;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Fetches one branch into refs/remotes/origin/<branch>, leaving FETCH_HEAD alone so the mirror's full-fetch
+ * throttle still sees the last full fetch. Must run under the repo lock.
+ */
+export async function fetchBranch(git: GitRunner, mirrorPath: string, remoteUrl: string, branch: string, timeoutMs: number): Promise<void> {
+  const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
+  await git(['fetch', '--no-tags', '--no-write-fetch-head', '--', remoteUrl, refspec], mirrorPath, timeoutMs);
+}
+
+/** The commit a ref points at, null when it does not exist. */
+export async function refSha(git: GitRunner, cwd: string, ref: string): Promise<string | null> {
+  try {
+    const { stdout } = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+    return stdout.trim();
+  } catch (err) {
+    if (err instanceof GitCommandError && err.exitCode === 1) return null;
+    throw err;
+  }
+}

@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BaseBranchMissingError } from './errors/base-branch-missing.error';
-import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists } from './mirror';
-import { redactCredentials } from './redact-url';
+import { cloneMirror, fetchBranch, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists, refSha, remoteBranchTip } from './mirror';
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
-import { runGit } from './run-git';
 import { assertSafeName, StoreLayout } from './store-layout';
+import { exists, observedGitRunner, safeEntries } from './store-helpers';
 import { parseWorktreeList, type RegisteredWorktree } from './worktree-registry';
 
 /** Options of a WorktreeStore. */
@@ -21,6 +20,14 @@ export interface WorktreeStoreOptions {
   lockWaitMs?: number;
   /** Observer called before every git command the store runs (URL credentials already stripped). */
   onGitCommand?: (args: string[], cwd: string) => void;
+  /** Observer called after every git command: `op` is the subcommand (`worktree add` → `worktree_add`). */
+  onGitTiming?: (op: string, seconds: number, ok: boolean) => void;
+  /**
+   * Before a new worktree, ask the remote (one `ls-remote`, outside the lock) where the ticket's branch is,
+   * and fetch just that branch if the mirror's copy is behind: a retry then continues the commits an earlier
+   * attempt pushed even when the throttled mirror fetch has not seen them yet. Default true.
+   */
+  checkRemoteBranch?: boolean;
 }
 
 /** A repository as the store needs it. */
@@ -47,6 +54,12 @@ export interface WorktreeInfo {
   branch: string | null;
 }
 
+/** A local branch to delete (a terminal ticket's, once its PR is merged or closed). */
+export interface BranchRef {
+  repo: string;
+  branch: string;
+}
+
 /**
  * One bare mirror per repo and git worktrees checked out from it, on deterministic branches.
  * All git admin work on a repo runs under that repo's lock (in-process and across processes).
@@ -58,17 +71,15 @@ export class WorktreeStore {
   private readonly networkTimeoutMs: number;
   private readonly refreshing = new Map<string, Promise<string>>();
   private readonly git: GitRunner;
+  private readonly checkRemoteBranch: boolean;
 
   constructor(opts: WorktreeStoreOptions) {
     this.layout = new StoreLayout(opts.root);
     this.lock = new RepoLock({ locksDir: this.layout.locksDir, waitMs: opts.lockWaitMs });
     this.fetchIntervalMs = opts.fetchIntervalMs ?? 30_000;
     this.networkTimeoutMs = opts.networkTimeoutMs ?? 10 * 60_000;
-    const observe = opts.onGitCommand;
-    this.git = (args, cwd, timeoutMs) => {
-      observe?.(args.map(redactCredentials), cwd);
-      return runGit(args, { cwd, timeoutMs });
-    };
+    this.checkRemoteBranch = opts.checkRemoteBranch ?? true;
+    this.git = observedGitRunner(opts);
   }
 
   /** The real path of the store root. */
@@ -103,6 +114,9 @@ export class WorktreeStore {
     assertRemoteUrl(input.remoteUrl);
     const target = await this.layout.assertContained(input.repo, input.worktreeKey, true);
     const mirror = await this.ensureMirror({ name: input.repo, remoteUrl: input.remoteUrl });
+    const tip = this.checkRemoteBranch
+      ? await remoteBranchTip(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs)
+      : undefined;
     return this.lock.run(input.repo, async () => {
       await this.layout.assertContained(input.repo, input.worktreeKey, true);
       const entry = (await this.registered(mirror)).find((e) => e.path === target);
@@ -111,7 +125,7 @@ export class WorktreeStore {
         return { path: target, reused: true };
       }
       if (entry || dirExists) await this.clean(mirror, target);
-      const start = await this.startPoint(mirror, input);
+      const start = await this.startPoint(mirror, input, tip);
       await this.git(['worktree', 'add', '--no-track', '-B', input.branch, target, start], mirror);
       return { path: target, reused: false };
     });
@@ -120,13 +134,21 @@ export class WorktreeStore {
   /**
    * Removes the worktree of `worktreeKey`: directory, git registration and local branch (`branch`, or the
    * one the registration names). Idempotent: `removed` is false when there was nothing left to remove.
+   * `onlyIf` is asked under the repo lock, after any create of the same repo has finished: when it answers
+   * false nothing is touched and `skipped` is true (the sweeper re-checks ownership there, race-free).
    */
-  async removeWorktree(input: { repo: string; worktreeKey: string; branch?: string }): Promise<{ removed: boolean }> {
+  async removeWorktree(input: {
+    repo: string;
+    worktreeKey: string;
+    branch?: string;
+    onlyIf?: () => Promise<boolean>;
+  }): Promise<{ removed: boolean; skipped?: boolean }> {
     this.layout.worktreePath(input.repo, input.worktreeKey);
     if (input.branch !== undefined) assertBranchName(input.branch);
     const target = await this.layout.assertContained(input.repo, input.worktreeKey, false);
     const mirror = this.layout.mirrorPath(input.repo);
     return this.lock.run(input.repo, async () => {
+      if (input.onlyIf && !(await input.onlyIf())) return { removed: false, skipped: true };
       const dirExists = await exists(target);
       if (!(await mirrorExists(mirror))) {
         await fs.promises.rm(target, { recursive: true, force: true });
@@ -165,6 +187,50 @@ export class WorktreeStore {
     return out;
   }
 
+  /** Runs `git worktree prune` on the mirror of each repo (default: every mirror), under each repo's lock. */
+  async pruneWorktrees(repos?: string[]): Promise<string[]> {
+    const names = repos ?? (await fs.promises.readdir(this.layout.mirrorsDir).catch(() => [] as string[]))
+      .filter((n) => n.endsWith('.git'))
+      .map((n) => n.slice(0, -'.git'.length));
+    const pruned: string[] = [];
+    for (const repo of names) {
+      const mirror = this.layout.mirrorPath(repo);
+      if (!(await mirrorExists(mirror))) continue;
+      await this.lock.run(repo, () => this.git(['worktree', 'prune'], mirror));
+      pruned.push(repo);
+    }
+    return pruned;
+  }
+
+  /**
+   * Deletes local branches of the mirrors (terminal tickets whose PR was merged or closed). A branch still
+   * checked out in a worktree is kept and reported in `skipped`; one already gone counts as neither.
+   */
+  async deleteLocalBranches(refs: BranchRef[]): Promise<{ deleted: BranchRef[]; skipped: Array<BranchRef & { reason: string }> }> {
+    const deleted: BranchRef[] = [];
+    const skipped: Array<BranchRef & { reason: string }> = [];
+    const byRepo = new Map<string, string[]>();
+    for (const ref of refs) {
+      assertBranchName(ref.branch);
+      byRepo.set(ref.repo, [...(byRepo.get(ref.repo) ?? []), ref.branch]);
+    }
+    for (const [repo, branches] of byRepo) {
+      const mirror = this.layout.mirrorPath(repo);
+      if (!(await mirrorExists(mirror))) continue;
+      await this.lock.run(repo, async () => {
+        const checkedOut = new Set((await this.registered(mirror)).map((e) => e.branch));
+        for (const branch of branches) {
+          if (checkedOut.has(branch)) skipped.push({ repo, branch, reason: 'checked out in a worktree' });
+          else if (await refExists(this.git, mirror, `refs/heads/${branch}`)) {
+            await this.git(['branch', '-D', '--', branch], mirror);
+            deleted.push({ repo, branch });
+          }
+        }
+      });
+    }
+    return { deleted, skipped };
+  }
+
   private async refreshMirror(repo: MirrorRepo): Promise<string> {
     const mirror = this.layout.mirrorPath(repo.name);
     if ((await mirrorExists(mirror)) && (await fetchedWithin(mirror, this.fetchIntervalMs))) return mirror;
@@ -179,9 +245,14 @@ export class WorktreeStore {
     });
   }
 
-  private async startPoint(mirror: string, input: CreateWorktreeInput): Promise<string> {
+  /** `tip`: the remote's branch as ls-remote saw it (null: absent, undefined: unknown, trust the mirror). */
+  private async startPoint(mirror: string, input: CreateWorktreeInput, tip: string | null | undefined): Promise<string> {
     const remoteBranch = `refs/remotes/origin/${input.branch}`;
-    if (await refExists(this.git, mirror, remoteBranch)) return remoteBranch;
+    if (typeof tip === 'string' && (await refSha(this.git, mirror, remoteBranch)) !== tip) {
+      await fetchBranch(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs);
+    }
+    // A branch deleted on the remote (PR merged, then a follow-up) starts again from base, not from a stale copy.
+    if (tip !== null && (await refExists(this.git, mirror, remoteBranch))) return remoteBranch;
     const base = `refs/remotes/origin/${input.baseBranch}`;
     if (await refExists(this.git, mirror, base)) return base;
     throw new BaseBranchMissingError(input.repo, input.baseBranch);
@@ -209,24 +280,4 @@ export class WorktreeStore {
     await fs.promises.rm(target, { recursive: true, force: true });
     await this.git(['worktree', 'prune'], mirror);
   }
-}
-
-async function exists(p: string): Promise<boolean> {
-  return fs.promises.lstat(p).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Directory entries that are safe names (anything else was not made by the store and is left alone). */
-async function safeEntries(dir: string): Promise<string[]> {
-  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => {
-    try {
-      assertSafeName('worktree key', n);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }

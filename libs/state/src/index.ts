@@ -5,3 +5,4 @@ export * from './event-log';
 export * from './run-store';
 export * from './session-registry';
 export * from './pause-store';
+export * from './worktree-ownership';

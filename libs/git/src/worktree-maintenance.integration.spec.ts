@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { commitAll, makeBareRemote, pushBranch, runGit, WorktreeStore } from './index';
+
+jest.setTimeout(60_000);
+
+let tmp: string;
+let remote: string;
+let root: string;
+
+beforeEach(async () => {
+  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nightshift-git-maint-')));
+  remote = await makeBareRemote(path.join(tmp, 'remote.git'), { 'README.md': '# web\n' });
+  root = path.join(tmp, 'root');
+});
+
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const input = (key: string) => ({ repo: 'web', remoteUrl: remote, baseBranch: 'main', branch: `agent/${key}`, worktreeKey: key });
+const head = async (dir: string) => (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+const mirrorOf = (store: WorktreeStore) => path.join(store.root, 'mirrors', 'web.git');
+
+async function attempt(store: WorktreeStore, key: string, file: string): Promise<string> {
+  const wt = await store.createWorktree(input(key));
+  fs.writeFileSync(path.join(wt.path, file), `${file}\n`);
+  const { sha } = await commitAll(wt.path, file);
+  await pushBranch(wt.path, remote, `agent/${key}`);
+  await store.removeWorktree({ repo: 'web', worktreeKey: key });
+  return sha as string;
+}
+
+describe('retries continue the ticket branch even inside the fetch interval', () => {
+  it('a retry right after a push (mirror fetched seconds ago) starts from the pushed commits', async () => {
+    const store = new WorktreeStore({ root, fetchIntervalMs: 60_000 });
+    const first = await attempt(store, 'ENG-7', 'attempt-1.txt');
+    const second = await attempt(store, 'ENG-7', 'attempt-2.txt');
+    const retry = await store.createWorktree(input('ENG-7'));
+    expect(await head(retry.path)).toBe(second);
+    const log = (await runGit(['log', '--format=%H'], { cwd: retry.path })).stdout.trim().split('\n');
+    expect(log).toContain(first);
+    expect(fs.existsSync(path.join(retry.path, 'attempt-1.txt'))).toBe(true);
+    expect(fs.existsSync(path.join(retry.path, 'attempt-2.txt'))).toBe(true);
+  });
+
+  it('without the remote check the throttled mirror would start over from main (why the check exists)', async () => {
+    const store = new WorktreeStore({ root, fetchIntervalMs: 60_000, checkRemoteBranch: false });
+    await attempt(store, 'ENG-8', 'attempt-1.txt');
+    const retry = await store.createWorktree(input('ENG-8'));
+    expect(fs.existsSync(path.join(retry.path, 'attempt-1.txt'))).toBe(false);
+  });
+
+  it('another host whose mirror fetched before the push still continues the branch', async () => {
+    const hostA = new WorktreeStore({ root, fetchIntervalMs: 60_000 });
+    const hostB = new WorktreeStore({ root: path.join(tmp, 'root-b'), fetchIntervalMs: 60_000 });
+    await hostB.ensureMirror({ name: 'web', remoteUrl: remote });
+    const sha = await attempt(hostA, 'ENG-9', 'from-host-a.txt');
+    const retry = await hostB.createWorktree(input('ENG-9'));
+    expect(await head(retry.path)).toBe(sha);
+    // FETCH_HEAD untouched by the one-branch fetch: the full-fetch throttle still counts from the last full fetch.
+    expect(fs.existsSync(path.join(mirrorOf(hostB), 'FETCH_HEAD'))).toBe(true);
+  });
+
+  it('a branch deleted on the remote (PR merged) starts again from the base, not from a stale copy', async () => {
+    const store = new WorktreeStore({ root, fetchIntervalMs: 60_000 });
+    const old = await attempt(store, 'ENG-10', 'old.txt');
+    await runGit(['update-ref', 'refs/remotes/origin/agent/ENG-10', old], { cwd: mirrorOf(store) });
+    await runGit(['branch', '-D', 'agent/ENG-10'], { cwd: remote });
+    const again = await store.createWorktree(input('ENG-10'));
+    expect(fs.existsSync(path.join(again.path, 'old.txt'))).toBe(false);
+    expect(await head(again.path)).toBe((await runGit(['rev-parse', 'main'], { cwd: remote })).stdout.trim());
+  });
+});
+
+describe('maintenance', () => {
+  it('removeWorktree asks onlyIf under the lock and touches nothing when it says no', async () => {
+    const store = new WorktreeStore({ root });
+    const wt = await store.createWorktree(input('ENG-1'));
+    expect(await store.removeWorktree({ repo: 'web', worktreeKey: 'ENG-1', onlyIf: async () => false })).toEqual({ removed: false, skipped: true });
+    expect(fs.existsSync(path.join(wt.path, 'README.md'))).toBe(true);
+    expect(await store.removeWorktree({ repo: 'web', worktreeKey: 'ENG-1', onlyIf: async () => true })).toEqual({ removed: true });
+    expect(fs.existsSync(wt.path)).toBe(false);
+  });
+
+  it('pruneWorktrees drops registrations whose directory vanished', async () => {
+    const store = new WorktreeStore({ root });
+    const wt = await store.createWorktree(input('ENG-2'));
+    fs.rmSync(wt.path, { recursive: true, force: true });
+    expect(await store.pruneWorktrees()).toEqual(['web']);
+    const { stdout } = await runGit(['worktree', 'list', '--porcelain'], { cwd: mirrorOf(store) });
+    expect(stdout).not.toContain('ENG-2');
+  });
+
+  it('deleteLocalBranches deletes finished branches and keeps one still checked out', async () => {
+    const store = new WorktreeStore({ root });
+    await store.createWorktree(input('ENG-3'));
+    await runGit(['branch', 'agent/ENG-OLD', 'refs/remotes/origin/main'], { cwd: mirrorOf(store) });
+    const result = await store.deleteLocalBranches([
+      { repo: 'web', branch: 'agent/ENG-OLD' },
+      { repo: 'web', branch: 'agent/ENG-3' },
+      { repo: 'web', branch: 'agent/never-existed' },
+      { repo: 'api', branch: 'agent/ENG-1' },
+    ]);
+    expect(result).toEqual({
+      deleted: [{ repo: 'web', branch: 'agent/ENG-OLD' }],
+      skipped: [{ repo: 'web', branch: 'agent/ENG-3', reason: 'checked out in a worktree' }],
+    });
+    const { stdout } = await runGit(['branch', '--list'], { cwd: mirrorOf(store) });
+    expect(stdout).not.toContain('agent/ENG-OLD');
+    expect(stdout).toContain('agent/ENG-3');
+  });
+
+  it('reports each git command with its duration', async () => {
+    const ops: string[] = [];
+    const store = new WorktreeStore({ root, onGitTiming: (op, seconds, ok) => ops.push(`${op}:${ok}:${seconds >= 0}`) });
+    await store.createWorktree(input('ENG-4'));
+    expect(ops).toEqual(expect.arrayContaining(['clone:true:true', 'fetch:true:true', 'ls-remote:true:true', 'worktree_add:true:true']));
+  });
+});

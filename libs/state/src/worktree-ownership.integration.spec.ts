@@ -1,0 +1,55 @@
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { WorktreeOwnership, worktreeOwnershipKey } from './index';
+
+let server: EmbeddedRedis;
+let redis: Redis;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ns-state-wt-'));
+  server = await startEmbeddedRedis({ dir, persist: false });
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => redis.flushall());
+
+describe('WorktreeOwnership', () => {
+  it('records, reads and lists owners per host', async () => {
+    const a = new WorktreeOwnership(redis, 'linux-1');
+    const b = new WorktreeOwnership(redis, 'mac-1');
+    const rec = await a.record({ repo: 'web', worktreeKey: 'ENG-1', runId: 'r1', createdAt: '2026-01-01T00:00:00.000Z' });
+    await b.record({ repo: 'web', worktreeKey: 'ENG-1', runId: 'r9' });
+    expect(await a.get('web', 'ENG-1')).toEqual(rec);
+    expect(await a.list()).toEqual([rec]);
+    expect((await b.get('web', 'ENG-1'))?.runId).toBe('r9');
+    expect(await redis.hkeys(worktreeOwnershipKey('linux-1'))).toEqual(['web/ENG-1']);
+  });
+
+  it('releases only its own record: a newer run that took the key over keeps it', async () => {
+    const owners = new WorktreeOwnership(redis, 'linux-1');
+    await owners.record({ repo: 'web', worktreeKey: 'ENG-1', runId: 'old' });
+    await owners.record({ repo: 'web', worktreeKey: 'ENG-1', runId: 'new' });
+    expect(await owners.release('web', 'ENG-1', 'old')).toBe(false);
+    expect((await owners.get('web', 'ENG-1'))?.runId).toBe('new');
+    expect(await owners.release('web', 'ENG-1', 'new')).toBe(true);
+    expect(await owners.get('web', 'ENG-1')).toBeNull();
+    expect(await owners.release('web', 'ENG-1', 'new')).toBe(false);
+  });
+
+  it('skips unreadable records instead of failing the sweeper', async () => {
+    const owners = new WorktreeOwnership(redis, 'linux-1');
+    await redis.hset(worktreeOwnershipKey('linux-1'), 'web/bad', '{not json', 'web/partial', '{"runId":"x"}');
+    await owners.record({ repo: 'web', worktreeKey: 'ok', runId: 'r' });
+    expect((await owners.list()).map((o) => o.worktreeKey)).toEqual(['ok']);
+    expect(await owners.get('web', 'bad')).toBeNull();
+    expect(await owners.release('web', 'bad', 'x')).toBe(false);
+  });
+});
