@@ -31,4 +31,6 @@ export interface Forge {
   /** The open PR for `head`, created if there is none. Atomic: never two open PRs for one head branch. */
   findOrCreatePr(draft: PullRequestDraft): Promise<{ pr: PullRequest; created: boolean }>;
   listPrs(): Promise<PullRequest[]>;
+  /** Closes an open PR (used by tests and the CLI); optional because remote forges close PRs in their own UI. */
+  closePr?(repo: string, number: number): Promise<void>;
 }

@@ -1,1 +1,3 @@
 export * from './forge';
+export * from './local-forge';
+export * from './errors';

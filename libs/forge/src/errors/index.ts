@@ -1,0 +1,4 @@
+export * from './forge-corrupt.error';
+export * from './forge-lock.error';
+export * from './pull-request-not-found.error';
+export * from './push-failed.error';

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PushFailedError } from './errors';
+
+const run = promisify(execFile);
+
+export interface PushInput {
+  repo: string;
+  remoteUrl: string;
+  worktreePath: string;
+  branch: string;
+}
+
+/**
+ * Force-pushes the worktree's HEAD to `refs/heads/<branch>` on `remoteUrl`. Force because the
+ * branch belongs to Nightshift: a retried session replaces its own earlier attempt.
+ * (libs/git will own pushing eventually; this stays a private helper until then.)
+ */
+export async function pushBranch(input: PushInput, timeoutMs: number): Promise<void> {
+  const { repo, remoteUrl, worktreePath, branch } = input;
+  if (!remoteUrl || remoteUrl.startsWith('-')) throw new TypeError(`pushBranch: invalid remote URL ${JSON.stringify(remoteUrl)}.`);
+  await assertValidBranch(branch, worktreePath);
+  // Never prompt: a push that needs a password must fail, not hang a session.
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+  try {
+    await run('git', ['push', '--force', '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
+      cwd: worktreePath,
+      env,
+      timeout: timeoutMs,
+      maxBuffer: 4 * 1024 * 1024,
+    });
+  } catch (err) {
+    const e = err as { stderr?: string; message?: string; killed?: boolean };
+    const output = e.killed ? `timed out after ${timeoutMs} ms` : e.stderr || e.message || String(err);
+    throw new PushFailedError(repo, branch, redactCredentials(remoteUrl), redactCredentials(output), { cause: err });
+  }
+}
+
+async function assertValidBranch(branch: string, cwd: string): Promise<void> {
+  if (!branch || branch.startsWith('-')) throw new TypeError(`pushBranch: invalid branch name ${JSON.stringify(branch)}.`);
+  try {
+    await run('git', ['check-ref-format', `refs/heads/${branch}`], { cwd });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new TypeError(`pushBranch: cannot run git in ${cwd}: ${(err as Error).message}`);
+    }
+    throw new TypeError(`pushBranch: ${JSON.stringify(branch)} is not a valid git branch name.`);
+  }
+}
+
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi;
+
+/** Strips `user:token@` from URLs in `text` so error messages and logs never carry credentials. */
+export function redactCredentials(text: string): string {
+  return text.replace(URL_USERINFO, '$1***@');
+}

@@ -1,0 +1,3 @@
+export * from './ticket-not-found.error';
+export * from './board-corrupt.error';
+export * from './board-lock.error';
