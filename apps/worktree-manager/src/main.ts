@@ -1,18 +1,17 @@
 import { Worker, type Job } from 'bullmq';
 import { QUEUE_JOBS, worktreeQueueName, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
-import { WorktreeStore } from '@nightshift/git';
 import { handlerTable } from '@nightshift/service-shell';
-import { EventLog } from '@nightshift/state';
 import { bootService, logErrors, resolveHost } from '@nightshift/wiring';
-import { worktreeHandlers } from './worktree.handlers';
+import { createWorktreeService } from './worktree-service';
 
 void bootService('worktree-manager', async (runtime, config) => {
   const host = resolveHost(config);
   const queue = worktreeQueueName(host.name);
-  const store = new WorktreeStore({ root: config.paths.worktrees });
-  const handlers = worktreeHandlers({ config, store, events: new EventLog(runtime.redis), host: host.name, registry: runtime.registry });
+  const service = createWorktreeService({ config, host: host.name, redis: runtime.redis, registry: runtime.registry, logger: runtime.logger });
+  const handlers = service.handlers;
   const dispatch = handlerTable<keyof typeof handlers, Job<WorktreeJob>, WorktreeResult>(queue, QUEUE_JOBS.worktree, handlers);
-  // Git admin work on one repo is serialized inside the store; many jobs at once keep different repos busy.
+  // Git admin work on one repo is serialized inside the store; many jobs at once keep different repos busy
+  // (and let creates wait for the disk budget without blocking removals that free it).
   const worker = new Worker<WorktreeJob, WorktreeResult>(queue, dispatch, {
     connection: runtime.newRedis('worktree-worker'),
     autorun: false,
@@ -21,5 +20,12 @@ void bootService('worktree-manager', async (runtime, config) => {
   logErrors(worker, runtime.logger, 'worktree worker');
   worker.on('failed', (job, err) => runtime.logger.warn({ run: job?.data.runId, op: job?.name, err: err.message }, 'worktree job failed'));
   runtime.onClose(worker);
-  return { start: () => void worker.run() };
+  // Closed before the worker (reverse order): waiting creates fail fast instead of holding shutdown.
+  runtime.onClose(service);
+  return {
+    start: () => {
+      service.start();
+      void worker.run();
+    },
+  };
 });

@@ -87,6 +87,11 @@ export class WorktreeStore {
     return this.layout.root;
   }
 
+  /** Where the worktree of `repo`/`worktreeKey` lives (or would); throws UnsafePathError for an unsafe name. */
+  worktreePath(repo: string, worktreeKey: string): string {
+    return this.layout.worktreePath(repo, worktreeKey);
+  }
+
   /**
    * Returns the path of the repo's bare mirror, cloning it the first time and fetching when the last fetch
    * is older than fetchIntervalMs. Concurrent callers for one repo share a single clone/fetch.

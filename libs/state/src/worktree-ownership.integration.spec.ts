@@ -39,7 +39,9 @@ describe('WorktreeOwnership', () => {
     await owners.record({ repo: 'web', worktreeKey: 'ENG-1', runId: 'new' });
     expect(await owners.release('web', 'ENG-1', 'old')).toBe(false);
     expect((await owners.get('web', 'ENG-1'))?.runId).toBe('new');
-    expect(await owners.release('web', 'ENG-1', 'new')).toBe(true);
+    const current = await owners.get('web', 'ENG-1');
+    expect(await owners.release('web', 'ENG-1', 'new', '2000-01-01T00:00:00.000Z')).toBe(false);
+    expect(await owners.release('web', 'ENG-1', 'new', current?.createdAt)).toBe(true);
     expect(await owners.get('web', 'ENG-1')).toBeNull();
     expect(await owners.release('web', 'ENG-1', 'new')).toBe(false);
   });

@@ -15,13 +15,15 @@ export interface WorktreeOwner {
   createdAt: string;
 }
 
-// Deletes the field only while it still names ARGV[1] as owner: a newer run's record for the same key survives.
+// Deletes the field only while it still names ARGV[1] as owner (and, when ARGV[3] is set, is still the record
+// written at that time): a newer record for the same key survives.
 const RELEASE = `
 local raw = redis.call('hget', KEYS[1], ARGV[2])
 if not raw then return 0 end
 local ok, rec = pcall(cjson.decode, raw)
-if ok and type(rec) == 'table' and rec['runId'] == ARGV[1] then return redis.call('hdel', KEYS[1], ARGV[2]) end
-return 0`;
+if not ok or type(rec) ~= 'table' or rec['runId'] ~= ARGV[1] then return 0 end
+if ARGV[3] ~= '' and rec['createdAt'] ~= ARGV[3] then return 0 end
+return redis.call('hdel', KEYS[1], ARGV[2])`;
 
 /**
  * Who owns each worktree of one host. The sweeper reads it to tell live worktrees from orphans; the
@@ -57,9 +59,12 @@ export class WorktreeOwnership {
       .filter((o): o is WorktreeOwner => o !== null);
   }
 
-  /** Deletes the record if `runId` still owns it; true when deleted. */
-  async release(repo: string, worktreeKey: string, runId: string): Promise<boolean> {
-    return (await this.redis.eval(RELEASE, 1, this.key, runId, fieldOf(repo, worktreeKey))) === 1;
+  /**
+   * Deletes the record if `runId` still owns it (and, with `createdAt`, only that exact record: the sweeper
+   * must not drop one the same run wrote again since it looked); true when deleted.
+   */
+  async release(repo: string, worktreeKey: string, runId: string, createdAt = ''): Promise<boolean> {
+    return (await this.redis.eval(RELEASE, 1, this.key, runId, fieldOf(repo, worktreeKey), createdAt)) === 1;
   }
 }
 
