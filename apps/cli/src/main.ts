@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerBoardCommands } from './commands/board.command';
+import { registerClassifyCommand } from './commands/classify.command';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerHistoryCommands } from './commands/history.command';
+import { registerPauseCommands } from './commands/pause.command';
 import { up } from './commands/up.command';
 import { withConfig } from './with-config';
 
@@ -17,5 +19,7 @@ program
 registerDemoCommand(program);
 registerBoardCommands(program);
 registerHistoryCommands(program);
+registerClassifyCommand(program);
+registerPauseCommands(program);
 
 void program.parseAsync(process.argv);

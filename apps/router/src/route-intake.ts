@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { NightshiftConfig } from '@nightshift/config';
+import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
 import { branchForTicket, chooseModel, routeTicket, type Ticket } from '@nightshift/domain';
 import { JOB, sessionJobId, type IntakeJob, type IntakeResult, type SessionJob } from '@nightshift/contracts';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
-import type { Claims, EventLog, TicketCounters } from '@nightshift/state';
+import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 
 export interface RouterDeps {
   config: NightshiftConfig;
@@ -14,21 +14,24 @@ export interface RouterDeps {
   claims: Claims;
   counters: TicketCounters;
   events: EventLog;
+  pauses: PauseStore;
   sessionQueue: (capability: string) => Queue;
   logger: Logger;
 }
 
 /**
- * Decides what happens to one ticket offered by intake: skip (and say why), or claim it, move it to In
- * Progress and enqueue a session on the queue of the capability its repo needs. Every guard is
- * checked against shared state, so two routers racing on one ticket dispatch it once.
+ * Decides what happens to one ticket offered by intake: skip (and say why), or claim it (with up to
+ * `batchSize - 1` more queued tickets of the same repo), move it to In Progress and enqueue one
+ * session on the queue of the capability its repo needs. Every guard is checked against shared
+ * state, so two routers racing on one ticket dispatch it once.
  */
 export async function routeIntake(intake: IntakeJob, deps: RouterDeps): Promise<IntakeResult> {
   const { config, tracker, events } = deps;
-  const states = config.tracker.states;
+  const paused = await deps.pauses.get({ kind: 'intake' });
+  if (paused) return skip(`intake paused until ${paused.until ?? 'resumed'}: ${paused.reason}`);
   const ticket = await tracker.getTicket(intake.ticketKey);
   if (!ticket) return skip('ticket not found on the tracker');
-  if (!states.queue.includes(ticket.state)) return skip(`ticket is in "${ticket.state}", not a queue state`);
+  if (!config.tracker.states.queue.includes(ticket.state)) return skip(`ticket is in "${ticket.state}", not a queue state`);
 
   const route = routeTicket(ticket, config.repos);
   if (route.kind === 'unknown') {
@@ -39,46 +42,73 @@ export async function routeIntake(intake: IntakeJob, deps: RouterDeps): Promise<
     return skip(route.reason);
   }
   const repo = config.repos.find((r) => r.name === route.repo)!;
-  const base = { ticket: ticket.key, repo: repo.name };
+  const blocked = await guard(deps, ticket, repo);
+  if (blocked) return skip(blocked);
 
-  const cooling = await deps.counters.coolingDown(ticket.key);
-  if (cooling) return skip(`cooling down after: ${cooling}`);
+  const launch = await deps.counters.nextLaunch(ticket.key);
+  const runId = `${ticket.key}.${launch}`;
+  if (!(await claimAndMove(deps, ticket, repo, runId, route.by))) return skip('claimed by another router a moment ago');
+  const batch = [ticket.key, ...(await collectBatch(deps, ticket, repo, runId))];
+
   const spent = await deps.counters.attemptsSpent(ticket.key);
-  if (spent >= config.routing.maxAttempts) {
-    await moveOnce(deps, ticket, states.needsHuman);
-    return skip(`attempt budget spent (${spent}/${config.routing.maxAttempts})`);
-  }
-  const branch = branchForTicket(ticket.key);
-  const open = await deps.forge.findOpenPr(repo.name, branch);
-  if (open) {
-    // A PR exists (an earlier run crashed after opening it, or a tracker update was lost): finish the move, start nothing.
-    await moveOnce(deps, ticket, states.inReview);
-    return skip(`PR already open: ${open.url}`);
-  }
-  const holder = await deps.claims.holder(ticket.key);
-  if (holder) return skip(`claimed by run ${holder}`);
-
-  const runId = `${ticket.key}.${await deps.counters.nextLaunch(ticket.key)}`;
-  if (!(await deps.claims.claim(ticket.key, runId, config.routing.claimLeaseSec * 1000))) {
-    return skip('claimed by another router a moment ago');
-  }
-  await events.append({ type: 'ticket.claimed', ...base, run: runId });
-  await events.append({ type: 'ticket.routed', ...base, run: runId, detail: { by: route.by, capability: repo.capability } });
-  await tracker.moveTo(ticket.key, states.inProgress);
-  await events.append({ type: 'ticket.moved', ...base, run: runId, detail: { from: ticket.state, to: states.inProgress } });
-
   const job: SessionJob = {
     runId,
     repo: repo.name,
     capability: repo.capability,
-    branch,
-    tickets: [ticket.key],
+    branch: branchForTicket(ticket.key),
+    tickets: batch,
     model: chooseModel(config.agent, spent),
     attempt: spent + 1,
     routedAt: new Date().toISOString(),
   };
   await deps.sessionQueue(repo.capability).add(JOB.session, job, { jobId: sessionJobId(runId) });
-  return { decision: 'dispatched', reason: `routed to ${repo.name} by ${route.by}`, runId };
+  return { decision: 'dispatched', reason: `routed to ${repo.name} by ${route.by}${batch.length > 1 ? ` with ${batch.length - 1} more` : ''}`, runId };
+}
+
+/** Why this ticket must not start now, or null. */
+async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promise<string | null> {
+  const { config } = deps;
+  const cooling = await deps.counters.coolingDown(ticket.key);
+  if (cooling) return `cooling down after: ${cooling}`;
+  const spent = await deps.counters.attemptsSpent(ticket.key);
+  if (spent >= config.routing.maxAttempts) {
+    await moveOnce(deps, ticket, config.tracker.states.needsHuman);
+    return `attempt budget spent (${spent}/${config.routing.maxAttempts})`;
+  }
+  const open = await deps.forge.findOpenPr(repo.name, branchForTicket(ticket.key));
+  if (open) {
+    // A PR exists (an earlier run crashed after opening it, or a tracker update was lost): finish the move, start nothing.
+    await moveOnce(deps, ticket, config.tracker.states.inReview);
+    return `PR already open: ${open.url}`;
+  }
+  const holder = await deps.claims.holder(ticket.key);
+  return holder ? `claimed by run ${holder}` : null;
+}
+
+async function claimAndMove(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, runId: string, by: string): Promise<boolean> {
+  if (!(await deps.claims.claim(ticket.key, runId, deps.config.routing.claimLeaseSec * 1000))) return false;
+  const base = { ticket: ticket.key, repo: repo.name, run: runId };
+  await deps.events.append({ type: 'ticket.claimed', ...base });
+  await deps.events.append({ type: 'ticket.routed', ...base, detail: { by, capability: repo.capability } });
+  await deps.tracker.moveTo(ticket.key, deps.config.tracker.states.inProgress);
+  await deps.events.append({ type: 'ticket.moved', ...base, detail: { from: ticket.state, to: deps.config.tracker.states.inProgress } });
+  return true;
+}
+
+/** Up to batchSize - 1 other queued tickets of the same repo that pass every guard, claimed for the same run. */
+async function collectBatch(deps: RouterDeps, lead: Ticket, repo: RepoConfig, runId: string): Promise<string[]> {
+  const room = deps.config.routing.batchSize - 1;
+  if (room <= 0) return [];
+  const picked: string[] = [];
+  for (const other of await deps.tracker.listByStates(deps.config.tracker.states.queue)) {
+    if (picked.length >= room) break;
+    if (other.key === lead.key) continue;
+    const route = routeTicket(other, deps.config.repos);
+    if (route.kind !== 'routed' || route.repo !== repo.name) continue;
+    if (await guard(deps, other, repo)) continue;
+    if (await claimAndMove(deps, other, repo, runId, `batch with ${lead.key}`)) picked.push(other.key);
+  }
+  return picked;
 }
 
 function skip(reason: string): IntakeResult {

@@ -1,5 +1,5 @@
 import { spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
-import type { SessionJob, SessionResult } from '@nightshift/contracts';
+import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
 import { commitAll } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
@@ -13,13 +13,14 @@ import type { SessionDeps } from './session-deps';
 export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string): Promise<SessionResult> {
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
-  await commitAll(worktree, redactSecrets(`${lead.key}: ${lead.title}\n\nNightshift run ${job.runId} (model ${job.model}).`));
+  const keys = tickets.map((t) => t.key).join(', ');
+  await commitAll(worktree, redactSecrets(`${keys}: ${lead.title}\n\nNightshift run ${job.runId} (model ${job.model}).`));
   await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
   const { pr, created } = await deps.forge.findOrCreatePr({
     repo: repo.name,
     head: job.branch,
     base: repo.baseBranch,
-    title: redactSecrets(`${lead.key}: ${lead.title}`),
+    title: redactSecrets(tickets.length === 1 ? `${lead.key}: ${lead.title}` : `${keys}: ${lead.title} (+${tickets.length - 1})`),
     body: redactSecrets(prBody(tickets, job)),
     tickets: tickets.map((t) => t.key),
   });
@@ -37,20 +38,23 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
 
 /**
  * The session did not produce a PR. Task failures spend an attempt; after the budget the ticket goes
- * to a human. Infrastructure failures spend nothing: the ticket goes back to the queue after a
- * cool-down. A canceled session leaves the ticket where a human put it.
+ * to a human with a summary of every attempt. Infrastructure failures spend nothing: the ticket goes
+ * back to the queue after a cool-down. A session canceled because a human moved its ticket leaves
+ * the ticket where the human put it.
  */
-export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome: Outcome, reason: string, shuttingDown: boolean): Promise<SessionResult> {
+export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome: Outcome, reason: string, opts: { shuttingDown: boolean; needsHumanNote?: string }): Promise<SessionResult> {
   const states = deps.config.tracker.states;
   const safeReason = redactSecrets(reason);
-  if (outcome === 'canceled' && !shuttingDown) return { outcome, reason: safeReason };
+  if (outcome === 'canceled' && !opts.shuttingDown) return { outcome, reason: safeReason };
   for (const key of job.tickets) {
     if (spendsAttempt(outcome)) {
       const spent = await deps.counters.spendAttempt(key);
       deps.metrics.attemptsSpent.inc({ repo: job.repo, outcome });
-      if (spent >= deps.config.routing.maxAttempts) {
+      if (opts.needsHumanNote || spent >= deps.config.routing.maxAttempts) {
         await moveTicket(deps, key, states.needsHuman, job.runId);
-        await deps.tracker.comment(key, `Nightshift gave up after ${spent} attempts. Last outcome: ${outcome} (${safeReason}). A human needs to look.`);
+        const note = opts.needsHumanNote ?? `Nightshift gave up after ${spent} attempts; a human needs to look.`;
+        await deps.tracker.comment(key, redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason })}`));
+        await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
       }
     } else {
@@ -60,6 +64,17 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
     if (ticket && ticket.state === states.inProgress) await moveTicket(deps, key, states.queue[0]!, job.runId);
   }
   return { outcome, reason: safeReason };
+}
+
+/** One line per attempt: model, outcome, duration and the last lines of output. */
+async function attemptSummary(deps: SessionDeps, ticket: string, current: Partial<RunRecord>): Promise<string> {
+  const earlier: Array<Partial<RunRecord>> = (await deps.runs.list(5000)).filter((r) => r.tickets.includes(ticket) && r.outcome && r.runId !== current.runId);
+  const rows = [...earlier, current].map((r) => {
+    const took = typeof r.durationMs === 'number' ? `${Math.round(r.durationMs / 1000)}s` : 'now';
+    const last = r.lastLines ? `\n  > ${r.lastLines.split('\n').join('\n  > ')}` : '';
+    return `- attempt ${r.attempt} · ${r.model} · ${r.outcome} · ${took}: ${r.reason ?? ''}${last}`;
+  });
+  return `Attempts:\n${rows.join('\n')}`;
 }
 
 async function moveTicket(deps: SessionDeps, key: string, state: string, runId: string): Promise<void> {

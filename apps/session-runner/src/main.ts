@@ -1,11 +1,16 @@
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } from '@nightshift/contracts';
+import { notifierFromEnv } from '@nightshift/notify';
 import { handlerTable } from '@nightshift/service-shell';
-import { Claims, EventLog, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
+import { AuthPreflight } from './auth-preflight';
+import { CancelWatcher } from './cancel-watcher';
+import { RequeueJob } from './requeue-job';
 import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
+import type { SessionDeps } from './session-deps';
 import { SessionMetrics } from './session-metrics';
 
 void bootService('session-runner', async (runtime, config) => {
@@ -13,7 +18,8 @@ void bootService('session-runner', async (runtime, config) => {
   const metrics = new SessionMetrics(runtime.registry);
   metrics.slots.set({ host: host.name }, host.slots);
   const worktrees = new WorktreeClient(host.name, runtime.redis, runtime.newRedis('worktree-events'), runtime.logger);
-  const deps = {
+  const cancels = new CancelWatcher(runtime.newRedis('cancel-subscriber'));
+  const deps: SessionDeps = {
     config,
     host: host.name,
     tracker: createTracker(config),
@@ -25,6 +31,10 @@ void bootService('session-runner', async (runtime, config) => {
     events: new EventLog(runtime.redis),
     runs: new RunStore(runtime.redis),
     sessions: new SessionRegistry(runtime.redis),
+    pauses: new PauseStore(runtime.redis),
+    notifier: notifierFromEnv(runtime.logger, config.notifications.slackWebhookEnv),
+    auth: new AuthPreflight(config.agent),
+    cancels,
     metrics,
     logger: runtime.logger,
   };
@@ -33,8 +43,10 @@ void bootService('session-runner', async (runtime, config) => {
   const slots = new Semaphore(host.slots);
   const shutdown = new AbortController();
   const workers = host.capabilities.map((capability) => {
-    const queue = sessionQueueName(capability);
-    const dispatch = handlerTable<'session.run', Job<SessionJob>, SessionResult>(queue, QUEUE_JOBS.session, {
+    const queueName = sessionQueueName(capability);
+    const queue = logErrors(new Queue(queueName, { connection: runtime.redis }), runtime.logger, 'session queue');
+    runtime.onClose(queue);
+    const dispatch = handlerTable<'session.run', Job<SessionJob>, SessionResult>(queueName, QUEUE_JOBS.session, {
       'session.run': async (job) => {
         const release = await slots.acquire();
         metrics.slotsBusy.set({ host: host.name }, slots.inUse);
@@ -46,15 +58,33 @@ void bootService('session-runner', async (runtime, config) => {
         }
       },
     });
-    const worker = new Worker<SessionJob, SessionResult>(queue, dispatch, {
-      connection: runtime.newRedis(`session-worker-${capability}`),
-      autorun: false,
-      concurrency: host.slots,
-      // A killed runner's job comes back after lockDuration: another runner (or this one restarted) redoes it under the same run id.
-      lockDuration: config.routing.jobLockSec * 1000,
-      stalledInterval: config.routing.stalledCheckSec * 1000,
-      maxStalledCount: 3,
-    });
+    const worker = new Worker<SessionJob, SessionResult>(
+      queueName,
+      async (job, token) => {
+        try {
+          return await dispatch(job);
+        } catch (err) {
+          if (!(err instanceof RequeueJob)) throw err;
+          runtime.logger.info({ run: job.data.runId, delayMs: err.delayMs, wholeQueue: err.wholeQueue, reason: err.message }, 'session back to waiting; no attempt spent');
+          // Neither path counts as a BullMQ attempt: the job simply waits.
+          if (err.wholeQueue) {
+            await queue.rateLimit(err.delayMs);
+            throw Worker.RateLimitError();
+          }
+          await job.moveToDelayed(Date.now() + Math.max(50, err.delayMs), token);
+          throw new DelayedError();
+        }
+      },
+      {
+        connection: runtime.newRedis(`session-worker-${capability}`),
+        autorun: false,
+        concurrency: host.slots,
+        // A killed runner's job comes back after about lockDuration: another runner (or this one restarted) redoes it under the same run id.
+        lockDuration: config.routing.jobLockSec * 1000,
+        stalledInterval: config.routing.stalledCheckSec * 1000,
+        maxStalledCount: 3,
+      },
+    );
     logErrors(worker, runtime.logger, 'session worker');
     worker.on('failed', (job, err) => runtime.logger.error({ run: job?.data.runId, err: err.message }, 'session job failed'));
     return worker;
@@ -73,6 +103,7 @@ void bootService('session-runner', async (runtime, config) => {
   return {
     start: async () => {
       await worktrees.ready();
+      await cancels.start();
       for (;;) {
         try {
           assertAgentCommand(config.agent.command);

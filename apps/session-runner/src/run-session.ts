@@ -1,23 +1,30 @@
-import path from 'node:path';
-import { safeKey, type Ticket } from '@nightshift/domain';
+import type { AccountConfig } from '@nightshift/config';
+import { safeKey, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
-import { classifyOutcome } from '@nightshift/agent';
-import { hasChanges, runGit } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
-import { buildPrompt } from './build-prompt';
-import { readRules } from './read-rules';
+import { asksForExternalChange } from './external-ask';
+import { finishFailure, finishSuccess } from './finish-session';
+import { launchAgent, type AgentSession } from './launch-agent';
+import { pauseScope } from '@nightshift/wiring';
+import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
+import { RequeueJob } from './requeue-job';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
-import { finishFailure, finishSuccess } from './finish-session';
 
 /**
- * One session from claim to cleanup: worktree, prompt, agent, classification, then either the PR and
- * In Review, or the attempt accounting. The worktree is removed in `finally`, whatever happened.
+ * One session from claim to cleanup: account, worktree, agent, classification, then the PR and In
+ * Review, or the attempt accounting, or a pause. The worktree is removed in `finally` whatever
+ * happened (kept only when a human moved the ticket to a non-terminal state mid-session).
+ * Throws RequeueJob when the session must run again later without spending an attempt.
  */
 export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: AbortSignal): Promise<SessionResult> {
   const { config, events } = deps;
   const repo = repoConfig(deps, job.repo);
-  const base = { repo: repo.name, host: deps.host, run: job.runId };
+  const base = { repo: repo.name, host: deps.host, run: job.runId, ticket: job.tickets[0] };
+  const pick = await pickAccount(deps);
+  if ('waitMs' in pick) throw new RequeueJob(pick.waitMs, true, pick.reason);
+  const account = pick.account;
+
   const leaseMs = config.routing.claimLeaseSec * 1000;
   for (const ticket of job.tickets) {
     if (!(await deps.claims.claim(ticket, job.runId, leaseMs))) {
@@ -25,57 +32,73 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
       return { outcome: 'canceled', reason: 'claim is held by another run' };
     }
   }
-  const record: RunRecord = { runId: job.runId, tickets: job.tickets, repo: repo.name, host: deps.host, model: job.model, attempt: job.attempt, startedAt: new Date().toISOString() };
+  const record: RunRecord = { runId: job.runId, tickets: job.tickets, repo: repo.name, host: deps.host, model: job.model, attempt: job.attempt, account: account.name, startedAt: new Date().toISOString() };
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   shutdown.addEventListener('abort', onShutdown);
   const heartbeat = new SessionHeartbeat(deps, { runId: job.runId, host: deps.host, runnerPid: process.pid, tickets: job.tickets, heartbeatAt: '' }, () => abort.abort(), Math.min(30_000, leaseMs / 3));
   const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId };
   let result: SessionResult;
+  let requeue: RequeueJob | undefined;
+  let session: AgentSession | undefined;
   try {
     await heartbeat.start();
     await deps.runs.save(record);
     const worktree = await deps.worktrees.create(worktreeJob);
     await heartbeat.update({ worktreePath: worktree.path });
     const tickets = await loadTickets(deps, job.tickets);
-    const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree.path, repo.rulesFiles) });
-    const headBefore = await head(worktree.path);
-    record.logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
-    await events.append({ type: 'session.started', ...base, ticket: job.tickets[0], detail: { model: job.model, attempt: job.attempt } });
-    const run = await deps.agent.run({
-      runId: job.runId,
-      cwd: worktree.path,
-      prompt,
-      model: job.model,
-      maxTurns: config.agent.maxTurns,
-      permissionMode: config.agent.permissionMode,
-      timeoutMs: config.agent.sessionTimeoutMin * 60_000,
-      logPath: record.logPath,
-      signal: abort.signal,
-      onSpawn: (pid) => void heartbeat.update({ agentPgid: pid }).catch(() => undefined),
-    });
-    const hasDiff = (await hasChanges(worktree.path)) || (await head(worktree.path)) !== headBefore;
-    const verdict = classifyOutcome({ ...run, text: run.tail, hasDiff, now: new Date(), fastFailMs: config.agent.fastFailSec * 1000 });
-    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined });
-    await announceOutcome(deps, record, verdict.outcome, verdict.reason);
-    result =
-      verdict.outcome === 'success'
-        ? await finishSuccess(deps, job, repo, tickets, worktree.path)
-        : await finishFailure(deps, job, verdict.outcome, verdict.reason, shutdown.aborted);
+    await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
+    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort);
+    const { run, verdict } = session;
+    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
+    await announce(deps, record, verdict.outcome, verdict.reason);
+    if (verdict.outcome === 'success') {
+      result = await finishSuccess(deps, job, repo, tickets, worktree.path);
+    } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
+      requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
+      result = { outcome: verdict.outcome, reason: verdict.reason };
+    } else {
+      result = await finishFailure(deps, job, verdict.outcome, verdict.reason, { shuttingDown: shutdown.aborted && !session.cancel, needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result) });
+    }
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = redactSecrets(err instanceof Error ? err.message : String(err));
     deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
-    await announceOutcome(deps, record, 'infra_error', reason).catch(() => undefined);
-    result = await finishFailure(deps, job, 'infra_error', reason, shutdown.aborted).catch(() => ({ outcome: 'infra_error' as const, reason }));
+    await announce(deps, record, 'infra_error', reason).catch(() => undefined);
+    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch(() => ({ outcome: 'infra_error' as const, reason }));
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
-    await deps.worktrees.remove(worktreeJob).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'worktree removal failed; the sweeper will retry'));
+    if (session?.cancel?.reason === 'inactive') {
+      await events.append({ type: 'session.canceled', ...base, detail: { state: session.cancel.state, worktree: 'kept' } });
+    } else {
+      await deps.worktrees.remove(worktreeJob).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'worktree removal failed; the sweeper will retry'));
+    }
     await heartbeat.stop().catch(() => undefined);
   }
-  await recordOutcome(deps, record, result);
+  await save(deps, record, result);
+  if (requeue) throw requeue;
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);
-  await events.append({ type: 'claim.released', ...base, ticket: job.tickets[0] });
+  await events.append({ type: 'claim.released', ...base });
   return result;
+}
+
+/**
+ * Rate limit or auth failure: the account is paused for everyone until the reset (or a back-off),
+ * and the job goes back to waiting with no attempt spent: to another account if one is free, or the
+ * whole queue waits until the earliest reset.
+ */
+async function pauseAccount(deps: SessionDeps, account: AccountConfig, outcome: Outcome, reason: string, retryAt: Date | null): Promise<RequeueJob> {
+  const until = outcome === 'auth_failed' ? new Date(Date.now() + AUTH_PAUSE_MS) : (retryAt ?? new Date(Date.now() + deps.config.agent.rateLimitBackoffMin * 60_000));
+  if (outcome === 'auth_failed') deps.auth.invalidate(account.name);
+  await pauseScope(deps, { kind: 'account', account: account.name }, until, `${outcome}: ${reason}`, deps.host);
+  const next = await pickAccount(deps);
+  return 'waitMs' in next ? new RequeueJob(next.waitMs, true, next.reason) : new RequeueJob(0, false, `account ${account.name} paused; another account takes it`);
+}
+
+/** A run that changed nothing but asks a human to change something elsewhere goes straight to a human. */
+function needsHumanNote(outcome: Outcome, finalMessage: string | undefined): string | undefined {
+  if (outcome !== 'no_changes' || !asksForExternalChange(finalMessage)) return undefined;
+  const quoted = (finalMessage ?? '').split('\n').map((l) => `> ${l}`).join('\n');
+  return `The agent changed no code and asks for a change outside the repository:\n\n${quoted}\n\nNo code evidence (file and line) was produced; check the claim before acting on it.`;
 }
 
 async function loadTickets(deps: SessionDeps, keys: string[]): Promise<Ticket[]> {
@@ -88,11 +111,22 @@ async function loadTickets(deps: SessionDeps, keys: string[]): Promise<Ticket[]>
   );
 }
 
-async function head(worktree: string): Promise<string> {
-  return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
+function lastLines(tail: string, count = 5): string {
+  return redactSecrets(tail.trimEnd().split('\n').slice(-count).join('\n')).slice(-800);
 }
 
-async function recordOutcome(deps: SessionDeps, record: RunRecord, result: SessionResult): Promise<void> {
+async function announce(deps: SessionDeps, record: RunRecord, outcome: string, reason: string): Promise<void> {
+  await deps.events.append({
+    type: 'session.outcome',
+    repo: record.repo,
+    host: record.host,
+    run: record.runId,
+    ticket: record.tickets[0],
+    detail: { outcome, model: record.model, reason: redactSecrets(reason).slice(0, 200) },
+  });
+}
+
+async function save(deps: SessionDeps, record: RunRecord, result: SessionResult): Promise<void> {
   const finishedAt = new Date();
   Object.assign(record, {
     finishedAt: finishedAt.toISOString(),
@@ -105,19 +139,6 @@ async function recordOutcome(deps: SessionDeps, record: RunRecord, result: Sessi
   const m = deps.metrics;
   m.sessions.inc({ outcome: result.outcome, model: record.model, repo: record.repo, host: record.host });
   m.duration.observe({ outcome: result.outcome, model: record.model }, (record.durationMs ?? 0) / 1000);
-  if (record.usage) {
-    for (const [kind, n] of Object.entries(record.usage)) m.tokens.inc({ kind, model: record.model, repo: record.repo }, n);
-  }
+  if (record.usage) for (const [kind, n] of Object.entries(record.usage)) m.tokens.inc({ kind, model: record.model, repo: record.repo }, n);
   if (record.costUsd) m.cost.inc({ model: record.model, repo: record.repo }, record.costUsd);
-}
-
-async function announceOutcome(deps: SessionDeps, record: RunRecord, outcome: string, reason: string): Promise<void> {
-  await deps.events.append({
-    type: 'session.outcome',
-    repo: record.repo,
-    host: record.host,
-    run: record.runId,
-    ticket: record.tickets[0],
-    detail: { outcome, model: record.model, reason: redactSecrets(reason).slice(0, 200) },
-  });
 }

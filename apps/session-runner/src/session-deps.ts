@@ -3,9 +3,12 @@ import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
 import type { AgentAdapter } from '@nightshift/agent';
-import type { Claims, EventLog, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import type { Notifier } from '@nightshift/notify';
+import type { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import type { WorktreeClient } from '@nightshift/wiring';
 import type { SessionMetrics } from './session-metrics';
+import type { AuthPreflight } from './auth-preflight';
+import type { CancelWatcher } from './cancel-watcher';
 
 /** Everything a session needs, built once per process by main.ts. */
 export interface SessionDeps {
@@ -20,6 +23,10 @@ export interface SessionDeps {
   events: EventLog;
   runs: RunStore;
   sessions: SessionRegistry;
+  pauses: PauseStore;
+  notifier: Notifier;
+  auth: AuthPreflight;
+  cancels: CancelWatcher;
   metrics: SessionMetrics;
   logger: Logger;
 }

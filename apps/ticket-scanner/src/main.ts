@@ -1,21 +1,47 @@
 import { Queue } from 'bullmq';
 import { INTAKE_QUEUE } from '@nightshift/contracts';
-import { EventLog } from '@nightshift/state';
-import { bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors } from '@nightshift/wiring';
+import { notifierFromEnv } from '@nightshift/notify';
+import { EventLog, PauseStore, RunStore, SessionRegistry } from '@nightshift/state';
+import { announceEndedPauses, bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
+import { fastFailStorm } from './fast-fail-guard';
+import { reconcileSessions } from './reconcile-sessions';
 import { TicketScanner } from './ticket-scanner';
 
 void bootService('ticket-scanner', async (runtime, config) => {
   const intake = logErrors(new Queue(INTAKE_QUEUE, { connection: runtime.redis, defaultJobOptions: INTAKE_JOB_DEFAULTS }), runtime.logger, 'intake queue');
+  const tracker = createTracker(config);
+  const events = new EventLog(runtime.redis);
+  const pauses = new PauseStore(runtime.redis);
+  const runs = new RunStore(runtime.redis);
+  const notifier = notifierFromEnv(runtime.logger, config.notifications.slackWebhookEnv);
+  const states = config.tracker.states;
+  const scanIntervalMs = config.tracker.scanIntervalSec * 1000;
   const scanner = new TicketScanner({
-    tracker: createTracker(config),
+    tracker,
     intake,
-    events: new EventLog(runtime.redis),
+    events,
     logger: runtime.logger,
     registry: runtime.registry,
-    queueStates: config.tracker.states.queue,
-    scanIntervalMs: config.tracker.scanIntervalSec * 1000,
+    queueStates: states.queue,
+    scanIntervalMs,
+    afterScan: [
+      () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
+      async () => {
+        const { intake: policy } = config;
+        const verdict = await fastFailStorm(runs, { ratio: policy.fastFailPauseRatio, minSessions: policy.fastFailMinSessions, windowMs: scanIntervalMs });
+        if (!verdict.storm) return;
+        const until = new Date(Date.now() + policy.fastFailPauseMin * 60_000);
+        const reason = `${Math.round(verdict.ratio * 100)}% of the ${verdict.ended} sessions started in the last scan cycle fast-failed`;
+        await pauseScope({ pauses, events, notifier }, { kind: 'intake' }, until, reason, 'ticket-scanner');
+      },
+    ],
   });
+  // Pauses end at their reset instant, not at the next scan: look every second.
+  const pauseTimer = setInterval(() => {
+    announceEndedPauses({ pauses, events, notifier }).catch((err: unknown) => runtime.logger.warn({ err: String(err) }, 'pause check failed'));
+  }, 1000);
   runtime.onClose(intake);
   runtime.onClose(scanner);
+  runtime.onClose({ close: async () => clearInterval(pauseTimer) });
   return { start: () => scanner.start() };
 });

@@ -13,6 +13,8 @@ export interface TicketScannerOptions {
   registry: Registry;
   queueStates: string[];
   scanIntervalMs: number;
+  /** Work done after every scan (reconciliation, the fast-fail guard); a failure is logged, never fatal. */
+  afterScan?: Array<() => Promise<unknown>>;
 }
 
 /**
@@ -90,6 +92,9 @@ export class TicketScanner {
     this.enqueued.inc({ source }, tickets.length);
     this.scans.inc({ result: 'ok' });
     end();
+    for (const task of this.opts.afterScan ?? []) {
+      await task().catch((err: unknown) => this.opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'after-scan task failed'));
+    }
     return tickets.length;
   }
 

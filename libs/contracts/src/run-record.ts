@@ -17,4 +17,8 @@ export interface RunRecord {
   costUsd?: number;
   prUrl?: string;
   logPath?: string;
+  /** Agent account whose credentials the session used. */
+  account?: string;
+  /** The last few lines of the agent's output (redacted), for the Needs Human summary. */
+  lastLines?: string;
 }

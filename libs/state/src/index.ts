@@ -6,3 +6,4 @@ export * from './run-store';
 export * from './session-registry';
 export * from './pause-store';
 export * from './worktree-ownership';
+export * from './cancel-requests';

@@ -4,3 +4,4 @@ export * from './host';
 export * from './queue-options';
 export * from './worktree-client';
 export * from './log-errors';
+export * from './pause-control';

@@ -1,17 +1,9 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
-import type { NightshiftConfig } from '@nightshift/config';
-import { resolveRedisUrl } from '@nightshift/service-shell';
 import { EventLog, RunStore, type StoredEvent } from '@nightshift/state';
 import { createForge } from '@nightshift/wiring';
 import { formatTable } from '../format-table';
 import { withConfig } from '../with-config';
-
-function connect(config: NightshiftConfig): Redis {
-  const url = resolveRedisUrl(config);
-  if (!url) throw new Error(`no Redis known: start Nightshift with \`nightshift up\`, or set REDIS_URL or redis.url in ${config.file}`);
-  return new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: (n) => (n > 3 ? null : 200) });
-}
+import { connectRedis as connect } from '../redis-client';
 
 /** `nightshift runs|prs|events`: what happened overnight. */
 export function registerHistoryCommands(program: Command): void {

@@ -1,0 +1,101 @@
+import { readFile, realpath } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { classifyOutcome, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification } from '@nightshift/agent';
+import type { AccountConfig, RepoConfig } from '@nightshift/config';
+import type { SessionJob } from '@nightshift/contracts';
+import { safeKey, type Ticket } from '@nightshift/domain';
+import { hasChanges, runGit } from '@nightshift/git';
+import { accountEnv } from './auth-preflight';
+import { buildPrompt } from './build-prompt';
+import type { CancelRequest } from './cancel-watcher';
+import { readRules } from './read-rules';
+import type { SessionDeps } from './session-deps';
+import { StallWatchdog } from './stall-watchdog';
+
+export interface AgentSession {
+  run: AgentRunResult;
+  verdict: OutcomeClassification;
+  hasDiff: boolean;
+  logPath: string;
+  /** Set when reconciliation stopped the session because a human moved the ticket. */
+  cancel?: CancelRequest;
+}
+
+/**
+ * Runs the agent once in a ready worktree: builds the prompt, launches with the account's
+ * credentials, watches for stalls and cancel requests, then classifies what happened. Cost comes
+ * from the CLI's result event, or from its own transcript when it was killed before printing one.
+ */
+export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController): Promise<AgentSession> {
+  const { config } = deps;
+  const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
+  const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
+  const headBefore = await head(worktree);
+  const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
+  const stallMs = config.agent.stallTimeoutSec * 1000;
+  const watchdog = new StallWatchdog(stallMs, Math.min(5000, Math.max(100, stallMs / 4)), () => abort.abort());
+  let cancel: CancelRequest | undefined;
+  const unwatch = deps.cancels.watch(job.runId, (req) => {
+    cancel = req;
+    abort.abort();
+  });
+  watchdog.start();
+  let run: AgentRunResult;
+  try {
+    run = await deps.agent.run({
+      runId: job.runId,
+      cwd: worktree,
+      prompt,
+      model: job.model,
+      maxTurns: config.agent.maxTurns,
+      permissionMode: config.agent.permissionMode,
+      timeoutMs: config.agent.sessionTimeoutMin * 60_000,
+      logPath,
+      env: accountEnv(account),
+      signal: abort.signal,
+      onOutput: () => watchdog.touch(),
+    });
+  } finally {
+    watchdog.stop();
+    unwatch();
+  }
+  if (!run.result && run.sessionId) await addTranscriptCost(run, account, worktree);
+  const hasDiff = (await hasChanges(worktree)) || (await head(worktree)) !== headBefore;
+  const verdict = classifyOutcome({
+    ...run,
+    canceled: run.canceled && !watchdog.stalled,
+    stalled: watchdog.stalled,
+    text: run.tail,
+    hasDiff,
+    now: new Date(),
+    fastFailMs: config.agent.fastFailSec * 1000,
+    defaultBackoffMs: config.agent.rateLimitBackoffMin * 60_000,
+  });
+  return { run, verdict, hasDiff, logPath, cancel };
+}
+
+/** A killed session printed no result: its cost is the sum of the usage records in its own transcript. */
+async function addTranscriptCost(run: AgentRunResult, account: AccountConfig, worktree: string): Promise<void> {
+  const configDir = account.configDir ?? process.env['CLAUDE_CONFIG_DIR'] ?? path.join(os.homedir(), '.claude');
+  try {
+    const totals = await sumTranscriptUsage(transcriptPath(configDir, worktree, run.sessionId!));
+    run.usage = totals.usage;
+    run.costUsd = totals.costUsd;
+  } catch {
+    // no transcript (the CLI died before writing one): usage stays what the stream showed
+  }
+}
+
+async function readTemplate(worktree: string, file: string, repo: string): Promise<{ text: string; source: string }> {
+  const root = await realpath(worktree);
+  const resolved = await realpath(path.join(root, file)).catch(() => null);
+  if (!resolved || !resolved.startsWith(root + path.sep)) {
+    throw new Error(`prompt template ${repo}:${file} not found inside the repository: fix repos[].promptTemplate in nightshift.yaml`);
+  }
+  return { text: await readFile(resolved, 'utf8'), source: `${repo}:${file}` };
+}
+
+async function head(worktree: string): Promise<string> {
+  return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
+}

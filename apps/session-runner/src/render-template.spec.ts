@@ -1,0 +1,36 @@
+import { buildPrompt, DEFAULT_TEMPLATE } from './build-prompt';
+import { PromptTemplateError, renderTemplate } from './render-template';
+import { asksForExternalChange } from './external-ask';
+
+const ticket = { key: 'NS-1', title: '$(rm -rf ~) {{repo}}', description: 'body `x`', state: 'In Progress', labels: [], priority: 0, createdAt: '', updatedAt: '', url: '', comments: [] };
+
+describe('renderTemplate', () => {
+  it('fails on an unknown variable, naming it and the ones available', () => {
+    expect(() => renderTemplate('Fix {{tickts}} in {{repo}}', { repo: 'api', tickets: '' }, 'api:.nightshift/prompt.md')).toThrow(PromptTemplateError);
+    expect(() => renderTemplate('{{tickts}}', { repo: 'api' }, 'x.md')).toThrow(/x\.md uses unknown variable\(s\) \{\{tickts\}\}; available: \{\{repo\}\}/);
+  });
+
+  it('never re-expands values: ticket text stays literal', () => {
+    const prompt = buildPrompt({ repo: 'api', branch: 'agent/NS-1', tickets: [ticket], rules: [{ name: 'CLAUDE.md', content: 'be nice' }] });
+    expect(prompt).toContain('Ticket: NS-1');
+    expect(prompt).toContain('Title: $(rm -rf ~) {{repo}}');
+    expect(prompt).toContain('Repository rules from CLAUDE.md:\nbe nice');
+  });
+
+  it('renders a repo template with learnings', () => {
+    const prompt = buildPrompt({ repo: 'api', branch: 'b', tickets: [ticket], rules: [], learnings: ['run npm test first'], template: { text: 'T={{ticketKeys}} L={{learnings}}', source: 'repo' } });
+    expect(prompt).toBe('T=NS-1 L=Learnings from earlier sessions on this repo:\n- run npm test first\n');
+    expect(DEFAULT_TEMPLATE).toContain('{{learnings}}');
+  });
+});
+
+describe('asksForExternalChange', () => {
+  it.each([
+    ['Please update the DATABASE_URL environment variable in the Vercel dashboard.', true],
+    ['You need to change the DNS settings for the domain.', true],
+    ['Fixed the off-by-one in pagination; all tests pass.', false],
+    ['I updated the config parser in src/config.ts.', false],
+  ])('%s → %s', (text, expected) => {
+    expect(asksForExternalChange(text)).toBe(expected);
+  });
+});
