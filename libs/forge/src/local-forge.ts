@@ -2,9 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ForgeLockError, PullRequestNotFoundError } from './errors';
 import type { Forge, PullRequest, PullRequestDraft } from './forge';
-import { writeFileAtomic } from './fs/atomic-write';
-import { withFileLock, type FileLockTiming, type LockFailure, type LockLease } from './fs/file-lock';
-import { KeyedMutex } from './fs/keyed-mutex';
+import { KeyedMutex, withFileLock, writeFileAtomic, type FileLockTiming, type LockFailure, type LockLease } from '@nightshift/file-store';
 import { readPullRequests } from './pr-file';
 import { pushBranch, type PushInput } from './push-branch';
 

@@ -3,9 +3,7 @@ import { watch as watchDir, mkdirSync, type FSWatcher } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BoardCorruptError, BoardLockError, TicketNotFoundError } from './errors';
-import { writeFileAtomic } from './fs/atomic-write';
-import { withFileLock, type FileLockTiming, type LockFailure, type LockLease } from './fs/file-lock';
-import { KeyedMutex } from './fs/keyed-mutex';
+import { KeyedMutex, withFileLock, writeFileAtomic, type FileLockTiming, type LockFailure, type LockLease } from '@nightshift/file-store';
 import type { Tracker } from './tracker';
 import { compareDispatch, compareKeys, isSafeKey, normalizeLabels, readJson, splitKey, toTicket } from './ticket-file';
 

@@ -1,4 +1,4 @@
-import type { LockFailure } from '../fs/file-lock';
+import type { LockFailure } from '@nightshift/file-store';
 
 /** The forge lock could not be taken (held by another process, or not creatable), or was lost while held (so the change was not written). */
 export class ForgeLockError extends Error {

@@ -1,4 +1,4 @@
-import type { LockFailure } from '../fs/file-lock';
+import type { LockFailure } from '@nightshift/file-store';
 
 /** A board lock could not be taken in time, or was lost while held (so the write was not committed). */
 export class BoardLockError extends Error {

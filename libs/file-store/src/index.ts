@@ -1,0 +1,3 @@
+export * from './atomic-write';
+export * from './file-lock';
+export * from './keyed-mutex';
