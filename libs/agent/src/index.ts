@@ -1,1 +1,10 @@
-export {};
+export * from './agent-adapter';
+export * from './stream-events';
+export { summarizeStreamText } from './output-capture';
+export { ClaudeCodeAdapter, type ClaudeCodeAdapterOptions } from './claude-code.adapter';
+export { classifyOutcome, type ClassifyInput, type OutcomeClassification } from './classify-outcome';
+export { ERROR_SIGNATURES, findErrorSignature, type ErrorSignature } from './error-signatures';
+export { parseResetInstant } from './parse-reset';
+export { transcriptPath, sumTranscriptUsage } from './transcript-usage';
+export { groupIsAlive, signalGroup, terminateGroup, waitForGroupGone } from './process-group';
+export { MissingModelError } from './errors/missing-model.error';

@@ -1,0 +1,60 @@
+import type { TokenUsage } from '@nightshift/domain';
+import type { ResultEvent, StreamEvent } from './stream-events';
+
+/** One agent launch: where, with what prompt and model, and how long it may take. */
+export interface AgentRunRequest {
+  runId: string;
+  /** The worktree the agent works in. */
+  cwd: string;
+  prompt: string;
+  /** Always explicit: a launch without a model would run on the CLI's (expensive) default. */
+  model: string;
+  maxTurns: number;
+  permissionMode: string;
+  /** Overall deadline; on expiry the whole process group is killed. */
+  timeoutMs: number;
+  /** File that receives stdout and stderr as they arrive (its folder is created). */
+  logPath: string;
+  /** Merged over process.env. */
+  env?: Record<string, string>;
+  /** Abort kills the process group; the run then resolves with canceled = true. */
+  signal?: AbortSignal;
+  /**
+   * Called once with the pid (= process group id) right after spawn, e.g. to register it with the reaper.
+   * If it throws, the group is killed and run() rejects with that error.
+   */
+  onSpawn?: (pid: number) => void;
+  /** Called on every chunk of output, e.g. to heartbeat or detect stalls; errors it throws are ignored. */
+  onOutput?: () => void;
+}
+
+/** What happened, as raw facts; `classifyOutcome` turns them into an Outcome. */
+export interface AgentRunResult {
+  /** Command and arguments exactly as launched (includes the prompt; never logged elsewhere). */
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  timedOut: boolean;
+  canceled: boolean;
+  /** Set when the process could not be started at all (missing binary, not executable, missing cwd). */
+  spawnError?: string;
+  /** The session reported its result but did not exit within the grace period, so it was killed. */
+  killedAfterResult?: boolean;
+  /** Last ~8 KB of stdout+stderr, starting at a line boundary. */
+  tail: string;
+  /** Parsed JSON lines, at most the last ~200. */
+  events: StreamEvent[];
+  result?: ResultEvent;
+  usage: TokenUsage;
+  /** The CLI's own total_cost_usd; null when the session ended without a result event. */
+  costUsd: number | null;
+  sessionId?: string;
+}
+
+/** A coding-agent CLI behind one interface (Claude Code first; others later). */
+export interface AgentAdapter {
+  readonly kind: string;
+  /** Runs one session to its end; resolves for anything the agent or the OS does (spawn failures included). */
+  run(req: AgentRunRequest): Promise<AgentRunResult>;
+}

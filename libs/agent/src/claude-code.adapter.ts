@@ -1,0 +1,215 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AgentAdapter, AgentRunRequest, AgentRunResult } from './agent-adapter';
+import { MissingModelError } from './errors/missing-model.error';
+import { OutputCapture } from './output-capture';
+import { terminateGroup } from './process-group';
+import { toTokenUsage } from './stream-events';
+
+export interface ClaudeCodeAdapterOptions {
+  /** Path or PATH name of the `claude` executable (agent.command in nightshift.yaml). */
+  command: string;
+  /** Appended after the standard flags, e.g. ['--allowedTools', 'Bash,Edit']. */
+  extraArgs?: string[];
+  /** Between SIGTERM and SIGKILL when killing the group. Default 3000 ms. */
+  killGraceMs?: number;
+  /**
+   * How long a session may linger after printing its result event before its group is killed (agents that
+   * finish but never exit). Default 30 000 ms.
+   */
+  afterResultGraceMs?: number;
+}
+
+/** setTimeout fires at once for delays past 2^31-1 ms (~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs Claude Code headless (`-p ... --output-format stream-json`), each session in its own process group. */
+export class ClaudeCodeAdapter implements AgentAdapter {
+  readonly kind = 'claude-code';
+  private readonly killGraceMs: number;
+  private readonly afterResultGraceMs: number;
+
+  constructor(private readonly options: ClaudeCodeAdapterOptions) {
+    this.killGraceMs = options.killGraceMs ?? 3000;
+    this.afterResultGraceMs = options.afterResultGraceMs ?? 30_000;
+  }
+
+  /** The exact arguments of a launch; the model is always named so the CLI never falls back to its default. */
+  buildArgs(req: Pick<AgentRunRequest, 'prompt' | 'model' | 'maxTurns' | 'permissionMode'>): string[] {
+    if (!req.model || !req.model.trim()) throw new MissingModelError();
+    return [
+      '-p', req.prompt,
+      '--model', req.model,
+      '--output-format', 'stream-json',
+      '--verbose',
+      '--max-turns', String(req.maxTurns),
+      '--permission-mode', req.permissionMode,
+      ...(this.options.extraArgs ?? []),
+    ];
+  }
+
+  /** Runs one session; resolves for every way it can end (including spawn failure), rejects only for a missing model. */
+  async run(req: AgentRunRequest): Promise<AgentRunResult> {
+    const args = this.buildArgs(req);
+    const argv = [this.options.command, ...args];
+    const capture = new OutputCapture();
+    const base = { argv, timedOut: false, canceled: false };
+    const notStarted = (extra: Partial<AgentRunResult>): AgentRunResult => ({
+      ...base, exitCode: null, signal: null, durationMs: 0, tail: '', events: [], usage: toTokenUsage(undefined), costUsd: null, ...extra,
+    });
+
+    if (req.signal?.aborted) return notStarted({ canceled: true });
+    if (!existsSync(req.cwd)) {
+      return notStarted({ spawnError: `cannot start the agent: working directory ${req.cwd} does not exist` });
+    }
+    mkdirSync(dirname(req.logPath), { recursive: true });
+    const log = createWriteStream(req.logPath, { flags: 'w' });
+
+    const started = Date.now();
+    let child: ChildProcess;
+    try {
+      child = spawn(this.options.command, args, {
+        cwd: req.cwd,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...req.env },
+      });
+    } catch (error) {
+      return this.spawnFailed(log, error, notStarted);
+    }
+
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    const spawned = await new Promise<Error | null>((resolve) => {
+      child.once('spawn', () => resolve(null));
+      child.once('error', (error) => resolve(error));
+    });
+    if (spawned || child.pid === undefined) return this.spawnFailed(log, spawned, notStarted);
+    const pid = child.pid;
+    try {
+      req.onSpawn?.(pid);
+    } catch (error) {
+      // Never leave an unsupervised agent behind because a registry call failed.
+      await terminateGroup(pid, this.killGraceMs);
+      await exited(child);
+      await closeLog(log);
+      throw error;
+    }
+
+    let timedOut = false;
+    let canceled = false;
+    let killedAfterResult = false;
+    let killing: Promise<boolean> | undefined;
+    const notifyOutput = (): void => {
+      try {
+        req.onOutput?.();
+      } catch {
+        // A failed heartbeat must not crash the runner mid-session; the reaper notices missing heartbeats.
+      }
+    };
+    const kill = (): Promise<boolean> => (killing ??= terminateGroup(pid, this.killGraceMs));
+
+    child.stdout?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (capture.stdout(chunk)) armAfterResult();
+      notifyOutput();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      capture.stderr(chunk);
+      notifyOutput();
+    });
+    child.on('error', () => undefined); // a failed kill() is handled through terminateGroup; never crash the runner
+
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      void kill();
+    }, Math.min(req.timeoutMs, MAX_TIMER_MS));
+    let afterResult: NodeJS.Timeout | undefined;
+    const armAfterResult = (): void => {
+      afterResult ??= setTimeout(() => {
+        killedAfterResult = true;
+        void kill();
+      }, this.afterResultGraceMs);
+    };
+    const onAbort = (): void => {
+      canceled = true;
+      void kill();
+    };
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    if (req.signal?.aborted) onAbort(); // aborted while spawning, before the listener existed
+
+    const [exitCode, signal] = await exited(child);
+    const durationMs = Date.now() - started;
+    clearTimeout(deadline);
+    clearTimeout(afterResult);
+    req.signal?.removeEventListener('abort', onAbort);
+    // The leader is gone; anything it left in its group (dev servers, test watchers) goes with it.
+    await (killing ?? terminateGroup(pid, this.killGraceMs));
+    await streamsClosed(child, closed, 1000);
+    capture.end();
+    await closeLog(log);
+
+    const summary = capture.summary();
+    return {
+      argv,
+      exitCode,
+      signal,
+      durationMs,
+      timedOut: timedOut && !killedAfterResult,
+      canceled,
+      ...(killedAfterResult ? { killedAfterResult } : {}),
+      tail: capture.tail,
+      events: capture.events,
+      result: summary.result,
+      usage: summary.usage,
+      costUsd: summary.costUsd,
+      sessionId: summary.sessionId,
+    };
+  }
+
+  private async spawnFailed(
+    log: WriteStream,
+    error: unknown,
+    notStarted: (extra: Partial<AgentRunResult>) => AgentRunResult,
+  ): Promise<AgentRunResult> {
+    const spawnError = this.describeSpawnError(error);
+    log.write(`${spawnError}\n`);
+    await closeLog(log);
+    return notStarted({ spawnError, tail: `${spawnError}\n` });
+  }
+
+  private describeSpawnError(error: unknown): string {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const command = this.options.command;
+    const why =
+      code === 'ENOENT' ? 'not found'
+        : code === 'EACCES' ? 'not executable (permission denied)'
+          : `spawn failed${code ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`;
+    return `cannot start the agent CLI "${command}": ${why}. Install it or set agent.command in nightshift.yaml to its full path.`;
+  }
+}
+
+/** Waits for stdout/stderr to close; a grandchild that escaped the group may hold them open, so give up after a while. */
+async function streamsClosed(child: ChildProcess, closed: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve();
+    }, timeoutMs);
+  });
+  await Promise.race([closed, timeout]);
+  clearTimeout(timer);
+}
+
+function exited(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve([child.exitCode, child.signalCode]);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+}
+
+async function closeLog(log: WriteStream): Promise<void> {
+  if (log.closed) return;
+  await new Promise<void>((resolve) => log.end(resolve));
+}

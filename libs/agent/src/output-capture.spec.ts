@@ -1,0 +1,52 @@
+import { OutputCapture, summarizeStreamText } from './output-capture';
+import { parseStreamLine, usageFromEvents } from './stream-events';
+
+const assistant = (id: string, input: number, text = 'x') =>
+  JSON.stringify({ type: 'assistant', message: { id, model: 'sonnet', content: [{ type: 'text', text }], usage: { input_tokens: input, output_tokens: 1, cache_creation_input_tokens: 2, cache_read_input_tokens: 3 } } });
+
+describe('stream-json capture', () => {
+  it('without a result event, sums assistant usage once per message id (one line per content block)', () => {
+    const text = [assistant('m1', 10), assistant('m1', 10), assistant('m2', 5)].join('\n');
+    const summary = summarizeStreamText(text);
+    expect(summary.usage).toEqual({ input: 15, output: 2, cacheWrite: 4, cacheRead: 6 });
+    expect(summary.costUsd).toBeNull();
+    expect(usageFromEvents(summary.events).usage).toEqual(summary.usage);
+  });
+
+  it('prefers the result event totals and cost', () => {
+    const result = '{"type":"result","subtype":"success","is_error":false,"total_cost_usd":0.5,"usage":{"input_tokens":100,"output_tokens":7}}';
+    expect(summarizeStreamText([assistant('m1', 10), result].join('\n'))).toMatchObject({
+      usage: { input: 100, output: 7, cacheWrite: 0, cacheRead: 0 },
+      costUsd: 0.5,
+    });
+  });
+
+  it('parses lines split across chunks and a last line without newline', () => {
+    const capture = new OutputCapture();
+    const line = '{"type":"system","subtype":"init","session_id":"abc"}\n{"type":"result","subtype":"success","is_error":false}';
+    capture.stdout(Buffer.from(line.slice(0, 20)));
+    capture.stdout(Buffer.from(line.slice(20)));
+    expect(capture.events).toHaveLength(1);
+    capture.end();
+    expect(capture.events.map((e) => e.type)).toEqual(['system', 'result']);
+    expect(capture.summary().sessionId).toBe('abc');
+  });
+
+  it('keeps a bounded tail that starts at a line boundary, and at most 200 events', () => {
+    const capture = new OutputCapture();
+    for (let i = 0; i < 500; i++) capture.stdout(Buffer.from(`${assistant(`m${i}`, 1, 'y'.repeat(i % 37))}\n`));
+    capture.stderr(Buffer.from('API Error: 529 overloaded_error\n'));
+    capture.end();
+    expect(capture.tail.length).toBeLessThanOrEqual(8 * 1024);
+    expect(capture.tail.startsWith('{"type":"assistant"')).toBe(true);
+    expect(capture.tail.endsWith('API Error: 529 overloaded_error\n')).toBe(true);
+    expect(capture.events).toHaveLength(200);
+    expect(capture.summary().usage.input).toBe(500);
+  });
+
+  it('keeps non-JSON and unknown lines out of the typed events', () => {
+    expect(parseStreamLine('Segmentation fault')).toBeNull();
+    expect(parseStreamLine('{"type":"user","message":{}}')).toEqual({ type: 'other', originalType: 'user', subtype: undefined });
+    expect(parseStreamLine('{"type":"system","subtype":"compact_boundary"}')).toMatchObject({ type: 'other', subtype: 'compact_boundary' });
+  });
+});

@@ -1,0 +1,109 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { TokenUsage } from '@nightshift/domain';
+import { AssistantUsageTally, parseStreamLine, toTokenUsage, type ResultEvent, type StreamEvent } from './stream-events';
+
+const TAIL_CHARS = 8 * 1024;
+const MAX_EVENTS = 200;
+/** A longer line (a tool dumping a huge file) is skipped rather than buffered without bound. */
+const MAX_LINE_CHARS = 4 * 1024 * 1024;
+
+/**
+ * Accumulates a session's output in bounded memory: a text tail of stdout+stderr, the last parsed events,
+ * and running totals (usage, result, session id) that must survive the event window sliding past them.
+ */
+export class OutputCapture {
+  private tailText = '';
+  private truncated = false;
+  private pendingLine = '';
+  private skippingLine = false;
+  private readonly stdoutDecoder = new StringDecoder('utf8');
+  private readonly stderrDecoder = new StringDecoder('utf8');
+  readonly events: StreamEvent[] = [];
+  readonly tally = new AssistantUsageTally();
+  result?: ResultEvent;
+  sessionId?: string;
+
+  /** Feeds stdout: text goes to the tail, complete lines are parsed as events. Returns true when a result arrived. */
+  stdout(chunk: Buffer): boolean {
+    const text = this.stdoutDecoder.write(chunk);
+    this.appendTail(text);
+    const lines = (this.pendingLine + text).split('\n');
+    this.pendingLine = lines.pop() ?? '';
+    let sawResult = false;
+    for (const line of lines) {
+      if (this.skippingLine) this.skippingLine = false;
+      else sawResult = this.onLine(line) || sawResult;
+    }
+    if (this.pendingLine.length > MAX_LINE_CHARS) {
+      this.pendingLine = '';
+      this.skippingLine = true;
+    }
+    return sawResult;
+  }
+
+  stderr(chunk: Buffer): void {
+    this.appendTail(this.stderrDecoder.write(chunk));
+  }
+
+  /** Flushes a last line that had no trailing newline. */
+  end(): void {
+    const rest = this.stdoutDecoder.end();
+    if (rest) this.appendTail(rest);
+    const last = this.pendingLine + rest;
+    this.pendingLine = '';
+    if (last.trim() && !this.skippingLine) this.onLine(last);
+    const errRest = this.stderrDecoder.end();
+    if (errRest) this.appendTail(errRest);
+  }
+
+  /** Usage and cost as reported: the result event's totals, else the assistant messages seen (cost unknown). */
+  summary(): { result?: ResultEvent; usage: TokenUsage; costUsd: number | null; sessionId?: string } {
+    const result = this.result;
+    return {
+      result,
+      usage: result?.usage ? toTokenUsage(result.usage) : this.tally.total,
+      costUsd: result?.total_cost_usd ?? null,
+      sessionId: this.sessionId,
+    };
+  }
+
+  /** The tail, cut to start at a line boundary so a half JSON line (code in a tool input) never reads as text. */
+  get tail(): string {
+    if (!this.truncated && this.tailText.length <= TAIL_CHARS) return this.tailText;
+    const text = this.tailText.slice(-TAIL_CHARS);
+    const newline = text.indexOf('\n');
+    return newline >= 0 && newline < text.length - 1 ? text.slice(newline + 1) : text;
+  }
+
+  private appendTail(text: string): void {
+    if (!text) return;
+    this.tailText += text;
+    if (this.tailText.length > TAIL_CHARS * 2) {
+      this.tailText = this.tailText.slice(-TAIL_CHARS);
+      this.truncated = true;
+    }
+  }
+
+  private onLine(line: string): boolean {
+    const event = parseStreamLine(line);
+    if (!event) return false;
+    this.events.push(event);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    if (event.type === 'system' && event.session_id) this.sessionId = event.session_id;
+    if (event.type === 'assistant') this.tally.add(event);
+    if (event.type === 'result') {
+      this.result = event;
+      if (event.session_id) this.sessionId = event.session_id;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** Runs a saved stream-json text through the same capture the adapter uses (for logs and fixtures). */
+export function summarizeStreamText(text: string): ReturnType<OutputCapture['summary']> & { events: StreamEvent[]; tail: string } {
+  const capture = new OutputCapture();
+  capture.stdout(Buffer.from(text, 'utf8'));
+  capture.end();
+  return { ...capture.summary(), events: capture.events, tail: capture.tail };
+}

@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// fake-claude: a test double of the `claude` CLI in headless stream-json mode.
+// Plain CommonJS, no dependencies, no build step: tests and the pipeline benchmark run it as the agent command.
+// The shapes it prints follow /work/shared/fixtures/claude-code (real CLI output); see README.md for directives.
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+const VALUE_FLAGS = new Set([
+  '--model', '--output-format', '--input-format', '--max-turns', '--permission-mode', '--session-id',
+  '--allowedTools', '--allowed-tools', '--disallowedTools', '--disallowed-tools', '--max-budget-usd',
+  '--resume', '-r', '--fallback-model', '--append-system-prompt', '--system-prompt', '--mcp-config',
+  '--settings', '--add-dir', '--agents', '--setting-sources',
+]);
+const BEHAVIOURS = new Set(['succeed', 'no-diff', 'fail', 'max-turns', 'rate-limit', 'auth-fail', 'crash', 'hang', 'never-exit']);
+const FOREVER = 2 ** 30;
+
+function parseArgs(argv) {
+  const opts = { prompt: undefined, flags: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-p' || arg === '--print') {
+      // The real CLI treats -p as a boolean and the prompt as the positional argument that follows.
+      if (i + 1 < argv.length && !argv[i + 1].startsWith('-')) opts.prompt = argv[++i];
+      else opts.print = true;
+    } else if (arg.startsWith('--') && arg.includes('=')) {
+      const eq = arg.indexOf('=');
+      opts.flags[arg.slice(0, eq)] = arg.slice(eq + 1);
+    } else if (VALUE_FLAGS.has(arg)) {
+      opts.flags[arg] = argv[++i];
+    } else if (!arg.startsWith('-') && opts.prompt === undefined && opts.print) {
+      opts.prompt = arg;
+    }
+  }
+  return opts;
+}
+
+/** Reads `fake-agent: ...` tokens; the prompt's own tokens override the FAKE_CLAUDE_DEFAULT ones of the same kind. */
+function parseBehaviour(prompt) {
+  const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
+  const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false };
+  for (const source of [defaults, line ? line[1] : '']) {
+    for (const token of source.trim().split(/\s+/).filter(Boolean)) {
+      const [name, value] = token.split('=');
+      if (BEHAVIOURS.has(name)) behaviour.kind = name;
+      else if (name === 'slow') behaviour.slowMs = Number(value) || 0;
+      else if (name === 'reset') behaviour.reset = Number(value);
+      else if (name === 'zone' && value) behaviour.zone = value;
+      else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
+      else if (name === 'spawn-child') behaviour.spawnChild = true;
+    }
+  }
+  return behaviour;
+}
+
+function ticketKeys(prompt) {
+  const keys = [];
+  for (const match of prompt.matchAll(/^\s*Ticket:\s*(\S+)\s*$/gm)) if (!keys.includes(match[1])) keys.push(match[1]);
+  return keys;
+}
+
+function sanitizeKey(key) {
+  const safe = key.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[.-]+/, '').replace(/\.{2,}/g, '-');
+  return safe.length > 0 ? safe : 'ticket';
+}
+
+/** Per-million-token prices, so an escalated (opus) run visibly costs more than a cheap one. */
+function pricesFor(model) {
+  if (/opus/i.test(model)) return { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 };
+  if (/haiku/i.test(model)) return { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 };
+  return { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 };
+}
+
+/** Deterministic token counts derived from the prompt length, split over two assistant messages. */
+function usagePlan(prompt, model) {
+  const n = Buffer.byteLength(prompt);
+  const total = { input: 100 + n, output: 50 + Math.floor(n / 4), cacheWrite: 1000 + 2 * n, cacheRead: 5000 + 10 * n };
+  const first = { input: Math.floor(total.input / 2), output: Math.floor(total.output / 2), cacheWrite: total.cacheWrite, cacheRead: Math.floor(total.cacheRead / 2) };
+  const second = { input: total.input - first.input, output: total.output - first.output, cacheWrite: 0, cacheRead: total.cacheRead - first.cacheRead };
+  const p = pricesFor(model);
+  const cost = (total.input * p.input + total.output * p.output + total.cacheWrite * p.cacheWrite + total.cacheRead * p.cacheRead) / 1e6;
+  return { total, parts: [first, second], costUsd: Number(cost.toFixed(6)) };
+}
+
+function rawUsage(u) {
+  return { input_tokens: u.input, output_tokens: u.output, cache_creation_input_tokens: u.cacheWrite, cache_read_input_tokens: u.cacheRead };
+}
+
+function main() {
+  const argv = process.argv.slice(2);
+  const opts = parseArgs(argv);
+  const model = opts.flags['--model'];
+  if (process.env.FAKE_CLAUDE_ARGV_LOG) {
+    const entry = { argv, cwd: process.cwd(), pid: process.pid, model: model ?? null, at: new Date().toISOString() };
+    fs.appendFileSync(process.env.FAKE_CLAUDE_ARGV_LOG, `${JSON.stringify(entry)}\n`);
+  }
+  if (opts.prompt === undefined) return usageError('Input must be provided through -p <prompt> when using --print (fake-claude needs -p <prompt>).');
+  if (!model) return usageError('--model <model> is required (fake-claude refuses to pick a default model).');
+
+  const prompt = opts.prompt;
+  const behaviour = parseBehaviour(prompt);
+  const cwd = process.cwd();
+  const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
+  const permissionMode = opts.flags['--permission-mode'] || 'default';
+  const started = Date.now();
+  const transcript = transcriptWriter(cwd, sessionId);
+  const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
+  transcript({ type: 'user', message: { role: 'user', content: prompt } });
+  emit({ type: 'system', subtype: 'init', cwd, session_id: sessionId, tools: ['Bash', 'Edit', 'Read', 'Write'], model, permissionMode });
+
+  if (behaviour.ignoreTerm) process.on('SIGTERM', () => undefined);
+  if (behaviour.spawnChild) {
+    // A grandchild in the same process group, as an agent's dev server or test runner would be.
+    const child = spawn(process.execPath, ['-e', `setInterval(() => {}, ${FOREVER})`], { stdio: 'ignore' });
+    child.unref(); // the fake may exit and leave it behind, like a forgotten dev server
+    emit({ type: 'system', subtype: 'fake_child', pid: child.pid, session_id: sessionId });
+  }
+
+  const work = () => run(behaviour, { prompt, model, cwd, sessionId, started, emit, transcript });
+  if (behaviour.slowMs > 0) setTimeout(work, behaviour.slowMs);
+  else work();
+}
+
+function run(behaviour, ctx) {
+  const { prompt, model, cwd, sessionId, emit } = ctx;
+  const plan = usagePlan(prompt, model);
+  const result = (subtype, isError, text, extra = {}) =>
+    emit({
+      type: 'result', subtype, is_error: isError, duration_ms: Date.now() - ctx.started, duration_api_ms: 0, num_turns: 2,
+      result: text, session_id: sessionId, total_cost_usd: plan.costUsd, usage: rawUsage(plan.total),
+      modelUsage: { [model]: { inputTokens: plan.total.input, outputTokens: plan.total.output, cacheReadInputTokens: plan.total.cacheRead, cacheCreationInputTokens: plan.total.cacheWrite, costUSD: plan.costUsd } },
+      ...extra,
+    });
+  const assistant = (id, content, usage, msgModel = model) => {
+    // The real CLI prints (and records) one line per content block, each repeating the message id and usage.
+    for (const block of content) {
+      const message = { id, type: 'message', role: 'assistant', model: msgModel, content: [block], stop_reason: null, usage: rawUsage(usage) };
+      emit({ type: 'assistant', message, session_id: sessionId });
+      ctx.transcript({ type: 'assistant', message });
+    }
+  };
+  const zero = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+
+  switch (behaviour.kind) {
+    case 'rate-limit': {
+      const text = behaviour.reset !== undefined && Number.isFinite(behaviour.reset)
+        ? `Claude AI usage limit reached|${Math.floor(behaviour.reset)}`
+        : `You've hit your limit · resets ${nextHourLabel(behaviour.zone)} (${behaviour.zone})`;
+      assistant('msg_fake_limit', [{ type: 'text', text }], zero, '<synthetic>');
+      emit({ type: 'result', subtype: 'success', is_error: true, duration_ms: Date.now() - ctx.started, duration_api_ms: 0, num_turns: 1, result: text, session_id: sessionId, total_cost_usd: 0, usage: rawUsage(zero) });
+      return finish(1);
+    }
+    case 'auth-fail':
+      process.stderr.write('API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new token or refresh your existing token."},"request_id":"req_fake000000000000000000"} · Please run /login\n');
+      return finish(1);
+    case 'crash':
+      assistant('msg_fake_1', [{ type: 'text', text: 'Looking at the code.' }], plan.parts[0]);
+      process.stdout.write('{"type":"assistant","message":{"id":"msg_fake_2","content":[{"type":"te', () => process.kill(process.pid, 'SIGSEGV'));
+      return undefined;
+    case 'hang':
+      return stayAlive();
+    case 'fail':
+      assistant('msg_fake_1', [{ type: 'text', text: 'Running the tests.' }], plan.parts[0]);
+      result('error_during_execution', true, 'Execution failed: the test suite could not be started.');
+      return finish(1);
+    case 'max-turns':
+      assistant('msg_fake_1', [{ type: 'text', text: 'Still working on it.' }], plan.parts[0]);
+      result('error_max_turns', true, undefined);
+      return finish(1);
+    default:
+      break;
+  }
+
+  const keys = behaviour.kind === 'no-diff' ? [] : ticketKeys(prompt);
+  const written = keys.map((key) => writeChange(cwd, key, model));
+  assistant('msg_fake_1', [
+    { type: 'text', text: keys.length > 0 ? `Editing ${written.join(', ')}.` : 'Reading the code.' },
+    { type: 'tool_use', id: 'toolu_fake_1', name: keys.length > 0 ? 'Write' : 'Read', input: { file_path: written[0] ?? 'README.md' } },
+  ], plan.parts[0]);
+  const summary = keys.length > 0
+    ? `Made the change for ${keys.join(', ')}.`
+    : behaviour.kind === 'no-diff' ? 'Nothing to change: the code already does what the ticket asks.' : 'No "Ticket:" line in the prompt; nothing to change.';
+  assistant('msg_fake_2', [{ type: 'text', text: summary }], plan.parts[1]);
+  result('success', false, summary);
+  if (behaviour.kind === 'never-exit') return stayAlive();
+  return finish(0);
+}
+
+function writeChange(cwd, key, model) {
+  const root = fs.realpathSync(cwd);
+  const dir = path.join(root, 'nightshift-changes');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(fs.realpathSync(dir), `${sanitizeKey(key)}.md`);
+  if (!file.startsWith(root + path.sep)) throw new Error(`fake-claude refuses to write outside ${root}: ${file}`);
+  fs.writeFileSync(file, `# ${key}\n\nChanged by fake-claude for ticket ${key} (model: ${model}).\n`);
+  return path.relative(root, file);
+}
+
+/** Writes the session transcript like the real CLI, but only under an explicit CLAUDE_CONFIG_DIR (never the real home). */
+function transcriptWriter(cwd, sessionId) {
+  const configDir = process.env.CLAUDE_CONFIG_DIR;
+  if (!configDir) return () => undefined;
+  const dir = path.join(configDir, 'projects', cwd.replace(/[^A-Za-z0-9]/g, '-').slice(0, 200));
+  const file = path.join(dir, `${sessionId}.jsonl`);
+  fs.mkdirSync(dir, { recursive: true });
+  let parentUuid = null;
+  return (record) => {
+    const uuid = crypto.randomUUID();
+    const line = { parentUuid, isSidechain: false, userType: 'external', cwd, sessionId, version: 'fake', ...record, uuid, timestamp: new Date().toISOString() };
+    parentUuid = uuid;
+    fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
+  };
+}
+
+/** The next full hour on the wall clock of `zone`, as the CLI prints it ("4am"). */
+function nextHourLabel(zone) {
+  const now = new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(new Date());
+  const hour = (Number(now) + 1) % 24;
+  return `${hour % 12 === 0 ? 12 : hour % 12}${hour < 12 ? 'am' : 'pm'}`;
+}
+
+function usageError(message) {
+  process.stderr.write(`error: ${message}\n`);
+  return finish(2);
+}
+
+// Setting exitCode (rather than process.exit) lets stdout drain into the pipe first.
+function finish(code) {
+  process.exitCode = code;
+}
+
+function stayAlive() {
+  setInterval(() => undefined, FOREVER);
+}
+
+main();
