@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultSwitch, type Fault } from '../fault-switch';
+import { LocalServer, readBody, sendJson, type LoggedRequest } from '../http-util';
+import { githubSignature } from '../webhook-signatures';
+import { issueJson } from './github-json';
+import { GitHubStore, type FakeGitHubItem } from './github-store';
+import { githubRoutes, type RouteContext } from './github-routes';
+
+export interface FakeGitHubOptions {
+  /** The token requests must carry (`Authorization: token …` or `Bearer …`). */
+  token: string;
+  /** Repositories (`owner/name`) that exist; anything else answers 404. */
+  repos: string[];
+  /** Whether a branch exists on the repo; a PR for a missing head is refused with 422, as GitHub does. Default: always. */
+  headExists?: (repo: string, branch: string) => boolean;
+  /** Login recorded on what the token's owner writes. */
+  login?: string;
+}
+
+/** A pull request as a test reads it back. */
+export interface FakePullView {
+  repo: string;
+  number: number;
+  url: string;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  draft: boolean;
+  labels: string[];
+}
+
+/**
+ * A local GitHub REST API for the endpoints Nightshift uses (pulls, issues, labels, comments), with
+ * GitHub's response shapes, Link pagination, rate-limit headers and error bodies. The real Octokit
+ * talks to it through `baseUrl`. Requests are logged and faults can be armed.
+ */
+export class FakeGitHub {
+  readonly store = new GitHubStore();
+  readonly requests: LoggedRequest[] = [];
+  readonly faults = new FaultSwitch();
+  private readonly server = new LocalServer((req, res) => this.handle(req, res));
+  private origin?: string;
+
+  constructor(private readonly opts: FakeGitHubOptions) {
+    for (const repo of opts.repos) this.store.repo(repo, true);
+  }
+
+  /** Starts the server; resolves to the base URL to give Octokit. */
+  async start(): Promise<string> {
+    this.origin = await this.server.listen();
+    return this.origin;
+  }
+
+  get baseUrl(): string {
+    if (!this.origin) throw new Error('FakeGitHub is not started');
+    return this.origin;
+  }
+
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+
+  createIssue(repo: string, input: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed' }): number {
+    return this.store.add(repo, { kind: 'issue', title: input.title, body: input.body ?? '', labels: input.labels ?? [], state: input.state ?? 'open', user: 'human' }).number;
+  }
+
+  /** A PR opened outside the code under test (e.g. by an earlier run that crashed before recording it). */
+  createPull(repo: string, input: { head: string; base?: string; title: string; body?: string; draft?: boolean }): FakePullView {
+    const item = this.store.add(repo, { kind: 'pull', title: input.title, body: input.body ?? '', labels: [], state: 'open', user: this.opts.login ?? 'nightshift-bot', head: input.head, base: input.base ?? 'main', draft: input.draft ?? false });
+    return this.pullView(repo, item);
+  }
+
+  pulls(repo?: string): FakePullView[] {
+    const repos = repo ? [repo] : this.opts.repos;
+    return repos.flatMap((r) => (this.store.repo(r) ?? []).filter((i) => i.kind === 'pull').map((i) => this.pullView(r, i)));
+  }
+
+  issue(repo: string, number: number): { state: string; labels: string[]; comments: string[]; title: string } {
+    const item = this.item(repo, number);
+    return { state: item.state, labels: [...item.labels], comments: item.comments.map((c) => c.body), title: item.title };
+  }
+
+  /** A human edits an issue's labels or state on github.com. */
+  editIssue(repo: string, number: number, change: { labels?: string[]; state?: 'open' | 'closed' }): void {
+    const item = this.item(repo, number);
+    if (change.labels) item.labels = [...change.labels];
+    if (change.state) item.state = change.state;
+    this.store.touch(item);
+  }
+
+  failWith(fault: Fault): void {
+    this.faults.arm(fault);
+  }
+
+  /** The body and headers GitHub would POST for an `issues` event on this issue, signed with `secret`. */
+  webhook(repo: string, number: number, secret: string, opts: { action?: string; label?: string; deliveryId?: string } = {}): { body: string; headers: Record<string, string> } {
+    const item = this.item(repo, number);
+    const payload: Record<string, unknown> = {
+      action: opts.action ?? 'labeled',
+      issue: issueJson('https://api.github.com', repo, item),
+      repository: { full_name: repo, name: repo.split('/')[1], owner: { login: repo.split('/')[0] } },
+      sender: { login: 'human', type: 'User' },
+    };
+    if (opts.label) payload['label'] = { name: opts.label };
+    const body = JSON.stringify(payload);
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issues',
+        'x-github-delivery': opts.deliveryId ?? randomUUID(),
+        'x-hub-signature-256': githubSignature(secret, body),
+        'user-agent': 'GitHub-Hookshot/fake',
+      },
+    };
+  }
+
+  private item(repo: string, number: number): FakeGitHubItem {
+    const item = this.store.repo(repo)?.find((i) => i.number === number);
+    if (!item) throw new Error(`fake GitHub: no #${number} in ${repo}`);
+    return item;
+  }
+
+  private pullView(repo: string, i: FakeGitHubItem): FakePullView {
+    return { repo, number: i.number, url: `https://github.com/${repo}/pull/${i.number}`, head: i.head!, base: i.base!, title: i.title, body: i.body, state: i.state, draft: i.draft ?? false, labels: [...i.labels] };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const text = await readBody(req);
+    const what = `${req.method} ${url.pathname}`;
+    const log = (status: number) => this.requests.push({ method: req.method ?? '', path: url.pathname, detail: url.search, status, at: Date.now() });
+    const reset = String(Math.ceil(Date.now() / 1000) + 3600);
+    const rateHeaders = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-used': '1', 'x-ratelimit-reset': reset, 'x-ratelimit-resource': 'core', 'x-github-request-id': randomUUID() };
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `token ${this.opts.token}` && auth !== `Bearer ${this.opts.token}`) {
+      log(401);
+      return sendJson(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }, rateHeaders);
+    }
+    const fault = this.faults.take(what);
+    if (fault) {
+      const answer = faultAnswer(fault, rateHeaders);
+      log(answer.status);
+      return sendJson(res, answer.status, answer.body, answer.headers);
+    }
+    let body: Record<string, unknown> = {};
+    if (text) {
+      try {
+        body = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        log(400);
+        return sendJson(res, 400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' }, rateHeaders);
+      }
+    }
+    const ctx: RouteContext = { store: this.store, api: this.baseUrl, login: this.opts.login ?? 'nightshift-bot', headExists: this.opts.headExists ?? (() => true), query: url.searchParams, body, origin: this.baseUrl, path: url.pathname };
+    const answer = githubRoutes(req.method ?? 'GET', url.pathname, ctx);
+    log(answer.status);
+    sendJson(res, answer.status, answer.body, { ...rateHeaders, ...(answer.headers ?? {}) });
+  }
+}
+
+function faultAnswer(fault: Fault, rate: Record<string, string>): { status: number; body: unknown; headers: Record<string, string> } {
+  const doc = 'https://docs.github.com/rest';
+  switch (fault.kind) {
+    case 'unauthorized':
+      return { status: 401, body: { message: 'Bad credentials', documentation_url: doc, status: '401' }, headers: rate };
+    case 'not_found':
+      return { status: 404, body: { message: 'Not Found', documentation_url: doc, status: '404' }, headers: rate };
+    case 'unprocessable':
+      return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'custom', message: 'fake validation failure' }], documentation_url: doc, status: '422' }, headers: rate };
+    case 'server_error':
+      return { status: fault.status ?? 502, body: { message: 'Server Error' }, headers: rate };
+    case 'rate_limited': {
+      const reset = String(Math.ceil(Date.now() / 1000) + (fault.resetInSec ?? 2));
+      return {
+        status: 403,
+        body: { message: 'API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.', documentation_url: `${doc}/overview/rate-limits-for-the-rest-api`, status: '403' },
+        headers: { ...rate, 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': reset },
+      };
+    }
+    case 'secondary_rate_limited':
+      return {
+        status: 403,
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${doc}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`, status: '403' },
+        headers: { ...rate, 'retry-after': String(fault.resetInSec ?? 1) },
+      };
+  }
+}

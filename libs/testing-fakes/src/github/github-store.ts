@@ -1,0 +1,66 @@
+export interface FakeGitHubLabel {
+  name: string;
+}
+
+export interface FakeGitHubComment {
+  id: number;
+  body: string;
+  user: string;
+  createdAt: string;
+}
+
+/** An issue or a pull request (GitHub numbers both from one sequence per repo). */
+export interface FakeGitHubItem {
+  number: number;
+  kind: 'issue' | 'pull';
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason: string | null;
+  labels: string[];
+  comments: FakeGitHubComment[];
+  createdAt: string;
+  updatedAt: string;
+  user: string;
+  /** Pull requests only. */
+  head?: string;
+  base?: string;
+  draft?: boolean;
+  merged?: boolean;
+}
+
+/** The fake's repositories and their issues, pull requests and comments. */
+export class GitHubStore {
+  private readonly repos = new Map<string, FakeGitHubItem[]>();
+  private commentId = 1;
+  private clock = Date.parse('2025-01-01T00:00:00Z');
+
+  repo(fullName: string, create = false): FakeGitHubItem[] | undefined {
+    let items = this.repos.get(fullName.toLowerCase());
+    if (!items && create) this.repos.set(fullName.toLowerCase(), (items = []));
+    return items;
+  }
+
+  hasRepo(fullName: string): boolean {
+    return this.repos.has(fullName.toLowerCase());
+  }
+
+  add(fullName: string, item: Omit<FakeGitHubItem, 'number' | 'createdAt' | 'updatedAt' | 'comments' | 'stateReason'> & { createdAt?: string }): FakeGitHubItem {
+    const items = this.repo(fullName, true)!;
+    const createdAt = item.createdAt ?? new Date((this.clock += 1000)).toISOString();
+    const full: FakeGitHubItem = { ...item, number: items.length + 1, createdAt, updatedAt: createdAt, comments: [], stateReason: null };
+    items.push(full);
+    return full;
+  }
+
+  comment(item: FakeGitHubItem, body: string, user: string): FakeGitHubComment {
+    const comment = { id: this.commentId++, body, user, createdAt: new Date().toISOString() };
+    item.comments.push(comment);
+    this.touch(item);
+    return comment;
+  }
+
+  touch(item: FakeGitHubItem): void {
+    item.updatedAt = new Date(Math.max(Date.now(), Date.parse(item.updatedAt) + 1000)).toISOString();
+  }
+}
