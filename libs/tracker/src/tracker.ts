@@ -1,12 +1,32 @@
 import type { Ticket } from '@nightshift/domain';
 
+/** A ticket that blocks another one, as far as the tracker knows it. */
+export interface Blocker {
+  key: string;
+  /** The blocker's state name. */
+  state: string;
+  /** Still open (not completed or canceled): while it is, the blocked ticket is not dispatched. */
+  open: boolean;
+}
+
+/** A Ticket plus what remote trackers also know. Still a Ticket, so every caller of `Tracker` can ignore the extras. */
+export interface TrackerTicket extends Ticket {
+  /** The tracker's own id when it differs from the key (Linear's UUID, GitHub's issue number). */
+  id?: string;
+  /** Tickets that block this one. Absent: the tracker has no blocking relations. */
+  blockedBy?: Blocker[];
+}
+
 /**
  * A ticket board. State names are the tracker's own (mapped from workflow roles by config), so any
  * tracker with named states fits: the local board, Linear, GitHub Issues (labels), Jira.
  */
 export interface Tracker {
   readonly kind: string;
-  /** Tickets currently in any of the given states, in dispatch order (priority, then age). */
+  /**
+   * Tickets currently in any of the given states, in dispatch order (priority, then age). Tickets
+   * blocked by an open ticket are left out: they are not candidates until their blockers close.
+   */
   listByStates(states: string[]): Promise<Ticket[]>;
   /** One ticket with its comments, or null when it does not exist. */
   getTicket(key: string): Promise<Ticket | null>;
@@ -15,4 +35,13 @@ export interface Tracker {
   comment(key: string, body: string): Promise<void>;
   /** Push signal on change (a webhook for remote trackers, a file watch for the local board). Returns an unsubscribe. */
   watch?(onChange: () => void): () => void;
+  /** Current state names of the given tickets, in as few requests as the tracker allows (for reconciliation). Unknown keys are absent. */
+  statesOf?(keys: string[]): Promise<Map<string, string>>;
+  /** Adds a label to a ticket (creating the label where the tracker needs it to exist). */
+  addLabel?(key: string, label: string): Promise<void>;
+}
+
+/** True when a ticket carries a blocker that is still open. */
+export function isBlocked(ticket: Ticket): boolean {
+  return ((ticket as TrackerTicket).blockedBy ?? []).some((b) => b.open);
 }

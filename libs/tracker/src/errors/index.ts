@@ -1,3 +1,7 @@
 export * from './ticket-not-found.error';
 export * from './board-corrupt.error';
 export * from './board-lock.error';
+export * from './tracker-auth.error';
+export * from './tracker-rate-limited.error';
+export * from './tracker-unavailable.error';
+export * from './tracker-request.error';

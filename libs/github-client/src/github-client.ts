@@ -1,0 +1,48 @@
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+
+/** Octokit with the retry and throttling plugins, as every GitHub adapter uses it. */
+export const NightshiftOctokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof NightshiftOctokit>;
+
+export interface GitHubClientOptions {
+  token: string;
+  /** REST API root; default https://api.github.com (GitHub Enterprise: https://HOST/api/v3). */
+  baseUrl?: string;
+  /** Retries of 5xx and network failures (plugin-retry). Default 3. */
+  retries?: number;
+  /** Retry n waits n² × this. Default 1000 ms (1 s, 4 s, 9 s). */
+  retryBaseMs?: number;
+  /** Spacing of writes (POST/PATCH/PUT/DELETE): GitHub asks for about 1 s. Default 1000 ms (3000 ms for writes that notify people, as the plugin does). */
+  writeIntervalMs?: number;
+  /** A rate-limit wait up to this long is waited out once in place; a longer one fails so the caller can skip the tick. Default 60 s. */
+  maxRateLimitWaitSec?: number;
+}
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * An Octokit for one token: 5xx answers are retried with growing waits, primary and secondary
+ * rate limits are waited out once when short and otherwise surface as errors carrying the reset
+ * time, and writes are spaced as GitHub's guidance asks.
+ */
+export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
+  const maxWait = opts.maxRateLimitWaitSec ?? 60;
+  const shortWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= maxWait;
+  return new NightshiftOctokit({
+    auth: opts.token,
+    baseUrl: (opts.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+    userAgent: 'nightshift',
+    log: silent,
+    retry: { retries: opts.retries ?? 3, retryAfterBaseValue: opts.retryBaseMs ?? 1000 },
+    throttle: {
+      onRateLimit: shortWait,
+      onSecondaryRateLimit: shortWait,
+      // The plugin spaces writes 1 s and notification-triggering writes (new PRs, comments) 3 s apart by default.
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: opts.writeIntervalMs ?? 1000 }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: opts.writeIntervalMs ?? 3000 }),
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export * from './github-client';
+export * from './github-failure';
