@@ -4,6 +4,13 @@ import { PushFailedError } from './errors';
 
 const run = promisify(execFile);
 
+/** Credentials for a push, given to git through its environment (never the URL or argv, which get logged). */
+export interface PushAuth {
+  env?: NodeJS.ProcessEnv;
+  /** Values to scrub from any output quoted in errors. */
+  secrets?: string[];
+}
+
 export interface PushInput {
   repo: string;
   remoteUrl: string;
@@ -16,12 +23,13 @@ export interface PushInput {
  * branch belongs to Nightshift: a retried session replaces its own earlier attempt.
  * (libs/git will own pushing eventually; this stays a private helper until then.)
  */
-export async function pushBranch(input: PushInput, timeoutMs: number): Promise<void> {
+export async function pushBranch(input: PushInput, timeoutMs: number, auth: PushAuth = {}): Promise<void> {
   const { repo, remoteUrl, worktreePath, branch } = input;
   if (!remoteUrl || remoteUrl.startsWith('-')) throw new TypeError(`pushBranch: invalid remote URL ${JSON.stringify(remoteUrl)}.`);
   await assertValidBranch(branch, worktreePath);
   // Never prompt: a push that needs a password must fail, not hang a session.
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ...auth.env };
+  const redact = (text: string) => (auth.secrets ?? []).filter((s) => s.length > 0).reduce((out, secret) => out.split(secret).join('[redacted]'), redactCredentials(text));
   try {
     await run('git', ['push', '--force', '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
       cwd: worktreePath,
@@ -32,7 +40,8 @@ export async function pushBranch(input: PushInput, timeoutMs: number): Promise<v
   } catch (err) {
     const e = err as { stderr?: string; message?: string; killed?: boolean };
     const output = e.killed ? `timed out after ${timeoutMs} ms` : e.stderr || e.message || String(err);
-    throw new PushFailedError(repo, branch, redactCredentials(remoteUrl), redactCredentials(output), { cause: err });
+    // The cause (execFile's error) carries the full env, token included: it is not attached.
+    throw new PushFailedError(repo, branch, redact(remoteUrl), redact(output));
   }
 }
 

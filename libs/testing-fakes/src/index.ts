@@ -5,3 +5,4 @@ export * from './linear/fake-linear';
 export * from './linear/linear-store';
 export * from './github/fake-github';
 export * from './github/github-store';
+export * from './git-http-server';

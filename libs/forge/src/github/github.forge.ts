@@ -1,0 +1,161 @@
+import { classifyGitHubError, splitRepo, type GitHubClient } from '@nightshift/github-client';
+import { ForgeRemoteError, type ForgeFailureKind } from '../errors';
+import type { Forge, PullRequest, PullRequestDraft } from '../forge';
+import { pushBranch, type PushInput } from '../push-branch';
+import { gitAuthEnv } from './git-auth-env';
+
+export interface GitHubForgeOptions {
+  client: GitHubClient;
+  /** The token git pushes with (the same the client uses). */
+  token: string;
+  /** Nightshift repo name → GitHub `owner/name`. */
+  repos: Record<string, string>;
+  /** Open new PRs as drafts. */
+  draft?: boolean;
+  /** Labels every Nightshift PR carries. */
+  labels?: string[];
+  /** Kill a `git push` that runs longer than this. Default 5 minutes. */
+  pushTimeoutMs?: number;
+}
+
+interface PullData {
+  number: number;
+  html_url: string;
+  title: string;
+  body?: string | null;
+  state: string;
+  merged_at?: string | null;
+  created_at: string;
+  head: { ref: string };
+  base: { ref: string };
+  labels?: Array<{ name?: string }>;
+}
+
+const MARKER = /<!-- nightshift:tickets ([^>]*) -->/;
+
+/**
+ * GitHub pull requests as the forge. The branch is pushed with the token handed to git through its
+ * environment; the PR is looked up by head `owner:branch` before one is created, and a 422 "already
+ * exists" (another runner won the race) ends in the same lookup, so a head never gets two PRs.
+ */
+export class GitHubForge implements Forge {
+  readonly kind = 'github';
+
+  constructor(private readonly opts: GitHubForgeOptions) {}
+
+  /** Force-pushes HEAD to `branch`; the token reaches git as an HTTP header for the remote's origin only. */
+  pushBranch(input: PushInput): Promise<void> {
+    return pushBranch(input, this.opts.pushTimeoutMs ?? 5 * 60_000, gitAuthEnv(input.remoteUrl, this.opts.token));
+  }
+
+  async findOpenPr(repo: string, head: string): Promise<PullRequest | null> {
+    const data = await this.findOpen(repo, head);
+    return data ? this.toPullRequest(repo, data) : null;
+  }
+
+  /** The open PR for the head, created (as a draft when configured, with the labels) if there is none. */
+  async findOrCreatePr(draft: PullRequestDraft): Promise<{ pr: PullRequest; created: boolean }> {
+    if (!draft.repo || !draft.head) throw new TypeError('GitHubForge.findOrCreatePr: a draft needs a repo and a head branch.');
+    const existing = await this.findOpen(draft.repo, draft.head);
+    if (existing) {
+      await this.ensureLabels(draft.repo, existing);
+      return { pr: this.toPullRequest(draft.repo, existing), created: false };
+    }
+    const where = this.where(draft.repo);
+    let created: PullData;
+    try {
+      created = (
+        await this.opts.client.rest.pulls.create({ ...where, head: draft.head, base: draft.base, title: draft.title, body: withMarker(draft.body, draft.tickets), draft: this.opts.draft ?? false })
+      ).data as PullData;
+    } catch (err) {
+      const failure = classifyGitHubError(err);
+      if (failure.kind === 'invalid' && failure.details.some((d) => /already exists/i.test(d))) {
+        // Another runner opened it between our lookup and our create: theirs is the one.
+        const raced = await this.findOpen(draft.repo, draft.head);
+        if (raced) return { pr: this.toPullRequest(draft.repo, raced), created: false };
+      }
+      throw this.error(err, `opening a PR for ${draft.head} in ${where.owner}/${where.repo}`);
+    }
+    await this.ensureLabels(draft.repo, created);
+    return { pr: this.toPullRequest(draft.repo, created), created: true };
+  }
+
+  /** PRs Nightshift opened (marker in the body or an `agent/` head) in every mapped repo, oldest first. */
+  async listPrs(): Promise<PullRequest[]> {
+    const out: PullRequest[] = [];
+    for (const repo of Object.keys(this.opts.repos)) {
+      const where = this.where(repo);
+      const pulls = await this.call(`listing PRs of ${where.owner}/${where.repo}`, () => this.opts.client.paginate(this.opts.client.rest.pulls.list, { ...where, state: 'all', per_page: 100 }));
+      for (const p of pulls as PullData[]) if (MARKER.test(p.body ?? '') || p.head.ref.startsWith('agent/')) out.push(this.toPullRequest(repo, p));
+    }
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async closePr(repo: string, number: number): Promise<void> {
+    const where = this.where(repo);
+    await this.call(`closing PR #${number} of ${where.owner}/${where.repo}`, () => this.opts.client.rest.pulls.update({ ...where, pull_number: number, state: 'closed' }));
+  }
+
+  private async findOpen(repo: string, head: string): Promise<PullData | null> {
+    const where = this.where(repo);
+    const res = await this.call(`looking up the PR for ${head} in ${where.owner}/${where.repo}`, () =>
+      this.opts.client.rest.pulls.list({ ...where, state: 'open', head: `${where.owner}:${head}`, per_page: 10 }),
+    );
+    const pulls = res.data as PullData[];
+    return pulls.find((p) => p.head.ref === head) ?? null;
+  }
+
+  /** Adds the configured labels a PR lacks (one write, only when some are missing), so a rerun after a crash converges. */
+  private async ensureLabels(repo: string, pr: PullData): Promise<void> {
+    const have = new Set((pr.labels ?? []).map((l) => (l.name ?? '').toLowerCase()));
+    const missing = (this.opts.labels ?? []).filter((l) => !have.has(l.toLowerCase()));
+    if (missing.length === 0) return;
+    const where = this.where(repo);
+    await this.call(`labeling PR #${pr.number} of ${where.owner}/${where.repo}`, () => this.opts.client.rest.issues.addLabels({ ...where, issue_number: pr.number, labels: missing }));
+    pr.labels = [...(pr.labels ?? []), ...missing.map((name) => ({ name }))];
+  }
+
+  private toPullRequest(repo: string, p: PullData): PullRequest {
+    const body = p.body ?? '';
+    const marked = MARKER.exec(body)?.[1];
+    const tickets = marked ? marked.split(',').map((t) => t.trim()).filter(Boolean) : p.head.ref.startsWith('agent/') ? [p.head.ref.slice('agent/'.length)] : [];
+    return {
+      number: p.number,
+      url: p.html_url,
+      repo,
+      head: p.head.ref,
+      base: p.base.ref,
+      title: p.title,
+      body,
+      tickets,
+      state: p.merged_at ? 'merged' : p.state === 'open' ? 'open' : 'closed',
+      createdAt: p.created_at,
+    };
+  }
+
+  private where(repo: string): { owner: string; repo: string } {
+    const full = this.opts.repos[repo];
+    if (!full) throw new ForgeRemoteError('GitHub', 'rejected', `resolving repo ${repo}`, `forge.repos maps no GitHub repository for "${repo}" (mapped: ${Object.keys(this.opts.repos).join(', ') || 'none'})`);
+    return splitRepo(full);
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.error(err, operation);
+    }
+  }
+
+  private error(err: unknown, operation: string): ForgeRemoteError {
+    const f = classifyGitHubError(err);
+    const kind: ForgeFailureKind = f.kind === 'auth' || f.kind === 'rate_limited' || f.kind === 'unavailable' ? f.kind : 'rejected';
+    return new ForgeRemoteError('GitHub', kind, operation, [f.status ? `HTTP ${f.status}` : '', f.message, ...f.details].filter(Boolean).join(' - '), f.retryAt);
+  }
+}
+
+/** The ticket keys travel in a hidden marker, so a PR found later (or by another runner) says whose it is. */
+function withMarker(body: string, tickets: string[]): string {
+  const clean = body.replace(MARKER, '').trimEnd();
+  return `${clean}\n\n<!-- nightshift:tickets ${tickets.join(',')} -->`;
+}
