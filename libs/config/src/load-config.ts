@@ -60,8 +60,8 @@ function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
     file,
     dataDir,
     paths: {
-      board: path.resolve(base, raw.tracker.dir ?? path.join(dataDir, 'board')),
-      forge: path.resolve(base, raw.forge.dir ?? path.join(dataDir, 'forge')),
+      board: path.resolve(base, (raw.tracker.kind === 'local' ? raw.tracker.dir : undefined) ?? path.join(dataDir, 'board')),
+      forge: path.resolve(base, (raw.forge.kind === 'local' ? raw.forge.dir : undefined) ?? path.join(dataDir, 'forge')),
       worktrees: path.resolve(base, raw.worktrees.root ?? path.join(dataDir, 'worktrees')),
       logs: path.join(dataDir, 'logs'),
       redis: path.join(dataDir, 'redis'),

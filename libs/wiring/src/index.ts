@@ -5,3 +5,4 @@ export * from './queue-options';
 export * from './worktree-client';
 export * from './log-errors';
 export * from './pause-control';
+export * from './errors/missing-secret.error';
