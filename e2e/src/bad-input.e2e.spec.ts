@@ -77,7 +77,7 @@ describe('bad input gets a clear answer and loses nothing', () => {
       return status === 503 && body.checks.some((c) => c.name === 'agent' && !c.ok && (c.error ?? '').includes('/nonexistent/bin/claude'));
     }, 20_000);
     await waitFor('ticket claimed and waiting', async () => (await pipeline.board.getTicket(ticket.key))?.state === 'In Progress', 20_000);
-    expect(runner!.output.join('\n')).toContain('agent.command');
+    await waitFor('the runner saying why it takes no session', async () => runner!.output.join('\n').includes('agent.command'), 20_000);
     expect(await pipeline.counters.attemptsSpent(ticket.key)).toBe(0);
     expect(pipeline.agentLaunches()).toHaveLength(0);
   });

@@ -42,7 +42,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -52,6 +52,7 @@ function parseBehaviour(prompt) {
       else if (name === 'zone' && value) behaviour.zone = value;
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
       else if (name === 'spawn-child') behaviour.spawnChild = true;
+      else if (name === 'only-model' && value) behaviour.onlyModel = value;
     }
   }
   return behaviour;
@@ -98,11 +99,16 @@ function main() {
     const entry = { argv, cwd: process.cwd(), pid: process.pid, model: model ?? null, at: new Date().toISOString() };
     fs.appendFileSync(process.env.FAKE_CLAUDE_ARGV_LOG, `${JSON.stringify(entry)}\n`);
   }
+  if (argv[0] === 'auth' && argv[1] === 'status') return authStatus();
   if (opts.prompt === undefined) return usageError('Input must be provided through -p <prompt> when using --print (fake-claude needs -p <prompt>).');
   if (!model) return usageError('--model <model> is required (fake-claude refuses to pick a default model).');
 
   const prompt = opts.prompt;
   const behaviour = parseBehaviour(prompt);
+  // `only-model=M`: the behaviour applies to launches on model M; any other model just does the work.
+  if (behaviour.onlyModel && behaviour.onlyModel !== model) behaviour.kind = 'succeed';
+  // `rate-limit reset=EPOCH`: limited until that instant, fine afterwards, like a real quota.
+  if (behaviour.kind === 'rate-limit' && Number.isFinite(behaviour.reset) && Date.now() >= behaviour.reset * 1000) behaviour.kind = 'succeed';
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
   const permissionMode = opts.flags['--permission-mode'] || 'default';
@@ -221,6 +227,13 @@ function nextHourLabel(zone) {
   const now = new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(new Date());
   const hour = (Number(now) + 1) % 24;
   return `${hour % 12 === 0 ? 12 : hour % 12}${hour < 12 ? 'am' : 'pm'}`;
+}
+
+/** `claude auth status`: JSON with `loggedIn` like CLI 2.1.41+; FAKE_CLAUDE_LOGGED_OUT=1 says logged out (exit 1). */
+function authStatus() {
+  const loggedIn = !process.env.FAKE_CLAUDE_LOGGED_OUT;
+  process.stdout.write(`${JSON.stringify({ loggedIn, authMethod: loggedIn ? 'claude.ai' : 'none' }, null, 2)}\n`);
+  return finish(loggedIn ? 0 : 1);
 }
 
 function usageError(message) {

@@ -92,7 +92,11 @@ export class Pipeline {
   /** Every agent launch the fake CLI recorded: its argv, cwd and model. */
   agentLaunches(): Array<{ argv: string[]; cwd: string; model: string }> {
     try {
-      return readFileSync(this.argvLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; cwd: string; model: string });
+      return readFileSync(this.argvLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { argv: string[]; cwd: string; model: string })
+        .filter((launch) => launch.argv[0] !== 'auth'); // pre-flight `auth status` checks are not sessions
     } catch {
       return [];
     }

@@ -26,6 +26,6 @@ export function createLogger(service: string, level = 'info', destination?: pino
         streamWrite: (line) => redactSecrets(line),
       },
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    destination ?? pino.destination({ fd: 1, sync: true }),
   );
 }

@@ -69,8 +69,10 @@ export class ServiceRuntime {
     });
     this.http = app;
     this.logger.info({ url }, 'listening');
-    process.once('SIGTERM', () => void this.shutdown('SIGTERM'));
-    process.once('SIGINT', () => void this.shutdown('SIGINT'));
+    // After a signal the process exits once closed, whatever timers a service still has pending.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => void this.shutdown(signal).finally(() => process.exit(0)));
+    }
     await waitForRedis(this.redis, Number.POSITIVE_INFINITY);
     return url;
   }
