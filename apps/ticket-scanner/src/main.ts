@@ -6,16 +6,19 @@ import { announceEndedPauses, bootService, createTracker, INTAKE_JOB_DEFAULTS, l
 import { fastFailStorm } from './fast-fail-guard';
 import { reconcileSessions } from './reconcile-sessions';
 import { TicketScanner } from './ticket-scanner';
+import { withTrackerMetrics } from './tracker-metrics';
+import { attachWebhooks } from './webhooks/attach-webhooks';
 
 void bootService('ticket-scanner', async (runtime, config) => {
   const intake = logErrors(new Queue(INTAKE_QUEUE, { connection: runtime.redis, defaultJobOptions: INTAKE_JOB_DEFAULTS }), runtime.logger, 'intake queue');
-  const tracker = createTracker(config);
+  const tracker = withTrackerMetrics(createTracker(config), runtime.registry);
   const events = new EventLog(runtime.redis);
   const pauses = new PauseStore(runtime.redis);
   const runs = new RunStore(runtime.redis);
   const notifier = notifierFromEnv(runtime.logger, config.notifications.slackWebhookEnv);
   const states = config.tracker.states;
   const scanIntervalMs = config.tracker.scanIntervalSec * 1000;
+  attachWebhooks(runtime, config, { tracker, intake, events });
   const scanner = new TicketScanner({
     tracker,
     intake,

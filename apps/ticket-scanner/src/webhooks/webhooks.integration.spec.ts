@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { parseConfig, type NightshiftConfig } from '@nightshift/config';
+import { INTAKE_QUEUE, intakeJobId } from '@nightshift/contracts';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { EventLog } from '@nightshift/state';
+import { FakeGitHub, FakeLinear, githubSignature, linearSignature } from '@nightshift/testing-fakes';
+import { createTracker } from '@nightshift/wiring';
+import { WebhookIntake } from './webhook-intake';
+import { webhookRoutes } from './webhook-routes';
+
+const LINEAR_KEY = 'lin_api_webhook_spec_0123456789';
+const GITHUB_TOKEN = 'ghp_webhook_spec_0123456789';
+const SECRET = 'whsec_spec_secret_abcdef';
+
+let dir: string;
+let server: EmbeddedRedis;
+let redis: Redis;
+let queue: Queue;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ns-webhooks-'));
+  server = await startEmbeddedRedis({ dir, persist: false });
+  redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  queue = new Queue(INTAKE_QUEUE, { connection: redis });
+  // A running scanner's queue has its scripts loaded by the first poll; do the same here.
+  await (await queue.add('warm-up', {})).remove();
+});
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => redis.flushall());
+
+async function serve(config: NightshiftConfig, env: NodeJS.ProcessEnv): Promise<{ app: FastifyInstance; url: string }> {
+  const tracker = createTracker(config, env);
+  const intake = new WebhookIntake({ tracker, intake: queue, redis, events: new EventLog(redis), logger: pino({ level: 'silent' }), registry: new Registry(), queueStates: config.tracker.states.queue });
+  const app = Fastify();
+  await webhookRoutes(config, intake, { WEBHOOK_SECRET: SECRET })!(app);
+  return { app, url: await app.listen({ host: '127.0.0.1', port: 0 }) };
+}
+
+const post = (url: string, body: string, headers: Record<string, string>) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+const jobs = async () => (await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized'])).map((j) => j.id);
+
+describe('Linear webhooks', () => {
+  let fake: FakeLinear;
+  let app: FastifyInstance;
+  let url: string;
+  beforeEach(async () => {
+    fake = new FakeLinear({ apiKey: LINEAR_KEY, teams: ['ENG'] });
+    const apiUrl = await fake.start();
+    const config = parseConfig(JSON.stringify({ repos: [{ name: 'api', remote: '/x' }], tracker: { kind: 'linear', apiUrl, teams: [{ key: 'ENG' }], webhook: { secretEnv: 'WEBHOOK_SECRET' } } }), '/x/n.yaml');
+    ({ app, url } = await serve(config, { LINEAR_API_KEY: LINEAR_KEY }));
+    url = `${url}/webhooks/linear`;
+  });
+  afterEach(async () => {
+    await app.close();
+    await fake.stop();
+  });
+
+  it('enqueues intake for a signed event within 100 ms, under the polling job id', async () => {
+    const issue = fake.createIssue({ team: 'ENG', title: 'queued', state: 'Agent Queue' });
+    const { body, headers } = fake.webhook(issue.key, SECRET);
+    const started = performance.now();
+    const res = await post(url, body, headers);
+    expect(res.status).toBe(202);
+    expect(await queue.getJob(intakeJobId(issue.key))).toBeDefined();
+    const tookMs = performance.now() - started;
+    process.stdout.write(`webhook to intake: ${tookMs.toFixed(1)} ms\n`);
+    expect(tookMs).toBeLessThan(100);
+    expect((await queue.getJob(intakeJobId(issue.key)))!.data).toMatchObject({ ticketKey: issue.key, source: 'webhook' });
+  });
+
+  it('takes the same delivery twice, and two deliveries for one ticket, as one intake', async () => {
+    const issue = fake.createIssue({ team: 'ENG', title: 'queued', state: 'Agent Queue' });
+    const delivery = fake.webhook(issue.key, SECRET, { deliveryId: 'd-1' });
+    expect((await post(url, delivery.body, delivery.headers)).status).toBe(202);
+    const again = await post(url, delivery.body, delivery.headers);
+    expect(await again.json()).toMatchObject({ result: 'duplicate' });
+    const other = fake.webhook(issue.key, SECRET, { deliveryId: 'd-2' });
+    expect((await post(url, other.body, other.headers)).status).toBe(202);
+    expect(await jobs()).toEqual([intakeJobId(issue.key)]);
+  });
+
+  it('refuses a missing, wrong or stale signature with 401 and a malformed body with 400, enqueueing nothing', async () => {
+    const issue = fake.createIssue({ team: 'ENG', title: 'queued', state: 'Agent Queue' });
+    const { body, headers } = fake.webhook(issue.key, SECRET);
+    const { 'linear-signature': _sig, ...unsigned } = headers;
+    expect((await post(url, body, unsigned)).status).toBe(401);
+    expect((await post(url, body, { ...headers, 'linear-signature': linearSignature('not-the-secret', body) })).status).toBe(401);
+    expect((await post(url, `${body} `, headers)).status).toBe(401);
+    const stale = fake.webhook(issue.key, SECRET, { timestamp: Date.now() - 2 * 60_000 });
+    expect((await post(url, stale.body, stale.headers)).status).toBe(401);
+    const garbage = '{"type": "Issue", "data": ';
+    expect((await post(url, garbage, { ...headers, 'linear-signature': linearSignature(SECRET, garbage) })).status).toBe(400);
+    expect(await jobs()).toEqual([]);
+  });
+
+  it('ignores issues outside the queue states and issues blocked by an open one', async () => {
+    const backlog = fake.createIssue({ team: 'ENG', title: 'later', state: 'Backlog' });
+    const blocker = fake.createIssue({ team: 'ENG', title: 'first', state: 'In Progress' });
+    const blocked = fake.createIssue({ team: 'ENG', title: 'then', state: 'Agent Queue' });
+    fake.addBlocks(blocker.key, blocked.key);
+    for (const key of [backlog.key, blocked.key]) {
+      const { body, headers } = fake.webhook(key, SECRET);
+      const res = await post(url, body, headers);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ result: 'ignored' });
+    }
+    expect(await jobs()).toEqual([]);
+  });
+
+  it('answers 503 when Linear is down and takes the redelivery once it is back', async () => {
+    const issue = fake.createIssue({ team: 'ENG', title: 'queued', state: 'Agent Queue' });
+    const delivery = fake.webhook(issue.key, SECRET, { deliveryId: 'retry-me' });
+    fake.failWith({ kind: 'server_error', times: 1 });
+    expect((await post(url, delivery.body, delivery.headers)).status).toBe(503);
+    expect((await post(url, delivery.body, delivery.headers)).status).toBe(202);
+    expect(await jobs()).toEqual([intakeJobId(issue.key)]);
+  });
+});
+
+describe('GitHub webhooks', () => {
+  let fake: FakeGitHub;
+  let app: FastifyInstance;
+  let url: string;
+  beforeEach(async () => {
+    fake = new FakeGitHub({ token: GITHUB_TOKEN, repos: ['acme/planning'] });
+    const baseUrl = await fake.start();
+    const config = parseConfig(
+      JSON.stringify({ repos: [{ name: 'api', remote: '/x' }], tracker: { kind: 'github', baseUrl, repos: [{ repo: 'acme/planning', keyPrefix: 'PLAN' }], webhook: { secretEnv: 'WEBHOOK_SECRET' } } }),
+      '/x/n.yaml',
+    );
+    ({ app, url } = await serve(config, { GITHUB_TOKEN }));
+    url = `${url}/webhooks/github`;
+  });
+  afterEach(async () => {
+    await app.close();
+    await fake.stop();
+  });
+
+  it('enqueues a labeled issue at once and refuses a bad signature', async () => {
+    const n = fake.createIssue('acme/planning', { title: 'do it', labels: ['agent-queue'] });
+    const { body, headers } = fake.webhook('acme/planning', n, SECRET, { label: 'agent-queue' });
+    expect((await post(url, body, { ...headers, 'x-hub-signature-256': githubSignature('wrong', body) })).status).toBe(401);
+    const { 'x-hub-signature-256': _s, ...unsigned } = headers;
+    expect((await post(url, body, unsigned)).status).toBe(401);
+    expect(await jobs()).toEqual([]);
+    const started = performance.now();
+    expect((await post(url, body, headers)).status).toBe(202);
+    expect(await queue.getJob(intakeJobId(`PLAN-${n}`))).toBeDefined();
+    const tookMs = performance.now() - started;
+    process.stdout.write(`webhook to intake: ${tookMs.toFixed(1)} ms\n`);
+    expect(tookMs).toBeLessThan(100);
+  });
+
+  it('answers a ping and ignores issues without a queue label', async () => {
+    const n = fake.createIssue('acme/planning', { title: 'not for agents' });
+    const ping = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    expect((await post(url, ping, { 'x-github-event': 'ping', 'x-hub-signature-256': githubSignature(SECRET, ping) })).status).toBe(200);
+    const { body, headers } = fake.webhook('acme/planning', n, SECRET);
+    expect(await (await post(url, body, headers)).json()).toMatchObject({ result: 'ignored' });
+    expect(await jobs()).toEqual([]);
+  });
+});
