@@ -168,6 +168,8 @@ function run(behaviour, ctx) {
       process.stdout.write('{"type":"assistant","message":{"id":"msg_fake_2","content":[{"type":"te', () => process.kill(process.pid, 'SIGSEGV'));
       return undefined;
     case 'hang':
+      // Works a little (so its transcript holds usage), then goes silent for good.
+      assistant('msg_fake_1', [{ type: 'text', text: 'Looking at the code.' }], plan.parts[0]);
       return stayAlive();
     case 'fail':
       assistant('msg_fake_1', [{ type: 'text', text: 'Running the tests.' }], plan.parts[0]);

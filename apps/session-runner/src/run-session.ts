@@ -51,6 +51,8 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort);
     const { run, verdict } = session;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
+    // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
+    await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
     if (verdict.outcome === 'success') {
       result = await finishSuccess(deps, job, repo, tickets, worktree.path);
@@ -126,16 +128,19 @@ async function announce(deps: SessionDeps, record: RunRecord, outcome: string, r
   });
 }
 
-async function save(deps: SessionDeps, record: RunRecord, result: SessionResult): Promise<void> {
+function finished(record: RunRecord, result: SessionResult): RunRecord {
   const finishedAt = new Date();
-  Object.assign(record, {
+  return Object.assign(record, {
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - Date.parse(record.startedAt),
     outcome: result.outcome,
     reason: result.reason.slice(0, 500),
     prUrl: result.prUrl,
   });
-  await deps.runs.save(record);
+}
+
+async function save(deps: SessionDeps, record: RunRecord, result: SessionResult): Promise<void> {
+  await deps.runs.save(finished(record, result));
   const m = deps.metrics;
   m.sessions.inc({ outcome: result.outcome, model: record.model, repo: record.repo, host: record.host });
   m.duration.observe({ outcome: result.outcome, model: record.model }, (record.durationMs ?? 0) / 1000);

@@ -2,3 +2,4 @@ export * from './wait-for';
 export * from './service-process';
 export * from './pipeline';
 export * from './metrics';
+export * from './fake-slack';

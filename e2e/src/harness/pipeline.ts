@@ -11,7 +11,7 @@ import { FAKE_AGENT, ServiceProcess, type ServiceName } from './service-process'
 
 export interface PipelineOptions {
   repos: string[];
-  /** Merged over the generated config (top-level keys replace). */
+  /** Merged over the generated config: objects one level deep (e.g. `agent: { stallTimeoutSec: 2 }`), anything else replaces. */
   config?: Record<string, unknown>;
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
@@ -61,8 +61,12 @@ export class Pipeline {
       agent: { command: FAKE_AGENT, model: 'cheap-model', escalationModel: 'strong-model', sessionTimeoutMin: 1 },
       routing: { retryDelaySec: 1 },
       logLevel: 'info',
-      ...opts.config,
     };
+    for (const [key, value] of Object.entries(opts.config ?? {})) {
+      const current = (config as Record<string, unknown>)[key];
+      const both = isPlainObject(current) && isPlainObject(value);
+      (config as Record<string, unknown>)[key] = both ? { ...current, ...value } : value;
+    }
     const configFile = path.join(dir, 'nightshift.yaml');
     writeFileSync(configFile, JSON.stringify(config, null, 2));
     const server = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: false });
@@ -90,12 +94,12 @@ export class Pipeline {
   }
 
   /** Every agent launch the fake CLI recorded: its argv, cwd and model. */
-  agentLaunches(): Array<{ argv: string[]; cwd: string; model: string }> {
+  agentLaunches(): Array<{ argv: string[]; cwd: string; model: string; pid: number; at: string }> {
     try {
       return readFileSync(this.argvLog, 'utf8')
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as { argv: string[]; cwd: string; model: string })
+        .map((l) => JSON.parse(l) as { argv: string[]; cwd: string; model: string; pid: number; at: string })
         .filter((launch) => launch.argv[0] !== 'auth'); // pre-flight `auth status` checks are not sessions
     } catch {
       return [];
@@ -113,4 +117,8 @@ export class Pipeline {
     await this.server.stop();
     if (!process.env['NIGHTSHIFT_KEEP_E2E']) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -196,6 +196,8 @@ const agentSchema = z
     permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan']).default('acceptEdits'),
     sessionTimeoutMin: z.number().positive().default(60),
     fastFailSec: z.number().nonnegative().default(10),
+    /** A session that printed its result but has not exited after this long is killed (it finished, it just never exits). */
+    afterResultGraceSec: z.number().positive().default(30),
     /** No output for this long: the session is killed as stalled. */
     stallTimeoutSec: z.number().positive().default(300),
     /** A rate limit whose message gives no reset time pauses the account this long. */

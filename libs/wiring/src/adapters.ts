@@ -53,7 +53,7 @@ export function createForge(config: NightshiftConfig, env: NodeJS.ProcessEnv = p
 export function createAgent(config: NightshiftConfig): AgentAdapter {
   switch (config.agent.kind) {
     case 'claude-code':
-      return new ClaudeCodeAdapter({ command: config.agent.command });
+      return new ClaudeCodeAdapter({ command: config.agent.command, afterResultGraceMs: config.agent.afterResultGraceSec * 1000 });
   }
 }
 
