@@ -189,7 +189,8 @@ function run(behaviour, ctx) {
     { type: 'text', text: keys.length > 0 ? `Editing ${written.join(', ')}.` : 'Reading the code.' },
     { type: 'tool_use', id: 'toolu_fake_1', name: keys.length > 0 ? 'Write' : 'Read', input: { file_path: written[0] ?? 'README.md' } },
   ], plan.parts[0]);
-  const summary = keys.length > 0
+  const says = /^\s*fake-agent-says:\s*(.+)$/m.exec(prompt);
+  const summary = says ? says[1].trim() : keys.length > 0
     ? `Made the change for ${keys.join(', ')}.`
     : behaviour.kind === 'no-diff' ? 'Nothing to change: the code already does what the ticket asks.' : 'No "Ticket:" line in the prompt; nothing to change.';
   assistant('msg_fake_2', [{ type: 'text', text: summary }], plan.parts[1]);

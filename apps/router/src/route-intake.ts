@@ -6,6 +6,10 @@ import { JOB, sessionJobId, type IntakeJob, type IntakeResult, type SessionJob }
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
+import { KeyedMutex } from '@nightshift/file-store';
+
+/** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
+const perRepo = new KeyedMutex();
 
 export interface RouterDeps {
   config: NightshiftConfig;
@@ -42,12 +46,15 @@ export async function routeIntake(intake: IntakeJob, deps: RouterDeps): Promise<
     return skip(route.reason);
   }
   const repo = config.repos.find((r) => r.name === route.repo)!;
+  return perRepo.run(repo.name, () => dispatch(deps, ticket, repo, route.by));
+}
+
+async function dispatch(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, by: string): Promise<IntakeResult> {
   const blocked = await guard(deps, ticket, repo);
   if (blocked) return skip(blocked);
-
   const launch = await deps.counters.nextLaunch(ticket.key);
   const runId = `${ticket.key}.${launch}`;
-  if (!(await claimAndMove(deps, ticket, repo, runId, route.by))) return skip('claimed by another router a moment ago');
+  if (!(await claimAndMove(deps, ticket, repo, runId, by))) return skip('claimed by another router a moment ago');
   const batch = [ticket.key, ...(await collectBatch(deps, ticket, repo, runId))];
 
   const spent = await deps.counters.attemptsSpent(ticket.key);
@@ -57,12 +64,12 @@ export async function routeIntake(intake: IntakeJob, deps: RouterDeps): Promise<
     capability: repo.capability,
     branch: branchForTicket(ticket.key),
     tickets: batch,
-    model: chooseModel(config.agent, spent),
+    model: chooseModel(deps.config.agent, spent),
     attempt: spent + 1,
     routedAt: new Date().toISOString(),
   };
   await deps.sessionQueue(repo.capability).add(JOB.session, job, { jobId: sessionJobId(runId) });
-  return { decision: 'dispatched', reason: `routed to ${repo.name} by ${route.by}${batch.length > 1 ? ` with ${batch.length - 1} more` : ''}`, runId };
+  return { decision: 'dispatched', reason: `routed to ${repo.name} by ${by}${batch.length > 1 ? ` with ${batch.length - 1} more` : ''}`, runId };
 }
 
 /** Why this ticket must not start now, or null. */

@@ -111,6 +111,10 @@ export class Pipeline {
     return this.services.flatMap((s) => s.output).join('\n');
   }
 
+  get redisUrl(): string {
+    return this.server.url;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.services.map((s) => s.stop()));
     this.redis.disconnect();

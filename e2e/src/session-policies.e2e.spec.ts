@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Pipeline, REPO_ROOT, waitFor } from './harness';
+
+const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
+
+describe('session policies', () => {
+  let pipeline: Pipeline;
+  afterEach(() => pipeline?.stop());
+
+  it('no diff is not done: a run that changed nothing never reaches In Review; one asking for an outside change goes to a human, quoted', async () => {
+    pipeline = await Pipeline.start({ repos: ['alpha'], config: { routing: { maxAttempts: 3, retryDelaySec: 1 } } });
+    const outside = await pipeline.board.add({
+      title: '[alpha] login broken',
+      description: 'fake-agent: no-diff\nfake-agent-says: Please update the AUTH_URL environment variable in the Vercel dashboard.',
+    });
+    const nothing = await pipeline.board.add({ title: '[alpha] already fine', description: 'fake-agent: no-diff' });
+    pipeline.startAll();
+    await waitFor('the outside ask with a human', async () => (await pipeline.board.getTicket(outside.key))?.state === 'Needs Human', 30_000, 100);
+    const comment = (await pipeline.board.getTicket(outside.key))!.comments.at(-1)!.body;
+    expect(comment).toContain('> Please update the AUTH_URL environment variable in the Vercel dashboard.');
+    expect(comment).toContain('No code evidence');
+    await waitFor('the plain no-diff ticket out of attempts', async () => (await pipeline.board.getTicket(nothing.key))?.state === 'Needs Human', 60_000, 200);
+    expect(await pipeline.counters.attemptsSpent(nothing.key)).toBe(3);
+    expect(await pipeline.forge.listPrs()).toEqual([]);
+  });
+
+  it('batches up to batchSize tickets of one repo into one session, one branch and one PR linked from each', async () => {
+    pipeline = await Pipeline.start({ repos: ['alpha', 'beta'], config: { routing: { batchSize: 2 } } });
+    const keys: string[] = [];
+    for (let i = 0; i < 4; i++) keys.push((await pipeline.board.add({ title: `[alpha] part ${i}` })).key);
+    const lone = (await pipeline.board.add({ title: '[beta] alone' })).key;
+    pipeline.startAll();
+    await waitFor('all In Review', async () => (await pipeline.board.list()).every((t) => t.state === 'In Review'), 60_000, 200);
+    const prs = await pipeline.forge.listPrs();
+    const alphaPrs = prs.filter((p) => p.repo === 'alpha');
+    expect(alphaPrs.length).toBeLessThan(4);
+    expect(alphaPrs.flatMap((p) => p.tickets).sort()).toEqual([...keys].sort());
+    expect(alphaPrs.some((p) => p.tickets.length === 2)).toBe(true);
+    for (const pr of prs) {
+      for (const key of pr.tickets) expect((await pipeline.board.getTicket(key))!.comments.some((c) => c.body.includes(pr.url))).toBe(true);
+    }
+    expect(prs.find((p) => p.repo === 'beta')?.tickets).toEqual([lone]);
+    // One session per batch: fewer launches than tickets.
+    expect(pipeline.agentLaunches().length).toBe(prs.length);
+  });
+
+  it('pauses intake when most sessions of a scan cycle fast-fail, and `nightshift status` says why and until when', async () => {
+    pipeline = await Pipeline.start({
+      repos: ['alpha'],
+      config: { intake: { fastFailMinSessions: 3, fastFailPauseRatio: 0.8, fastFailPauseMin: 5 }, tracker: { kind: 'local', scanIntervalSec: 30 } },
+      env: { FAKE_CLAUDE_DEFAULT: 'crash' },
+    });
+    for (let i = 0; i < 4; i++) await pipeline.board.add({ title: `[alpha] doomed ${i}` });
+    pipeline.startAll();
+    await waitFor('intake paused', async () => (await pipeline.events.read()).some((e) => e.type === 'pause.started' && e.detail?.['scope'] === 'intake'), 60_000, 200);
+    const runs = await pipeline.runs.list();
+    expect(runs.filter((r) => r.outcome === 'fast_fail').length).toBeGreaterThanOrEqual(3);
+    const env = { ...process.env, REDIS_URL: pipeline.redisUrl };
+    const cli = async (...args: string[]) => (await promisify(execFile)(process.execPath, [CLI, '--config', pipeline.configFile, ...args], { env })).stdout;
+    const status = await cli('status');
+    expect(status).toMatch(/intake\s+\S+Z\s+.*fast-failed/);
+    expect(await cli('resume')).toContain('resumed intake');
+    expect(await cli('status')).toContain('Nothing paused.');
+    expect(await cli('pause', '--account', 'default', '--for', '30m', '--reason', 'maintenance')).toMatch(/paused agent account default until \S+Z/);
+    expect(await cli('status', '--json')).toContain('"reason": "maintenance"');
+  });
+});
