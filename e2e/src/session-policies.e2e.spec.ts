@@ -66,4 +66,20 @@ describe('session policies', () => {
     expect(await cli('pause', '--account', 'default', '--for', '30m', '--reason', 'maintenance')).toMatch(/paused agent account default until \S+Z/);
     expect(await cli('status', '--json')).toContain('"reason": "maintenance"');
   });
+
+  it('a repo prompt template with an unknown variable fails the run clearly, once on the ticket, spending no attempt', async () => {
+    pipeline = await Pipeline.start({
+      repos: ['alpha'],
+      files: { '.nightshift/prompt.md': 'Work on {{tickts}} in {{repo}}' },
+      config: { repos: [{ name: 'alpha', remote: './remotes/alpha.git', promptTemplate: '.nightshift/prompt.md' }], routing: { retryDelaySec: 1 } },
+    });
+    const ticket = await pipeline.board.add({ title: '[alpha] anything' });
+    pipeline.startAll();
+    await waitFor('two failed runs', async () => (await pipeline.runs.list()).filter((r) => r.outcome === 'infra_error').length >= 2, 30_000, 200);
+    const comments = (await pipeline.board.getTicket(ticket.key))!.comments;
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('prompt template alpha:.nightshift/prompt.md uses unknown variable(s) {{tickts}}');
+    expect(await pipeline.counters.attemptsSpent(ticket.key)).toBe(0);
+    expect(pipeline.agentLaunches()).toEqual([]);
+  });
 });

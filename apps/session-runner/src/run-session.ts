@@ -3,6 +3,7 @@ import { safeKey, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import { redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
+import { PromptTemplateError } from './render-template';
 import { finishFailure, finishSuccess } from './finish-session';
 import { launchAgent, type AgentSession } from './launch-agent';
 import { pauseScope } from '@nightshift/wiring';
@@ -66,6 +67,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     const reason = redactSecrets(err instanceof Error ? err.message : String(err));
     deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
     await announce(deps, record, 'infra_error', reason).catch(() => undefined);
+    if (err instanceof PromptTemplateError) await tellOnce(deps, job.tickets, `prompt-template:${reason}`, `Nightshift cannot start this ticket: ${reason}`).catch(() => undefined);
     result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch(() => ({ outcome: 'infra_error' as const, reason }));
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
@@ -146,4 +148,11 @@ async function save(deps: SessionDeps, record: RunRecord, result: SessionResult)
   m.duration.observe({ outcome: result.outcome, model: record.model }, (record.durationMs ?? 0) / 1000);
   if (record.usage) for (const [kind, n] of Object.entries(record.usage)) m.tokens.inc({ kind, model: record.model, repo: record.repo }, n);
   if (record.costUsd) m.cost.inc({ model: record.model, repo: record.repo }, record.costUsd);
+}
+
+/** A configuration problem no retry will fix: say it on each ticket once, not on every retry. */
+async function tellOnce(deps: SessionDeps, tickets: string[], marker: string, text: string): Promise<void> {
+  for (const key of tickets) {
+    if (await deps.counters.once(`${marker}:${key}`)) await deps.tracker.comment(key, text);
+  }
 }

@@ -13,6 +13,8 @@ export interface PipelineOptions {
   repos: string[];
   /** Merged over the generated config: objects one level deep (e.g. `agent: { stallTimeoutSec: 2 }`), anything else replaces. */
   config?: Record<string, unknown>;
+  /** Extra files committed to every remote repo. */
+  files?: Record<string, string>;
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
 }
@@ -51,7 +53,7 @@ export class Pipeline {
   static async start(opts: PipelineOptions): Promise<Pipeline> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-e2e-'));
     mkdirSync(path.join(dir, 'logs'), { recursive: true });
-    for (const repo of opts.repos) await makeBareRemote(path.join(dir, 'remotes', `${repo}.git`), { 'README.md': `# ${repo}\n`, 'CLAUDE.md': `Rules of ${repo}.\n` });
+    for (const repo of opts.repos) await makeBareRemote(path.join(dir, 'remotes', `${repo}.git`), { 'README.md': `# ${repo}\n`, 'CLAUDE.md': `Rules of ${repo}.\n`, ...opts.files });
     const config = {
       dataDir: 'data',
       tracker: { kind: 'local', scanIntervalSec: 2 },
