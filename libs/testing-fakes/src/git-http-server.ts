@@ -57,6 +57,8 @@ export class GitHttpServer {
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Drained so a chatty backend never blocks on a full stderr pipe.
+    child.stderr.resume();
     req.pipe(child.stdin);
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
