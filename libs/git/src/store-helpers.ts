@@ -25,10 +25,33 @@ export function observedGitRunner(opts: {
   };
 }
 
-/** Metric label for a git command: its subcommand, and the worktree verb (`worktree_add`). */
+/** Metric label for a git command: its subcommand (after `-c k=v`), and the worktree verb (`worktree_add`). */
 function gitOp(args: string[]): string {
-  const [first = 'none', second] = args;
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  const first = args[i] ?? 'none';
+  const second = args[i + 1];
   return first === 'worktree' && second ? `worktree_${second}` : first;
+}
+
+/** Runs tasks one at a time per key, in arrival order, within this process (no polling: a promise chain). */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = previous.then(() => mine);
+    this.tails.set(key, tail);
+    try {
+      await previous;
+      return await fn();
+    } finally {
+      done();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
 }
 
 /** True when something (even a dangling symlink) is at `p`. */

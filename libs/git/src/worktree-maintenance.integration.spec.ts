@@ -74,6 +74,46 @@ describe('retries continue the ticket branch even inside the fetch interval', ()
   });
 });
 
+describe('checkout outside the repo lock', () => {
+  it('20 concurrent creates each end fully checked out: clean status, HEAD at main', async () => {
+    const store = new WorktreeStore({ root });
+    const made = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createWorktree(input(`P-${i}`))));
+    const main = (await runGit(['rev-parse', 'main'], { cwd: remote })).stdout.trim();
+    for (const wt of made) {
+      expect((await runGit(['status', '--porcelain'], { cwd: wt.path })).stdout).toBe('');
+      expect(await head(wt.path)).toBe(main);
+    }
+  });
+
+  it('never hands out a worktree whose checkout did not finish (no index): it is made again', async () => {
+    const store = new WorktreeStore({ root });
+    const wt = await store.createWorktree(input('HALF'));
+    const index = (await runGit(['rev-parse', '--git-path', 'index'], { cwd: wt.path })).stdout.trim();
+    fs.rmSync(path.resolve(wt.path, index));
+    fs.rmSync(path.join(wt.path, 'README.md'));
+    const again = await store.createWorktree(input('HALF'));
+    expect(again.reused).toBe(false);
+    expect(fs.readFileSync(path.join(again.path, 'README.md'), 'utf8')).toBe('# web\n');
+    expect((await runGit(['status', '--porcelain'], { cwd: again.path })).stdout).toBe('');
+  });
+
+  it('two creates of one key at once (a retried job) get one healthy worktree', async () => {
+    // Enough files that the first checkout is still writing when the second create takes the repo lock.
+    const files = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`pkg/f${i}.ts`, `export const v${i} = ${i};\n`]));
+    remote = await makeBareRemote(path.join(tmp, 'big.git'), { 'README.md': '# web\n', ...files });
+    const store = new WorktreeStore({ root });
+    // Each caller checks its worktree the moment it gets it: neither may receive a half-written one.
+    const readyOnArrival = async () => {
+      const wt = await store.createWorktree(input('TWICE'));
+      return { ...wt, readme: fs.existsSync(path.join(wt.path, 'README.md')), status: (await runGit(['status', '--porcelain'], { cwd: wt.path })).stdout };
+    };
+    const [a, b] = await Promise.all([readyOnArrival(), readyOnArrival()]);
+    expect(a.path).toBe(b.path);
+    expect([a.reused, b.reused].sort()).toEqual([false, true]);
+    expect([a.readme, b.readme, a.status, b.status]).toEqual([true, true, '', '']);
+  });
+});
+
 describe('maintenance', () => {
   it('removeWorktree asks onlyIf under the lock and touches nothing when it says no', async () => {
     const store = new WorktreeStore({ root });

@@ -5,7 +5,7 @@ import { cloneMirror, fetchBranch, fetchedWithin, fetchMirror, type GitRunner, m
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
 import { assertSafeName, StoreLayout } from './store-layout';
-import { exists, observedGitRunner, safeEntries } from './store-helpers';
+import { exists, KeyedQueue, observedGitRunner, safeEntries } from './store-helpers';
 import { parseWorktreeList, type RegisteredWorktree } from './worktree-registry';
 
 /** Options of a WorktreeStore. */
@@ -28,6 +28,8 @@ export interface WorktreeStoreOptions {
    * attempt pushed even when the throttled mirror fetch has not seen them yet. Default true.
    */
   checkRemoteBranch?: boolean;
+  /** git's `checkout.workers` for writing a new worktree's files: 0 = one per CPU (default), 1 = sequential. */
+  checkoutWorkers?: number;
 }
 
 /** A repository as the store needs it. */
@@ -72,6 +74,8 @@ export class WorktreeStore {
   private readonly refreshing = new Map<string, Promise<string>>();
   private readonly git: GitRunner;
   private readonly checkRemoteBranch: boolean;
+  private readonly checkoutWorkers: number;
+  private readonly perKey = new KeyedQueue();
 
   constructor(opts: WorktreeStoreOptions) {
     this.layout = new StoreLayout(opts.root);
@@ -79,6 +83,7 @@ export class WorktreeStore {
     this.fetchIntervalMs = opts.fetchIntervalMs ?? 30_000;
     this.networkTimeoutMs = opts.networkTimeoutMs ?? 10 * 60_000;
     this.checkRemoteBranch = opts.checkRemoteBranch ?? true;
+    this.checkoutWorkers = opts.checkoutWorkers ?? 0;
     this.git = observedGitRunner(opts);
   }
 
@@ -111,6 +116,8 @@ export class WorktreeStore {
    * Gives `worktreeKey` a worktree on `branch`. A healthy one already there on that branch is reused (a
    * retried job); a broken one is cleaned away first. A new one starts from the remote's `branch` when it
    * exists (a retry continues its earlier commits), else from the remote's `baseBranch`.
+   * Only git's admin work (registration, branch) runs under the repo lock; writing the files, the slow part,
+   * runs outside it in the new worktree alone, so many creates on one repo check out in parallel.
    */
   async createWorktree(input: CreateWorktreeInput): Promise<{ path: string; reused: boolean }> {
     this.layout.worktreePath(input.repo, input.worktreeKey); // path safety first: it names the worse problem
@@ -122,17 +129,22 @@ export class WorktreeStore {
     const tip = this.checkRemoteBranch
       ? await remoteBranchTip(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs)
       : undefined;
-    return this.lock.run(input.repo, async () => {
-      await this.layout.assertContained(input.repo, input.worktreeKey, true);
-      const entry = (await this.registered(mirror)).find((e) => e.path === target);
-      const dirExists = await exists(target);
-      if (entry && dirExists && !entry.prunable && entry.branch === input.branch && (await this.isCheckout(target))) {
-        return { path: target, reused: true };
-      }
-      if (entry || dirExists) await this.clean(mirror, target);
-      const start = await this.startPoint(mirror, input, tip);
-      await this.git(['worktree', 'add', '--no-track', '-B', input.branch, target, start], mirror);
-      return { path: target, reused: false };
+    // Two creates of one key in this process (a retried job) must not see each other's half-made checkout.
+    return this.perKey.run(`${input.repo}/${input.worktreeKey}`, async () => {
+      const made = await this.lock.run(input.repo, async () => {
+        await this.layout.assertContained(input.repo, input.worktreeKey, true);
+        const entry = (await this.registered(mirror)).find((e) => e.path === target);
+        const dirExists = await exists(target);
+        if (entry && dirExists && !entry.prunable && entry.branch === input.branch && (await this.isCheckout(target))) {
+          return { path: target, reused: true };
+        }
+        if (entry || dirExists) await this.clean(mirror, target);
+        const start = await this.startPoint(mirror, input, tip);
+        await this.git(['worktree', 'add', '--no-checkout', '--no-track', '-B', input.branch, target, start], mirror);
+        return { path: target, reused: false };
+      });
+      if (!made.reused) await this.checkout(input.repo, mirror, target);
+      return made;
     });
   }
 
@@ -271,10 +283,22 @@ export class WorktreeStore {
   /** The directory is a working tree of its own (its `.git` file works), not just a leftover folder. */
   private async isCheckout(dir: string): Promise<boolean> {
     try {
-      const { stdout } = await this.git(['rev-parse', '--show-toplevel'], dir);
-      return stdout.trim() === dir;
+      const { stdout } = await this.git(['rev-parse', '--show-toplevel', '--git-path', 'index'], dir);
+      const [toplevel, index = ''] = stdout.trim().split('\n');
+      // No index = the checkout never finished (it is written last): not a worktree to hand out.
+      return toplevel === dir && (await exists(path.resolve(dir, index)));
     } catch {
       return false;
+    }
+  }
+
+  /** Writes a new worktree's files (what `worktree add` does after registering); a failed one is removed. */
+  private async checkout(repo: string, mirror: string, target: string): Promise<void> {
+    try {
+      await this.git(['-c', `checkout.workers=${this.checkoutWorkers}`, 'reset', '--hard', '--quiet'], target, this.networkTimeoutMs);
+    } catch (err) {
+      await this.lock.run(repo, () => this.clean(mirror, target)).catch(() => undefined);
+      throw err;
     }
   }
 
