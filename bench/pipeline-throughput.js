@@ -30,12 +30,14 @@ async function rawBullmq(url, jobs) {
   await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })));
   let done = 0;
   const started = Date.now();
+  const workerConnection = new Redis(url, { maxRetriesPerRequest: null });
   await new Promise((resolve) => {
-    const worker = new Worker('bench-raw', async () => undefined, { connection: new Redis(url, { maxRetriesPerRequest: null }), concurrency: 50 });
+    const worker = new Worker('bench-raw', async () => undefined, { connection: workerConnection, concurrency: 50 });
     worker.on('completed', () => {
       if (++done === jobs) worker.close().then(resolve);
     });
   });
+  workerConnection.disconnect();
   const seconds = (Date.now() - started) / 1000;
   await queue.obliterate({ force: true });
   await queue.close();
@@ -87,7 +89,6 @@ async function main() {
 
     for (const name of ['worktree-manager', 'session-runner', 'router', 'ticket-scanner']) children.push(startService(name, configFile, env, logDir));
     const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
-    const client = new Redis(redis.url);
     // Warm-up: one ticket per repo, so mirrors exist and services are ready before timing.
     for (const r of repos) await board.add({ title: `[${r}] warm-up` });
     await waitFor('warm-up', async () => (await board.listByStates(['In Review'])).length === repos.length, 120_000);
@@ -113,7 +114,6 @@ async function main() {
     await waitFor('throughput tickets done', async () => (await board.listByStates(['In Review'])).length === target, 600_000, 200);
     const seconds = (Date.now() - started) / 1000;
     const pipeline = TICKETS / seconds;
-    client.disconnect();
 
     console.log(`nightshift no-op pipeline throughput: ${pipeline.toFixed(2)} tickets/s (${TICKETS} tickets, ${REPOS} repos, ${SLOTS} slots, board add -> PR open and ticket In Review)`);
     console.log(`ratio pipeline/raw: 1:${(raw / pipeline).toFixed(0)}`);

@@ -249,8 +249,14 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
   });
 
   it('parses the reset instant of the epoch rate-limit form', async () => {
-    const run = await adapter.run(request('fake-agent: rate-limit reset=1750708800'));
-    expect(classify(run)).toMatchObject({ outcome: 'rate_limited', resetsAt: new Date('2025-06-23T20:00:00Z') });
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const run = await adapter.run(request(`fake-agent: rate-limit reset=${reset}`));
+    expect(classify(run)).toMatchObject({ outcome: 'rate_limited', resetsAt: new Date(reset * 1000) });
+  });
+
+  it('stops rate-limiting once the reset instant has passed, like a real quota', async () => {
+    const run = await adapter.run(request('Ticket: R-1\nfake-agent: rate-limit reset=1750708800'));
+    expect(classify(run).outcome).toBe('success');
   });
 
   it('applies FAKE_CLAUDE_DEFAULT when the prompt has no directive, and the prompt wins over it', async () => {

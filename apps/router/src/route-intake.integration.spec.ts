@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { parseConfig } from '@nightshift/config';
+import { sessionQueueName, type SessionJob } from '@nightshift/contracts';
+import { LocalForge } from '@nightshift/forge';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
+import { LocalBoard } from '@nightshift/tracker';
+import { routeIntake, type RouterDeps } from './route-intake';
+
+let server: EmbeddedRedis;
+let redis: Redis;
+let dir: string;
+let deps: RouterDeps;
+let board: LocalBoard;
+let queue: Queue;
+
+const intake = (ticketKey: string) => ({ ticketKey, source: 'poll' as const, seenAt: new Date().toISOString() });
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ns-router-'));
+  server = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: false });
+  redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  queue = new Queue(sessionQueueName('linux'), { connection: redis });
+});
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await redis.flushall();
+  const root = mkdtempSync(path.join(dir, 'case-'));
+  const config = parseConfig(
+    'repos:\n  - { name: api, remote: /r/api.git, labels: [backend] }\n  - { name: web, remote: /r/web.git }\nrouting: { batchSize: 2, maxAttempts: 2 }\n',
+    path.join(root, 'nightshift.yaml'),
+  );
+  board = new LocalBoard({ dir: config.paths.board });
+  deps = {
+    config,
+    tracker: board,
+    forge: new LocalForge({ dir: config.paths.forge }),
+    claims: new Claims(redis),
+    counters: new TicketCounters(redis),
+    events: new EventLog(redis),
+    pauses: new PauseStore(redis),
+    sessionQueue: () => queue,
+    logger: pino({ level: 'silent' }),
+  };
+});
+
+async function sessionJobs(): Promise<SessionJob[]> {
+  return (await queue.getJobs(['waiting'])).map((j) => j.data as SessionJob);
+}
+
+describe('routeIntake', () => {
+  it('dispatches a ticket once however many routers race on it', async () => {
+    const t = await board.add({ title: '[api] one' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => routeIntake(intake(t.key), deps)));
+    expect(results.filter((r) => r.decision === 'dispatched')).toHaveLength(1);
+    expect(await sessionJobs()).toEqual([expect.objectContaining({ tickets: [t.key], repo: 'api', model: 'sonnet', attempt: 1, branch: `agent/${t.key}` })]);
+    expect((await board.getTicket(t.key))!.state).toBe('In Progress');
+  });
+
+  it('comments once on a ticket no repo matches, however often it is seen', async () => {
+    const t = await board.add({ title: 'no idea where this goes' });
+    for (let i = 0; i < 3; i++) expect((await routeIntake(intake(t.key), deps)).decision).toBe('skipped');
+    expect((await board.getTicket(t.key))!.comments).toHaveLength(1);
+  });
+
+  it('moves a ticket whose attempt budget is spent to Needs Human instead of dispatching it', async () => {
+    const t = await board.add({ title: '[api] hopeless' });
+    await deps.counters.spendAttempt(t.key);
+    await deps.counters.spendAttempt(t.key);
+    expect(await routeIntake(intake(t.key), deps)).toMatchObject({ decision: 'skipped', reason: expect.stringContaining('attempt budget') });
+    expect((await board.getTicket(t.key))!.state).toBe('Needs Human');
+  });
+
+  it('finishes the move to In Review when the PR already exists, starting nothing', async () => {
+    const t = await board.add({ title: '[api] done before' });
+    await deps.forge.findOrCreatePr({ repo: 'api', head: `agent/${t.key}`, base: 'main', title: 'x', body: '', tickets: [t.key] });
+    expect((await routeIntake(intake(t.key), deps)).reason).toContain('PR already open');
+    expect((await board.getTicket(t.key))!.state).toBe('In Review');
+    expect(await sessionJobs()).toEqual([]);
+  });
+
+  it('skips while intake is paused and escalates the model after spent attempts', async () => {
+    const t = await board.add({ title: '[api] again' });
+    await deps.pauses.pause({ scope: { kind: 'intake' }, until: null, reason: 'freeze', by: 'test' });
+    expect((await routeIntake(intake(t.key), deps)).reason).toContain('intake paused');
+    await deps.pauses.resume({ kind: 'intake' });
+    await deps.counters.spendAttempt(t.key);
+    const config = { ...deps.config, agent: { ...deps.config.agent, escalateAfter: 1 } };
+    await routeIntake(intake(t.key), { ...deps, config });
+    expect((await sessionJobs())[0]).toMatchObject({ model: 'opus', attempt: 2 });
+  });
+
+  it('batches queued tickets of the same repo up to batchSize, routed by label too', async () => {
+    const a = await board.add({ title: '[api] a' });
+    const b = await board.add({ title: 'b', labels: ['backend'] });
+    const c = await board.add({ title: '[api] c' });
+    await board.add({ title: '[web] w' });
+    await routeIntake(intake(a.key), deps);
+    const [job] = await sessionJobs();
+    expect(job!.tickets).toEqual([a.key, b.key]);
+    expect((await board.getTicket(c.key))!.state).toBe('Agent Queue');
+  });
+});
