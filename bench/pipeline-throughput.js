@@ -14,7 +14,8 @@ const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
 
 const ROOT = path.resolve(__dirname, '..');
-const FAKE_AGENT = path.join(ROOT, 'tools/fake-claude/fake-claude.js');
+// The instant stand-in (bash, ~5 ms) so the figure is Nightshift's cost, not Node's start-up in the fake agent.
+const FAKE_AGENT = process.env.BENCH_AGENT || path.join(ROOT, 'tools/fake-claude/instant-claude.sh');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -59,6 +60,42 @@ async function waitFor(what, probe, timeoutMs, everyMs = 100) {
     if (await probe()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Median gap between consecutive events of each ticket's story, for tickets started after `since`. */
+async function stepBreakdown(url, since) {
+  const client = new Redis(url);
+  const entries = await client.xrange('nightshift:events', '-', '+');
+  client.disconnect();
+  const byRun = new Map();
+  for (const [, fields] of entries) {
+    const e = JSON.parse(fields[1]);
+    if (Date.parse(e.at) < since) continue;
+    const id = e.run ?? e.ticket;
+    if (!byRun.has(id)) byRun.set(id, []);
+    byRun.get(id).push(e);
+  }
+  const gaps = new Map();
+  for (const events of byRun.values()) {
+    for (let i = 1; i < events.length; i++) {
+      const name = `${events[i].type}${events[i].detail?.to ? `(${events[i].detail.to})` : ''}`;
+      if (!gaps.has(name)) gaps.set(name, []);
+      gaps.get(name).push(Date.parse(events[i].at) - Date.parse(events[i - 1].at));
+    }
+  }
+  return [...gaps.entries()].map(([name, list]) => `${name} ${percentile(list.sort((a, b) => a - b), 50)}`).join(', ');
+}
+
+/** utime+stime of a process and its reaped children, in seconds (Linux /proc). */
+function cpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const kids = (Number(fields[13]) + Number(fields[14])) / 100;
+    return `${(own + kids).toFixed(1)} (own ${own.toFixed(1)})`;
+  } catch {
+    return '?';
   }
 }
 
@@ -114,10 +151,14 @@ async function main() {
     await waitFor('throughput tickets done', async () => (await board.listByStates(['In Review'])).length === target, 600_000, 200);
     const seconds = (Date.now() - started) / 1000;
     const pipeline = TICKETS / seconds;
+    const steps = await stepBreakdown(redis.url, started);
+    const cpu = children.map((c, i) => `${['worktree-manager', 'session-runner', 'router', 'ticket-scanner'][i]} ${cpuSeconds(c.pid)}`).join(', ');
 
     console.log(`nightshift no-op pipeline throughput: ${pipeline.toFixed(2)} tickets/s (${TICKETS} tickets, ${REPOS} repos, ${SLOTS} slots, board add -> PR open and ticket In Review)`);
     console.log(`ratio pipeline/raw: 1:${(raw / pipeline).toFixed(0)}`);
     console.log(`intake latency (board add -> agent spawned), ${LATENCY_SAMPLES} samples: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+    console.log(`CPU seconds per service over the whole run (own + its git/agent children): ${cpu}`);
+    console.log(`where a throughput ticket's time goes (median ms from the previous event): ${steps}`);
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));

@@ -264,4 +264,12 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     expect((await adapter.run(request('Ticket: D-1', { env }))).result?.subtype).toBe('error_during_execution');
     expect((await adapter.run(request('Ticket: D-1\nfake-agent: succeed', { env }))).result?.subtype).toBe('success');
   });
+
+  it('reads the instant bash stand-in the benchmark uses as a successful session with usage and cost', async () => {
+    const instant = new ClaudeCodeAdapter({ command: resolve(__dirname, '../../../tools/fake-claude/instant-claude.sh') });
+    const run = await instant.run(request('Ticket: I-1'));
+    expect(classify(run, true).outcome).toBe('success');
+    expect(run.costUsd).toBeCloseTo(0.0051, 6);
+    expect(run.usage).toEqual({ input: 120, output: 60, cacheWrite: 1000, cacheRead: 5000 });
+  });
 });
