@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiskUsage, WorktreeStore } from '@nightshift/git';
 import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { DiskBudgetFullError } from './errors/disk-budget-full.error';
 import { DiskWaitAbortedError } from './errors/disk-wait-aborted.error';
 import { startWorktreeTestEnv, type WorktreeTestEnv } from './testing/worktree-test-env';
 
@@ -93,5 +94,18 @@ describe('disk budget', () => {
     await e.service.close();
     expect(await creating).toBeInstanceOf(DiskWaitAbortedError);
     expect(fs.existsSync(e.service.store.worktreePath('web', 'NEW'))).toBe(false);
+  });
+
+  it('fails a create at once when as many creates as may wait already wait (workers stay free for removals)', async () => {
+    const e = (env = await startWorktreeTestEnv(server.url, { prepare: overBudget, maxWaitingForDisk: 1 }));
+    await e.service.ownership.record({ repo: 'web', worktreeKey: 'BIG', runId: 'run-big' });
+    await e.heartbeat('run-big');
+    const first = e.create('ONE', 'run-1').catch((err: unknown) => err);
+    await e.waitForEvent('worktree.waiting_for_disk');
+    await expect(e.create('TWO', 'run-2')).rejects.toBeInstanceOf(DiskBudgetFullError);
+    expect(await e.service.ownership.get('web', 'TWO')).toBeNull();
+    // Removing BIG (its run's finally) frees the disk: the waiting create goes through.
+    expect(await e.remove('BIG', 'run-big')).toEqual({ path: '', changed: true });
+    expect(await first).toMatchObject({ changed: true });
   });
 });

@@ -1,6 +1,7 @@
 import type { DiskUsage } from '@nightshift/git';
 import type { ServiceRuntime } from '@nightshift/service-shell';
 import type { EventLog } from '@nightshift/state';
+import { DiskBudgetFullError } from './errors/disk-budget-full.error';
 import { DiskWaitAbortedError } from './errors/disk-wait-aborted.error';
 import type { WorktreeMetrics } from './worktree-metrics';
 import type { WorktreeSweeper } from './worktree-sweeper';
@@ -18,6 +19,8 @@ export interface DiskBudgetDeps {
   pollMs?: number;
   /** Aborted on shutdown: a waiting create then fails instead of holding the process. */
   signal?: AbortSignal;
+  /** At most this many creates wait at once; more fail with DiskBudgetFullError. Default: no limit. */
+  maxWaiting?: number;
 }
 
 /**
@@ -27,6 +30,7 @@ export interface DiskBudgetDeps {
  */
 export class DiskBudget {
   private readonly pollMs: number;
+  private waiting = 0;
 
   constructor(private readonly deps: DiskBudgetDeps) {
     this.pollMs = deps.pollMs ?? 3000;
@@ -45,7 +49,9 @@ export class DiskBudget {
           return Date.now() - started;
         }
         if (!announced) {
+          if (this.waiting >= (this.deps.maxWaiting ?? Number.POSITIVE_INFINITY)) throw new DiskBudgetFullError(used, maxBytes, this.waiting);
           announced = true;
+          this.waiting++;
           metrics.waitingForDisk.inc();
           await this.announce(ctx, used);
         }
@@ -55,7 +61,10 @@ export class DiskBudget {
         await this.pause();
       }
     } finally {
-      if (announced) metrics.waitingForDisk.dec();
+      if (announced) {
+        this.waiting--;
+        metrics.waitingForDisk.dec();
+      }
     }
   }
 

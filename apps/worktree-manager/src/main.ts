@@ -7,7 +7,16 @@ import { createWorktreeService } from './worktree-service';
 void bootService('worktree-manager', async (runtime, config) => {
   const host = resolveHost(config);
   const queue = worktreeQueueName(host.name);
-  const service = createWorktreeService({ config, host: host.name, redis: runtime.redis, registry: runtime.registry, logger: runtime.logger });
+  const concurrency = Math.max(8, host.slots * 2);
+  // Creates waiting for disk hold worker slots; half stay free for the removals that free the disk.
+  const service = createWorktreeService({
+    config,
+    host: host.name,
+    redis: runtime.redis,
+    registry: runtime.registry,
+    logger: runtime.logger,
+    maxWaitingForDisk: Math.floor(concurrency / 2),
+  });
   const handlers = service.handlers;
   const dispatch = handlerTable<keyof typeof handlers, Job<WorktreeJob>, WorktreeResult>(queue, QUEUE_JOBS.worktree, handlers);
   // Git admin work on one repo is serialized inside the store; many jobs at once keep different repos busy
@@ -15,7 +24,7 @@ void bootService('worktree-manager', async (runtime, config) => {
   const worker = new Worker<WorktreeJob, WorktreeResult>(queue, dispatch, {
     connection: runtime.newRedis('worktree-worker'),
     autorun: false,
-    concurrency: Math.max(8, host.slots * 2),
+    concurrency,
   });
   logErrors(worker, runtime.logger, 'worktree worker');
   worker.on('failed', (job, err) => runtime.logger.warn({ run: job?.data.runId, op: job?.name, err: err.message }, 'worktree job failed'));

@@ -23,6 +23,8 @@ export interface WorktreeServiceOptions {
   diskPollMs?: number;
   /** How long a disk measurement is reused. Default 5 s. */
   diskCacheMs?: number;
+  /** Creates allowed to wait for disk at once (keep it below the worker's concurrency). Default: no limit. */
+  maxWaitingForDisk?: number;
 }
 
 /** The worktree-manager's parts, wired from config: store, ownership, sweeper, disk budget, hooks, handlers. */
@@ -51,7 +53,7 @@ export function createWorktreeService(opts: WorktreeServiceOptions) {
   const budget =
     maxBytes === undefined
       ? null
-      : new DiskBudget({ maxBytes, usage, sweeper, events, metrics, host, logger, pollMs: opts.diskPollMs, signal: shutdown.signal });
+      : new DiskBudget({ maxBytes, usage, sweeper, events, metrics, host, logger, pollMs: opts.diskPollMs, signal: shutdown.signal, maxWaiting: opts.maxWaitingForDisk });
   const handlers = worktreeHandlers({ config, store, ownership, hooks, budget, usage, events, metrics, host, logger, now: opts.now });
   return {
     store,

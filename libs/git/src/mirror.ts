@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BaseBranchMissingError } from './errors/base-branch-missing.error';
 import { GitCommandError } from './errors/git-command.error';
 import type { GitOutput } from './run-git';
 
@@ -98,4 +99,27 @@ export async function refSha(git: GitRunner, cwd: string, ref: string): Promise<
     if (err instanceof GitCommandError && err.exitCode === 1) return null;
     throw err;
   }
+}
+
+/**
+ * Where a new worktree of `branch` starts. `tip` is the remote's branch as ls-remote saw it (a sha; null:
+ * absent; undefined: unknown, trust the mirror). When the mirror's copy is behind, that one branch is fetched
+ * first, so a retry continues the commits an earlier attempt pushed. Must run under the repo lock.
+ */
+export async function startPoint(
+  git: GitRunner,
+  mirror: string,
+  input: { repo: string; remoteUrl: string; branch: string; baseBranch: string },
+  tip: string | null | undefined,
+  timeoutMs: number,
+): Promise<string> {
+  const remoteBranch = `refs/remotes/origin/${input.branch}`;
+  if (typeof tip === 'string' && (await refSha(git, mirror, remoteBranch)) !== tip) {
+    await fetchBranch(git, mirror, input.remoteUrl, input.branch, timeoutMs);
+  }
+  // A branch deleted on the remote (PR merged, then a follow-up) starts again from base, not from a stale copy.
+  if (tip !== null && (await refExists(git, mirror, remoteBranch))) return remoteBranch;
+  const base = `refs/remotes/origin/${input.baseBranch}`;
+  if (await refExists(git, mirror, base)) return base;
+  throw new BaseBranchMissingError(input.repo, input.baseBranch);
 }

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BaseBranchMissingError } from './errors/base-branch-missing.error';
-import { cloneMirror, fetchBranch, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists, refSha, remoteBranchTip } from './mirror';
+import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists, remoteBranchTip, startPoint } from './mirror';
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
 import { assertSafeName, StoreLayout } from './store-layout';
@@ -139,7 +138,7 @@ export class WorktreeStore {
           return { path: target, reused: true };
         }
         if (entry || dirExists) await this.clean(mirror, target);
-        const start = await this.startPoint(mirror, input, tip);
+        const start = await startPoint(this.git, mirror, input, tip, this.networkTimeoutMs);
         await this.git(['worktree', 'add', '--no-checkout', '--no-track', '-B', input.branch, target, start], mirror);
         return { path: target, reused: false };
       });
@@ -260,19 +259,6 @@ export class WorktreeStore {
       }
       return mirror;
     });
-  }
-
-  /** `tip`: the remote's branch as ls-remote saw it (null: absent, undefined: unknown, trust the mirror). */
-  private async startPoint(mirror: string, input: CreateWorktreeInput, tip: string | null | undefined): Promise<string> {
-    const remoteBranch = `refs/remotes/origin/${input.branch}`;
-    if (typeof tip === 'string' && (await refSha(this.git, mirror, remoteBranch)) !== tip) {
-      await fetchBranch(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs);
-    }
-    // A branch deleted on the remote (PR merged, then a follow-up) starts again from base, not from a stale copy.
-    if (tip !== null && (await refExists(this.git, mirror, remoteBranch))) return remoteBranch;
-    const base = `refs/remotes/origin/${input.baseBranch}`;
-    if (await refExists(this.git, mirror, base)) return base;
-    throw new BaseBranchMissingError(input.repo, input.baseBranch);
   }
 
   private async registered(mirror: string): Promise<RegisteredWorktree[]> {

@@ -42,6 +42,7 @@ export interface TestEnvOptions {
   worktrees?: Record<string, unknown>;
   hookTimeoutSec?: number;
   diskPollMs?: number;
+  maxWaitingForDisk?: number;
   /** Prepares the root (e.g. fills it) before the service is built; gets the remote and the root. */
   prepare?: (remote: string, root: string) => Promise<Record<string, unknown> | void>;
 }
@@ -74,7 +75,7 @@ export async function startWorktreeTestEnv(redisUrl: string, opts: TestEnvOption
   });
   let offset = 0;
   const now = () => Date.now() + offset;
-  const service = createWorktreeService({ config, host: HOST, redis, registry, logger, now, diskPollMs: opts.diskPollMs ?? 50, diskCacheMs: 0 });
+  const service = createWorktreeService({ config, host: HOST, redis, registry, logger, now, diskPollMs: opts.diskPollMs ?? 50, diskCacheMs: 0, maxWaitingForDisk: opts.maxWaitingForDisk });
   const events = new EventLog(redis);
   const sessions = new SessionRegistry(redis);
   const job = (name: string, data: WorktreeJob) => service.handlers[name as keyof typeof service.handlers]({ name, data });
