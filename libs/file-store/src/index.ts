@@ -1,3 +1,4 @@
 export * from './atomic-write';
 export * from './file-lock';
 export * from './keyed-mutex';
+export * from './errors/file-lock.error';

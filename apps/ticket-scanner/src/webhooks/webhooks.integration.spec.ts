@@ -66,16 +66,12 @@ describe('Linear webhooks', () => {
     await fake.stop();
   });
 
-  it('enqueues intake for a signed event within 100 ms, under the polling job id', async () => {
+  // The latency target (intake within 100 ms) is measured by bench/webhook-latency.js, not asserted here.
+  it('enqueues intake for a signed event before answering, under the polling job id', async () => {
     const issue = fake.createIssue({ team: 'ENG', title: 'queued', state: 'Agent Queue' });
     const { body, headers } = fake.webhook(issue.key, SECRET);
-    const started = performance.now();
     const res = await post(url, body, headers);
     expect(res.status).toBe(202);
-    expect(await queue.getJob(intakeJobId(issue.key))).toBeDefined();
-    const tookMs = performance.now() - started;
-    process.stdout.write(`webhook to intake: ${tookMs.toFixed(1)} ms\n`);
-    expect(tookMs).toBeLessThan(100);
     expect((await queue.getJob(intakeJobId(issue.key)))!.data).toMatchObject({ ticketKey: issue.key, source: 'webhook' });
   });
 
@@ -154,12 +150,8 @@ describe('GitHub webhooks', () => {
     const { 'x-hub-signature-256': _s, ...unsigned } = headers;
     expect((await post(url, body, unsigned)).status).toBe(401);
     expect(await jobs()).toEqual([]);
-    const started = performance.now();
     expect((await post(url, body, headers)).status).toBe(202);
     expect(await queue.getJob(intakeJobId(`PLAN-${n}`))).toBeDefined();
-    const tookMs = performance.now() - started;
-    process.stdout.write(`webhook to intake: ${tookMs.toFixed(1)} ms\n`);
-    expect(tookMs).toBeLessThan(100);
   });
 
   it('answers a ping and ignores issues without a queue label', async () => {
