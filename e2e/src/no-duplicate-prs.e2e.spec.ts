@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { Pipeline, waitFor } from './harness';
 
 /**
@@ -38,5 +40,8 @@ describe('no duplicate PRs under pressure', () => {
     // The killed runner's session was redone, not doubled: one successful run per ticket.
     const runs = await pipeline.runs.list();
     for (const key of keys) expect(runs.filter((r) => r.tickets.includes(key) && r.outcome === 'success')).toHaveLength(1);
+    // The killed runner's worktree was reused by the rerun and removed in its finally: nothing left.
+    const root = path.join(pipeline.worktreeRoot, 'worktrees');
+    await waitFor('an empty worktree root', async () => !existsSync(root) || readdirSync(root).every((repo) => readdirSync(path.join(root, repo)).length === 0), 15_000);
   });
 });

@@ -82,4 +82,27 @@ describe('session policies', () => {
     expect(await pipeline.counters.attemptsSpent(ticket.key)).toBe(0);
     expect(pipeline.agentLaunches()).toEqual([]);
   });
+
+  it('a failing beforeRun hook fails the run as infra_error, spending no attempt; a failing afterRun hook is only logged', async () => {
+    pipeline = await Pipeline.start({
+      repos: ['alpha', 'beta'],
+      config: {
+        repos: [
+          { name: 'alpha', remote: './remotes/alpha.git', hooks: { beforeRun: ['sh', '-c', 'echo "no node_modules" >&2; exit 3'] } },
+          { name: 'beta', remote: './remotes/beta.git', hooks: { afterRun: ['false'] } },
+        ],
+        routing: { retryDelaySec: 1 },
+      },
+    });
+    const blocked = await pipeline.board.add({ title: '[alpha] blocked by its hook' });
+    const fine = await pipeline.board.add({ title: '[beta] after-run hook fails' });
+    pipeline.startAll();
+    await waitFor('beta In Review', async () => (await pipeline.board.getTicket(fine.key))?.state === 'In Review', 30_000, 100);
+    await waitFor('an infra_error run for alpha', async () => (await pipeline.runs.list()).some((r) => r.repo === 'alpha' && r.outcome === 'infra_error'), 30_000, 100);
+    const failed = (await pipeline.runs.list()).find((r) => r.repo === 'alpha')!;
+    expect(failed.reason).toMatch(/beforeRun/);
+    expect(await pipeline.counters.attemptsSpent(blocked.key)).toBe(0);
+    expect(pipeline.agentLaunches().every((l) => !l.cwd.includes('/alpha/'))).toBe(true);
+    await waitFor('the afterRun failure logged', async () => pipeline.allOutput().includes('afterRun hook failed'), 10_000);
+  });
 });

@@ -5,7 +5,7 @@ import { classifyOutcome, sumTranscriptUsage, transcriptPath, type AgentRunResul
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
-import { hasChanges, runGit } from '@nightshift/git';
+import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
 import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
@@ -40,6 +40,12 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     cancel = req;
     abort.abort();
   });
+  const worktreeKey = path.basename(worktree);
+  const hookOpts = { cwd: worktree, root: config.paths.worktrees, worktreeKey, timeoutMs: config.hooks.timeoutSec * 1000, env: hookEnv({ repo: repo.name, branch: job.branch, runId: job.runId, worktreeKey }) };
+  // The agent runs only inside its own worktree under the root, symlinks resolved.
+  await assertSafeLaunch({ root: config.paths.worktrees, worktreeKey, worktreePath: worktree, cwd: worktree });
+  // A failing beforeRun hook throws: the session ends as infra_error and spends no attempt.
+  if (repo.hooks.beforeRun) await runHook('beforeRun', repo.hooks.beforeRun, hookOpts);
   watchdog.start();
   let run: AgentRunResult;
   try {
@@ -59,6 +65,9 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
   } finally {
     watchdog.stop();
     unwatch();
+    if (repo.hooks.afterRun) {
+      await runHook('afterRun', repo.hooks.afterRun, hookOpts).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'afterRun hook failed; going on'));
+    }
   }
   if (!run.result && run.sessionId) await addTranscriptCost(run, account, worktree);
   const hasDiff = (await hasChanges(worktree)) || (await head(worktree)) !== headBefore;
