@@ -22,17 +22,30 @@ export interface ReconcileDeps {
  */
 export async function reconcileSessions(deps: ReconcileDeps): Promise<string[]> {
   const asked: string[] = [];
-  for (const session of await deps.sessions.list()) {
+  const sessions = await deps.sessions.list();
+  const states = await currentStates(deps.tracker, sessions.flatMap((s) => s.tickets));
+  for (const session of sessions) {
     for (const key of session.tickets) {
-      const ticket = await deps.tracker.getTicket(key);
-      if (ticket && deps.activeStates.includes(ticket.state)) continue;
-      const state = ticket?.state ?? '(deleted)';
-      const reason = !ticket || deps.terminalStates.includes(state) ? 'terminal' : 'inactive';
-      await requestCancel(deps.redis, { runId: session.runId, reason, state });
-      deps.logger.info({ run: session.runId, ticket: key, state }, 'ticket left the active states; stopping its session');
+      const state = states.get(key);
+      if (state !== undefined && deps.activeStates.includes(state)) continue;
+      const reason = state === undefined || deps.terminalStates.includes(state) ? 'terminal' : 'inactive';
+      await requestCancel(deps.redis, { runId: session.runId, reason, state: state ?? '(deleted)' });
+      deps.logger.info({ run: session.runId, ticket: key, state: state ?? '(deleted)' }, 'ticket left the active states; stopping its session');
       asked.push(session.runId);
       break;
     }
   }
   return asked;
+}
+
+/** Each ticket's state (absent = deleted): one batched request where the tracker has one, else one read per ticket. */
+async function currentStates(tracker: Tracker, keys: string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  if (tracker.statesOf) return tracker.statesOf(keys);
+  const states = new Map<string, string>();
+  for (const key of keys) {
+    const ticket = await tracker.getTicket(key);
+    if (ticket) states.set(key, ticket.state);
+  }
+  return states;
 }

@@ -1,8 +1,9 @@
 import { Worker, type Job } from 'bullmq';
 import { QUEUE_JOBS, worktreeQueueName, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
 import { handlerTable } from '@nightshift/service-shell';
-import { bootService, logErrors, resolveHost } from '@nightshift/wiring';
+import { bootService, createForge, logErrors, resolveHost } from '@nightshift/wiring';
 import { createWorktreeService } from './worktree-service';
+import { pruneFinishedBranches } from './prune-finished-branches';
 
 void bootService('worktree-manager', async (runtime, config) => {
   const host = resolveHost(config);
@@ -31,6 +32,11 @@ void bootService('worktree-manager', async (runtime, config) => {
   runtime.onClose(worker);
   // Closed before the worker (reverse order): waiting creates fail fast instead of holding shutdown.
   runtime.onClose(service);
+  const forge = createForge(config);
+  const prune = () => pruneFinishedBranches(forge, service.store, runtime.logger).catch((err: unknown) => runtime.logger.warn({ err: String(err) }, 'branch pruning failed; next sweep retries'));
+  const pruneTimer = setInterval(() => void prune(), config.worktrees.sweepIntervalSec * 1000);
+  pruneTimer.unref();
+  runtime.onClose({ close: async () => clearInterval(pruneTimer) });
   return {
     start: () => {
       service.start();
