@@ -1,6 +1,6 @@
 import { parseConfig } from './load-config';
 import { ConfigError } from './errors/config-error';
-import { githubRepoOfRemote } from './schema';
+import { githubRepoOfRemote } from './tracker-forge.schema';
 
 const FILE = '/etc/nightshift/nightshift.yaml';
 const repos = 'repos:\n  - name: api\n    remote: https://github.com/acme/api.git\n  - name: web\n    remote: /srv/git/web.git\n';

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { envName } from './schema-primitives';
+
+/* The tracker and forge sections: local, Linear, GitHub; secrets only as environment variable names. */
+
+function statesSchemaWith(d: { queue: string[]; inProgress: string; inReview: string; done: string; needsHuman: string }) {
+  const schema = z
+    .object({
+      queue: z.array(z.string().min(1)).min(1).default(d.queue),
+      inProgress: z.string().min(1).default(d.inProgress),
+      inReview: z.string().min(1).default(d.inReview),
+      done: z.string().min(1).default(d.done),
+      needsHuman: z.string().min(1).default(d.needsHuman),
+    })
+    .strict();
+  return schema.default(schema.parse({}));
+}
+
+const statesSchema = statesSchemaWith({ queue: ['Agent Queue'], inProgress: 'In Progress', inReview: 'In Review', done: 'Done', needsHuman: 'Needs Human' });
+
+/** Names of environment variables: the config says where a secret is, never what it is. */
+const githubRepoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a GitHub repository written as owner/name');
+const httpsUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+
+/** Signed webhooks served by ticket-scanner for instant intake; polling stays as the safety net. */
+const webhookSchema = z
+  .object({
+    /** Environment variable holding the webhook signing secret. */
+    secretEnv: envName,
+  })
+  .strict();
+
+const trackerCommon = {
+  scanIntervalSec: z.number().positive().default(120),
+};
+
+export const localTrackerSchema = z
+  .object({
+    kind: z.literal('local'),
+    ...trackerCommon,
+    states: statesSchema,
+    /** Local board folder; defaults to <dataDir>/board. */
+    dir: z.string().optional(),
+  })
+  .strict();
+
+const linearStatesOverride = z
+  .object({
+    queue: z.array(z.string().min(1)).min(1).optional(),
+    inProgress: z.string().min(1).optional(),
+    inReview: z.string().min(1).optional(),
+    done: z.string().min(1).optional(),
+    needsHuman: z.string().min(1).optional(),
+  })
+  .strict();
+
+const linearTrackerSchema = z
+  .object({
+    kind: z.literal('linear'),
+    ...trackerCommon,
+    states: statesSchema,
+    /** Environment variable holding the Linear API key. */
+    tokenEnv: envName.default('LINEAR_API_KEY'),
+    apiUrl: httpsUrl.default('https://api.linear.app/graphql'),
+    /** Teams whose issues Nightshift works; a team whose state names differ from `states` overrides them here. */
+    teams: z.array(z.object({ key: z.string().regex(/^[A-Za-z0-9_]+$/, 'a Linear team key such as ENG'), states: linearStatesOverride.optional() }).strict()).min(1, 'name at least one Linear team key'),
+    /** Issues per request (one request per page); Linear allows at most 250. */
+    pageSize: z.number().int().min(1).max(250).default(100),
+    /** Comments fetched with each candidate; the whole thread comes when one ticket is read. */
+    candidateComments: z.number().int().min(0).max(250).default(20),
+    webhook: webhookSchema.optional(),
+  })
+  .strict();
+
+const githubClientTuning = {
+  /** Environment variable holding the GitHub token. */
+  tokenEnv: envName.default('GITHUB_TOKEN'),
+  /** REST API root (GitHub Enterprise: https://HOST/api/v3). */
+  baseUrl: httpsUrl.default('https://api.github.com'),
+  /** Retries of 5xx answers, waiting 1, 4, 9 … × retryBaseMs. */
+  retries: z.number().int().min(0).max(10).default(3),
+  retryBaseMs: z.number().int().min(0).default(1000),
+  /** Spacing of writes; GitHub asks for about 1 s between content-creating requests. */
+  writeIntervalMs: z.number().int().min(0).default(1000),
+};
+
+const githubTrackerSchema = z
+  .object({
+    kind: z.literal('github'),
+    ...trackerCommon,
+    /** State names are issue labels; the done state also closes the issue. */
+    states: statesSchemaWith({ queue: ['agent-queue'], inProgress: 'agent-working', inReview: 'agent-review', done: 'agent-done', needsHuman: 'needs-human' }),
+    ...githubClientTuning,
+    /** Repositories whose issues are tickets; a ticket key is `<keyPrefix>-<issue number>`. */
+    repos: z.array(z.object({ repo: githubRepoName, keyPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits or "_", starting with a letter') }).strict()).min(1, 'name at least one repository whose issues are tickets'),
+    webhook: webhookSchema.optional(),
+  })
+  .strict();
+
+/** A missing `kind` means the local board, as before kinds existed. */
+const withLocalKind = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) && !('kind' in value) ? { ...value, kind: 'local' } : value);
+
+export const trackerSchema = z.preprocess(withLocalKind, z.discriminatedUnion('kind', [localTrackerSchema, linearTrackerSchema, githubTrackerSchema]));
+
+const localForgeSchema = z
+  .object({
+    kind: z.literal('local'),
+    /** Local PR records folder; defaults to <dataDir>/forge. */
+    dir: z.string().optional(),
+  })
+  .strict();
+
+const githubForgeSchema = z
+  .object({
+    kind: z.literal('github'),
+    ...githubClientTuning,
+    /** Nightshift repo name → GitHub owner/name; a repo left out is taken from a github.com remote URL. */
+    repos: z.record(z.string(), githubRepoName).default({}),
+    /** Open PRs as drafts. */
+    draft: z.boolean().default(false),
+    /** Labels every Nightshift PR gets. */
+    labels: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const forgeSchema = z.preprocess(withLocalKind, z.discriminatedUnion('kind', [localForgeSchema, githubForgeSchema]));
+
+/** `owner/name` of a github.com remote (https or scp-like ssh), or undefined. */
+export function githubRepoOfRemote(remote: string): string | undefined {
+  const m = /^(?:https:\/\/(?:[^@/]+@)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(remote);
+  return m?.[1];
+}
