@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Pipeline, startFakeSlack, waitFor } from './harness';
 
@@ -180,5 +180,23 @@ describe('incidents that must never happen again', () => {
     } finally {
       await slack.close();
     }
+  });
+
+  it('with several agent accounts, work moves to one that is not paused', async () => {
+    pipeline = await Pipeline.start({
+      repos: ['alpha'],
+      config: { agent: { accounts: [{ name: 'team-a', configDir: './claude-a' }, { name: 'team-b', configDir: './claude-b' }] } },
+    });
+    mkdirSync(path.join(pipeline.dir, 'claude-a'), { recursive: true });
+    writeFileSync(path.join(pipeline.dir, 'claude-a', '.fake-logged-out'), '');
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) keys.push((await pipeline.board.add({ title: `[alpha] shared ${i}` })).key);
+    pipeline.startAll();
+    await waitFor('every ticket In Review', async () => (await pipeline.board.list()).every((t) => t.state === 'In Review'), 60_000, 200);
+    await waitFor('runs recorded', async () => (await pipeline.runs.list()).filter((r) => r.outcome).length === 3, 10_000);
+    expect((await pipeline.runs.list()).map((r) => r.account)).toEqual(['team-b', 'team-b', 'team-b']);
+    const pauses = (await pipeline.events.read()).filter((e) => e.type === 'pause.started');
+    expect(pauses.map((e) => e.detail?.['scope'])).toEqual(['agent account team-a']);
+    for (const key of keys) expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
   });
 });

@@ -232,9 +232,10 @@ function nextHourLabel(zone) {
   return `${hour % 12 === 0 ? 12 : hour % 12}${hour < 12 ? 'am' : 'pm'}`;
 }
 
-/** `claude auth status`: JSON with `loggedIn` like CLI 2.1.41+; FAKE_CLAUDE_LOGGED_OUT=1 says logged out (exit 1). */
+/** `claude auth status`: JSON with `loggedIn` like CLI 2.1.41+; logged out (exit 1) with FAKE_CLAUDE_LOGGED_OUT=1 or a `.fake-logged-out` file in CLAUDE_CONFIG_DIR (one account of several). */
 function authStatus() {
-  const loggedIn = !process.env.FAKE_CLAUDE_LOGGED_OUT;
+  const configDir = process.env.CLAUDE_CONFIG_DIR;
+  const loggedIn = !process.env.FAKE_CLAUDE_LOGGED_OUT && !(configDir && fs.existsSync(path.join(configDir, '.fake-logged-out')));
   process.stdout.write(`${JSON.stringify({ loggedIn, authMethod: loggedIn ? 'claude.ai' : 'none' }, null, 2)}\n`);
   return finish(loggedIn ? 0 : 1);
 }

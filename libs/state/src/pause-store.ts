@@ -14,6 +14,21 @@ export interface Pause {
   since: string;
 }
 
+/** The pause JSON plus `untilMs`, so the Lua check below can compare without parsing dates. */
+const stored = (pause: Pause): string => JSON.stringify({ ...pause, untilMs: pause.until === null ? null : Date.parse(pause.until) });
+
+/** Writes the pause unless a live one exists; returns {1, new} or {0, existing}. Atomic in Redis. */
+const SET_IF_NOT_LIVE = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw then
+  local untilMs = cjson.decode(raw)['untilMs']
+  if untilMs == nil or untilMs == cjson.null or tonumber(untilMs) > tonumber(ARGV[3]) then
+    return {0, raw}
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {1, ARGV[2]}`;
+
 const field = (scope: PauseScope): string => (scope.kind === 'intake' ? 'intake' : `account:${scope.account}`);
 
 /**
@@ -23,14 +38,20 @@ const field = (scope: PauseScope): string => (scope.kind === 'intake' ? 'intake'
 export class PauseStore {
   constructor(private readonly redis: Redis) {}
 
-  /** Sets or extends a pause; returns true when it was not paused before (a new pause worth announcing). */
+  /**
+   * Sets or extends a pause; returns true for exactly one caller when it was not paused before (a new
+   * pause worth announcing), however many sessions hit the same rate limit at once.
+   */
   async pause(pause: Omit<Pause, 'since'>, now = new Date()): Promise<boolean> {
     const key = field(pause.scope);
-    const existing = await this.get(pause.scope, now);
-    const until = existing?.until && pause.until && existing.until > pause.until ? existing.until : pause.until;
-    const next: Pause = { ...pause, until: existing && existing.until === null ? null : until, since: existing?.since ?? now.toISOString() };
-    await this.redis.hset(PAUSES, key, JSON.stringify(next));
-    return existing === null;
+    const fresh: Pause = { ...pause, since: now.toISOString() };
+    const [created, raw] = (await this.redis.eval(SET_IF_NOT_LIVE, 1, PAUSES, key, stored(fresh), String(now.getTime()))) as [number, string];
+    if (created === 1) return true;
+    const existing = JSON.parse(raw) as Pause;
+    // Already paused: keep the later end (a manual pause, until null, stays manual).
+    const until = existing.until === null ? null : pause.until === null || pause.until > existing.until ? pause.until : existing.until;
+    if (until !== existing.until) await this.redis.hset(PAUSES, key, stored({ ...existing, until }));
+    return false;
   }
 
   /** Removes a pause (a human resumed it); returns the pause that was lifted, if any. */

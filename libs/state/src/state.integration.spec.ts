@@ -103,3 +103,25 @@ describe('PauseStore', () => {
     expect(await pauses.active()).toEqual([]);
   });
 });
+
+describe('PauseStore under a storm', () => {
+  it('announces a pause once when many sessions hit the limit at the same moment', async () => {
+    const { PauseStore } = await import('./pause-store');
+    const pauses = new PauseStore(redis);
+    const scope = { kind: 'account' as const, account: 'main' };
+    const fresh = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => pauses.pause({ scope, until: new Date(Date.now() + 60_000 + i).toISOString(), reason: 'rate limited', by: `runner-${i}` })),
+    );
+    expect(fresh.filter(Boolean)).toHaveLength(1);
+    expect(Date.parse((await pauses.get(scope))!.until!)).toBeGreaterThan(Date.now() + 59_000);
+  });
+
+  it('replaces an expired pause with a new one, announced again', async () => {
+    const { PauseStore } = await import('./pause-store');
+    const pauses = new PauseStore(redis);
+    const scope = { kind: 'intake' as const };
+    await pauses.pause({ scope, until: new Date(Date.now() - 1000).toISOString(), reason: 'old', by: 't' });
+    expect(await pauses.pause({ scope, until: new Date(Date.now() + 60_000).toISOString(), reason: 'new', by: 't' })).toBe(true);
+    expect((await pauses.get(scope))!.reason).toBe('new');
+  });
+});
