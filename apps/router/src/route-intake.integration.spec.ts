@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { parseConfig } from '@nightshift/config';
 import { sessionQueueName, type SessionJob } from '@nightshift/contracts';
 import { LocalForge } from '@nightshift/forge';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { useTestRedis } from '@nightshift/testing-fakes';
 import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { LocalBoard } from '@nightshift/tracker';
 import { routeIntake, type RouterDeps } from './route-intake';
 
-let server: EmbeddedRedis;
+const testRedis = useTestRedis({ flush: false });
 let redis: Redis;
 let dir: string;
 let deps: RouterDeps;
@@ -21,16 +21,13 @@ let queue: Queue;
 
 const intake = (ticketKey: string) => ({ ticketKey, source: 'poll' as const, seenAt: new Date().toISOString() });
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ns-router-'));
-  server = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: false });
-  redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  redis = testRedis.redis;
   queue = new Queue(sessionQueueName('linux'), { connection: redis });
 });
 afterAll(async () => {
   await queue.close();
-  redis.disconnect();
-  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {

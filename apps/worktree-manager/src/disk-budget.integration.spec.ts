@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiskUsage, WorktreeStore } from '@nightshift/git';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { useTestRedis } from '@nightshift/testing-fakes';
 import { DiskBudgetFullError } from './errors/disk-budget-full.error';
 import { DiskWaitAbortedError } from './errors/disk-wait-aborted.error';
 import { startWorktreeTestEnv, type WorktreeTestEnv } from './testing/worktree-test-env';
@@ -12,18 +11,9 @@ jest.setTimeout(120_000);
 const MB = 1024 * 1024;
 const GB = 1024 ** 3;
 
-let server: EmbeddedRedis;
-let redisDir: string;
+// The spec file's own redis-server, not flushed between tests (as before); each env is closed after its test.
+const server = useTestRedis({ flush: false });
 let env: WorktreeTestEnv | undefined;
-
-beforeAll(async () => {
-  redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-wtm-redis-'));
-  server = await startEmbeddedRedis({ dir: redisDir, persist: false });
-});
-afterAll(async () => {
-  await server.stop();
-  fs.rmSync(redisDir, { recursive: true, force: true });
-});
 afterEach(async () => {
   await env?.close();
   env = undefined;

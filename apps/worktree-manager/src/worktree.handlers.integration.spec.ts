@@ -3,23 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { safeKey } from '@nightshift/domain';
 import { commitAll, HookFailedError, pushBranch, runGit, UnsafePathError } from '@nightshift/git';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { useTestRedis } from '@nightshift/testing-fakes';
 import { startWorktreeTestEnv, type TestEnvOptions, type WorktreeTestEnv } from './testing/worktree-test-env';
 
 jest.setTimeout(120_000);
 
-let server: EmbeddedRedis;
-let redisDir: string;
+// The spec file's own redis-server, not flushed between tests (as before); each env is closed after its test.
+const server = useTestRedis({ flush: false });
 let env: WorktreeTestEnv | undefined;
-
-beforeAll(async () => {
-  redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-wtm-redis-'));
-  server = await startEmbeddedRedis({ dir: redisDir, persist: false });
-});
-afterAll(async () => {
-  await server.stop();
-  fs.rmSync(redisDir, { recursive: true, force: true });
-});
 afterEach(async () => {
   await env?.close();
   env = undefined;

@@ -1,25 +1,10 @@
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import type { Redis } from 'ioredis';
+import { useTestRedis } from '@nightshift/testing-fakes';
 import { WorktreeOwnership, worktreeOwnershipKey } from './index';
 
-let server: EmbeddedRedis;
+const testRedis = useTestRedis();
 let redis: Redis;
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ns-state-wt-'));
-  server = await startEmbeddedRedis({ dir, persist: false });
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => redis.flushall());
+beforeAll(() => (redis = testRedis.redis));
 
 describe('WorktreeOwnership', () => {
   it('records, reads and lists owners per host', async () => {

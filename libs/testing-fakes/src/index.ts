@@ -6,3 +6,4 @@ export * from './linear/linear-store';
 export * from './github/fake-github';
 export * from './github/github-store';
 export * from './git-http-server';
+export * from './test-redis';
