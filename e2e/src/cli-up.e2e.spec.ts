@@ -37,8 +37,8 @@ describe('nightshift CLI', () => {
   it('runs the whole pipeline under `up` with its own Redis, and Ctrl-C leaves nothing running', async () => {
     const key = (await cli('board', 'add', '--title', '[alpha] add a widget', '--body', 'please')).trim();
     expect(key).toMatch(/^NS-\d+$/);
-    const env = { ...process.env, REDIS_URL: '', FAKE_CLAUDE_ARGV_LOG: pipeline.argvLog, NIGHTSHIFT_GRACE_MS: '5000' };
-    delete env['REDIS_URL'];
+    const { REDIS_URL: _ignored, ...inherited } = process.env;
+    const env = { ...inherited, FAKE_CLAUDE_ARGV_LOG: pipeline.argvLog, NIGHTSHIFT_GRACE_MS: '5000' };
     const up = spawn(process.execPath, [CLI, '--config', pipeline.configFile, 'up'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     up.stdout.on('data', (c: Buffer) => (output += c.toString()));

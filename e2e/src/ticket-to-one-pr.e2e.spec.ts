@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { EventType } from '@nightshift/contracts';
 import { Pipeline, scrapeMetric, waitFor } from './harness';
 
 /**
@@ -60,7 +61,7 @@ describe('a ticket becomes exactly one PR', () => {
     // The event stream tells each ticket's story in order.
     const events = await pipeline.events.read();
     const story = events.filter((e) => e.ticket === keys[0] || (e.run?.startsWith(`${keys[0]}.`) ?? false)).map((e) => e.type);
-    const expected = ['ticket.scanned', 'ticket.claimed', 'ticket.routed', 'ticket.moved', 'worktree.ready', 'session.started', 'session.outcome', 'pr.opened', 'ticket.moved', 'worktree.removed', 'claim.released'];
+    const expected: EventType[] = ['ticket.scanned', 'ticket.claimed', 'ticket.routed', 'ticket.moved', 'worktree.ready', 'session.started', 'session.outcome', 'pr.opened', 'ticket.moved', 'worktree.removed', 'claim.released'];
     let at = -1;
     for (const type of expected) {
       at = story.indexOf(type, at + 1);

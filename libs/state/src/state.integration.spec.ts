@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { useTestRedis } from '@nightshift/testing-fakes';
-import { Claims, EventLog, RunStore, TicketCounters } from './index';
+import { Claims, EventLog, PauseStore, RunStore, TicketCounters } from './index';
 
 const testRedis = useTestRedis();
 let redis: Redis;
@@ -65,7 +65,6 @@ describe('EventLog and RunStore', () => {
 
 describe('PauseStore', () => {
   it('pauses until an instant, extends to the later one, and expires once', async () => {
-    const { PauseStore } = await import('./pause-store');
     const pauses = new PauseStore(redis);
     const scope = { kind: 'account' as const, account: 'main' };
     const now = new Date('2026-01-01T00:00:00Z');
@@ -80,7 +79,6 @@ describe('PauseStore', () => {
   });
 
   it('keeps a manual pause until resumed', async () => {
-    const { PauseStore } = await import('./pause-store');
     const pauses = new PauseStore(redis);
     await pauses.pause({ scope: { kind: 'intake' }, until: null, reason: 'maintenance', by: 'human' });
     expect(await pauses.expire(new Date('2100-01-01T00:00:00Z'))).toEqual([]);
@@ -91,7 +89,6 @@ describe('PauseStore', () => {
 
 describe('PauseStore under a storm', () => {
   it('announces a pause once when many sessions hit the limit at the same moment', async () => {
-    const { PauseStore } = await import('./pause-store');
     const pauses = new PauseStore(redis);
     const scope = { kind: 'account' as const, account: 'main' };
     const fresh = await Promise.all(
@@ -102,7 +99,6 @@ describe('PauseStore under a storm', () => {
   });
 
   it('replaces an expired pause with a new one, announced again', async () => {
-    const { PauseStore } = await import('./pause-store');
     const pauses = new PauseStore(redis);
     const scope = { kind: 'intake' as const };
     await pauses.pause({ scope, until: new Date(Date.now() - 1000).toISOString(), reason: 'old', by: 't' });
