@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import { formatLogLine } from './format-log-line';
 
 export interface ServiceSpec {
   /** Label in the merged output, e.g. `router` or `session-runner@mac`. */
@@ -30,7 +31,9 @@ export class Supervisor {
     const child = spawn(process.execPath, [spec.entry, ...spec.args], { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.set(spec.label, child);
     for (const stream of [child.stdout, child.stderr]) {
-      if (stream) readline.createInterface({ input: stream }).on('line', (line) => this.out(`[${spec.label}] ${line}`));
+      // JSON for files and pipes (the services log JSON); one readable line each on a terminal.
+      const render = process.stdout.isTTY ? formatLogLine : (line: string) => line;
+      if (stream) readline.createInterface({ input: stream }).on('line', (line) => this.out(`[${spec.label}] ${render(line)}`));
     }
     const started = Date.now();
     child.once('exit', (code, signal) => {
