@@ -34,26 +34,6 @@ function gitOp(args: string[]): string {
   return first === 'worktree' && second ? `worktree_${second}` : first;
 }
 
-/** Runs tasks one at a time per key, in arrival order, within this process (no polling: a promise chain). */
-export class KeyedQueue {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let done!: () => void;
-    const mine = new Promise<void>((resolve) => (done = resolve));
-    const tail = previous.then(() => mine);
-    this.tails.set(key, tail);
-    try {
-      await previous;
-      return await fn();
-    } finally {
-      done();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
 /** True when something (even a dangling symlink) is at `p`. */
 export async function exists(p: string): Promise<boolean> {
   return fs.promises.lstat(p).then(

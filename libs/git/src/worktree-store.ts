@@ -4,7 +4,8 @@ import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, 
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
 import { assertSafeName, StoreLayout } from './store-layout';
-import { exists, KeyedQueue, observedGitRunner, safeEntries } from './store-helpers';
+import { KeyedMutex } from '@nightshift/file-store';
+import { exists, observedGitRunner, safeEntries } from './store-helpers';
 import { parseWorktreeList, type RegisteredWorktree } from './worktree-registry';
 
 /** Options of a WorktreeStore. */
@@ -74,7 +75,7 @@ export class WorktreeStore {
   private readonly git: GitRunner;
   private readonly checkRemoteBranch: boolean;
   private readonly checkoutWorkers: number;
-  private readonly perKey = new KeyedQueue();
+  private readonly perKey = new KeyedMutex();
 
   constructor(opts: WorktreeStoreOptions) {
     this.layout = new StoreLayout(opts.root);
