@@ -58,6 +58,11 @@ describe('incidents that must never happen again', () => {
       const early = pipeline.agentLaunches().filter((l) => Date.parse(l.at) > firstLimit + 500 && Date.parse(l.at) < reset * 1000);
       expect(early).toEqual([]);
 
+      // `nightshift runs` keeps both executions of a limited session: the rate limit, then the success.
+      await waitFor('every run recorded', async () => (await pipeline.runs.list()).filter((r) => r.outcome === 'success').length === keys.length, 10_000);
+      const limitedRun = (await pipeline.runs.list()).find((r) => r.outcome === 'rate_limited')!;
+      expect((await pipeline.runs.list()).some((r) => r.runId === limitedRun.runId && r.outcome === 'success' && (r.execution ?? 1) > (limitedRun.execution ?? 1))).toBe(true);
+
       await waitFor('pause and resume notifications', async () => slack.texts.some((t) => t.includes('resumed')), 10_000);
       expect(slack.texts.some((t) => t.includes('paused agent account default'))).toBe(true);
       expect(slack.texts.join('\n')).not.toContain(SECRET);

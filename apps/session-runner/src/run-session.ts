@@ -18,7 +18,7 @@ import { repoConfig, type SessionDeps } from './session-deps';
  * happened (kept only when a human moved the ticket to a non-terminal state mid-session).
  * Throws RequeueJob when the session must run again later without spending an attempt.
  */
-export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: AbortSignal): Promise<SessionResult> {
+export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: AbortSignal, execution = 1): Promise<SessionResult> {
   const { config, events } = deps;
   const repo = repoConfig(deps, job.repo);
   const base = { repo: repo.name, host: deps.host, run: job.runId, ticket: job.tickets[0] };
@@ -33,7 +33,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
       return { outcome: 'canceled', reason: 'claim is held by another run' };
     }
   }
-  const record: RunRecord = { runId: job.runId, tickets: job.tickets, repo: repo.name, host: deps.host, model: job.model, attempt: job.attempt, account: account.name, startedAt: new Date().toISOString() };
+  const record: RunRecord = { runId: job.runId, tickets: job.tickets, repo: repo.name, host: deps.host, model: job.model, attempt: job.attempt, execution, account: account.name, startedAt: new Date().toISOString() };
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   shutdown.addEventListener('abort', onShutdown);

@@ -8,6 +8,8 @@ export interface RunRecord {
   host: string;
   model: string;
   attempt: number;
+  /** Which execution of the session job this is: 1, then +1 for a rerun after a rate limit or a runner crash. */
+  execution?: number;
   startedAt: string;
   finishedAt?: string;
   durationMs?: number;

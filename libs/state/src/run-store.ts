@@ -2,6 +2,9 @@ import type { Redis } from 'ioredis';
 import type { RunRecord } from '@nightshift/contracts';
 import { KEY } from './keys';
 
+/** One stored record per execution: a rerun of the same session job (after a rate limit) keeps the earlier one. */
+export const runRecordKey = (run: Pick<RunRecord, 'runId' | 'execution'>): string => (run.execution && run.execution > 1 ? `${run.runId}~${run.execution}` : run.runId);
+
 /** Every agent launch, kept for `nightshift runs` and the metrics. */
 export class RunStore {
   constructor(private readonly redis: Redis) {}
@@ -9,13 +12,14 @@ export class RunStore {
   async save(run: RunRecord): Promise<void> {
     await this.redis
       .multi()
-      .hset(KEY.runs, run.runId, JSON.stringify(run))
-      .zadd(KEY.runsByTime, Date.parse(run.startedAt), run.runId)
+      .hset(KEY.runs, runRecordKey(run), JSON.stringify(run))
+      .zadd(KEY.runsByTime, Date.parse(run.startedAt), runRecordKey(run))
       .exec();
   }
 
-  async get(runId: string): Promise<RunRecord | null> {
-    const raw = await this.redis.hget(KEY.runs, runId);
+  /** A record by its key (`runId`, or `runId~N` for the Nth execution). */
+  async get(key: string): Promise<RunRecord | null> {
+    const raw = await this.redis.hget(KEY.runs, key);
     return raw ? (JSON.parse(raw) as RunRecord) : null;
   }
 

@@ -106,3 +106,15 @@ describe('PauseStore under a storm', () => {
     expect((await pauses.get(scope))!.reason).toBe('new');
   });
 });
+
+describe('RunStore executions', () => {
+  it('keeps one record per execution of the same run', async () => {
+    const runs = new RunStore(redis);
+    const base = { runId: 'T-1.1', tickets: ['T-1'], repo: 'r', host: 'h', model: 'm', attempt: 1 };
+    await runs.save({ ...base, execution: 1, startedAt: '2026-01-01T00:00:00Z', outcome: 'rate_limited' });
+    await runs.save({ ...base, execution: 2, startedAt: '2026-01-01T01:00:00Z', outcome: 'success' });
+    await runs.save({ ...base, execution: 2, startedAt: '2026-01-01T01:00:00Z', outcome: 'success', prUrl: 'local://r/pull/1' });
+    expect((await runs.list()).map((r) => [r.execution, r.outcome])).toEqual([[1, 'rate_limited'], [2, 'success']]);
+    expect((await runs.get('T-1.1~2'))?.prUrl).toBe('local://r/pull/1');
+  });
+});
