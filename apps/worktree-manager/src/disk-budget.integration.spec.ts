@@ -1,23 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiskUsage, WorktreeStore } from '@nightshift/git';
-import { useTestRedis } from '@nightshift/testing-fakes';
 import { DiskBudgetFullError } from './errors/disk-budget-full.error';
 import { DiskWaitAbortedError } from './errors/disk-wait-aborted.error';
-import { startWorktreeTestEnv, type WorktreeTestEnv } from './testing/worktree-test-env';
+import { useWorktreeTestEnvs } from './testing/worktree-test-env';
 
 jest.setTimeout(120_000);
 
 const MB = 1024 * 1024;
 const GB = 1024 ** 3;
 
-// The spec file's own redis-server, not flushed between tests (as before); each env is closed after its test.
-const server = useTestRedis({ flush: false });
-let env: WorktreeTestEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
+const envs = useWorktreeTestEnvs();
 
 async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -38,7 +31,7 @@ async function overBudget(remote: string, root: string): Promise<{ maxDiskGb: nu
 
 describe('disk budget', () => {
   it('a create waits (event + gauge) while the root is over budget, never frees a live worktree, and proceeds once one is freed', async () => {
-    const e = (env = await startWorktreeTestEnv(server.url, { prepare: overBudget }));
+    const e = await envs.start({ prepare: overBudget });
     const bigPath = e.service.store.worktreePath('web', 'BIG');
     // BIG belongs to a run that is still heartbeating: live, so the sweeper must leave it.
     await e.service.ownership.record({ repo: 'web', worktreeKey: 'BIG', runId: 'run-big', createdAt: new Date(e.now() - 3_600_000).toISOString() });
@@ -69,14 +62,14 @@ describe('disk budget', () => {
   });
 
   it('creates at once when the root is within budget', async () => {
-    const e = (env = await startWorktreeTestEnv(server.url, { worktrees: { maxDiskGb: 50 } }));
+    const e = await envs.start({ worktrees: { maxDiskGb: 50 } });
     await e.create('ENG-1', 'run-1');
     expect((await e.events.read()).map((ev) => ev.type)).toEqual(['worktree.ready']);
     expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_disk_budget_bytes')).toContain(String(50 * GB));
   });
 
   it('a create still waiting when the service shuts down fails instead of holding the shutdown', async () => {
-    const e = (env = await startWorktreeTestEnv(server.url, { prepare: overBudget }));
+    const e = await envs.start({ prepare: overBudget });
     await e.service.ownership.record({ repo: 'web', worktreeKey: 'BIG', runId: 'run-big' });
     await e.heartbeat('run-big');
     const creating = e.create('NEW', 'run-new').catch((err: unknown) => err);
@@ -87,7 +80,7 @@ describe('disk budget', () => {
   });
 
   it('fails a create at once when as many creates as may wait already wait (workers stay free for removals)', async () => {
-    const e = (env = await startWorktreeTestEnv(server.url, { prepare: overBudget, maxWaitingForDisk: 1 }));
+    const e = await envs.start({ prepare: overBudget, maxWaitingForDisk: 1 });
     await e.service.ownership.record({ repo: 'web', worktreeKey: 'BIG', runId: 'run-big' });
     await e.heartbeat('run-big');
     const first = e.create('ONE', 'run-1').catch((err: unknown) => err);

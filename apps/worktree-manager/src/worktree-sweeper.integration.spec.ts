@@ -2,29 +2,17 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runGit } from '@nightshift/git';
-import { useTestRedis } from '@nightshift/testing-fakes';
 import { worktreeOwnershipKey } from '@nightshift/state';
-import { HOST, startWorktreeTestEnv, type TestEnvOptions, type WorktreeTestEnv } from './testing/worktree-test-env';
+import { HOST, registeredWorktrees, useWorktreeTestEnvs } from './testing/worktree-test-env';
 
 jest.setTimeout(120_000);
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const GRACE_MS = 120_000;
 
-// The spec file's own redis-server, not flushed between tests (as before); each env is closed after its test.
-const server = useTestRedis({ flush: false });
-let env: WorktreeTestEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
-
-const start = async (opts: TestEnvOptions = {}) => {
-  env = await startWorktreeTestEnv(server.url, opts);
-  return env;
-};
-const registered = async (e: WorktreeTestEnv) =>
-  (await runGit(['worktree', 'list', '--porcelain'], { cwd: path.join(e.service.store.root, 'mirrors', 'web.git') })).stdout;
+const envs = useWorktreeTestEnvs();
+const start = envs.start;
+const registered = registeredWorktrees;
 
 /**
  * A separate node process creates a worktree through the built @nightshift/git (dist) in the service's root,
@@ -108,7 +96,7 @@ describe('WorktreeSweeper', () => {
     const record = JSON.stringify({ repo: 'web', worktreeKey: 'TAKEN', runId: 'run-retry', createdAt: new Date(Date.now() + 3_600_000).toISOString() });
     const script = `const { Redis } = require(${JSON.stringify(require.resolve('ioredis'))});
       const r = new Redis(process.argv[1]); r.hset(process.argv[2], 'web/TAKEN', process.argv[3]).then(() => r.quit());`;
-    const e = await start({ repoHooks: { beforeRemove: [process.execPath, '-e', script, server.url, worktreeOwnershipKey(HOST), record] } });
+    const e = await start({ repoHooks: { beforeRemove: [process.execPath, '-e', script, envs.redisUrl, worktreeOwnershipKey(HOST), record] } });
     await e.create('TAKEN', 'run-dead');
     e.advance(GRACE_MS + 1000);
     const result = await e.service.sweeper.sweep('interval');

@@ -3,26 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { safeKey } from '@nightshift/domain';
 import { commitAll, HookFailedError, pushBranch, runGit, UnsafePathError } from '@nightshift/git';
-import { useTestRedis } from '@nightshift/testing-fakes';
-import { startWorktreeTestEnv, type TestEnvOptions, type WorktreeTestEnv } from './testing/worktree-test-env';
+import { registeredWorktrees, useWorktreeTestEnvs } from './testing/worktree-test-env';
 
 jest.setTimeout(120_000);
 
-// The spec file's own redis-server, not flushed between tests (as before); each env is closed after its test.
-const server = useTestRedis({ flush: false });
-let env: WorktreeTestEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
-
-const start = async (opts: TestEnvOptions = {}) => {
-  env = await startWorktreeTestEnv(server.url, opts);
-  return env;
-};
+const envs = useWorktreeTestEnvs();
+const start = envs.start;
 const node = (script: string, ...args: string[]) => [process.execPath, '-e', script, ...args];
-const registered = async (e: WorktreeTestEnv) =>
-  (await runGit(['worktree', 'list', '--porcelain'], { cwd: path.join(e.service.store.root, 'mirrors', 'web.git') })).stdout;
+const registered = registeredWorktrees;
 
 describe('worktree.create / worktree.remove', () => {
   it('20 concurrent creates on one repo all get a working tree, each owned by its run', async () => {

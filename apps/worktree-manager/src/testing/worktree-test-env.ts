@@ -5,8 +5,9 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { parseConfig, type NightshiftConfig } from '@nightshift/config';
 import type { WorktreeJob, WorktreeResult } from '@nightshift/contracts';
-import { makeBareRemote } from '@nightshift/git';
+import { makeBareRemote, runGit } from '@nightshift/git';
 import { createLogger } from '@nightshift/service-shell';
+import { useTestRedis } from '@nightshift/testing-fakes';
 import { EventLog, SessionRegistry, type StoredEvent } from '@nightshift/state';
 import { createWorktreeService, type WorktreeService } from '../worktree-service';
 
@@ -114,4 +115,28 @@ export async function startWorktreeTestEnv(redisUrl: string, opts: TestEnvOption
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a spec file: its own redis-server (kept across tests), and a `start` that opens a test env
+ * closed after each test.
+ */
+export function useWorktreeTestEnvs(): { start(opts?: TestEnvOptions): Promise<WorktreeTestEnv>; readonly redisUrl: string } {
+  const server = useTestRedis({ flush: false });
+  let env: WorktreeTestEnv | undefined;
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+  });
+  return {
+    start: async (opts: TestEnvOptions = {}) => (env = await startWorktreeTestEnv(server.url, opts)),
+    get redisUrl() {
+      return server.url;
+    },
+  };
+}
+
+/** `git worktree list --porcelain` of the test repo's mirror: what git itself has registered. */
+export async function registeredWorktrees(e: WorktreeTestEnv): Promise<string> {
+  return (await runGit(['worktree', 'list', '--porcelain'], { cwd: path.join(e.service.store.root, 'mirrors', 'web.git') })).stdout;
 }
