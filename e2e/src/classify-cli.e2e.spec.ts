@@ -3,9 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
+import { CLAUDE_CODE_FIXTURES } from '@nightshift/testing-fakes';
 import { REPO_ROOT } from './harness';
 
-const FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures/claude-code');
+const FIXTURES = CLAUDE_CODE_FIXTURES;
 const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
 const NOW = '2026-03-07T18:00:00Z'; // the day before US DST starts: "resets 4am (America/Chicago)" lands after the change
 
@@ -26,7 +27,7 @@ function nextLocal(now: string, local: { hour: number; minute: number; zone: str
 }
 
 describe('nightshift classify on the real-world fixtures', () => {
-  if (!existsSync(FIXTURES)) throw new Error(`fixtures not found at ${FIXTURES}: the shared/ folder must sit beside the repo`);
+  if (!existsSync(FIXTURES)) throw new Error(`fixtures not found at ${FIXTURES}: libs/testing-fakes/fixtures/claude-code is part of the repo`);
   const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Expected>;
 
   it.each(Object.entries(expected))('%s → %j', async (file, want) => {

@@ -1,3 +1,4 @@
+import { CLAUDE_CODE_FIXTURES } from '@nightshift/testing-fakes';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -5,8 +6,8 @@ import { classifyOutcome, type ClassifyInput } from './classify-outcome';
 import { summarizeStreamText } from './output-capture';
 import { parseStreamJson, type StreamEvent } from './stream-events';
 
-// The shared fixtures live next to the repo (../shared), gathered from real CLI output.
-const FIXTURES = resolve(__dirname, '../../../../shared/fixtures/claude-code');
+// Real CLI output, gathered from public bug reports (the repo's copy of shared/fixtures).
+const FIXTURES = CLAUDE_CODE_FIXTURES;
 const NOW = new Date('2026-01-15T12:00:00Z');
 
 interface Expected {
@@ -19,7 +20,7 @@ interface Expected {
 
 function loadExpected(): Record<string, Expected> {
   if (!existsSync(FIXTURES)) {
-    throw new Error(`Claude Code fixtures not found at ${FIXTURES}: the shared/ folder must sit next to the repo root`);
+    throw new Error(`Claude Code fixtures not found at ${FIXTURES}: libs/testing-fakes/fixtures/claude-code is part of the repo`);
   }
   return JSON.parse(readFileSync(resolve(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Expected>;
 }

@@ -7,3 +7,4 @@ export * from './github/fake-github';
 export * from './github/github-store';
 export * from './git-http-server';
 export * from './test-redis';
+export * from './fixtures';
