@@ -1,22 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
-import { CLAUDE_CODE_FIXTURES } from '@nightshift/testing-fakes';
+import { CLAUDE_CODE_FIXTURES, loadFixtureExpectations, type FixtureExpectation as Expected } from '@nightshift/testing-fakes';
 import { REPO_ROOT } from './harness';
 
 const FIXTURES = CLAUDE_CODE_FIXTURES;
 const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
 const NOW = '2026-03-07T18:00:00Z'; // the day before US DST starts: "resets 4am (America/Chicago)" lands after the change
-
-interface Expected {
-  outcome: string;
-  resetsAt?: string | null;
-  resetsAtLocal?: { hour: number; minute: number; zone: string };
-  tokens?: { input: number; output: number; cacheWrite: number; cacheRead: number };
-  costUsd?: number;
-}
 
 /** The next wall-clock hh:mm in `zone` strictly after `now`, computed independently with luxon. */
 function nextLocal(now: string, local: { hour: number; minute: number; zone: string }): string {
@@ -27,8 +18,7 @@ function nextLocal(now: string, local: { hour: number; minute: number; zone: str
 }
 
 describe('nightshift classify on the real-world fixtures', () => {
-  if (!existsSync(FIXTURES)) throw new Error(`fixtures not found at ${FIXTURES}: libs/testing-fakes/fixtures/claude-code is part of the repo`);
-  const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Expected>;
+  const expected = loadFixtureExpectations();
 
   it.each(Object.entries(expected))('%s → %j', async (file, want) => {
     const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'classify', path.join(FIXTURES, file), '--now', NOW]);

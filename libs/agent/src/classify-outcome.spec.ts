@@ -1,5 +1,5 @@
-import { CLAUDE_CODE_FIXTURES } from '@nightshift/testing-fakes';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { CLAUDE_CODE_FIXTURES, loadFixtureExpectations } from '@nightshift/testing-fakes';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { classifyOutcome, type ClassifyInput } from './classify-outcome';
@@ -10,20 +10,7 @@ import { parseStreamJson, type StreamEvent } from './stream-events';
 const FIXTURES = CLAUDE_CODE_FIXTURES;
 const NOW = new Date('2026-01-15T12:00:00Z');
 
-interface Expected {
-  outcome: string;
-  resetsAt?: string | null;
-  resetsAtLocal?: { hour: number; minute: number; zone: string };
-  tokens?: { input: number; output: number; cacheWrite: number; cacheRead: number };
-  costUsd?: number;
-}
-
-function loadExpected(): Record<string, Expected> {
-  if (!existsSync(FIXTURES)) {
-    throw new Error(`Claude Code fixtures not found at ${FIXTURES}: libs/testing-fakes/fixtures/claude-code is part of the repo`);
-  }
-  return JSON.parse(readFileSync(resolve(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Expected>;
-}
+const loadExpected = loadFixtureExpectations;
 
 /** The next hh:mm in the zone strictly after `now`, computed independently of parse-reset. */
 function nextLocal(now: Date, { hour, minute, zone }: { hour: number; minute: number; zone: string }): Date {
