@@ -88,6 +88,9 @@ describe('runHook', () => {
     expect(Date.now() - started).toBeLessThan(8000);
     const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(grandchild).toBeGreaterThan(0);
+    // SIGKILL went to the whole group before runHook returned; the kernel finishes it off a moment later.
+    const deadline = Date.now() + 3000;
+    while (alive(grandchild) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(alive(grandchild)).toBe(false);
   });
 
