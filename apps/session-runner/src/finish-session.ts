@@ -26,12 +26,13 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   });
   if (created) await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
   for (const ticket of tickets) {
-    await moveTicket(deps, ticket.key, deps.config.tracker.states.inReview, job.runId);
-    const fresh = await deps.tracker.getTicket(ticket.key);
+    // The link first, then the move: whoever sees the ticket in In Review finds its PR on it.
     // Idempotent through the tracker itself: a rerun after a crash does not post the link twice.
+    const fresh = await deps.tracker.getTicket(ticket.key);
     if (fresh && !fresh.comments.some((c) => c.body.includes(pr.url))) {
       await deps.tracker.comment(ticket.key, `Nightshift opened a pull request: ${pr.url} (run ${job.runId}, model ${job.model}).`);
     }
+    await moveTicket(deps, ticket.key, deps.config.tracker.states.inReview, job.runId);
   }
   return { outcome: 'success', reason: `PR ${pr.url}`, prUrl: pr.url };
 }
@@ -51,9 +52,10 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
       const spent = await deps.counters.spendAttempt(key);
       deps.metrics.attemptsSpent.inc({ repo: job.repo, outcome });
       if (opts.needsHumanNote || spent >= deps.config.routing.maxAttempts) {
-        await moveTicket(deps, key, states.needsHuman, job.runId);
+        // The explanation first, then the move: a human who sees the ticket in Needs Human finds why on it.
         const note = opts.needsHumanNote ?? `Nightshift gave up after ${spent} attempts; a human needs to look.`;
         await deps.tracker.comment(key, redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason })}`));
+        await moveTicket(deps, key, states.needsHuman, job.runId);
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
       }
