@@ -71,4 +71,12 @@ describe('nightshift CLI', () => {
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toMatch(/bad\.yaml is invalid:\n\s+- repos: /);
   });
+
+  it('refuses board commands when the configured tracker is not the local board', async () => {
+    const linear = path.join(pipeline.dir, 'linear.yaml');
+    writeFileSync(linear, 'repos: [{ name: api, remote: ./api.git }]\ntracker: { kind: linear, teams: [{ key: ENG }] }\n');
+    const failed = await run(process.execPath, [CLI, '--config', linear, 'board', 'add', '--title', 'x']).catch((err: { code: number; stderr: string }) => err);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain('board commands work on the local board');
+  });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import type { NightshiftConfig } from '@nightshift/config';
 import { createLocalBoard } from '@nightshift/wiring';
-import { formatTable } from '../format-table';
+import { printList } from '../format-table';
 import { withConfig } from '../with-config';
 
 /** `nightshift board add|list|move`: the local board, the tracker of the embedded defaults. */
@@ -16,7 +17,7 @@ export function registerBoardCommands(program: Command): void {
     .option('--priority <n>', '1 (urgent) to 4 (low); 0 = none', '0')
     .action(
       withConfig(async (config, opts: { title: string; body: string; labels: string; state?: string; priority: string }) => {
-        const ticket = await createLocalBoard(config).add({
+        const ticket = await localBoard(config).add({
           title: opts.title,
           description: opts.body,
           labels: opts.labels.split(',').map((l) => l.trim()).filter(Boolean),
@@ -32,9 +33,8 @@ export function registerBoardCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       withConfig(async (config, opts: { json?: boolean }) => {
-        const tickets = await createLocalBoard(config).list();
-        if (opts.json) return void process.stdout.write(`${JSON.stringify(tickets, null, 2)}\n`);
-        process.stdout.write(`${formatTable(['KEY', 'STATE', 'TITLE', 'LABELS'], tickets.map((t) => [t.key, t.state, t.title, t.labels.join(',')]))}\n`);
+        const tickets = await localBoard(config).list();
+        printList(tickets, opts.json, ['KEY', 'STATE', 'TITLE', 'LABELS'], (t) => [t.key, t.state, t.title, t.labels.join(',')]);
       }),
     );
   board
@@ -42,8 +42,16 @@ export function registerBoardCommands(program: Command): void {
     .description('move a ticket to a state')
     .action(
       withConfig(async (config, _opts: unknown, key: string, state: string) => {
-        await createLocalBoard(config).moveTo(key, state);
+        await localBoard(config).moveTo(key, state);
         process.stdout.write(`${key} -> ${state}\n`);
       }),
     );
+}
+
+/** The local board; with another tracker configured, these commands would edit a board nobody reads. */
+function localBoard(config: NightshiftConfig) {
+  if (config.tracker.kind !== 'local') {
+    throw new Error(`board commands work on the local board, but ${config.file} sets tracker.kind: ${config.tracker.kind}; use ${config.tracker.kind === 'linear' ? 'Linear' : 'GitHub Issues'} itself`);
+  }
+  return createLocalBoard(config);
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { EventLog, RunStore, type StoredEvent } from '@nightshift/state';
 import { createForge } from '@nightshift/wiring';
-import { formatTable } from '../format-table';
+import { printList } from '../format-table';
 import { withConfig } from '../with-config';
-import { connectRedis as connect } from '../redis-client';
+import { withRedis } from '../redis-client';
 
 /** `nightshift runs|prs|events`: what happened overnight. */
 export function registerHistoryCommands(program: Command): void {
@@ -13,20 +13,13 @@ export function registerHistoryCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       withConfig(async (config, opts: { json?: boolean }) => {
-        const redis = connect(config);
-        try {
-          const runs = await new RunStore(redis).list();
-          if (opts.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
-          const rows = runs.map((r) => [
-            r.tickets.join(','), r.repo, r.host, r.model, String(r.attempt), r.outcome ?? 'running',
-            r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
-            r.usage ? String(r.usage.input + r.usage.output + r.usage.cacheWrite + r.usage.cacheRead) : '',
-            r.costUsd === undefined ? '' : `$${r.costUsd.toFixed(4)}`, r.prUrl ?? '',
-          ]);
-          process.stdout.write(`${formatTable(['TICKET', 'REPO', 'HOST', 'MODEL', 'ATTEMPT', 'OUTCOME', 'DURATION', 'TOKENS', 'COST', 'PR'], rows)}\n`);
-        } finally {
-          redis.disconnect();
-        }
+        const runs = await withRedis(config, (redis) => new RunStore(redis).list());
+        printList(runs, opts.json, ['TICKET', 'REPO', 'HOST', 'MODEL', 'ATTEMPT', 'OUTCOME', 'DURATION', 'TOKENS', 'COST', 'PR'], (r) => [
+          r.tickets.join(','), r.repo, r.host, r.model, String(r.attempt), r.outcome ?? 'running',
+          r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
+          r.usage ? String(r.usage.input + r.usage.output + r.usage.cacheWrite + r.usage.cacheRead) : '',
+          r.costUsd === undefined ? '' : `$${r.costUsd.toFixed(4)}`, r.prUrl ?? '',
+        ]);
       }),
     );
   program
@@ -36,8 +29,7 @@ export function registerHistoryCommands(program: Command): void {
     .action(
       withConfig(async (config, opts: { json?: boolean }) => {
         const prs = await createForge(config).listPrs();
-        if (opts.json) return void process.stdout.write(`${JSON.stringify(prs, null, 2)}\n`);
-        process.stdout.write(`${formatTable(['REPO', '#', 'STATE', 'HEAD', 'TICKETS', 'URL'], prs.map((p) => [p.repo, String(p.number), p.state, p.head, p.tickets.join(','), p.url]))}\n`);
+        printList(prs, opts.json, ['REPO', '#', 'STATE', 'HEAD', 'TICKETS', 'URL'], (p) => [p.repo, String(p.number), p.state, p.head, p.tickets.join(','), p.url]);
       }),
     );
   program
@@ -47,9 +39,8 @@ export function registerHistoryCommands(program: Command): void {
     .option('--json', 'print one JSON object per line')
     .action(
       withConfig(async (config, opts: { follow?: boolean; json?: boolean }) => {
-        const redis = connect(config);
         const print = (e: StoredEvent) => process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`);
-        try {
+        await withRedis(config, async (redis) => {
           const log = new EventLog(redis);
           const past = await log.read();
           past.forEach(print);
@@ -63,9 +54,7 @@ export function registerHistoryCommands(program: Command): void {
               last = e.id;
             }
           }
-        } finally {
-          redis.disconnect();
-        }
+        });
       }),
     );
 }
