@@ -12,18 +12,15 @@ const { Redis } = require('ioredis');
 const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
+const { numberArg, percentile } = require('./bench-util');
 
 const ROOT = path.resolve(__dirname, '..');
 // The instant stand-in (bash, ~5 ms) so the figure is Nightshift's cost, not Node's start-up in the fake agent.
 const FAKE_AGENT = process.env.BENCH_AGENT || path.join(ROOT, 'tools/fake-claude/instant-claude.sh');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const TICKETS = arg('tickets', 200);
-const REPOS = arg('repos', 4);
-const SLOTS = arg('slots', 16);
-const LATENCY_SAMPLES = arg('latency-samples', 40);
+const TICKETS = numberArg('tickets', 200);
+const REPOS = numberArg('repos', 4);
+const SLOTS = numberArg('slots', 16);
+const LATENCY_SAMPLES = numberArg('latency-samples', 40);
 
 async function rawBullmq(url, jobs) {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
@@ -99,7 +96,6 @@ function cpuSeconds(pid) {
   }
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-bench-'));

@@ -18,12 +18,9 @@ const { FakeLinear } = require('@nightshift/testing-fakes');
 const { createTracker } = require('@nightshift/wiring');
 const { WebhookIntake } = require('../apps/ticket-scanner/dist/webhooks/webhook-intake');
 const { webhookRoutes } = require('../apps/ticket-scanner/dist/webhooks/webhook-routes');
+const { numberArg, percentile } = require('./bench-util');
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const DELIVERIES = arg('deliveries', 200);
+const DELIVERIES = numberArg('deliveries', 200);
 const SECRET = 'whsec_bench_secret';
 const KEY = 'lin_api_bench_key_0123456789';
 
@@ -60,7 +57,7 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   latencies.sort((a, b) => a - b);
-  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+  const at = (p) => percentile(latencies, p).toFixed(1);
   console.log(`webhook -> intake job (signed Linear delivery, fake Linear API for the ticket read), ${DELIVERIES} deliveries: p50 ${at(50)} ms, p99 ${at(99)} ms (target: within 100 ms)`);
 }
 

@@ -9,14 +9,11 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { WorktreeStore } = require('@nightshift/git');
+const { numberArg } = require('./bench-util');
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const FILES = arg('files', 10_000);
-const SAMPLES = arg('samples', 9);
-const CONCURRENT = arg('concurrent', 50);
+const FILES = numberArg('files', 10_000);
+const SAMPLES = numberArg('samples', 9);
+const CONCURRENT = numberArg('concurrent', 50);
 
 function git(args, cwd) {
   return new Promise((resolve, reject) => {
