@@ -8,3 +8,8 @@ export { parseResetInstant } from './parse-reset';
 export { transcriptPath, sumTranscriptUsage } from './transcript-usage';
 export { groupIsAlive, signalGroup, terminateGroup, waitForGroupGone } from './process-group';
 export { MissingModelError } from './errors/missing-model.error';
+export { permissionArgs, type AgentPermissions } from './permission-args';
+export { ALWAYS_DISALLOWED_TOOLS, DEFAULT_ALLOWED_TOOLS, checkRule, resolveToolPermissions, type ToolPermissionInput } from './tool-permission-policy';
+export { DenialTracker, describeDenial, isDenialText, toPermissionDenials, type PermissionDenial } from './permission-denials';
+export { assertPermissionModeAllowed, checkPermissionMode, probeSandbox, CONTAINER_MARKERS, type PermissionModeSettings, type PermissionModeVerdict, type SandboxProbe } from './sandbox-policy';
+export { UnsafePermissionModeError } from './errors/unsafe-permission-mode.error';

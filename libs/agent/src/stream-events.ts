@@ -1,4 +1,5 @@
 import { ZERO_USAGE, type TokenUsage } from '@nightshift/domain';
+import { toPermissionDenials, type PermissionDenial } from './permission-denials';
 
 /** Token counts as the Claude Code CLI writes them (snake_case, all optional across versions). */
 export interface RawUsage {
@@ -51,6 +52,22 @@ export interface ResultEvent {
   total_cost_usd?: number;
   usage?: RawUsage;
   modelUsage?: Record<string, ModelUsageEntry>;
+  /** Tool calls the CLI refused for lack of a permission rule (absent in older CLIs). */
+  permission_denials?: PermissionDenial[];
+}
+
+/** One tool result the CLI fed back to the model; a refused permission comes back as an error result. */
+export interface ToolResultBlock {
+  tool_use_id?: string;
+  is_error: boolean;
+  text: string;
+}
+
+/** `{"type":"user",...}`: what went back to the model, here only its tool results. */
+export interface UserEvent {
+  type: 'user';
+  session_id?: string;
+  toolResults: ToolResultBlock[];
 }
 
 /** Any other JSON line (user/tool results, other system subtypes, future event kinds). */
@@ -60,7 +77,7 @@ export interface OtherEvent {
   subtype?: string;
 }
 
-export type StreamEvent = SystemInitEvent | AssistantEvent | ResultEvent | OtherEvent;
+export type StreamEvent = SystemInitEvent | AssistantEvent | UserEvent | ResultEvent | OtherEvent;
 
 type Json = Record<string, unknown>;
 
@@ -83,6 +100,7 @@ export function parseStreamLine(line: string): StreamEvent | null {
   if (type === 'system' && value.subtype === 'init') return toInit(value);
   if (type === 'assistant' && isObject(value.message)) return toAssistant(value, value.message);
   if (type === 'result') return toResult(value);
+  if (type === 'user' && isObject(value.message)) return toUser(value, value.message);
   return { type: 'other', originalType: type, subtype: str(value.subtype) };
 }
 
@@ -124,6 +142,21 @@ function toBlock(b: Json): ContentBlock {
   return { type: 'other', originalType: str(b.type) ?? 'unknown' };
 }
 
+function toUser(v: Json, m: Json): UserEvent {
+  const blocks = Array.isArray(m.content) ? m.content.filter(isObject) : [];
+  const toolResults = blocks
+    .filter((b) => b.type === 'tool_result')
+    .map((b) => ({ tool_use_id: str(b.tool_use_id), is_error: b.is_error === true, text: toolResultText(b.content) }));
+  return { type: 'user', session_id: str(v.session_id), toolResults };
+}
+
+/** A tool result's content is a string or a list of text blocks. */
+function toolResultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.filter(isObject).map((c) => str(c.text) ?? '').join('\n');
+}
+
 function toResult(v: Json): ResultEvent {
   let modelUsage: Record<string, ModelUsageEntry> | undefined;
   if (isObject(v.modelUsage)) {
@@ -150,6 +183,7 @@ function toResult(v: Json): ResultEvent {
     total_cost_usd: num(v.total_cost_usd),
     usage: toRawUsage(v.usage),
     modelUsage,
+    permission_denials: toPermissionDenials(v.permission_denials),
   };
 }
 

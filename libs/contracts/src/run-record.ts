@@ -23,4 +23,6 @@ export interface RunRecord {
   account?: string;
   /** The last few lines of the agent's output (redacted), for the Needs Human summary. */
   lastLines?: string;
+  /** Tool calls the agent was not allowed to make, as `Bash(npm test)` (redacted); absent when none. */
+  permissionDenials?: string[];
 }
