@@ -1,6 +1,7 @@
 import { describeDenial, type AgentRunResult } from '@nightshift/agent';
 import type { RunRecord } from '@nightshift/contracts';
 import { redactSecrets } from '@nightshift/service-shell';
+import { runEventBase } from './run-event';
 import type { SessionDeps } from './session-deps';
 
 /**
@@ -15,10 +16,7 @@ export async function reportDenials(deps: SessionDeps, record: RunRecord, run: A
   for (const d of run.permissionDenials) deps.metrics.permissionDenials.inc({ repo: record.repo, tool: d.tool_name });
   await deps.events.append({
     type: 'session.permission_denied',
-    repo: record.repo,
-    host: record.host,
-    run: record.runId,
-    ticket: record.tickets[0],
+    ...runEventBase(record),
     detail: { count: denied.length, tools: [...new Set(denied)].join('; ').slice(0, 500) },
   });
   return denied;

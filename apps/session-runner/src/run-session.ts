@@ -7,6 +7,7 @@ import { PromptTemplateError } from './render-template';
 import { finishFailure, finishSuccess } from './finish-session';
 import { launchAgent, type AgentSession } from './launch-agent';
 import { reportDenials } from './report-denials';
+import { runEventBase } from './run-event';
 import { pauseScope } from '@nightshift/wiring';
 import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
@@ -124,10 +125,7 @@ function lastLines(tail: string, count = 5): string {
 async function announce(deps: SessionDeps, record: RunRecord, outcome: string, reason: string): Promise<void> {
   await deps.events.append({
     type: 'session.outcome',
-    repo: record.repo,
-    host: record.host,
-    run: record.runId,
-    ticket: record.tickets[0],
+    ...runEventBase(record),
     detail: { outcome, model: record.model, reason: redactSecrets(reason).slice(0, 200) },
   });
 }
