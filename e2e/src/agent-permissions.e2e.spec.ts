@@ -79,7 +79,7 @@ describe('agent permissions for unattended nights', () => {
     expect(summary).toContain('not allowed to run: Bash(npm run build)');
   });
 
-  it('refuses to start a session-runner with bypassPermissions outside a sandbox, saying why and how; runs it once the operator declares the sandbox', async () => {
+  it('refuses to start a session-runner (and `nightshift up`) with bypassPermissions outside a sandbox, saying why and how; runs it once the operator declares the sandbox', async () => {
     pipeline = await Pipeline.start({ repos: ['alpha'], config: { agent: { permissionMode: 'bypassPermissions', sandbox: false } } });
     const ticket = await pipeline.board.add({ title: '[alpha] anything', ...TICKET });
     const refused = pipeline.spawn('session-runner');
@@ -91,6 +91,15 @@ describe('agent permissions for unattended nights', () => {
     expect(output).toContain('agent.sandbox is false');
     expect(output).toContain('agent.sandbox: true');
     expect(pipeline.agentLaunches()).toEqual([]);
+    // `nightshift up` refuses the same config before it starts anything.
+    const up = await promisify(execFile)(process.execPath, [CLI, '--config', pipeline.configFile, 'up'], { env: { ...process.env, REDIS_URL: '' } }).then(
+      () => ({ code: 0, stdout: '', stderr: '' }),
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain('UnsafePermissionModeError');
+    expect(up.stderr).toContain('agent.sandbox is false');
+    expect(up.stdout).not.toContain('started redis-server');
 
     // The operator says this machine is a disposable sandbox: the mode runs, every command unasked (as root the CLI gets IS_SANDBOX=1).
     const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as { agent: Record<string, unknown> };

@@ -6,7 +6,7 @@ import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
-import { launchPermissions } from './agent-permissions';
+import { launchPermissions } from '@nightshift/wiring';
 import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';

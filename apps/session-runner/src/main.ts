@@ -3,9 +3,8 @@ import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } fro
 import { notifierFromEnv } from '@nightshift/notify';
 import { handlerTable } from '@nightshift/service-shell';
 import { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
-import { bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
+import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
-import { assertAgentSettings } from './agent-permissions';
 import { AuthPreflight } from './auth-preflight';
 import { CancelWatcher } from './cancel-watcher';
 import { RequeueJob } from './requeue-job';

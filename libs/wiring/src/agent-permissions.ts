@@ -4,7 +4,8 @@ import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
 
 /**
  * Refuses a runner whose agent settings cannot be honoured: `bypassPermissions` outside a sandbox, or an MCP
- * config file that is not there. Called at startup, so the operator learns it before the first night.
+ * config file that is not there. Called by the session-runner at startup and by `nightshift up` before it
+ * starts anything, so the operator learns it before the first night.
  */
 export function assertAgentSettings(config: NightshiftConfig): void {
   assertPermissionModeAllowed(config.agent);
