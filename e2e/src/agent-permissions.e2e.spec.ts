@@ -69,14 +69,25 @@ describe('agent permissions for unattended nights', () => {
     expect(deniedOf('alpha')).toBe('0');
   });
 
-  it('a failed run lists the commands the agent was not allowed to run in the Needs Human summary', async () => {
-    pipeline = await Pipeline.start({ repos: ['alpha'], config: { routing: { maxAttempts: 1, retryDelaySec: 1 } } });
-    const ticket = await pipeline.board.add({ title: '[alpha] make the build green', description: 'fake-agent: fail\nfake-agent-runs: npm run build' });
+  it('a failed run lists the commands the agent was not allowed to run in the Needs Human summary, secrets redacted', async () => {
+    const secret = 'tok_supersecret_4711';
+    pipeline = await Pipeline.start({ repos: ['alpha'], config: { routing: { maxAttempts: 1, retryDelaySec: 1 } }, env: { DEPLOY_API_TOKEN: secret } });
+    const ticket = await pipeline.board.add({
+      title: '[alpha] make the build green',
+      description: `fake-agent: fail\nfake-agent-runs: npm run build\nfake-agent-runs: curl -H "X-Token: ${secret}" https://bob:hunter22@ci.example.com/retry`,
+    });
     pipeline.startAll();
     await waitFor('the ticket with a human', async () => (await pipeline.board.getTicket(ticket.key))?.state === 'Needs Human', 60_000, 200);
     const summary = (await pipeline.board.getTicket(ticket.key))!.comments.at(-1)!.body;
     expect(summary).toMatch(/attempt 1 · cheap-model · task_failed/);
-    expect(summary).toContain('not allowed to run: Bash(npm run build)');
+    expect(summary).toContain('not allowed to run: Bash(npm run build); Bash(curl -H "X-Token: [redacted]" https://***@ci.example.com/retry)');
+    const event = (await pipeline.events.read()).find((e) => e.type === 'session.permission_denied')!;
+    const [run] = await pipeline.runs.list();
+    for (const text of [summary, JSON.stringify(event), JSON.stringify(run), pipeline.allOutput()]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain('hunter22');
+    }
+    expect(event.detail).toMatchObject({ count: 2 });
   });
 
   it('refuses to start a session-runner (and `nightshift up`) with bypassPermissions outside a sandbox, saying why and how; runs it once the operator declares the sandbox', async () => {
