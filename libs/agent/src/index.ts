@@ -10,5 +10,5 @@ export { groupIsAlive, signalGroup, terminateGroup, waitForGroupGone } from './p
 export { MissingModelError } from './errors/missing-model.error';
 export { StallWatchdog, stallLimitsFromConfig, stallCheckMs, type StallLimits, type StallVerdict, type StallCause } from './stall-watchdog';
 export { StallMonitor, type StallMonitorOptions } from './stall-monitor';
-export { GroupCpuMeter, readProcessTable, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, type ProcessCpu, type ProcessTableReader } from './process-cpu';
+export { GroupCpuMeter, readProcessTable, readPsTable, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, type ProcessCpu, type ProcessTableReader } from './process-cpu';
 export { stallLogLine, readStallLine } from './stall-log-line';

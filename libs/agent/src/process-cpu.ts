@@ -94,7 +94,8 @@ export function parseProcStat(stat: string, msPerTick = 10): ProcessCpu | null {
   return { pid, ppid: Number(f[1]), pgid: Number(f[2]), cpuMs: ticks * msPerTick };
 }
 
-function readPsTable(): Promise<ProcessCpu[] | null> {
+/** `ps` on any Unix (macOS has no /proc); exported so Linux tests exercise it too. */
+export function readPsTable(): Promise<ProcessCpu[] | null> {
   return new Promise((resolve) => {
     execFile('ps', ['-A', '-o', 'pid=,ppid=,pgid=,time='], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
       resolve(error ? null : parsePsTable(stdout));
