@@ -228,7 +228,8 @@ const TOOL_CHILDREN = {
 function bashToolCall(behaviour, ctx, then) {
   const { kind, ms } = behaviour.tool;
   const id = 'toolu_fake_bash';
-  const command = kind === 'tool-burn' ? `npm test  # fake-claude: burns CPU for ${ms} ms` : kind === 'tool-idle' ? `sleep ${ms / 1000}  # fake-claude: no CPU` : 'npm run e2e  # fake-claude: the CLI hangs in this call';
+  const asked = /^\s*fake-agent-command:\s*(.+)$/m.exec(ctx.prompt);
+  const command = asked ? asked[1].trim() : kind === 'tool-burn' ? `npm test  # fake-claude: burns CPU for ${ms} ms` : kind === 'tool-idle' ? `sleep ${ms / 1000}  # fake-claude: no CPU` : 'npm run e2e  # fake-claude: the CLI hangs in this call';
   const input = { command, description: 'Run the checks', ...(behaviour.toolTimeoutMs ? { timeout: behaviour.toolTimeoutMs } : {}) };
   const message = { id: 'msg_fake_tool', type: 'message', role: 'assistant', model: ctx.model, content: [{ type: 'tool_use', id, name: 'Bash', input }], stop_reason: 'tool_use', usage: rawUsage({ input: 10, output: 10, cacheWrite: 0, cacheRead: 0 }) };
   ctx.emit({ type: 'assistant', message, session_id: ctx.sessionId });

@@ -126,6 +126,7 @@ describe('StallWatchdog', () => {
     dog.cpu(0, 0);
     const got = runUntil(dog, CHECK, 400_000, () => CHECK * 0.005)!;
     expect(got.verdict.cause).toBe('silence');
+    expect(got.verdict.reason).toMatch(/; only 300 ms of CPU in the last 60 s$/);
   });
 
   it('CPU used before the last output does not count as working after it', () => {

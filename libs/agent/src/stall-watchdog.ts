@@ -119,7 +119,8 @@ export class StallWatchdog {
       this.sparedAt ??= now;
       return null;
     }
-    const idle = cpu.measured ? `; no CPU used in the last ${secs(cpu.spanMs)}` : '; CPU use could not be measured';
+    const idle = !cpu.measured ? '; CPU use could not be measured'
+      : cpu.usedMs === 0 ? `; no CPU used in the last ${secs(cpu.spanMs)}` : `; only ${Math.round(cpu.usedMs)} ms of CPU in the last ${secs(cpu.spanMs)}`;
     const tool = overdueTool
       ? { name: overdueTool.name, command: overdueTool.command, openMs: now - overdueTool.openedAt, limitMs: overdueTool.limitMs }
       : undefined;
@@ -148,13 +149,13 @@ export class StallWatchdog {
   }
 
   /** CPU used from the first sample at or after `from` to the newest one. */
-  private cpuSince(from: number): { busy: boolean; measured: boolean; spanMs: number } {
+  private cpuSince(from: number): { busy: boolean; measured: boolean; spanMs: number; usedMs: number } {
     const newest = this.samples.at(-1);
     const base = this.samples.find((s) => s.at >= from);
-    if (!newest || !base || newest === base || newest.cpuMs === null || base.cpuMs === null) return { busy: false, measured: false, spanMs: 0 };
+    if (!newest || !base || newest === base || newest.cpuMs === null || base.cpuMs === null) return { busy: false, measured: false, spanMs: 0, usedMs: 0 };
     const spanMs = newest.at - base.at;
     const usedMs = Math.max(0, newest.cpuMs - base.cpuMs);
-    return { busy: usedMs > 0 && usedMs >= spanMs * this.limits.busyCpuRatio, measured: true, spanMs };
+    return { busy: usedMs > 0 && usedMs >= spanMs * this.limits.busyCpuRatio, measured: true, spanMs, usedMs };
   }
 }
 
