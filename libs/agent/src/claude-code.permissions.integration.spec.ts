@@ -40,8 +40,8 @@ describe('permissions with fake-claude, like the real CLI', () => {
     const run = await adapter.run(request('Ticket: P-1\nfake-agent-runs: npm test', permissions));
     expect(run.result?.subtype).toBe('success');
     expect(run.permissionDenials).toEqual([]);
-    const results = run.events.filter((e): e is UserEvent => e.type === 'user').flatMap((e) => e.toolResults);
-    expect(results).toEqual([expect.objectContaining({ is_error: false })]);
+    const results = run.events.filter((e): e is UserEvent => e.type === 'user').flatMap((e) => e.message.content);
+    expect(results).toEqual([expect.objectContaining({ type: 'tool_result', is_error: false })]);
     const argv = (JSON.parse(readFileSync(argvLog, 'utf8').trim()) as { argv: string[] }).argv;
     expect(argv.slice(argv.indexOf('--allowedTools') + 1, argv.indexOf('--disallowedTools'))).toEqual(permissions.allowedTools);
     expect(argv).toContain('Bash(git push:*)');
@@ -51,8 +51,8 @@ describe('permissions with fake-claude, like the real CLI', () => {
     const run = await adapter.run(request('Ticket: P-1\nfake-agent-runs: npm test', resolveToolPermissions({ agent: {}, repo: {} })));
     expect(run.result?.subtype).toBe('success');
     expect(run.permissionDenials).toEqual([{ tool_name: 'Bash', tool_use_id: 'toolu_fake_bash_1', tool_input: { command: 'npm test', description: 'Run npm test' } }]);
-    const results = run.events.filter((e): e is UserEvent => e.type === 'user').flatMap((e) => e.toolResults);
-    expect(results).toEqual([{ tool_use_id: 'toolu_fake_bash_1', is_error: true, text: "Claude requested permissions to use Bash, but you haven't granted it yet." }]);
+    const results = run.events.filter((e): e is UserEvent => e.type === 'user').flatMap((e) => e.message.content);
+    expect(results).toEqual([{ type: 'tool_result', tool_use_id: 'toolu_fake_bash_1', is_error: true, text: "Claude requested permissions to use Bash, but you haven't granted it yet." }]);
   });
 
   it('matches rules as Claude Code does: prefix, exact, bare tool name, wildcard, compound commands', async () => {

@@ -57,10 +57,10 @@ export class DenialTracker {
         if (this.toolUses.size > MAX_TOOL_USES) this.toolUses.delete(this.toolUses.keys().next().value as string);
       }
     } else if (event.type === 'user') {
-      for (const r of event.toolResults) {
-        if (!r.is_error || !isDenialText(r.text) || this.seen.length >= MAX_DENIALS) continue;
+      for (const r of event.message.content) {
+        if (r.type !== 'tool_result' || !r.is_error || !isDenialText(r.text ?? '') || this.seen.length >= MAX_DENIALS) continue;
         const call = r.tool_use_id ? this.toolUses.get(r.tool_use_id) : undefined;
-        this.seen.push({ tool_name: call?.name ?? toolNameInText(r.text) ?? 'unknown', tool_use_id: r.tool_use_id, tool_input: call?.input });
+        this.seen.push({ tool_name: call?.name ?? toolNameInText(r.text ?? '') ?? 'unknown', tool_use_id: r.tool_use_id, tool_input: call?.input });
       }
     }
   }

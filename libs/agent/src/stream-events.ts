@@ -12,6 +12,7 @@ export interface RawUsage {
 export type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id?: string; name: string; input?: unknown }
+  | { type: 'tool_result'; tool_use_id?: string; is_error?: boolean; text?: string }
   | { type: 'other'; originalType: string };
 
 /** `{"type":"system","subtype":"init",...}`: the first line of every stream-json session. */
@@ -56,18 +57,11 @@ export interface ResultEvent {
   permission_denials?: PermissionDenial[];
 }
 
-/** One tool result the CLI fed back to the model; a refused permission comes back as an error result. */
-export interface ToolResultBlock {
-  tool_use_id?: string;
-  is_error: boolean;
-  text: string;
-}
-
-/** `{"type":"user",...}`: what went back to the model, here only its tool results. */
+/** A user turn; in a headless session these carry the results of the agent's tool calls. */
 export interface UserEvent {
   type: 'user';
   session_id?: string;
-  toolResults: ToolResultBlock[];
+  message: { content: ContentBlock[] };
 }
 
 /** Any other JSON line (user/tool results, other system subtypes, future event kinds). */
@@ -99,8 +93,8 @@ export function parseStreamLine(line: string): StreamEvent | null {
   const type = str(value.type) ?? 'unknown';
   if (type === 'system' && value.subtype === 'init') return toInit(value);
   if (type === 'assistant' && isObject(value.message)) return toAssistant(value, value.message);
-  if (type === 'result') return toResult(value);
   if (type === 'user' && isObject(value.message)) return toUser(value, value.message);
+  if (type === 'result') return toResult(value);
   return { type: 'other', originalType: type, subtype: str(value.subtype) };
 }
 
@@ -136,18 +130,19 @@ function toAssistant(v: Json, m: Json): AssistantEvent {
   };
 }
 
+function toUser(v: Json, m: Json): UserEvent {
+  const content: ContentBlock[] = typeof m.content === 'string'
+    ? [{ type: 'text', text: m.content }]
+    : Array.isArray(m.content) ? m.content.filter(isObject).map(toBlock) : [];
+  return { type: 'user', session_id: str(v.session_id), message: { content } };
+}
+
 function toBlock(b: Json): ContentBlock {
   if (b.type === 'text') return { type: 'text', text: str(b.text) ?? '' };
   if (b.type === 'tool_use') return { type: 'tool_use', id: str(b.id), name: str(b.name) ?? '', input: b.input };
+  // The text matters: a refused permission comes back as an error result in the CLI's own words.
+  if (b.type === 'tool_result') return { type: 'tool_result', tool_use_id: str(b.tool_use_id), is_error: b.is_error === true, text: toolResultText(b.content) };
   return { type: 'other', originalType: str(b.type) ?? 'unknown' };
-}
-
-function toUser(v: Json, m: Json): UserEvent {
-  const blocks = Array.isArray(m.content) ? m.content.filter(isObject) : [];
-  const toolResults = blocks
-    .filter((b) => b.type === 'tool_result')
-    .map((b) => ({ tool_use_id: str(b.tool_use_id), is_error: b.is_error === true, text: toolResultText(b.content) }));
-  return { type: 'user', session_id: str(v.session_id), toolResults };
 }
 
 /** A tool result's content is a string or a list of text blocks. */
