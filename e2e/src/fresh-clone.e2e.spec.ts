@@ -8,14 +8,12 @@ import { processesMentioning, REPO_ROOT, waitFor } from './harness';
 const run = promisify(execFile);
 
 /**
- * The README's CLI lines (`npx nightshift ...` in its code blocks), as a new user copies them, plus
- * `status`. `events --follow` never ends by itself, so it runs without `--follow`.
+ * The README's CLI lines (`npx nightshift ...` in its code blocks), as a new user copies them.
+ * `events --follow` never ends by itself, so it runs without `--follow`.
  */
 function readmeCommands(): string[] {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const lines = [...readme.matchAll(/^npx nightshift .*$/gm)].map((m) => m[0].replace(/ --follow\b/, ''));
-  const status = lines[0]?.replace(/ board list\b.*$/, ' status');
-  return status ? [...lines, status] : lines;
+  return [...readme.matchAll(/^npx nightshift .*$/gm)].map((m) => m[0].replace(/ --follow\b/, ''));
 }
 
 // On an idle 2-core machine this takes about two minutes (npm ci, a full build, the demo); the
