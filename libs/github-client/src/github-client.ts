@@ -1,15 +1,11 @@
-/**
- * Octokit with the retry and throttling plugins, as every GitHub adapter uses it. Loaded on the first
- * client, not with this module: a process that never talks to GitHub (the CLI's `board add`, a
- * local-forge service) does not pay Octokit's ~0.3 s start-up.
- */
-function nightshiftOctokit() {
-  const { Octokit } = require('@octokit/rest') as typeof import('@octokit/rest');
-  const { retry } = require('@octokit/plugin-retry') as typeof import('@octokit/plugin-retry');
-  const { throttling } = require('@octokit/plugin-throttling') as typeof import('@octokit/plugin-throttling');
-  return Octokit.plugin(retry, throttling);
-}
-export type GitHubClient = InstanceType<ReturnType<typeof nightshiftOctokit>>;
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+
+/** Octokit with the retry and throttling plugins, as every GitHub adapter uses it. */
+export const NightshiftOctokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof NightshiftOctokit>;
 
 export interface GitHubClientOptions {
   token: string;
@@ -35,8 +31,6 @@ const silent = { debug: () => undefined, info: () => undefined, warn: () => unde
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const maxWait = opts.maxRateLimitWaitSec ?? 60;
   const shortWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= maxWait;
-  const Bottleneck = (require('bottleneck') as typeof import('bottleneck')).default;
-  const NightshiftOctokit = nightshiftOctokit();
   return new NightshiftOctokit({
     auth: opts.token,
     baseUrl: (opts.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),

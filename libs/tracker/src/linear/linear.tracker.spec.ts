@@ -19,9 +19,6 @@ async function eventually<T>(what: string, fn: () => Promise<T>, timeoutMs = 500
 describe('LinearTracker against the fake Linear API', () => {
   let fake: FakeLinear;
   let make: (extra?: Partial<LinearTrackerOptions>) => LinearTracker;
-  // The SDK loads with the first LinearTracker (the local board shares this lib and must not pay for
-  // it); load it here so no test's time limit is spent on jest transforming it.
-  beforeAll(() => require('@linear/sdk'));
   beforeEach(async () => {
     fake = new FakeLinear({ apiKey: KEY, teams: ['ENG', 'OPS', 'OTHER'] });
     const apiUrl = await fake.start();

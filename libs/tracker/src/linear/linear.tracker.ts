@@ -1,4 +1,4 @@
-import type { LinearClient } from '@linear/sdk';
+import { LinearClient } from '@linear/sdk';
 import type { Ticket } from '@nightshift/domain';
 import { TrackerRateLimitedError, TrackerRequestError } from '../errors';
 import { compareDispatch, normalizeLabels } from '../ticket-file';
@@ -51,9 +51,7 @@ export class LinearTracker implements Tracker {
 
   constructor(private readonly opts: LinearTrackerOptions) {
     if (opts.teams.length === 0) throw new TypeError('LinearTracker: configure at least one team (tracker.teams).');
-    // Required here, not at the top: the local board shares this lib and must not load the SDK (~0.9 s).
-    const { LinearClient: Client } = require('@linear/sdk') as typeof import('@linear/sdk');
-    this.client = new Client({ apiKey: opts.apiKey, apiUrl: opts.apiUrl });
+    this.client = new LinearClient({ apiKey: opts.apiKey, apiUrl: opts.apiUrl });
     this.names = new TeamStateNames(opts.states, opts.teams);
     this.teamKeys = opts.teams.map((t) => t.key);
     this.pageSize = Math.min(250, Math.max(1, opts.pageSize ?? 100));
