@@ -3,7 +3,7 @@ import type { NightshiftConfig } from '@nightshift/config';
 import { embeddedRedisUrlFile, startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
 import { Supervisor, type ServiceSpec } from '../supervisor';
 
-const SHARED_SERVICES = ['ticket-scanner', 'router'] as const;
+const SHARED_SERVICES = ['ticket-scanner', 'router', 'memory-consolidator'] as const;
 const PER_HOST_SERVICES = ['worktree-manager', 'session-runner'] as const;
 
 /** The entry file of a service app (its package's `main`). */
@@ -29,7 +29,7 @@ export async function up(config: NightshiftConfig, opts: { out?: (line: string) 
   }
   const env = { ...process.env, REDIS_URL: redisUrl };
   const args = ['--config', config.file];
-  const specs: ServiceSpec[] = SHARED_SERVICES.map((s) => ({ label: s, entry: entryOf(s), args, env }));
+  const specs: ServiceSpec[] = SHARED_SERVICES.filter((s) => s !== 'memory-consolidator' || config.memory.enabled).map((s) => ({ label: s, entry: entryOf(s), args, env }));
   config.hosts.forEach((host, i) => {
     for (const s of PER_HOST_SERVICES) {
       // Only the first host can have the configured ports on one machine; the others take free ones.
