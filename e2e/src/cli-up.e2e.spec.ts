@@ -27,7 +27,7 @@ describe('nightshift CLI', () => {
   beforeAll(async () => {
     pipeline = await Pipeline.start({ repos: ['alpha'] });
     const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as Record<string, unknown>;
-    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort() };
+    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort(), 'memory-consolidator': await freePort() };
     writeFileSync(pipeline.configFile, JSON.stringify({ ...config, http: { ports } }, null, 2));
   });
   afterAll(() => pipeline?.stop());
@@ -60,6 +60,7 @@ describe('nightshift CLI', () => {
       expect(await exited).toBe(0);
     }
     expect(output).toContain('[up] stopped');
+    expect(output).toMatch(/\[memory-consolidator\] .*memory ready/);
     expect(processesMentioning(pipeline.configFile)).toEqual([]);
     expect(processesMentioning(path.join(pipeline.dir, 'data', 'redis'))).toEqual([]);
   });

@@ -59,6 +59,8 @@ export class SparseIndex {
   private dead = new Uint8Array(1024);
   private slotOf = new Map<string, number>();
   private acc = new Float32Array(1024);
+  /** Slots a query touched, reused across queries (no per-query allocation in the hot loop). */
+  private touched = new Int32Array(1024);
   private deadCount = 0;
 
   constructor(readonly dimension: number) {
@@ -110,19 +112,23 @@ export class SparseIndex {
 
   search(query: SparseVector, limit: number, filter?: PointFilter): ScoredPoint[] {
     const acc = this.acc;
-    const touched: number[] = [];
+    let nTouched = 0;
     for (let j = 0; j < query.idx.length; j++) {
       const list = this.postings[query.idx[j]!]!;
       const q = query.val[j]!;
       const { slots, vals, length } = list;
       for (let p = 0; p < length; p++) {
         const slot = slots[p]!;
-        if (acc[slot] === 0) touched.push(slot);
+        if (acc[slot] === 0) {
+          if (nTouched === this.touched.length) this.touched = growInt32(this.touched);
+          this.touched[nTouched++] = slot;
+        }
         acc[slot] += q * vals[p]!;
       }
     }
     const top: Array<{ slot: number; score: number }> = [];
-    for (const slot of touched) {
+    for (let t = 0; t < nTouched; t++) {
+      const slot = this.touched[t]!;
       const score = acc[slot]!;
       acc[slot] = 0;
       if (this.dead[slot] || score <= 0) continue;
@@ -135,4 +141,10 @@ export class SparseIndex {
     }
     return top.map(({ slot, score }) => ({ id: this.ids[slot]!, score: Math.min(1, score), payload: this.payloads[slot]! }));
   }
+}
+
+function growInt32(a: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
 }

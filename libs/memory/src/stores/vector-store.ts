@@ -47,12 +47,14 @@ export interface VectorStore {
 /** Evaluates a PointFilter against a payload (the embedded store and the Qdrant fake use the same rule). */
 export function matchesFilter(payload: Payload, filter: PointFilter | undefined): boolean {
   if (!filter) return true;
-  const has = (field: string, wanted: string | string[]) => {
-    const value = payload[field];
-    const options = Array.isArray(wanted) ? wanted : [wanted];
-    return Array.isArray(value) ? value.some((v) => options.includes(v)) : options.includes(String(value));
-  };
-  for (const [field, wanted] of Object.entries(filter.must ?? {})) if (!has(field, wanted)) return false;
-  for (const [field, wanted] of Object.entries(filter.mustNot ?? {})) if (has(field, wanted)) return false;
+  // for..in rather than Object.entries: this runs once per candidate in the embedded store's hot loop.
+  for (const field in filter.must) if (!fieldMatches(payload[field], filter.must[field]!)) return false;
+  for (const field in filter.mustNot) if (fieldMatches(payload[field], filter.mustNot[field]!)) return false;
   return true;
+}
+
+function fieldMatches(value: Payload[string] | undefined, wanted: string | string[]): boolean {
+  if (Array.isArray(value)) return value.some((v) => (Array.isArray(wanted) ? wanted.includes(v) : v === wanted));
+  const text = String(value);
+  return Array.isArray(wanted) ? wanted.includes(text) : text === wanted;
 }
