@@ -48,7 +48,7 @@ describe('nightshift CLI', () => {
       await waitFor('the ticket In Review', async () => {
         const tickets = JSON.parse(await cli('board', 'list', '--json')) as Array<{ key: string; state: string }>;
         return tickets.find((t) => t.key === key)?.state === 'In Review';
-      }, 100_000, 300); // five service processes start on a loaded 2-core machine
+      }, 150_000, 300); // five service processes start on a loaded 2-core machine
       const prs = JSON.parse(await cli('prs', '--json')) as Array<{ head: string; tickets: string[] }>;
       expect(prs).toEqual([expect.objectContaining({ head: `agent/${key}`, tickets: [key] })]);
       const runs = JSON.parse(await cli('runs', '--json')) as Array<{ outcome: string; model: string }>;
@@ -63,7 +63,7 @@ describe('nightshift CLI', () => {
     expect(output).toMatch(/\[memory-consolidator\] .*memory ready/);
     expect(processesMentioning(pipeline.configFile)).toEqual([]);
     expect(processesMentioning(path.join(pipeline.dir, 'data', 'redis'))).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 
   it('prints a clear error for a bad config instead of a stack trace', async () => {
     const bad = path.join(pipeline.dir, 'bad.yaml');
