@@ -18,8 +18,11 @@ async function start(memoryEnabled: boolean): Promise<Pipeline> {
 }
 
 async function firstAttempt(pipeline: Pipeline, key: string) {
-  return waitFor(`the first run of ${key}`, async () => (await pipeline.runs.list()).find((r) => r.tickets.includes(key) && r.attempt === 1 && r.outcome), 90_000, 200);
+  return waitFor(`the first run of ${key}`, async () => (await pipeline.runs.list()).find((r) => r.tickets.includes(key) && r.attempt === 1 && r.outcome), 180_000, 200);
 }
+
+// Every service process starts on a 2-core machine shared with parallel builds: generous, bounded waits.
+jest.setTimeout(420_000);
 
 describe('learning loop', () => {
   let pipeline: Pipeline;
@@ -28,7 +31,7 @@ describe('learning loop', () => {
   it('with memory: the first ticket that meets the pitfall fails once and records the lesson; the next 5 succeed on their first attempt', async () => {
     pipeline = await start(true);
     const first = await pipeline.board.add({ title: '[api] store created_at on orders', description: PITFALL });
-    await waitFor('the first ticket In Review', async () => (await pipeline.board.getTicket(first.key))?.state === 'In Review', 90_000, 200);
+    await waitFor('the first ticket In Review', async () => (await pipeline.board.getTicket(first.key))?.state === 'In Review', 180_000, 200);
     const firstRuns = (await pipeline.runs.list()).filter((r) => r.tickets.includes(first.key)).sort((a, b) => a.attempt - b.attempt);
     expect(firstRuns.map((r) => r.outcome)).toEqual(['task_failed', 'success']);
     const events = await pipeline.events.read();
@@ -38,7 +41,7 @@ describe('learning loop', () => {
     const later = [];
     for (const title of LATER) later.push(await pipeline.board.add({ title: `[api] ${title}`, description: PITFALL }));
     for (const t of later) expect((await firstAttempt(pipeline, t.key)).outcome).toBe('success');
-    await waitFor('all In Review', async () => (await pipeline.board.list()).every((t) => t.state === 'In Review'), 60_000, 200);
+    await waitFor('all In Review', async () => (await pipeline.board.list()).every((t) => t.state === 'In Review'), 180_000, 200);
     // The lesson was cited by id in their prompts, and is trusted now that runs using it succeeded.
     const prompts = pipeline.agentLaunches().map((l) => l.argv[l.argv.indexOf('-p') + 1] ?? '');
     expect(prompts.filter((p) => /\[mem:[0-9a-f]{8}(, trusted)?\] .*avoid-stale-lockfile/.test(p)).length).toBeGreaterThanOrEqual(6);
@@ -57,7 +60,7 @@ describe('learning loop', () => {
     pipeline = await Pipeline.start({ repos: ['api'], config: { memory: { enabled: true, recallTimeoutMs: 5000 } } });
     pipeline.startAll(); // no memory-consolidator
     const t = await pipeline.board.add({ title: '[api] plain change' });
-    await waitFor('In Review', async () => (await pipeline.board.getTicket(t.key))?.state === 'In Review', 60_000, 200);
+    await waitFor('In Review', async () => (await pipeline.board.getTicket(t.key))?.state === 'In Review', 180_000, 200);
     const unavailable = (await pipeline.events.read()).find((e) => e.type === 'memory.unavailable');
     expect(unavailable?.detail?.['reason']).toMatch(/no memory-consolidator is running/);
   });
