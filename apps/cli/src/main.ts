@@ -4,6 +4,7 @@ import { registerBoardCommands } from './commands/board.command';
 import { registerClassifyCommand } from './commands/classify.command';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerHistoryCommands } from './commands/history.command';
+import { registerMemoryCommands } from './commands/memory.command';
 import { registerPauseCommands } from './commands/pause.command';
 import { registerUpCommand } from './commands/up.command';
 
@@ -19,5 +20,6 @@ registerBoardCommands(program);
 registerHistoryCommands(program);
 registerClassifyCommand(program);
 registerPauseCommands(program);
+registerMemoryCommands(program);
 
 void program.parseAsync(process.argv);

@@ -13,6 +13,7 @@ import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
+import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
 
 /**
  * One session from claim to cleanup: account, worktree, agent, classification, then the PR and In
@@ -44,6 +45,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   let result: SessionResult;
   let requeue: RequeueJob | undefined;
   let session: AgentSession | undefined;
+  let recalled: RecalledForSession | undefined;
   try {
     await heartbeat.start();
     await deps.runs.save(record);
@@ -51,7 +53,8 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.update({ worktreePath: worktree.path });
     const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
-    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort);
+    recalled = await recallLearnings(deps, job, tickets);
+    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, recalled.lines);
     const { run, verdict } = session;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
     if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
@@ -83,6 +86,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.stop().catch(() => undefined);
   }
   await save(deps, record, result);
+  await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);
   await events.append({ type: 'claim.released', ...base });

@@ -20,6 +20,10 @@ export const EVENT_TYPES = [
   'pause.started',
   'pause.ended',
   'session.canceled',
+  'memory.recalled',
+  'memory.unavailable',
+  'memory.learned',
+  'memory.consolidated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -4,7 +4,7 @@ import { assertAgentSettings } from '@nightshift/wiring';
 import { embeddedRedisUrlFile, startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
 import { Supervisor, type ServiceSpec } from '../supervisor';
 
-const SHARED_SERVICES = ['ticket-scanner', 'router'] as const;
+const SHARED_SERVICES = ['ticket-scanner', 'router', 'memory-consolidator'] as const;
 const PER_HOST_SERVICES = ['worktree-manager', 'session-runner'] as const;
 
 /** The entry file of a service app (its package's `main`). */
