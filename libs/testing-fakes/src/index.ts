@@ -8,3 +8,5 @@ export * from './github/github-store';
 export * from './git-http-server';
 export * from './test-redis';
 export * from './fixtures';
+export * from './linear/linear-complexity';
+export * from './linear/linear-budget';
