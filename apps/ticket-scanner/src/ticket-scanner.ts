@@ -48,11 +48,13 @@ export class TicketScanner {
 
   /** Polls, then schedules the next poll: the interval stretches while the tracker's rate-limit budget runs low. */
   private async poll(): Promise<void> {
+    const startedAt = Date.now();
     await this.scanSoon('poll');
     if (this.stopped) return;
     const delay = pollDelayMs(this.opts.scanIntervalMs, this.opts.tracker.budget?.() ?? []);
     if (delay > this.opts.scanIntervalMs) this.opts.logger.info({ delayMs: delay }, 'tracker rate-limit budget low; next poll later (webhooks still bring tickets in)');
-    this.timer = setTimeout(() => void this.poll(), delay);
+    // Counted from the start of this poll, as a fixed interval would: a slow scan does not slow the cadence.
+    this.timer = setTimeout(() => void this.poll(), Math.max(0, startedAt + delay - Date.now()));
   }
 
   /** Coalesces signals: at most one scan runs, and one more follows if anything arrived meanwhile. */
