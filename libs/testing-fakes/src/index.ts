@@ -10,3 +10,5 @@ export * from './test-redis';
 export * from './fixtures';
 export * from './memory/fake-qdrant';
 export * from './memory/fake-ollama';
+export * from './linear/linear-complexity';
+export * from './linear/linear-budget';
