@@ -1,4 +1,4 @@
-import { spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
+import { decideInfraRetry, infraFingerprint, spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
 import { commitAll } from '@nightshift/git';
@@ -26,6 +26,7 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   });
   if (created) await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
   for (const ticket of tickets) {
+    await deps.counters.clearInfraErrors(ticket.key);
     // The link first, then the move: whoever sees the ticket in In Review finds its PR on it.
     // Idempotent through the tracker itself: a rerun after a crash does not post the link twice.
     const fresh = await deps.tracker.getTicket(ticket.key);
@@ -48,6 +49,8 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
   const safeReason = redactSecrets(reason);
   if (outcome === 'canceled' && !opts.shuttingDown) return { outcome, reason: safeReason };
   for (const key of job.tickets) {
+    // Only an unbroken run of infrastructure failures counts towards routing.maxInfraRetries.
+    if (outcome !== 'infra_error') await deps.counters.clearInfraErrors(key);
     if (spendsAttempt(outcome)) {
       const spent = await deps.counters.spendAttempt(key);
       deps.metrics.attemptsSpent.inc({ repo: job.repo, outcome });
@@ -59,6 +62,8 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
       }
+    } else if (outcome === 'infra_error') {
+      if (await infraRetryExhausted(deps, job, key, safeReason)) continue;
     } else {
       await deps.counters.coolDown(key, deps.config.routing.retryDelaySec * 1000, `${outcome}: ${safeReason}`.slice(0, 300));
     }
@@ -66,6 +71,30 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
     if (ticket && ticket.state === states.inProgress) await moveTicket(deps, key, states.queue[0]!, job.runId);
   }
   return { outcome, reason: safeReason };
+}
+
+/**
+ * One more infrastructure failure in a row: cool down for a doubling delay, or, at
+ * routing.maxInfraRetries, tell the ticket why (once per fingerprint) and hand it to a human. No
+ * attempt is spent either way. Returns true when the ticket went to Needs Human.
+ */
+async function infraRetryExhausted(deps: SessionDeps, job: SessionJob, key: string, reason: string): Promise<boolean> {
+  const { routing, tracker } = deps.config;
+  const ticket = await deps.tracker.getTicket(key);
+  const fingerprint = ticket ? infraFingerprint(ticket, deps.config) : 'ticket-gone';
+  const streak = await deps.counters.recordInfraError(key, fingerprint);
+  const decision = decideInfraRetry(streak, { maxInfraRetries: routing.maxInfraRetries, retryDelayMs: routing.retryDelaySec * 1000 });
+  if (decision.kind === 'retry') {
+    await deps.counters.coolDown(key, decision.delayMs, `infra_error ${streak}/${routing.maxInfraRetries}: ${reason}`.slice(0, 300));
+    return false;
+  }
+  if (await deps.counters.once(`infra-gave-up:${key}:${fingerprint}`)) {
+    const note = `Nightshift stopped retrying after ${streak} infrastructure failures in a row (no attempt was spent). The last one:\n\n> ${reason.split('\n').join('\n> ')}\n\nFix the cause (agent command, configuration, hooks) or edit the ticket, then move it back to ${tracker.states.queue[0]}: a changed configuration or ticket text makes it eligible again.`;
+    await deps.tracker.comment(key, redactSecrets(note));
+    await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${streak} infrastructure failures in a row` });
+  }
+  await moveTicket(deps, key, tracker.states.needsHuman, job.runId);
+  return true;
 }
 
 /** One line per attempt: model, outcome, duration and the last lines of output. */
