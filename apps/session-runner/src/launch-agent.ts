@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { classifyOutcome, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
-import type { SessionJob } from '@nightshift/contracts';
+import type { PromptReport, SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
 import { accountEnv } from './auth-preflight';
@@ -18,6 +18,7 @@ export interface AgentSession {
   verdict: OutcomeClassification;
   hasDiff: boolean;
   logPath: string;
+  prompt: PromptReport;
   /** Set when reconciliation stopped the session because a human moved the ticket. */
   cancel?: CancelRequest;
 }
@@ -30,7 +31,8 @@ export interface AgentSession {
 export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController): Promise<AgentSession> {
   const { config } = deps;
   const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
-  const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
+  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template, maxTokens: config.agent.maxPromptTokens });
+  const promptReport: PromptReport = { estimatedTokens: built.estimatedTokens, budgetTokens: config.agent.maxPromptTokens, cuts: built.cuts };
   const headBefore = await head(worktree);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
   const stallMs = config.agent.stallTimeoutSec * 1000;
@@ -52,7 +54,7 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     run = await deps.agent.run({
       runId: job.runId,
       cwd: worktree,
-      prompt,
+      prompt: built.text,
       model: job.model,
       maxTurns: config.agent.maxTurns,
       permissionMode: config.agent.permissionMode,
@@ -81,7 +83,7 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     fastFailMs: config.agent.fastFailSec * 1000,
     defaultBackoffMs: config.agent.rateLimitBackoffMin * 60_000,
   });
-  return { run, verdict, hasDiff, logPath, cancel };
+  return { run, verdict, hasDiff, logPath, prompt: promptReport, cancel };
 }
 
 /** A killed session printed no result: its cost is the sum of the usage records in its own transcript. */

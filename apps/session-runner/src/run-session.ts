@@ -51,7 +51,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort);
     const { run, verdict } = session;
-    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
+    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
