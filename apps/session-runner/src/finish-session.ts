@@ -1,30 +1,65 @@
 import { decideInfraRetry, infraFingerprint, spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
-import { commitAll } from '@nightshift/git';
+import { commitAll, diffStat } from '@nightshift/git';
+import { renderPrBody } from './pr-body';
+import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
+import { readRepoTemplate } from './repo-template';
 import { redactSecrets } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
+/** What the session leaves for the commit and the PR body besides the tickets. */
+export interface SessionReport {
+  record: RunRecord;
+  /** The agent's final result text, raw (redacted and capped here). */
+  finalMessage: string | undefined;
+  /** Commands the agent was refused this run; the permissions work fills it from the run's denials. */
+  deniedCommands: string[];
+  /** Checks run on the change and their results; the quality loop fills it. */
+  checks: string[];
+}
+
 /**
- * The work is done and there is a diff: commit, push the deterministic branch, find-or-create the PR
- * for it (so a retry after a crash reuses the PR it opened), then move every ticket to In Review
- * with a link. Each step is idempotent, so a rerun after a crash anywhere in here converges.
+ * The work is done and there is a diff: commit (as the configured bot, the agent's summary in the
+ * body), push the deterministic branch, find-or-create the PR for it (so a retry after a crash
+ * reuses the PR it opened) with a body a reviewer can read, updated when a later session pushes to
+ * the same branch, then move every ticket to In Review with a link. Each step is idempotent, so a
+ * rerun after a crash anywhere in here converges.
  */
-export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string): Promise<SessionResult> {
+export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, report: SessionReport): Promise<SessionResult> {
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
-  const keys = tickets.map((t) => t.key).join(', ');
-  await commitAll(worktree, redactSecrets(`${keys}: ${lead.title}\n\nNightshift run ${job.runId} (model ${job.model}).`));
+  const summary = agentSummary(report.finalMessage);
+  // A broken repo PR template must fail before anything is pushed, not leave a branch without its PR.
+  const template = repo.prTemplate ? await readRepoTemplate(worktree, repo.prTemplate, repo.name, 'prTemplate') : undefined;
+  const body = async () =>
+    renderPrBody({
+      tickets,
+      tracker: deps.config.tracker.kind,
+      branch: job.branch,
+      summary,
+      diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`),
+      checks: report.checks,
+      deniedCommands: report.deniedCommands,
+      model: job.model,
+      attempt: job.attempt,
+      tokens: report.record.usage ? Object.values(report.record.usage).reduce((a, b) => a + b, 0) : 0,
+      costUsd: report.record.costUsd,
+      runIds: await runsOnBranch(deps, lead.key, job.runId),
+      template,
+    });
+  if (template) renderPrBody({ tickets, tracker: deps.config.tracker.kind, branch: job.branch, summary, diffstat: '', checks: [], deniedCommands: [], model: '', attempt: 0, tokens: 0, costUsd: undefined, runIds: [], template });
+  await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor });
   await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
-  const { pr, created } = await deps.forge.findOrCreatePr({
-    repo: repo.name,
-    head: job.branch,
-    base: repo.baseBranch,
-    title: redactSecrets(tickets.length === 1 ? `${lead.key}: ${lead.title}` : `${keys}: ${lead.title} (+${tickets.length - 1})`),
-    body: redactSecrets(prBody(tickets, job)),
-    tickets: tickets.map((t) => t.key),
-  });
-  if (created) await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+  const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(await body()), tickets: tickets.map((t) => t.key) };
+  const { pr, created } = await deps.forge.findOrCreatePr(draft);
+  if (created) {
+    await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+  } else if (pr.body !== draft.body || pr.title !== draft.title) {
+    // A later session pushed to the same branch: the PR must describe what it now holds.
+    await deps.forge.updatePr(repo.name, pr.number, { title: draft.title, body: draft.body, tickets: draft.tickets });
+    await deps.events.append({ type: 'pr.updated', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+  }
   for (const ticket of tickets) {
     await deps.counters.clearInfraErrors(ticket.key);
     // The link first, then the move: whoever sees the ticket in In Review finds its PR on it.
@@ -36,6 +71,12 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     await moveTicket(deps, ticket.key, deps.config.tracker.states.inReview, job.runId);
   }
   return { outcome: 'success', reason: `PR ${pr.url}`, prUrl: pr.url };
+}
+
+/** Runs that pushed to this ticket's branch before, oldest first, then this one. */
+async function runsOnBranch(deps: SessionDeps, ticket: string, runId: string): Promise<string[]> {
+  const earlier = (await deps.runs.list(5000)).filter((r) => r.outcome === 'success' && r.tickets.includes(ticket) && r.runId !== runId).map((r) => r.runId);
+  return [...new Set([...earlier, runId])];
 }
 
 /**
@@ -111,10 +152,4 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
 async function moveTicket(deps: SessionDeps, key: string, state: string, runId: string): Promise<void> {
   await deps.tracker.moveTo(key, state);
   await deps.events.append({ type: 'ticket.moved', ticket: key, host: deps.host, run: runId, detail: { to: state } });
-}
-
-function prBody(tickets: Ticket[], job: SessionJob): string {
-  const lines = ['Opened by Nightshift.', '', ...tickets.map((t) => `- ${t.key}: ${t.title} (${t.url})`), ''];
-  lines.push(`Run ${job.runId}, attempt ${job.attempt}, model ${job.model}.`);
-  return lines.join('\n');
 }

@@ -1,4 +1,3 @@
-import { readFile, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { classifyOutcome, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification } from '@nightshift/agent';
@@ -10,6 +9,7 @@ import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';
+import { readRepoTemplate } from './repo-template';
 import type { SessionDeps } from './session-deps';
 import { StallWatchdog } from './stall-watchdog';
 
@@ -30,7 +30,7 @@ export interface AgentSession {
  */
 export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController): Promise<AgentSession> {
   const { config } = deps;
-  const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
+  const template = repo.promptTemplate ? await readRepoTemplate(worktree, repo.promptTemplate, repo.name, 'promptTemplate') : undefined;
   const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template, maxTokens: config.agent.maxPromptTokens });
   const promptReport: PromptReport = { estimatedTokens: built.estimatedTokens, budgetTokens: config.agent.maxPromptTokens, cuts: built.cuts };
   const headBefore = await head(worktree);
@@ -96,15 +96,6 @@ async function addTranscriptCost(run: AgentRunResult, account: AccountConfig, wo
   } catch {
     // no transcript (the CLI died before writing one): usage stays what the stream showed
   }
-}
-
-async function readTemplate(worktree: string, file: string, repo: string): Promise<{ text: string; source: string }> {
-  const root = await realpath(worktree);
-  const resolved = await realpath(path.join(root, file)).catch(() => null);
-  if (!resolved || !resolved.startsWith(root + path.sep)) {
-    throw new Error(`prompt template ${repo}:${file} not found inside the repository: fix repos[].promptTemplate in nightshift.yaml`);
-  }
-  return { text: await readFile(resolved, 'utf8'), source: `${repo}:${file}` };
 }
 
 async function head(worktree: string): Promise<string> {

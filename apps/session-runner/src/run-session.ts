@@ -56,7 +56,8 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
     if (verdict.outcome === 'success') {
-      result = await finishSuccess(deps, job, repo, tickets, worktree.path);
+      // deniedCommands: the run's permission denials go here once they are recorded; checks: the quality loop's results.
+      result = await finishSuccess(deps, job, repo, tickets, worktree.path, { record, finalMessage: run.result?.result, deniedCommands: [], checks: [] });
     } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'session.started',
   'session.outcome',
   'pr.opened',
+  'pr.updated',
   'ticket.moved',
   'ticket.commented',
   'pause.started',

@@ -4,3 +4,4 @@ export * from './branch';
 export * from './route-ticket';
 export * from './escalation';
 export * from './infra-retry';
+export * from './terminal-text';

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { EventLog, RunStore, type StoredEvent } from '@nightshift/state';
 import { createForge } from '@nightshift/wiring';
+import type { PullRequest } from '@nightshift/forge';
+import { escapeForTerminal } from '@nightshift/domain';
 import { printList } from '../format-table';
 import { withConfig } from '../with-config';
 import { withRedis } from '../redis-client';
@@ -24,11 +26,14 @@ export function registerHistoryCommands(program: Command): void {
     );
   program
     .command('prs')
-    .description('pull requests opened by Nightshift')
+    .description('pull requests opened by Nightshift; --show N prints one with its body, as a reviewer sees it')
     .option('--json', 'print JSON')
+    .option('--show <number>', 'print PR number N (with --repo when several repos have one)')
+    .option('--repo <repo>', 'the repo of the PR to show')
     .action(
-      withConfig(async (config, opts: { json?: boolean }) => {
+      withConfig(async (config, opts: { json?: boolean; show?: string; repo?: string }) => {
         const prs = await createForge(config).listPrs();
+        if (opts.show !== undefined) return showPr(prs, opts.show, opts.repo, opts.json);
         printList(prs, opts.json, ['REPO', '#', 'STATE', 'HEAD', 'TICKETS', 'URL'], (p) => [p.repo, String(p.number), p.state, p.head, p.tickets.join(','), p.url]);
       }),
     );
@@ -59,8 +64,19 @@ export function registerHistoryCommands(program: Command): void {
     );
 }
 
+function showPr(prs: PullRequest[], number: string, repo: string | undefined, json: boolean | undefined): void {
+  const matches = prs.filter((p) => String(p.number) === number && (repo === undefined || p.repo === repo));
+  if (matches.length === 0) throw new Error(`no pull request #${number}${repo ? ` in ${repo}` : ''}: \`nightshift prs\` lists them`);
+  if (matches.length > 1) throw new Error(`pull request #${number} exists in ${matches.map((p) => p.repo).join(', ')}: add --repo <repo>`);
+  const pr = matches[0]!;
+  if (json) return void process.stdout.write(`${JSON.stringify(pr, null, 2)}\n`);
+  const head = [`${pr.repo} #${pr.number} (${pr.state})  ${pr.head} → ${pr.base}`, pr.title, pr.url].map((l) => escapeForTerminal(l));
+  process.stdout.write(`${head.join('\n')}\n\n${escapeForTerminal(pr.body, { keepNewlines: true })}\n`);
+}
+
+/** One event per line; ticket text in it (titles, reasons) has its control characters shown escaped. */
 function formatEvent(e: StoredEvent): string {
   const who = [e.ticket, e.repo && `repo=${e.repo}`, e.host && `host=${e.host}`, e.run && `run=${e.run}`].filter(Boolean).join(' ');
   const detail = e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ') : '';
-  return `${e.at}  ${e.type.padEnd(17)} ${who} ${detail}`.trimEnd();
+  return escapeForTerminal(`${e.at}  ${e.type.padEnd(17)} ${who} ${detail}`.trimEnd());
 }
