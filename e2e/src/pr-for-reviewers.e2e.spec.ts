@@ -35,6 +35,8 @@ function lastCommit(remote: string, branch: string): { author: string; committer
   return { author: author!, committer: committer!, subject: subject!, body: body! };
 }
 
+jest.setTimeout(300_000);
+
 describe('a pull request a reviewer can read', () => {
   let pipeline: Pipeline;
   let scratch: string;
@@ -72,12 +74,12 @@ describe('a pull request a reviewer can read', () => {
 
     // PR title and commit subject: one line, capped, no control characters.
     const [pr] = await pipeline.forge.listPrs();
-    expect(pr!.title).toMatch(new RegExp(`^${ticket.key}: red importer fix second line x+…$`));
+    expect(pr!.title).toMatch(new RegExp(`^${ticket.key}: \\[alpha\\] red importer fix second line x+…$`));
     expect([...pr!.title].length).toBeLessThanOrEqual(120);
     expect(pr!.title).not.toMatch(CONTROL);
     const remote = path.join(pipeline.dir, 'remotes/alpha.git');
     const commit = lastCommit(remote, pr!.head);
-    expect(commit.subject).toMatch(new RegExp(`^${ticket.key}: red importer fix second line x+…$`));
+    expect(commit.subject).toMatch(new RegExp(`^${ticket.key}: \\[alpha\\] red importer fix second line x+…$`));
     expect([...commit.subject].length).toBeLessThanOrEqual(72);
     expect(commit.subject).not.toMatch(CONTROL);
     // The configured bot, not the host's global identity.
