@@ -129,7 +129,7 @@ describe('a pull request a reviewer can read', () => {
       const key = `GH-${number}`;
       pipeline.startAll();
 
-      await waitFor('one open PR', async () => fakes.github.pulls().filter((p) => p.state === 'open').length === 1, 60_000, 200);
+      await waitFor('one open PR', async () => fakes.github.pulls().filter((p) => p.state === 'open').length === 1, 150_000, 200);
       await waitFor('the issue in review', async () => fakes.github.issue('acme/alpha', number).labels.includes('agent-review'), 30_000, 200);
       const pr = fakes.github.pulls()[0]!;
       expect(pr.title).toBe(`${key}: [alpha] stream the importer`);
