@@ -22,9 +22,13 @@ function globalIdentity(dir: string): string {
   return file;
 }
 
-/** A follow-up session on the ticket's branch, as the router would dispatch it (a human sent the ticket back). */
-async function followUp(redisUrl: string, job: Omit<SessionJob, 'capability' | 'routedAt'>): Promise<void> {
-  const queue = new Queue(sessionQueueName('linux'), { connection: { url: redisUrl } });
+/**
+ * A follow-up session on the ticket's branch, as the router would dispatch it (a human sent the
+ * ticket back), once the first run has let go of the ticket's claim.
+ */
+async function followUp(pipeline: Pipeline, firstRun: string, job: Omit<SessionJob, 'capability' | 'routedAt'>): Promise<void> {
+  await waitFor(`${firstRun} to release its claim`, async () => (await pipeline.events.read()).some((e) => e.type === 'claim.released' && e.run === firstRun), 60_000, 200);
+  const queue = new Queue(sessionQueueName('linux'), { connection: { url: pipeline.redisUrl } });
   await queue.add(JOB.session, { ...job, capability: 'linux', routedAt: new Date().toISOString() }, { jobId: sessionJobId(job.runId) });
   await queue.close();
 }
@@ -104,7 +108,7 @@ describe('a pull request a reviewer can read', () => {
 
     // A second session pushes to the same branch: the same PR, its body updated.
     await pipeline.board.moveTo(ticket.key, 'In Progress');
-    await followUp(pipeline.redisUrl, { runId: `${ticket.key}.2`, repo: 'alpha', branch: pr!.head, tickets: [ticket.key], model: 'strong-model', attempt: 2 });
+    await followUp(pipeline, `${ticket.key}.1`, { runId: `${ticket.key}.2`, repo: 'alpha', branch: pr!.head, tickets: [ticket.key], model: 'strong-model', attempt: 2 });
     await waitFor('the PR body updated', async () => (await pipeline.events.read()).some((e) => e.type === 'pr.updated' && e.run === `${ticket.key}.2`), 60_000, 200);
     const prs = await pipeline.forge.listPrs();
     expect(prs).toHaveLength(1);
@@ -142,7 +146,7 @@ describe('a pull request a reviewer can read', () => {
       expect(lastCommit(path.join(pipeline.dir, 'remotes/alpha.git'), pr.head).author).toBe(`${BOT.name} <${BOT.email}>`);
 
       fakes.github.editIssue('acme/alpha', number, { labels: ['agent-working'] });
-      await followUp(pipeline.redisUrl, { runId: `${key}.2`, repo: 'alpha', branch: pr.head, tickets: [key], model: 'strong-model', attempt: 2 });
+      await followUp(pipeline, `${key}.1`, { runId: `${key}.2`, repo: 'alpha', branch: pr.head, tickets: [key], model: 'strong-model', attempt: 2 });
       await waitFor('the PR body updated', async () => fakes.github.pulls()[0]!.body.includes(`${key}.1, ${key}.2`), 60_000, 200);
       expect(fakes.github.pulls()).toHaveLength(1);
       expect(fakes.github.pulls()[0]!.body).toContain('| strong-model | 2 | ');
