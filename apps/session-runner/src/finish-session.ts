@@ -2,7 +2,7 @@ import { decideInfraRetry, infraFingerprint, spendsAttempt, type Outcome, type T
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
 import { commitAll, diffStat } from '@nightshift/git';
-import { renderPrBody } from './pr-body';
+import { renderPrBody, type PrBodyInput } from './pr-body';
 import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
 import { readRepoTemplate } from './repo-template';
 import { redactSecrets } from '@nightshift/service-shell';
@@ -30,28 +30,28 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
   const summary = agentSummary(report.finalMessage);
-  // A broken repo PR template must fail before anything is pushed, not leave a branch without its PR.
   const template = repo.prTemplate ? await readRepoTemplate(worktree, repo.prTemplate, repo.name, 'prTemplate') : undefined;
-  const body = async () =>
-    renderPrBody({
-      tickets,
-      tracker: deps.config.tracker.kind,
-      branch: job.branch,
-      summary,
-      diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`),
-      checks: report.checks,
-      deniedCommands: report.deniedCommands,
-      model: job.model,
-      attempt: job.attempt,
-      tokens: report.record.usage ? Object.values(report.record.usage).reduce((a, b) => a + b, 0) : 0,
-      costUsd: report.record.costUsd,
-      runIds: await runsOnBranch(deps, lead.key, job.runId),
-      template,
-    });
-  if (template) renderPrBody({ tickets, tracker: deps.config.tracker.kind, branch: job.branch, summary, diffstat: '', checks: [], deniedCommands: [], model: '', attempt: 0, tokens: 0, costUsd: undefined, runIds: [], template });
+  const bodyInput: PrBodyInput = {
+    tickets,
+    tracker: deps.config.tracker.kind,
+    branch: job.branch,
+    summary,
+    diffstat: '',
+    checks: report.checks,
+    deniedCommands: report.deniedCommands,
+    model: job.model,
+    attempt: job.attempt,
+    tokens: report.record.usage ? Object.values(report.record.usage).reduce((a, b) => a + b, 0) : 0,
+    costUsd: report.record.costUsd,
+    runIds: [],
+    template,
+  };
+  // Rendered once before anything is pushed: a broken repo PR template must not leave a branch without its PR.
+  renderPrBody(bodyInput);
   await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor });
   await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
-  const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(await body()), tickets: tickets.map((t) => t.key) };
+  const body = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });
+  const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(body), tickets: tickets.map((t) => t.key) };
   const { pr, created } = await deps.forge.findOrCreatePr(draft);
   if (created) {
     await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
