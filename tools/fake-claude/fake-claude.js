@@ -8,21 +8,31 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { decide, splitRules } = require('./tool-rules');
 
 const VALUE_FLAGS = new Set([
   '--model', '--output-format', '--input-format', '--max-turns', '--permission-mode', '--session-id',
-  '--allowedTools', '--allowed-tools', '--disallowedTools', '--disallowed-tools', '--max-budget-usd',
-  '--resume', '-r', '--fallback-model', '--append-system-prompt', '--system-prompt', '--mcp-config',
-  '--settings', '--add-dir', '--agents', '--setting-sources',
+  '--max-budget-usd', '--resume', '-r', '--fallback-model', '--append-system-prompt', '--system-prompt',
+  '--settings', '--agents', '--setting-sources',
 ]);
+// Variadic like the real CLI's `<tools...>`: every following argument up to the next flag; repeats add up.
+const LIST_FLAGS = {
+  '--allowedTools': 'allowed', '--allowed-tools': 'allowed', '--disallowedTools': 'disallowed', '--disallowed-tools': 'disallowed',
+  '--mcp-config': 'mcpConfig', '--add-dir': 'addDir',
+};
 const BEHAVIOURS = new Set(['succeed', 'no-diff', 'fail', 'max-turns', 'rate-limit', 'auth-fail', 'crash', 'hang', 'never-exit']);
 const FOREVER = 2 ** 30;
 
 function parseArgs(argv) {
-  const opts = { prompt: undefined, flags: {} };
+  const opts = { prompt: undefined, flags: {}, lists: { allowed: [], disallowed: [], mcpConfig: [], addDir: [] } };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '-p' || arg === '--print') {
+    const [flagName, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (LIST_FLAGS[flagName]) {
+      const list = opts.lists[LIST_FLAGS[flagName]];
+      if (inline !== undefined) list.push(inline);
+      else while (i + 1 < argv.length && !argv[i + 1].startsWith('-')) list.push(argv[++i]);
+    } else if (arg === '-p' || arg === '--print') {
       // The real CLI treats -p as a boolean and the prompt as the positional argument that follows.
       if (i + 1 < argv.length && !argv[i + 1].startsWith('-')) opts.prompt = argv[++i];
       else opts.print = true;
@@ -42,7 +52,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -53,6 +63,9 @@ function parseBehaviour(prompt) {
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
       else if (name === 'spawn-child') behaviour.spawnChild = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
+      else if (name === 'tool-burn' || name === 'tool-idle') behaviour.tool = { kind: name, ms: Number(value) || 0 };
+      else if (name === 'tool-stuck') behaviour.tool = { kind: name, ms: 0 };
+      else if (name === 'tool-timeout') behaviour.toolTimeoutMs = Number(value) || undefined;
     }
   }
   return behaviour;
@@ -101,6 +114,15 @@ function main() {
   }
   if (argv[0] === 'auth' && argv[1] === 'status') return authStatus();
   if (!model) return usageError('--model <model> is required (fake-claude refuses to pick a default model).');
+  for (const flag of Object.keys(LIST_FLAGS)) {
+    if (argv.includes(flag) && opts.lists[LIST_FLAGS[flag]].length === 0) return usageError(`option '${flag} <values...>' argument missing`);
+  }
+  const permissionMode = opts.flags['--permission-mode'] || 'default';
+  // The real CLI's own guard: bypass mode as root only where IS_SANDBOX=1 declares the machine disposable.
+  if (permissionMode === 'bypassPermissions' && process.getuid && process.getuid() === 0 && process.env.IS_SANDBOX !== '1') {
+    process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
+    return finish(1);
+  }
   if (opts.prompt !== undefined) return session(opts, model, opts.prompt, 'argv');
   if (!opts.print) return usageError('Input must be provided either through stdin or as a prompt argument when using --print.');
   // Like the real CLI: `-p` with no prompt argument reads the whole prompt from stdin (no size limit).
@@ -131,8 +153,12 @@ function session(opts, model, prompt, via) {
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
   const permissionMode = opts.flags['--permission-mode'] || 'default';
+  const permissions = { mode: permissionMode, allowed: opts.lists.allowed.flatMap(splitRules), disallowed: opts.lists.disallowed.flatMap(splitRules) };
   const started = Date.now();
   const transcript = transcriptWriter(cwd, sessionId);
+  // Like the real CLI, a closed stdout (EPIPE) does not end the session: it goes on and finishes its work.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
   transcript({ type: 'user', message: { role: 'user', content: prompt } });
   emit({ type: 'system', subtype: 'init', cwd, session_id: sessionId, tools: ['Bash', 'Edit', 'Read', 'Write'], model, permissionMode });
@@ -145,7 +171,8 @@ function session(opts, model, prompt, via) {
     emit({ type: 'system', subtype: 'fake_child', pid: child.pid, session_id: sessionId });
   }
 
-  const work = () => run(behaviour, { prompt, model, cwd, sessionId, started, emit, transcript });
+  const ctx = { prompt, model, cwd, sessionId, started, emit, transcript, permissions };
+  const work = () => (behaviour.tool ? bashToolCall(behaviour, ctx, () => run(behaviour, ctx)) : run(behaviour, ctx));
   if (behaviour.slowMs > 0) setTimeout(work, behaviour.slowMs);
   else work();
 }
@@ -153,11 +180,13 @@ function session(opts, model, prompt, via) {
 function run(behaviour, ctx) {
   const { prompt, model, cwd, sessionId, emit } = ctx;
   const plan = usagePlan(prompt, model);
+  const denials = [];
   const result = (subtype, isError, text, extra = {}) =>
     emit({
       type: 'result', subtype, is_error: isError, duration_ms: Date.now() - ctx.started, duration_api_ms: 0, num_turns: 2,
       result: text, session_id: sessionId, total_cost_usd: plan.costUsd, usage: rawUsage(plan.total),
       modelUsage: { [model]: { inputTokens: plan.total.input, outputTokens: plan.total.output, cacheReadInputTokens: plan.total.cacheRead, cacheCreationInputTokens: plan.total.cacheWrite, costUSD: plan.costUsd } },
+      permission_denials: denials,
       ...extra,
     });
   const assistant = (id, content, usage, msgModel = model) => {
@@ -169,6 +198,7 @@ function run(behaviour, ctx) {
     }
   };
   const zero = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  if (['succeed', 'no-diff', 'fail', 'max-turns', 'never-exit'].includes(behaviour.kind)) runCommands(ctx, assistant, denials);
 
   switch (behaviour.kind) {
     case 'rate-limit': {
@@ -216,6 +246,74 @@ function run(behaviour, ctx) {
   result('success', false, summary);
   if (behaviour.kind === 'never-exit') return stayAlive();
   return finish(0);
+}
+
+/**
+ * `fake-agent-runs: <command>` lines: the agent asks for each as a Bash tool call; the CLI's permission check
+ * (tool-rules.js) either lets it through (the fake never really runs it) or refuses it, as an error tool result
+ * in the stream and an entry in the result's `permission_denials`.
+ */
+function runCommands(ctx, assistant, denials) {
+  const commands = [...ctx.prompt.matchAll(/^\s*fake-agent-runs:\s*(.+?)\s*$/gm)].map((m) => m[1]);
+  const zero = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  commands.forEach((command, i) => {
+    const id = `toolu_fake_bash_${i + 1}`;
+    const input = { command, description: `Run ${command}` };
+    assistant(`msg_fake_bash_${i + 1}`, [{ type: 'tool_use', id, name: 'Bash', input }], zero);
+    const refusal = decide({ toolName: 'Bash', input, ...ctx.permissions });
+    if (refusal) denials.push({ tool_name: 'Bash', tool_use_id: id, tool_input: input });
+    const block = { type: 'tool_result', tool_use_id: id, content: refusal ?? `(fake-claude allowed \`${command}\` but does not run commands)`, is_error: Boolean(refusal) };
+    const message = { role: 'user', content: [block] };
+    ctx.emit({ type: 'user', message, parent_tool_use_id: null, session_id: ctx.sessionId });
+    ctx.transcript({ type: 'user', message });
+  });
+}
+
+/** Bash timeouts as the real CLI applies them: 2 min unless the call asks, at most 10 min (both settable by env). */
+function bashTimeoutMs(asked) {
+  const fallback = Number(process.env.BASH_DEFAULT_TIMEOUT_MS) || 120_000;
+  const max = Number(process.env.BASH_MAX_TIMEOUT_MS) || 600_000;
+  return Math.min(asked ?? fallback, Math.max(max, fallback));
+}
+
+const TOOL_CHILDREN = {
+  // A build or test suite: busy for `ms`, then exits 0.
+  'tool-burn': (ms) => `const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1);`,
+  // A command that waits on something (a network fetch, a sleep): no CPU for `ms`.
+  'tool-idle': (ms) => `setTimeout(() => {}, ${ms});`,
+};
+
+/**
+ * One Bash tool call the way the CLI runs it: prints the tool_use, then nothing at all while the command
+ * runs (in the CLI's process group), kills it at its timeout, prints the tool_result and goes on.
+ * `tool-stuck` is a CLI hung inside the call: the tool_use, then silence and no CPU, forever.
+ */
+function bashToolCall(behaviour, ctx, then) {
+  const { kind, ms } = behaviour.tool;
+  const id = 'toolu_fake_bash';
+  const asked = /^\s*fake-agent-command:\s*(.+)$/m.exec(ctx.prompt);
+  const command = asked ? asked[1].trim() : kind === 'tool-burn' ? `npm test  # fake-claude: burns CPU for ${ms} ms` : kind === 'tool-idle' ? `sleep ${ms / 1000}  # fake-claude: no CPU` : 'npm run e2e  # fake-claude: the CLI hangs in this call';
+  const input = { command, description: 'Run the checks', ...(behaviour.toolTimeoutMs ? { timeout: behaviour.toolTimeoutMs } : {}) };
+  const message = { id: 'msg_fake_tool', type: 'message', role: 'assistant', model: ctx.model, content: [{ type: 'tool_use', id, name: 'Bash', input }], stop_reason: 'tool_use', usage: rawUsage({ input: 10, output: 10, cacheWrite: 0, cacheRead: 0 }) };
+  ctx.emit({ type: 'assistant', message, session_id: ctx.sessionId });
+  ctx.transcript({ type: 'assistant', message });
+  if (kind === 'tool-stuck') return stayAlive();
+  const timeoutMs = bashTimeoutMs(behaviour.toolTimeoutMs);
+  const child = spawn(process.execPath, ['-e', TOOL_CHILDREN[kind](ms)], { cwd: ctx.cwd, stdio: 'ignore' });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  child.on('exit', (code) => {
+    clearTimeout(timer);
+    const content = timedOut ? `Command timed out after ${timeoutMs / 1000}s` : code === 0 ? '' : `Error: exit code ${code}`;
+    const result = { type: 'user', message: { role: 'user', content: [{ tool_use_id: id, type: 'tool_result', content, is_error: timedOut || code !== 0 }] }, session_id: ctx.sessionId };
+    ctx.emit(result);
+    ctx.transcript({ type: 'user', message: result.message });
+    then();
+  });
+  return undefined;
 }
 
 function writeChange(cwd, key, model) {

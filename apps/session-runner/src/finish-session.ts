@@ -32,6 +32,7 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   const summary = agentSummary(report.finalMessage);
   const template = repo.prTemplate ? await readRepoTemplate(worktree, repo.prTemplate, repo.name, 'prTemplate') : undefined;
   const bodyInput: PrBodyInput = {
+    repo: repo.name,
     tickets,
     tracker: deps.config.tracker.kind,
     branch: job.branch,
@@ -85,7 +86,7 @@ async function runsOnBranch(deps: SessionDeps, ticket: string, runId: string): P
  * back to the queue after a cool-down. A session canceled because a human moved its ticket leaves
  * the ticket where the human put it.
  */
-export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome: Outcome, reason: string, opts: { shuttingDown: boolean; needsHumanNote?: string }): Promise<SessionResult> {
+export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome: Outcome, reason: string, opts: { shuttingDown: boolean; needsHumanNote?: string; denied?: string[] }): Promise<SessionResult> {
   const states = deps.config.tracker.states;
   const safeReason = redactSecrets(reason);
   if (outcome === 'canceled' && !opts.shuttingDown) return { outcome, reason: safeReason };
@@ -98,7 +99,7 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
       if (opts.needsHumanNote || spent >= deps.config.routing.maxAttempts) {
         // The explanation first, then the move: a human who sees the ticket in Needs Human finds why on it.
         const note = opts.needsHumanNote ?? `Nightshift gave up after ${spent} attempts; a human needs to look.`;
-        await deps.tracker.comment(key, redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason })}`));
+        await deps.tracker.comment(key, redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason, permissionDenials: opts.denied })}`));
         await moveTicket(deps, key, states.needsHuman, job.runId);
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
@@ -144,7 +145,8 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
   const rows = [...earlier, current].map((r) => {
     const took = typeof r.durationMs === 'number' ? `${Math.round(r.durationMs / 1000)}s` : 'now';
     const last = r.lastLines ? `\n  > ${r.lastLines.split('\n').join('\n  > ')}` : '';
-    return `- attempt ${r.attempt} · ${r.model} · ${r.outcome} · ${took}: ${r.reason ?? ''}${last}`;
+    const denied = r.permissionDenials?.length ? `\n  not allowed to run: ${r.permissionDenials.join('; ')}` : '';
+    return `- attempt ${r.attempt} · ${r.model} · ${r.outcome} · ${took}: ${r.reason ?? ''}${denied}${last}`;
   });
   return `Attempts:\n${rows.join('\n')}`;
 }

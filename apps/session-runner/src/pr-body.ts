@@ -36,6 +36,7 @@ Opened by Nightshift on branch \`{{branch}}\`.`;
 const MAX_DIFFSTAT_LINES = 60;
 
 export interface PrBodyInput {
+  repo: string;
   tickets: Ticket[];
   tracker: TrackerConfig['kind'];
   branch: string;
@@ -44,7 +45,7 @@ export interface PrBodyInput {
   diffstat: string;
   /** Checks run on the change and their results, one line each (filled by the quality loop; empty until it exists). */
   checks: string[];
-  /** Commands the agent was refused during the run, one each (filled from the run's permission denials; empty until recorded). */
+  /** Commands the agent was refused during the run (the run's permission denials, redacted). */
   deniedCommands: string[];
   model: string;
   attempt: number;
@@ -70,7 +71,7 @@ export function renderPrBody(input: PrBodyInput): string {
     summary: input.summary || '_The agent gave no summary._',
     diffstat: withoutControls(diffstat).replace(/```/g, '`\u200b``') || '(no changes)',
     checks: lines(input.checks, '_No checks recorded for this run._'),
-    deniedCommands: lines(input.deniedCommands, '_None._'),
+    deniedCommands: deniedCommandsText(input.deniedCommands, input.repo),
     model: singleLine(input.model, 80),
     attempt: String(input.attempt),
     tokens: input.tokens.toLocaleString('en-US'),
@@ -79,6 +80,19 @@ export function renderPrBody(input: PrBodyInput): string {
     branch: input.branch,
   };
   return renderTemplate(template.text, values, template.source);
+}
+
+/** What the agent asked to run and was refused: a reviewer should know which checks it could not run itself, and how to allow them. */
+function deniedCommandsText(denied: string[], repo: string): string {
+  if (denied.length === 0) return '_None._';
+  const unique = [...new Set(denied.map((d) => singleLine(redactSecrets(d), 300)))];
+  const bash = /^Bash\((.+)\)$/.exec(unique.find((d) => d.startsWith('Bash(') && !d.startsWith('Bash(git push')) ?? '')?.[1];
+  const example = bash ? `Bash(${bash}:*)` : unique[0];
+  return [
+    `The agent was not allowed to run ${unique.length === 1 ? 'this' : `these ${unique.length}`} (no permission rule covered ${unique.length === 1 ? 'it' : 'them'}), so it did not see their results:`,
+    ...unique.map((d) => `- \`${d.replace(/`/g, "'")}\``),
+    `To allow it next time, add a rule such as \`${example}\` to the allowedTools of repo ${repo} in nightshift.yaml.`,
+  ].join('\n');
 }
 
 /**

@@ -46,17 +46,20 @@ describe('ticketLine and commitMessage', () => {
 
 describe('renderPrBody', () => {
   const input = (extra: Partial<PrBodyInput> = {}): PrBodyInput => ({
-    tickets: [ticket()], tracker: 'local', branch: 'agent/NS-1', summary: 'Changed the parser.', diffstat: ' src/a.ts | 3 ++-\n 1 file changed, 2 insertions(+), 1 deletion(-)',
+    repo: 'api', tickets: [ticket()], tracker: 'local', branch: 'agent/NS-1', summary: 'Changed the parser.', diffstat: ' src/a.ts | 3 ++-\n 1 file changed, 2 insertions(+), 1 deletion(-)',
     checks: [], deniedCommands: [], model: 'sonnet', attempt: 2, tokens: 12345, costUsd: 0.01234, runIds: ['NS-1.1', 'NS-1.2'], ...extra,
   });
 
   it('holds the link, summary, diffstat, checks and denials slots, model, attempt, tokens, cost and runs', () => {
-    const body = renderPrBody(input({ deniedCommands: ['Bash(rm -rf /)'] }));
+    const body = renderPrBody(input({ deniedCommands: ['Bash(npm test)', 'Bash(npm test)'] }));
     expect(body).toContain('Ticket NS-1: local://board/NS-1');
     expect(body).toContain('Changed the parser.');
     expect(body).toContain(' src/a.ts | 3 ++-');
     expect(body).toContain('_No checks recorded for this run._');
-    expect(body).toContain('- Bash(rm -rf /)');
+    expect(body).toContain('The agent was not allowed to run this (no permission rule covered it)');
+    expect(body).toContain('- `Bash(npm test)`');
+    expect(body).toContain('add a rule such as `Bash(npm test:*)` to the allowedTools of repo api');
+    expect(renderPrBody(input())).toContain('## Denied commands\n\n_None._');
     expect(body).toContain('| sonnet | 2 | 12,345 | $0.0123 | NS-1.1, NS-1.2 |');
   });
 

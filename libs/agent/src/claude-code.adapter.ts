@@ -5,6 +5,7 @@ import type { AgentAdapter, AgentRunRequest, AgentRunResult } from './agent-adap
 import { MissingModelError } from './errors/missing-model.error';
 import { describeSpawnError } from './spawn-error';
 import { OutputCapture } from './output-capture';
+import { permissionArgs } from './permission-args';
 import { terminateGroup } from './process-group';
 import { toTokenUsage } from './stream-events';
 
@@ -41,7 +42,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   }
 
   /** The exact arguments of a launch (the prompt travels on stdin); the model is always named so the CLI never falls back to its default. */
-  buildArgs(req: Pick<AgentRunRequest, 'model' | 'maxTurns' | 'permissionMode'>): string[] {
+  buildArgs(req: Pick<AgentRunRequest, 'model' | 'maxTurns' | 'permissionMode' | 'permissions'>): string[] {
     if (!req.model || !req.model.trim()) throw new MissingModelError();
     return [
       '-p',
@@ -50,6 +51,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       '--verbose',
       '--max-turns', String(req.maxTurns),
       '--permission-mode', req.permissionMode,
+      ...permissionArgs(req.permissions),
       ...(this.options.extraArgs ?? []),
     ];
   }
@@ -58,10 +60,10 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
     const args = this.buildArgs(req);
     const argv = [this.options.command, ...args];
-    const capture = new OutputCapture();
+    const capture = new OutputCapture(req.onEvent);
     const base = { argv, timedOut: false, canceled: false };
     const notStarted = (extra: Partial<AgentRunResult>): AgentRunResult => ({
-      ...base, exitCode: null, signal: null, durationMs: 0, tail: '', events: [], usage: toTokenUsage(undefined), costUsd: null, ...extra,
+      ...base, exitCode: null, signal: null, durationMs: 0, tail: '', events: [], usage: toTokenUsage(undefined), costUsd: null, permissionDenials: [], ...extra,
     });
 
     if (req.signal?.aborted) return notStarted({ canceled: true });
@@ -171,6 +173,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       usage: summary.usage,
       costUsd: summary.costUsd,
       sessionId: summary.sessionId,
+      permissionDenials: summary.permissionDenials,
     };
   }
 

@@ -1,4 +1,5 @@
 import { ZERO_USAGE, type TokenUsage } from '@nightshift/domain';
+import { toPermissionDenials, type PermissionDenial } from './permission-denials';
 
 /** Token counts as the Claude Code CLI writes them (snake_case, all optional across versions). */
 export interface RawUsage {
@@ -11,6 +12,7 @@ export interface RawUsage {
 export type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id?: string; name: string; input?: unknown }
+  | { type: 'tool_result'; tool_use_id?: string; is_error?: boolean; text?: string }
   | { type: 'other'; originalType: string };
 
 /** `{"type":"system","subtype":"init",...}`: the first line of every stream-json session. */
@@ -51,6 +53,15 @@ export interface ResultEvent {
   total_cost_usd?: number;
   usage?: RawUsage;
   modelUsage?: Record<string, ModelUsageEntry>;
+  /** Tool calls the CLI refused for lack of a permission rule (absent in older CLIs). */
+  permission_denials?: PermissionDenial[];
+}
+
+/** A user turn; in a headless session these carry the results of the agent's tool calls. */
+export interface UserEvent {
+  type: 'user';
+  session_id?: string;
+  message: { content: ContentBlock[] };
 }
 
 /** Any other JSON line (user/tool results, other system subtypes, future event kinds). */
@@ -60,7 +71,7 @@ export interface OtherEvent {
   subtype?: string;
 }
 
-export type StreamEvent = SystemInitEvent | AssistantEvent | ResultEvent | OtherEvent;
+export type StreamEvent = SystemInitEvent | AssistantEvent | UserEvent | ResultEvent | OtherEvent;
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +93,7 @@ export function parseStreamLine(line: string): StreamEvent | null {
   const type = str(value.type) ?? 'unknown';
   if (type === 'system' && value.subtype === 'init') return toInit(value);
   if (type === 'assistant' && isObject(value.message)) return toAssistant(value, value.message);
+  if (type === 'user' && isObject(value.message)) return toUser(value, value.message);
   if (type === 'result') return toResult(value);
   return { type: 'other', originalType: type, subtype: str(value.subtype) };
 }
@@ -118,10 +130,26 @@ function toAssistant(v: Json, m: Json): AssistantEvent {
   };
 }
 
+function toUser(v: Json, m: Json): UserEvent {
+  const content: ContentBlock[] = typeof m.content === 'string'
+    ? [{ type: 'text', text: m.content }]
+    : Array.isArray(m.content) ? m.content.filter(isObject).map(toBlock) : [];
+  return { type: 'user', session_id: str(v.session_id), message: { content } };
+}
+
 function toBlock(b: Json): ContentBlock {
   if (b.type === 'text') return { type: 'text', text: str(b.text) ?? '' };
   if (b.type === 'tool_use') return { type: 'tool_use', id: str(b.id), name: str(b.name) ?? '', input: b.input };
+  // The text matters: a refused permission comes back as an error result in the CLI's own words.
+  if (b.type === 'tool_result') return { type: 'tool_result', tool_use_id: str(b.tool_use_id), is_error: b.is_error === true, text: toolResultText(b.content) };
   return { type: 'other', originalType: str(b.type) ?? 'unknown' };
+}
+
+/** A tool result's content is a string or a list of text blocks. */
+function toolResultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.filter(isObject).map((c) => str(c.text) ?? '').join('\n');
 }
 
 function toResult(v: Json): ResultEvent {
@@ -150,6 +178,7 @@ function toResult(v: Json): ResultEvent {
     total_cost_usd: num(v.total_cost_usd),
     usage: toRawUsage(v.usage),
     modelUsage,
+    permission_denials: toPermissionDenials(v.permission_denials),
   };
 }
 

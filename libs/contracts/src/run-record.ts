@@ -32,4 +32,8 @@ export interface RunRecord {
   prompt?: PromptReport;
   /** The last few lines of the agent's output (redacted), for the Needs Human summary. */
   lastLines?: string;
+  /** Set when the stall watchdog killed the run: why, and what the stream showed last (redacted). */
+  stall?: { cause: 'silence' | 'tool_overdue' | 'no_cpu'; reason: string; lastSeen: string; silentMs: number };
+  /** Tool calls the agent was not allowed to make, as `Bash(npm test)` (redacted); absent when none. */
+  permissionDenials?: string[];
 }
