@@ -5,6 +5,9 @@ import { FAKE_AGENT, Pipeline, scrapeMetric, waitFor } from './harness';
 
 const KB = 1024;
 
+// Several bounded waits in a row (runner up, retries with growing delays, scans): more than the 2-minute default under load.
+jest.setTimeout(300_000);
+
 /** Issue 16: inputs of any size, and an agent command that breaks while the runner is up. */
 describe('inputs of any size, failures named and bounded', () => {
   let pipeline: Pipeline;
