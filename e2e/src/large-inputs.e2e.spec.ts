@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FAKE_AGENT, Pipeline, scrapeMetric, waitFor } from './harness';
@@ -62,8 +62,9 @@ describe('inputs of any size, failures named and bounded', () => {
   });
 
   it('an agent command that stops being executable: EACCES named, not "not found"; after maxInfraRetries one Needs Human comment and no further session until the ticket changes', async () => {
+    // An installed CLI of our own: a launcher script that the test can make non-executable.
     const agent = path.join(scratch, 'claude');
-    copyFileSync(FAKE_AGENT, agent);
+    writeFileSync(agent, `#!/bin/sh\nexec "${process.execPath}" "${FAKE_AGENT}" "$@"\n`);
     chmodSync(agent, 0o755);
     pipeline = await Pipeline.start({
       repos: ['alpha'],
