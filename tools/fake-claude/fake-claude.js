@@ -114,7 +114,6 @@ function main() {
     fs.appendFileSync(process.env.FAKE_CLAUDE_ARGV_LOG, `${JSON.stringify(entry)}\n`);
   }
   if (argv[0] === 'auth' && argv[1] === 'status') return authStatus();
-  if (opts.prompt === undefined) return usageError('Input must be provided through -p <prompt> when using --print (fake-claude needs -p <prompt>).');
   if (!model) return usageError('--model <model> is required (fake-claude refuses to pick a default model).');
   for (const flag of Object.keys(LIST_FLAGS)) {
     if (argv.includes(flag) && opts.lists[LIST_FLAGS[flag]].length === 0) return usageError(`option '${flag} <values...>' argument missing`);
@@ -125,8 +124,28 @@ function main() {
     process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
     return finish(1);
   }
+  if (opts.prompt !== undefined) return session(opts, model, opts.prompt, 'argv');
+  if (!opts.print) return usageError('Input must be provided either through stdin or as a prompt argument when using --print.');
+  // Like the real CLI: `-p` with no prompt argument reads the whole prompt from stdin (no size limit).
+  if (process.stdin.isTTY) return usageError('Input must be provided either through stdin or as a prompt argument when using --print.');
+  const chunks = [];
+  process.stdin.on('data', (chunk) => chunks.push(chunk));
+  process.stdin.on('error', () => undefined);
+  process.stdin.on('end', () => {
+    const prompt = Buffer.concat(chunks).toString('utf8');
+    if (prompt.trim() === '') return usageError('Input must be provided either through stdin or as a prompt argument when using --print.');
+    return session(opts, model, prompt, 'stdin');
+  });
+  return undefined;
+}
 
-  const prompt = opts.prompt;
+function session(opts, model, prompt, via) {
+  if (process.env.FAKE_CLAUDE_PROMPT_LOG) {
+    // One file per launch (the log names a folder): a test reads exactly what the agent was given.
+    const dir = process.env.FAKE_CLAUDE_PROMPT_LOG;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${Date.now()}-${process.pid}.json`), JSON.stringify({ via, bytes: Buffer.byteLength(prompt), prompt }));
+  }
   const behaviour = parseBehaviour(prompt);
   // `only-model=M`: the behaviour applies to launches on model M; any other model just does the work.
   if (behaviour.onlyModel && behaviour.onlyModel !== model) behaviour.kind = 'succeed';
@@ -136,6 +155,7 @@ function main() {
   if (behaviour.pitfall && behaviour.kind === 'succeed' && !prompt.includes(pitfallLesson(behaviour.pitfall))) behaviour.kind = 'pitfall';
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
+  const permissionMode = opts.flags['--permission-mode'] || 'default';
   const permissions = { mode: permissionMode, allowed: opts.lists.allowed.flatMap(splitRules), disallowed: opts.lists.disallowed.flatMap(splitRules) };
   const started = Date.now();
   const transcript = transcriptWriter(cwd, sessionId);

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
-import { branchForTicket, chooseModel, routeTicket, type Ticket } from '@nightshift/domain';
+import { branchForTicket, chooseModel, infraFingerprint, routeTicket, type Ticket } from '@nightshift/domain';
 import { JOB, sessionJobId, type IntakeJob, type IntakeResult, type SessionJob } from '@nightshift/contracts';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
@@ -77,6 +77,8 @@ async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promis
   const { config } = deps;
   const cooling = await deps.counters.coolingDown(ticket.key);
   if (cooling) return `cooling down after: ${cooling}`;
+  const infra = await infraRetriesExhausted(deps, ticket);
+  if (infra) return infra;
   const spent = await deps.counters.attemptsSpent(ticket.key);
   if (spent >= config.routing.maxAttempts) {
     await moveOnce(deps, ticket, config.tracker.states.needsHuman);
@@ -90,6 +92,22 @@ async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promis
   }
   const holder = await deps.claims.holder(ticket.key);
   return holder ? `claimed by run ${holder}` : null;
+}
+
+/**
+ * A ticket that gave up after routing.maxInfraRetries infrastructure failures stays with a human
+ * until something a fix would change has changed (config or ticket text); then its streak starts over.
+ */
+async function infraRetriesExhausted(deps: RouterDeps, ticket: Ticket): Promise<string | null> {
+  const { config } = deps;
+  const streak = await deps.counters.infraStreak(ticket.key);
+  if (!streak || streak.count < config.routing.maxInfraRetries) return null;
+  if (streak.fingerprint !== infraFingerprint(ticket, config)) {
+    await deps.counters.clearInfraErrors(ticket.key);
+    return null;
+  }
+  await moveOnce(deps, ticket, config.tracker.states.needsHuman);
+  return `gave up after ${streak.count} infrastructure failures in a row; change the config or the ticket to retry`;
 }
 
 async function claimAndMove(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, runId: string, by: string): Promise<boolean> {

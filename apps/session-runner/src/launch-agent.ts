@@ -1,9 +1,9 @@
-import { appendFile, readFile, realpath } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
-import type { SessionJob } from '@nightshift/contracts';
+import type { PromptReport, SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
@@ -12,6 +12,7 @@ import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';
+import { readRepoTemplate } from './repo-template';
 import type { SessionDeps } from './session-deps';
 
 export interface AgentSession {
@@ -19,6 +20,7 @@ export interface AgentSession {
   verdict: OutcomeClassification;
   hasDiff: boolean;
   logPath: string;
+  prompt: PromptReport;
   /** Why the stall watchdog killed the session (redacted); unset when it did not. */
   stall?: StallVerdict;
   /** Set when reconciliation stopped the session because a human moved the ticket. */
@@ -32,8 +34,9 @@ export interface AgentSession {
  */
 export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, learnings: string[] = []): Promise<AgentSession> {
   const { config } = deps;
-  const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
-  const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, template });
+  const template = repo.promptTemplate ? await readRepoTemplate(worktree, repo.promptTemplate, repo.name, 'promptTemplate') : undefined;
+  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, template, maxTokens: config.agent.maxPromptTokens });
+  const promptReport: PromptReport = { estimatedTokens: built.estimatedTokens, budgetTokens: config.agent.maxPromptTokens, cuts: built.cuts };
   const { permissions, env: permissionEnv } = launchPermissions(config, repo);
   const headBefore = await head(worktree);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
@@ -55,7 +58,7 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     run = await deps.agent.run({
       runId: job.runId,
       cwd: worktree,
-      prompt,
+      prompt: built.text,
       model: job.model,
       maxTurns: config.agent.maxTurns,
       permissionMode: config.agent.permissionMode,
@@ -89,7 +92,7 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     fastFailMs: config.agent.fastFailSec * 1000,
     defaultBackoffMs: config.agent.rateLimitBackoffMin * 60_000,
   });
-  return { run, verdict, hasDiff, logPath, stall, cancel };
+  return { run, verdict, hasDiff, logPath, prompt: promptReport, stall, cancel };
 }
 
 /** The verdict quotes the agent's command: it is redacted before it is stored or shown anywhere. */
@@ -108,15 +111,6 @@ async function addTranscriptCost(run: AgentRunResult, account: AccountConfig, wo
   } catch {
     // no transcript (the CLI died before writing one): usage stays what the stream showed
   }
-}
-
-async function readTemplate(worktree: string, file: string, repo: string): Promise<{ text: string; source: string }> {
-  const root = await realpath(worktree);
-  const resolved = await realpath(path.join(root, file)).catch(() => null);
-  if (!resolved || !resolved.startsWith(root + path.sep)) {
-    throw new Error(`prompt template ${repo}:${file} not found inside the repository: fix repos[].promptTemplate in nightshift.yaml`);
-  }
-  return { text: await readFile(resolved, 'utf8'), source: `${repo}:${file}` };
 }
 
 async function head(worktree: string): Promise<string> {

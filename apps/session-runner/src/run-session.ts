@@ -56,14 +56,15 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     recalled = await recallLearnings(deps, job, tickets);
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, recalled.lines);
     const { run, verdict } = session;
-    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
+    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
     if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
     const denied = await reportDenials(deps, record, run);
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
     if (verdict.outcome === 'success') {
-      result = await finishSuccess(deps, job, repo, tickets, worktree.path, denied);
+      // checks: the quality loop's results, once it exists.
+      result = await finishSuccess(deps, job, repo, tickets, worktree.path, { record, finalMessage: run.result?.result, deniedCommands: denied, checks: [] });
     } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };

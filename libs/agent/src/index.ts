@@ -2,6 +2,7 @@ export * from './agent-adapter';
 export * from './stream-events';
 export { summarizeStreamText } from './output-capture';
 export { ClaudeCodeAdapter, type ClaudeCodeAdapterOptions } from './claude-code.adapter';
+export { describeSpawnError } from './spawn-error';
 export { classifyOutcome, type ClassifyInput, type OutcomeClassification } from './classify-outcome';
 export { ERROR_SIGNATURES, findErrorSignature, type ErrorSignature } from './error-signatures';
 export { parseResetInstant } from './parse-reset';

@@ -33,6 +33,8 @@ const repoSchema = z
     rulesFiles: z.array(z.string()).default(['CLAUDE.md', 'AGENTS.md']),
     /** A prompt template inside the repo (e.g. `.nightshift/prompt.md`), rendered strictly; default: the built-in one. */
     promptTemplate: z.string().optional(),
+    /** A PR body template inside the repo (e.g. `.nightshift/pr.md`), rendered strictly; default: the built-in one. */
+    prTemplate: z.string().optional(),
     /** Commands run in the worktree at fixed points of a session (argv arrays, no shell). */
     hooks: repoHooksSchema.default({}),
     ...repoPermissionFields,
@@ -83,6 +85,12 @@ const agentSchema = z
     rateLimitBackoffMin: z.number().positive().default(15),
     /** Agent accounts; a rate limit or auth failure pauses one, and work moves to another. */
     accounts: z.array(accountSchema).min(1).default([{ name: 'default' }]),
+    /**
+     * The prompt is assembled within this many tokens (estimated at 1 token per 3 bytes, conservative
+     * for prose and code); the ticket's description, comments, rules files and learnings are cut to
+     * their shares, each cut marked in the prompt and recorded on the run.
+     */
+    maxPromptTokens: z.number().int().min(2000).default(60_000),
     /** Pre-flight auth check per account before launching; argv, default `<command> auth status`. */
     authCheck: z
       .object({ command: z.array(z.string().min(1)).min(1).optional(), cacheSec: z.number().nonnegative().default(300), enabled: z.boolean().default(true) })
@@ -100,6 +108,8 @@ const routingSchema = z
     claimLeaseSec: z.number().positive().default(7200),
     /** After a failure that spends no attempt, how long before the ticket is picked up again. */
     retryDelaySec: z.number().nonnegative().default(60),
+    /** After this many infrastructure failures in a row (delays doubling from retryDelaySec), the ticket goes to Needs Human once. */
+    maxInfraRetries: z.number().int().min(1).default(5),
     /** BullMQ job lock: a session whose runner died is handed to another runner after about this long. */
     jobLockSec: z.number().positive().default(30),
     /** How often workers look for jobs whose runner died. */
@@ -180,7 +190,7 @@ export const configSchema = z
     dataDir: z.string().default('.nightshift'),
     redis: z.object({ url: z.string().optional() }).strict().default({}),
     tracker: trackerSchema.default(localTrackerSchema.parse({ kind: 'local' })),
-    forge: forgeSchema.default({ kind: 'local' }),
+    forge: forgeSchema.default(forgeSchema.parse({ kind: 'local' })),
     repos: z.array(repoSchema).min(1, 'configure at least one repo'),
     hosts: z.array(hostSchema).min(1).default([{ name: 'local', capabilities: ['linux'], slots: 4 }]),
     agent: agentSchema.default(agentSchema.parse({})),

@@ -100,9 +100,24 @@ const withLocalKind = (value: unknown) => (value && typeof value === 'object' &&
 
 export const trackerSchema = z.preprocess(withLocalKind, z.discriminatedUnion('kind', [localTrackerSchema, linearTrackerSchema, githubTrackerSchema]));
 
+/** Who Nightshift's commits are by: a bot identity, never whatever the host's global git config says. */
+const commitAuthorSchema = z
+  .object({
+    name: z.string().min(1).regex(/^[^<>\n\r\0]+$/, 'a name without <, >, newlines or NUL (git would refuse it)'),
+    email: z.string().min(3).regex(/^[^<>\s\0]+@[^<>\s\0]+$/, 'an address such as nightshift-bot@example.com'),
+  })
+  .strict();
+
+export const DEFAULT_COMMIT_AUTHOR = { name: 'Nightshift', email: 'nightshift-bot@users.noreply.localhost' } as const;
+
+const forgeCommon = {
+  commitAuthor: commitAuthorSchema.default(DEFAULT_COMMIT_AUTHOR),
+};
+
 const localForgeSchema = z
   .object({
     kind: z.literal('local'),
+    ...forgeCommon,
     /** Local PR records folder; defaults to <dataDir>/forge. */
     dir: z.string().optional(),
   })
@@ -112,6 +127,7 @@ const githubForgeSchema = z
   .object({
     kind: z.literal('github'),
     ...githubClientTuning,
+    ...forgeCommon,
     /** Nightshift repo name → GitHub owner/name; a repo left out is taken from a github.com remote URL. */
     repos: z.record(z.string(), githubRepoName).default({}),
     /** Open PRs as drafts. */

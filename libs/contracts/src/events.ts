@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'session.outcome',
   'session.permission_denied',
   'pr.opened',
+  'pr.updated',
   'ticket.moved',
   'ticket.commented',
   'pause.started',

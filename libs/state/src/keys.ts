@@ -4,6 +4,7 @@ export const KEY = {
   attempts: (ticket: string) => `nightshift:attempts:${ticket}`,
   launches: (ticket: string) => `nightshift:launches:${ticket}`,
   cooldown: (ticket: string) => `nightshift:cooldown:${ticket}`,
+  infraStreak: (ticket: string) => `nightshift:infra-streak:${ticket}`,
   once: (marker: string) => `nightshift:once:${marker}`,
   cancelAsked: (runId: string) => `nightshift:cancel-asked:${runId}`,
   runs: 'nightshift:runs',

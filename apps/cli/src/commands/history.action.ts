@@ -1,4 +1,6 @@
 import type { NightshiftConfig } from '@nightshift/config';
+import { escapeForTerminal } from '@nightshift/domain';
+import type { PullRequest } from '@nightshift/forge';
 import { EventLog, RunStore, type StoredEvent } from '@nightshift/state';
 import { printList } from '../format-table';
 import { withRedis } from '../redis-client';
@@ -14,9 +16,10 @@ export async function listRuns(config: NightshiftConfig, opts: { json?: boolean 
   ]);
 }
 
-export async function listPrs(config: NightshiftConfig, opts: { json?: boolean }): Promise<void> {
+export async function listPrs(config: NightshiftConfig, opts: { json?: boolean; show?: string; repo?: string }): Promise<void> {
   const { createForge } = require('@nightshift/wiring') as typeof import('@nightshift/wiring');
   const prs = await createForge(config).listPrs();
+  if (opts.show !== undefined) return showPr(prs, opts.show, opts.repo, opts.json);
   printList(prs, opts.json, ['REPO', '#', 'STATE', 'HEAD', 'TICKETS', 'URL'], (p) => [p.repo, String(p.number), p.state, p.head, p.tickets.join(','), p.url]);
 }
 
@@ -41,8 +44,19 @@ export async function printEvents(config: NightshiftConfig, opts: { follow?: boo
   });
 }
 
+function showPr(prs: PullRequest[], number: string, repo: string | undefined, json: boolean | undefined): void {
+  const matches = prs.filter((p) => String(p.number) === number && (repo === undefined || p.repo === repo));
+  if (matches.length === 0) throw new Error(`no pull request #${number}${repo ? ` in ${repo}` : ''}: \`nightshift prs\` lists them`);
+  if (matches.length > 1) throw new Error(`pull request #${number} exists in ${matches.map((p) => p.repo).join(', ')}: add --repo <repo>`);
+  const pr = matches[0]!;
+  if (json) return void process.stdout.write(`${JSON.stringify(pr, null, 2)}\n`);
+  const head = [`${pr.repo} #${pr.number} (${pr.state})  ${pr.head} → ${pr.base}`, pr.title, pr.url].map((l) => escapeForTerminal(l));
+  process.stdout.write(`${head.join('\n')}\n\n${escapeForTerminal(pr.body, { keepNewlines: true })}\n`);
+}
+
+/** One event per line; ticket text in it (titles, reasons) has its control characters shown escaped. */
 function formatEvent(e: StoredEvent): string {
   const who = [e.ticket, e.repo && `repo=${e.repo}`, e.host && `host=${e.host}`, e.run && `run=${e.run}`].filter(Boolean).join(' ');
   const detail = e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ') : '';
-  return `${e.at}  ${e.type.padEnd(17)} ${who} ${detail}`.trimEnd();
+  return escapeForTerminal(`${e.at}  ${e.type.padEnd(17)} ${who} ${detail}`.trimEnd());
 }

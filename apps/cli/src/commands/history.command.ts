@@ -12,9 +12,11 @@ export function registerHistoryCommands(program: Command): void {
     .action(withConfig(async (config, opts: { json?: boolean }) => actions().listRuns(config, opts)));
   program
     .command('prs')
-    .description('pull requests opened by Nightshift')
+    .description('pull requests opened by Nightshift; --show N prints one with its body, as a reviewer sees it')
     .option('--json', 'print JSON')
-    .action(withConfig(async (config, opts: { json?: boolean }) => actions().listPrs(config, opts)));
+    .option('--show <number>', 'print PR number N (with --repo when several repos have one)')
+    .option('--repo <repo>', 'the repo of the PR to show')
+    .action(withConfig(async (config, opts: { json?: boolean; show?: string; repo?: string }) => actions().listPrs(config, opts)));
   program
     .command('events')
     .description('the event stream: every transition, oldest first')
