@@ -42,7 +42,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -52,6 +52,7 @@ function parseBehaviour(prompt) {
       else if (name === 'zone' && value) behaviour.zone = value;
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
       else if (name === 'spawn-child') behaviour.spawnChild = true;
+      else if (name === 'ignore-closed-stdout') behaviour.ignoreClosedStdout = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
     }
   }
@@ -119,6 +120,11 @@ function main() {
   emit({ type: 'system', subtype: 'init', cwd, session_id: sessionId, tools: ['Bash', 'Edit', 'Read', 'Write'], model, permissionMode });
 
   if (behaviour.ignoreTerm) process.on('SIGTERM', () => undefined);
+  if (behaviour.ignoreClosedStdout) {
+    // An agent deep in a tool call neither writes nor notices that its reader died: no EPIPE crash, no SIGPIPE.
+    process.on('SIGPIPE', () => undefined);
+    process.stdout.on('error', () => undefined);
+  }
   if (behaviour.spawnChild) {
     // A grandchild in the same process group, as an agent's dev server or test runner would be.
     const child = spawn(process.execPath, ['-e', `setInterval(() => {}, ${FOREVER})`], { stdio: 'ignore' });

@@ -1,7 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { classifyOutcome, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification } from '@nightshift/agent';
+import { SESSION_ENV, classifyOutcome, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
@@ -12,6 +12,12 @@ import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';
 import type { SessionDeps } from './session-deps';
 import { StallWatchdog } from './stall-watchdog';
+
+/** How the reaper will recognise this launch: the session's key in the agent's environment, and its pgid once spawned. */
+export interface AgentIdentity {
+  sessionKey: string;
+  onSpawn: (pid: number) => void;
+}
 
 export interface AgentSession {
   run: AgentRunResult;
@@ -27,7 +33,7 @@ export interface AgentSession {
  * credentials, watches for stalls and cancel requests, then classifies what happened. Cost comes
  * from the CLI's result event, or from its own transcript when it was killed before printing one.
  */
-export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController): Promise<AgentSession> {
+export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, identity: AgentIdentity): Promise<AgentSession> {
   const { config } = deps;
   const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
   const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
@@ -58,8 +64,9 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
       permissionMode: config.agent.permissionMode,
       timeoutMs: config.agent.sessionTimeoutMin * 60_000,
       logPath,
-      env: accountEnv(account),
+      env: { ...accountEnv(account), [SESSION_ENV]: identity.sessionKey },
       signal: abort.signal,
+      onSpawn: identity.onSpawn,
       onOutput: () => watchdog.touch(),
     });
   } finally {

@@ -8,3 +8,4 @@ export { parseResetInstant } from './parse-reset';
 export { transcriptPath, sumTranscriptUsage } from './transcript-usage';
 export { groupIsAlive, signalGroup, terminateGroup, waitForGroupGone } from './process-group';
 export { MissingModelError } from './errors/missing-model.error';
+export { SESSION_ENV, groupMembers, groupsOfSession, isSameProcess, processGroupOf, processSession, processStartTime } from './process-identity';

@@ -19,6 +19,10 @@ export const EVENT_TYPES = [
   'pause.started',
   'pause.ended',
   'session.canceled',
+  'session.reaped',
+  'claim.reaped',
+  'ticket.requeued',
+  'redis.restarted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
