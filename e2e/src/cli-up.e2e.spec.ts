@@ -1,33 +1,18 @@
 import { execFile, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@nightshift/service-shell';
-import { Pipeline, REPO_ROOT, waitFor } from './harness';
+import { CLI, Pipeline, processesMentioning, waitFor } from './harness';
 
-const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
 const run = promisify(execFile);
-
-/** Pids of live processes whose command line mentions `needle`. */
-function processesMentioning(needle: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return pids;
-}
 
 describe('nightshift CLI', () => {
   let pipeline: Pipeline;
   beforeAll(async () => {
     pipeline = await Pipeline.start({ repos: ['alpha'] });
     const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as Record<string, unknown>;
-    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort() };
+    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort(), 'zombie-reaper': await freePort() };
     writeFileSync(pipeline.configFile, JSON.stringify({ ...config, http: { ports } }, null, 2));
   });
   afterAll(() => pipeline?.stop());

@@ -79,4 +79,25 @@ describe('zombie-reaper', () => {
     expect(sampler.worktreesSeen()).toBe(1);
     expect(sampler.maxPerWorktree()).toBe(1);
   });
+
+  it('fences: with no reaper running, the rerun kills the earlier agent itself before launching its own', async () => {
+    await pipeline.services.find((s) => s.name === 'zombie-reaper')!.stop();
+    for (const runner of pipeline.services.filter((s) => s.name === 'session-runner')) await runner.stop();
+    const key = (await pipeline.board.add({ title: '[alpha] another long silent build' })).key;
+    const doomed = pipeline.spawn('session-runner', { FAKE_CLAUDE_DEFAULT: 'slow=400000 ignore-closed-stdout' });
+    const registry = new SessionRegistry(pipeline.redis);
+    const session = await waitFor<LiveSession>('the agent recorded', async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid), 60_000, 50);
+    await doomed.stop('SIGKILL');
+    // Nothing reaps it now: the orphan keeps running until the rerun fences it.
+    expect(groupIsAlive(session.agentPgid!)).toBe(true);
+
+    pipeline.spawn('session-runner');
+    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 90_000, 100);
+    expect(groupIsAlive(session.agentPgid!)).toBe(false);
+    const fenced = (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.ticket === key);
+    expect(fenced?.detail).toMatchObject({ reason: 'fenced', killedGroups: 1, execution: 1 });
+    expect((await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(key))).toHaveLength(1);
+    expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
+    expect(sampler.maxPerWorktree()).toBe(1);
+  });
 });

@@ -4,3 +4,4 @@ export * from './pipeline';
 export * from './metrics';
 export * from './fake-slack';
 export * from './agent-sampler';
+export * from './up-process';

@@ -1,10 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { NightshiftConfig } from '@nightshift/config';
-import { embeddedRedisUrlFile, startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { embeddedRedisUrlFile } from '@nightshift/service-shell';
+import { RedisSupervisor } from '../redis-supervisor';
 import { Supervisor, type ServiceSpec } from '../supervisor';
 
 const SHARED_SERVICES = ['ticket-scanner', 'router'] as const;
-const PER_HOST_SERVICES = ['worktree-manager', 'session-runner'] as const;
+const PER_HOST_SERVICES = ['worktree-manager', 'session-runner', 'zombie-reaper'] as const;
 
 /** The entry file of a service app (its package's `main`). */
 function entryOf(service: string): string {
@@ -19,11 +20,11 @@ function entryOf(service: string): string {
 export async function up(config: NightshiftConfig, opts: { out?: (line: string) => void } = {}): Promise<void> {
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   mkdirSync(config.dataDir, { recursive: true });
-  let embedded: EmbeddedRedis | undefined;
+  let embedded: RedisSupervisor | undefined;
   let redisUrl = process.env['REDIS_URL'] ?? config.redis.url ?? null;
   if (!redisUrl) {
-    embedded = await startEmbeddedRedis({ dir: config.paths.redis });
-    redisUrl = embedded.url;
+    embedded = new RedisSupervisor(config.paths.redis, out);
+    redisUrl = await embedded.start();
     writeFileSync(embeddedRedisUrlFile(config), `${redisUrl}\n`);
     out(`[up] started redis-server at ${redisUrl} (data in ${config.paths.redis})`);
   }
@@ -40,13 +41,17 @@ export async function up(config: NightshiftConfig, opts: { out?: (line: string) 
   const supervisor = new Supervisor(specs, out);
   supervisor.start();
   out(`[up] ${specs.length} services starting; Ctrl-C stops them all`);
-  await new Promise<void>((resolve) => {
+  const fatal = await new Promise<Error | undefined>((resolve) => {
     const stop = (signal: string) => {
       out(`[up] ${signal}: stopping every service`);
-      resolve();
+      resolve(undefined);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    void embedded?.failed.then((err) => {
+      out(`[up] ${err.message}: stopping every service`);
+      resolve(err);
+    });
   });
   await supervisor.stop(Number(process.env['NIGHTSHIFT_GRACE_MS'] ?? 30_000) + 5000);
   if (embedded) {
@@ -54,5 +59,6 @@ export async function up(config: NightshiftConfig, opts: { out?: (line: string) 
     rmSync(embeddedRedisUrlFile(config), { force: true });
   }
   out('[up] stopped');
+  if (fatal) throw fatal;
 }
 
