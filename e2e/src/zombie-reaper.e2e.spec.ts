@@ -62,7 +62,7 @@ describe('zombie-reaper', () => {
     }, 5_000, 50);
     expect(closed).toMatchObject({ outcome: 'infra_error', execution: 1 });
     expect(closed.reason).toMatch(/interrupted: runner gone/);
-    const reaped = (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.ticket === key);
+    const reaped = await waitFor('the session.reaped event', async () => (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.ticket === key), 5_000, 50);
     expect(reaped?.detail).toMatchObject({ reason: 'runner_gone', killedGroups: 1 });
     expect(await scrapeMetric(await reaper.url, 'nightshift_reaper_kills_total', { reason: 'runner_gone' })).toBe(1);
 
@@ -95,6 +95,7 @@ describe('zombie-reaper', () => {
     await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 90_000, 100);
     expect(groupIsAlive(session.agentPgid!)).toBe(false);
     const fenced = (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.ticket === key);
+    // The fence kills before its own launch, so its event precedes the ticket's PR.
     expect(fenced?.detail).toMatchObject({ reason: 'fenced', killedGroups: 1, execution: 1 });
     expect((await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(key))).toHaveLength(1);
     expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
