@@ -2,7 +2,7 @@ import { spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
 import { commitAll } from '@nightshift/git';
-import { redactSecrets } from '@nightshift/service-shell';
+import { crashPoint, redactSecrets } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
 /**
@@ -16,6 +16,7 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   const keys = tickets.map((t) => t.key).join(', ');
   await commitAll(worktree, redactSecrets(`${keys}: ${lead.title}\n\nNightshift run ${job.runId} (model ${job.model}).`));
   await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
+  crashPoint('session-runner.after-push');
   const { pr, created } = await deps.forge.findOrCreatePr({
     repo: repo.name,
     head: job.branch,

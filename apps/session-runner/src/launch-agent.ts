@@ -5,7 +5,7 @@ import { SESSION_ENV, classifyOutcome, sumTranscriptUsage, transcriptPath, type 
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
-import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
+import { assertSafeLaunch, commitsAhead, hasChanges, hookEnv, runHook } from '@nightshift/git';
 import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
@@ -37,7 +37,6 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
   const { config } = deps;
   const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
   const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
-  const headBefore = await head(worktree);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
   const stallMs = config.agent.stallTimeoutSec * 1000;
   const watchdog = new StallWatchdog(stallMs, Math.min(5000, Math.max(100, stallMs / 4)), () => abort.abort());
@@ -77,7 +76,9 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     }
   }
   if (!run.result && run.sessionId) await addTranscriptCost(run, account, worktree);
-  const hasDiff = (await hasChanges(worktree)) || (await head(worktree)) !== headBefore;
+  // Changed = the branch differs from its base after the session, whoever made the commits (a rerun after a
+  // runner died having pushed finds the work already on the branch: that is the one PR, not no_changes).
+  const hasDiff = (await hasChanges(worktree)) || (await commitsAhead(worktree, `origin/${repo.baseBranch}`)) > 0;
   const verdict = classifyOutcome({
     ...run,
     canceled: run.canceled && !watchdog.stalled,
@@ -110,8 +111,4 @@ async function readTemplate(worktree: string, file: string, repo: string): Promi
     throw new Error(`prompt template ${repo}:${file} not found inside the repository: fix repos[].promptTemplate in nightshift.yaml`);
   }
   return { text: await readFile(resolved, 'utf8'), source: `${repo}:${file}` };
-}
-
-async function head(worktree: string): Promise<string> {
-  return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
 }

@@ -7,3 +7,4 @@ export * from './service-runtime';
 export * from './embedded-redis';
 export * from './handler-table';
 export * from './resolve-redis-url';
+export * from './crash-point';
