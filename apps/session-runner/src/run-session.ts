@@ -75,7 +75,11 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
     await announce(deps, record, 'infra_error', reason).catch(() => undefined);
     if (err instanceof PromptTemplateError) await tellOnce(deps, job.tickets, `prompt-template:${reason}`, `Nightshift cannot start this ticket: ${reason}`).catch(() => undefined);
-    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch(() => ({ outcome: 'infra_error' as const, reason }));
+    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch((finishErr: unknown) => {
+      // The ticket may be left In Progress: the stranded-ticket sweep returns it to the queue.
+      deps.logger.error({ run: job.runId, err: redactSecrets(String(finishErr)) }, 'could not record the failure on the ticket');
+      return { outcome: 'infra_error' as const, reason };
+    });
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
     if (session?.cancel?.reason === 'inactive') {
