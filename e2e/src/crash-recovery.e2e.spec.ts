@@ -1,4 +1,4 @@
-import { Pipeline, waitFor } from './harness';
+import { Pipeline, quickRecoveryConfig, waitFor } from './harness';
 
 /**
  * Crash paths the claim alone does not cover, each killed with SIGKILL at the exact point (NIGHTSHIFT_CRASH_AT):
@@ -12,12 +12,8 @@ describe('crash recovery', () => {
   beforeAll(async () => {
     pipeline = await Pipeline.start({
       repos: ['alpha'],
-      config: {
-        // A short lease so the dead router's claim runs out within the test; strandedAfterSec is what is shown.
-        routing: { retryDelaySec: 1, jobLockSec: 3, stalledCheckSec: 1, claimLeaseSec: 6, strandedAfterSec: 2 },
-        tracker: { kind: 'local', scanIntervalSec: 1 },
-        reaper: { intervalSec: 1, graceSec: 1 },
-      },
+      // A short lease so the dead router's claim runs out within the test; strandedAfterSec is what is shown.
+      config: quickRecoveryConfig({ routing: { claimLeaseSec: 6, strandedAfterSec: 2 }, reaper: { intervalSec: 1, graceSec: 1 } }),
     });
   });
   afterAll(() => pipeline?.stop());

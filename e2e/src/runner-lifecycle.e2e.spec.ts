@@ -1,6 +1,6 @@
 import { groupIsAlive } from '@nightshift/agent';
 import { KEY, SessionRegistry, type LiveSession } from '@nightshift/state';
-import { Pipeline, waitFor, type ServiceProcess } from './harness';
+import { Pipeline, quickRecoveryConfig, waitFor, type ServiceProcess } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -16,7 +16,7 @@ describe('session-runner lifecycle', () => {
     pipeline = await Pipeline.start({
       repos: ['alpha'],
       // Lease 6 s: the runner renews (heartbeats) every 2 s.
-      config: { routing: { retryDelaySec: 1, jobLockSec: 3, stalledCheckSec: 1, claimLeaseSec: 6 }, tracker: { kind: 'local', scanIntervalSec: 1 } },
+      config: quickRecoveryConfig({ routing: { claimLeaseSec: 6 } }),
     });
     registry = new SessionRegistry(pipeline.redis);
     pipeline.spawn('worktree-manager');

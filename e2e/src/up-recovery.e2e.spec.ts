@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '@nightshift/service-shell';
 import { EventLog, RunStore, TicketCounters } from '@nightshift/state';
-import { AgentSampler, Pipeline, processesMentioning, UpProcess, waitFor } from './harness';
+import { AgentSampler, Pipeline, processesMentioning, quickRecoveryConfig, UpProcess, waitFor } from './harness';
 
 /**
  * `nightshift up` on embedded defaults keeps the swarm alive without a human: its redis-server killed with
@@ -42,11 +42,7 @@ describe('nightshift up recovers', () => {
   beforeAll(async () => {
     pipeline = await Pipeline.start({
       repos: ['alpha'],
-      config: {
-        routing: { retryDelaySec: 1, jobLockSec: 3, stalledCheckSec: 1 },
-        tracker: { kind: 'local', scanIntervalSec: 1 },
-        reaper: { intervalSec: 2, graceSec: 1 },
-      },
+      config: quickRecoveryConfig({ reaper: { intervalSec: 2, graceSec: 1 } }),
     });
     redisDir = path.join(pipeline.dir, 'data', 'redis');
     const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as Record<string, unknown>;

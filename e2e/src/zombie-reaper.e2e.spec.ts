@@ -1,6 +1,6 @@
 import { groupIsAlive } from '@nightshift/agent';
 import { SessionRegistry, type LiveSession } from '@nightshift/state';
-import { AgentSampler, Pipeline, scrapeMetric, waitFor } from './harness';
+import { AgentSampler, Pipeline, quickRecoveryConfig, scrapeMetric, waitFor } from './harness';
 
 const INTERVAL_SEC = 2;
 const GRACE_SEC = 1;
@@ -18,12 +18,7 @@ describe('zombie-reaper', () => {
   beforeAll(async () => {
     pipeline = await Pipeline.start({
       repos: ['alpha'],
-      config: {
-        routing: { retryDelaySec: 1, jobLockSec: 3, stalledCheckSec: 1 },
-        tracker: { kind: 'local', scanIntervalSec: 1 },
-        reaper: { intervalSec: INTERVAL_SEC, graceSec: GRACE_SEC },
-        agent: { sessionTimeoutMin: 20, stallTimeoutSec: 900 },
-      },
+      config: quickRecoveryConfig({ reaper: { intervalSec: INTERVAL_SEC, graceSec: GRACE_SEC }, agent: { sessionTimeoutMin: 20, stallTimeoutSec: 900 } }),
     });
     sampler = new AgentSampler(pipeline.dir);
   });
