@@ -5,6 +5,9 @@ import { freePort } from '@nightshift/service-shell';
 import { EventLog, RunStore, TicketCounters } from '@nightshift/state';
 import { AgentSampler, Pipeline, processesMentioning, quickRecoveryConfig, UpProcess, waitFor } from './harness';
 
+
+jest.setTimeout(300_000);
+
 /**
  * `nightshift up` on embedded defaults keeps the swarm alive without a human: its redis-server killed with
  * SIGKILL comes back on the same port with its data, and `up` itself stopped mid-session leaves no agent

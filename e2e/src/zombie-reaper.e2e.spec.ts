@@ -7,6 +7,9 @@ const GRACE_SEC = 1;
 // What a pass costs on a loaded 2-core machine (reading /proc, a few Redis calls), on top of interval + grace.
 const PASS_SLACK_MS = 4000;
 
+
+jest.setTimeout(300_000);
+
 /**
  * The zombie incident: a session-runner killed with SIGKILL while its agent is deep in a silent tool call.
  * The agent ignores its closed stdout (so no EPIPE ends it) and would run 400 s; the host's reaper must kill
