@@ -7,6 +7,9 @@ import { CLI, Pipeline, processesMentioning, waitFor } from './harness';
 
 const run = promisify(execFile);
 
+// Six services, a Redis and a session under `up`, plus CLI calls that each start Node: slow on a loaded machine.
+jest.setTimeout(240_000);
+
 describe('nightshift CLI', () => {
   let pipeline: Pipeline;
   beforeAll(async () => {

@@ -39,7 +39,7 @@ describe('zombie-reaper', () => {
     pipeline.spawn('ticket-scanner');
     const registry = new SessionRegistry(pipeline.redis);
 
-    const session = await waitFor<LiveSession>('the agent recorded in the session registry', async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid && s.agentStartTime), 60_000, 50);
+    const session = await waitFor<LiveSession>('the agent recorded in the session registry', async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid && s.agentStartTime), 150_000, 50);
     const pgid = session.agentPgid!;
     expect(session).toMatchObject({ host: 'linux-1', runnerPid: doomed.child.pid, execution: 1, queue: 'session.linux' });
     expect(session.runnerStartTime).toBeTruthy();
