@@ -3,17 +3,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@nightshift/service-shell';
-import { Pipeline, processesMentioning, REPO_ROOT, waitFor } from './harness';
+import { CLI, Pipeline, processesMentioning, REPO_ROOT, waitFor } from './harness';
 
-const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
 const run = promisify(execFile);
+
+// Six services, a Redis and a session under `up`, plus CLI calls that each start Node: slow on a loaded machine.
+jest.setTimeout(240_000);
 
 describe('nightshift CLI', () => {
   let pipeline: Pipeline;
   beforeAll(async () => {
     pipeline = await Pipeline.start({ repos: ['alpha'] });
     const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as Record<string, unknown>;
-    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort(), 'memory-consolidator': await freePort() };
+    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort(), 'zombie-reaper': await freePort(), 'memory-consolidator': await freePort() };
     writeFileSync(pipeline.configFile, JSON.stringify({ ...config, http: { ports } }, null, 2));
   });
   afterAll(() => pipeline?.stop());

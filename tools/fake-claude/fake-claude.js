@@ -52,7 +52,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -62,6 +62,7 @@ function parseBehaviour(prompt) {
       else if (name === 'zone' && value) behaviour.zone = value;
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
       else if (name === 'spawn-child') behaviour.spawnChild = true;
+      else if (name === 'ignore-closed-stdout') behaviour.ignoreClosedStdout = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
       else if (name === 'pitfall' && value) behaviour.pitfall = value;
       else if (name === 'tool-burn' || name === 'tool-idle') behaviour.tool = { kind: name, ms: Number(value) || 0 };
@@ -167,6 +168,11 @@ function session(opts, model, prompt, via) {
   emit({ type: 'system', subtype: 'init', cwd, session_id: sessionId, tools: ['Bash', 'Edit', 'Read', 'Write'], model, permissionMode });
 
   if (behaviour.ignoreTerm) process.on('SIGTERM', () => undefined);
+  if (behaviour.ignoreClosedStdout) {
+    // An agent deep in a tool call neither writes nor notices that its reader died: no EPIPE crash, no SIGPIPE.
+    process.on('SIGPIPE', () => undefined);
+    process.stdout.on('error', () => undefined);
+  }
   if (behaviour.spawnChild) {
     // A grandchild in the same process group, as an agent's dev server or test runner would be.
     const child = spawn(process.execPath, ['-e', `setInterval(() => {}, ${FOREVER})`], { stdio: 'ignore' });

@@ -7,6 +7,7 @@ import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
+import { crashPoint } from '@nightshift/service-shell';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
 const perRepo = new KeyedMutex();
@@ -117,6 +118,7 @@ async function claimAndMove(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, 
   await deps.events.append({ type: 'ticket.routed', ...base, detail: { by, capability: repo.capability } });
   await deps.tracker.moveTo(ticket.key, deps.config.tracker.states.inProgress);
   await deps.events.append({ type: 'ticket.moved', ...base, detail: { from: ticket.state, to: deps.config.tracker.states.inProgress } });
+  crashPoint('router.after-in-progress');
   return true;
 }
 

@@ -5,7 +5,7 @@ import { commitAll, diffStat } from '@nightshift/git';
 import { renderPrBody, type PrBodyInput } from './pr-body';
 import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
 import { readRepoTemplate } from './repo-template';
-import { redactSecrets } from '@nightshift/service-shell';
+import { crashPoint, redactSecrets } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
 /** What the session leaves for the commit and the PR body besides the tickets. */
@@ -51,6 +51,7 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   renderPrBody(bodyInput);
   await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor });
   await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
+  crashPoint('session-runner.after-push');
   const body = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });
   const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(body), tickets: tickets.map((t) => t.key) };
   const { pr, created } = await deps.forge.findOrCreatePr(draft);

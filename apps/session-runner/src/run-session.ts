@@ -1,6 +1,9 @@
 import type { AccountConfig } from '@nightshift/config';
 import { safeKey, type Outcome, type Ticket } from '@nightshift/domain';
-import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
+import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
+import { processStartTime } from '@nightshift/agent';
+import { sessionKey, type LiveSession } from '@nightshift/state';
+import { fenceEarlierAgents } from './fence-earlier-agents';
 import { redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
@@ -36,11 +39,15 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
       return { outcome: 'canceled', reason: 'claim is held by another run' };
     }
   }
+  const key = sessionKey({ runId: job.runId, execution });
+  await fenceEarlierAgents(deps, job, key);
   const record: RunRecord = { runId: job.runId, tickets: job.tickets, repo: repo.name, host: deps.host, model: job.model, attempt: job.attempt, execution, account: account.name, startedAt: new Date().toISOString() };
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   shutdown.addEventListener('abort', onShutdown);
-  const heartbeat = new SessionHeartbeat(deps, { runId: job.runId, host: deps.host, runnerPid: process.pid, tickets: job.tickets, heartbeatAt: '' }, () => abort.abort(), Math.min(30_000, leaseMs / 3));
+  const heartbeat = new SessionHeartbeat(deps, liveSession(deps, job, execution), () => abort.abort(), Math.min(30_000, leaseMs / 3));
+  // Recorded right after spawn (the agent's environment names the session too, for a runner that dies before this lands).
+  const onSpawn = (pid: number) => void heartbeat.update({ agentPgid: pid, agentStartTime: processStartTime(pid) ?? undefined, deadline: new Date(Date.now() + agentDeadlineMs(config)).toISOString() }).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'could not record the agent process group; the reaper finds it by its environment'));
   const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId };
   let result: SessionResult;
   let requeue: RequeueJob | undefined;
@@ -54,7 +61,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
     recalled = await recallLearnings(deps, job, tickets);
-    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, recalled.lines);
+    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: key, onSpawn }, recalled.lines);
     const { run, verdict } = session;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
     if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
@@ -76,7 +83,11 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
     await announce(deps, record, 'infra_error', reason).catch(() => undefined);
     if (err instanceof PromptTemplateError) await tellOnce(deps, job.tickets, `prompt-template:${reason}`, `Nightshift cannot start this ticket: ${reason}`).catch(() => undefined);
-    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch(() => ({ outcome: 'infra_error' as const, reason }));
+    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch((finishErr: unknown) => {
+      // The ticket may be left In Progress: the stranded-ticket sweep returns it to the queue.
+      deps.logger.error({ run: job.runId, err: redactSecrets(String(finishErr)) }, 'could not record the failure on the ticket');
+      return { outcome: 'infra_error' as const, reason };
+    });
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
     if (session?.cancel?.reason === 'inactive') {
@@ -92,6 +103,28 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);
   await events.append({ type: 'claim.released', ...base });
   return result;
+}
+
+/** The registry entry of this execution, written before anything can start an agent. */
+function liveSession(deps: SessionDeps, job: SessionJob, execution: number): LiveSession {
+  return {
+    runId: job.runId,
+    execution,
+    host: deps.host,
+    runnerPid: process.pid,
+    runnerStartTime: processStartTime(process.pid) ?? undefined,
+    repo: job.repo,
+    branch: job.branch,
+    queue: sessionQueueName(job.capability),
+    jobId: sessionJobId(job.runId),
+    tickets: job.tickets,
+    heartbeatAt: '',
+  };
+}
+
+/** Past this, the agent outlived every limit its own runner enforces (timeout, after-result grace, kill grace): overdue. */
+function agentDeadlineMs(config: SessionDeps['config']): number {
+  return config.agent.sessionTimeoutMin * 60_000 + (config.agent.afterResultGraceSec + config.reaper.graceSec + 60) * 1000;
 }
 
 /**

@@ -4,3 +4,5 @@ export * from './pipeline';
 export * from './metrics';
 export * from './fake-slack';
 export * from './processes';
+export * from './agent-sampler';
+export * from './up-process';

@@ -114,6 +114,8 @@ const routingSchema = z
     jobLockSec: z.number().positive().default(30),
     /** How often workers look for jobs whose runner died. */
     stalledCheckSec: z.number().positive().default(30),
+    /** A ticket In Progress with no live claim and no queued or running session this long goes back to the queue. */
+    strandedAfterSec: z.number().positive().default(300),
   })
   .strict();
 
@@ -166,6 +168,15 @@ const memorySchema = z
   })
   .strict();
 
+const reaperSchema = z
+  .object({
+    /** How often the zombie-reaper of each host checks the sessions registered on it. */
+    intervalSec: z.number().positive().default(30),
+    /** Between SIGTERM and SIGKILL when the reaper (or a fencing rerun) kills an agent's process group. */
+    graceSec: z.number().nonnegative().default(10),
+  })
+  .strict();
+
 const portSchema = z.number().int().min(0).max(65535);
 
 const httpSchema = z
@@ -177,10 +188,11 @@ const httpSchema = z
         router: portSchema.default(9402),
         'worktree-manager': portSchema.default(9403),
         'session-runner': portSchema.default(9404),
-        'memory-consolidator': portSchema.default(9405),
+        'zombie-reaper': portSchema.default(9405),
+        'memory-consolidator': portSchema.default(9407),
       })
       .strict()
-      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'memory-consolidator': 9405 }),
+      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'zombie-reaper': 9405, 'memory-consolidator': 9407 }),
   })
   .strict();
 
@@ -197,6 +209,7 @@ export const configSchema = z
     routing: routingSchema.default(routingSchema.parse({})),
     worktrees: worktreesSchema.default(worktreesSchema.parse({})),
     hooks: hooksSchema.default(hooksSchema.parse({})),
+    reaper: reaperSchema.default(reaperSchema.parse({})),
     http: httpSchema.default(httpSchema.parse({})),
     notifications: z
       .object({

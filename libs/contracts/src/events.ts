@@ -25,6 +25,10 @@ export const EVENT_TYPES = [
   'memory.unavailable',
   'memory.learned',
   'memory.consolidated',
+  'session.reaped',
+  'claim.reaped',
+  'ticket.requeued',
+  'redis.restarted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

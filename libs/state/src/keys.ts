@@ -10,4 +10,6 @@ export const KEY = {
   runs: 'nightshift:runs',
   runsByTime: 'nightshift:runs:by-time',
   sessions: 'nightshift:sessions',
+  /** When a ticket was first seen In Progress with nothing working on it (the stranded-ticket sweep). */
+  stranded: (ticket: string) => `nightshift:stranded:${ticket}`,
 } as const;

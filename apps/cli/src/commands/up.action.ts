@@ -1,11 +1,12 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { NightshiftConfig } from '@nightshift/config';
 import { assertAgentSettings } from '@nightshift/wiring';
-import { embeddedRedisUrlFile, startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { embeddedRedisUrlFile } from '@nightshift/service-shell';
+import { RedisSupervisor } from '../redis-supervisor';
 import { Supervisor, type ServiceSpec } from '../supervisor';
 
 const SHARED_SERVICES = ['ticket-scanner', 'router', 'memory-consolidator'] as const;
-const PER_HOST_SERVICES = ['worktree-manager', 'session-runner'] as const;
+const PER_HOST_SERVICES = ['worktree-manager', 'session-runner', 'zombie-reaper'] as const;
 
 /** The entry file of a service app (its package's `main`). */
 function entryOf(service: string): string {
@@ -14,19 +15,19 @@ function entryOf(service: string): string {
 
 /**
  * Starts every service as a child process on this machine: the shared ones once, the per-host ones
- * for each configured host. Starts a Redis of its own unless one is configured. Resolves when
- * stopped by SIGINT/SIGTERM, after every child has exited.
+ * for each configured host. Starts (and supervises) a Redis of its own unless one is configured.
+ * Resolves when stopped by SIGINT/SIGTERM, after every child has exited.
  */
 export async function up(config: NightshiftConfig, opts: { out?: (line: string) => void } = {}): Promise<void> {
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Refused before anything starts, rather than a session-runner restarting forever on it.
   assertAgentSettings(config);
   mkdirSync(config.dataDir, { recursive: true });
-  let embedded: EmbeddedRedis | undefined;
+  let embedded: RedisSupervisor | undefined;
   let redisUrl = process.env['REDIS_URL'] ?? config.redis.url ?? null;
   if (!redisUrl) {
-    embedded = await startEmbeddedRedis({ dir: config.paths.redis });
-    redisUrl = embedded.url;
+    embedded = new RedisSupervisor(config.paths.redis, out);
+    redisUrl = await embedded.start();
     writeFileSync(embeddedRedisUrlFile(config), `${redisUrl}\n`);
     out(`[up] started redis-server at ${redisUrl} (data in ${config.paths.redis})`);
   }
@@ -43,13 +44,17 @@ export async function up(config: NightshiftConfig, opts: { out?: (line: string) 
   const supervisor = new Supervisor(specs, out);
   supervisor.start();
   out(`[up] ${specs.length} services starting; Ctrl-C stops them all`);
-  await new Promise<void>((resolve) => {
+  const fatal = await new Promise<Error | undefined>((resolve) => {
     const stop = (signal: string) => {
       out(`[up] ${signal}: stopping every service`);
-      resolve();
+      resolve(undefined);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    void embedded?.failed.then((err) => {
+      out(`[up] ${err.message}: stopping every service`);
+      resolve(err);
+    });
   });
   await supervisor.stop(Number(process.env['NIGHTSHIFT_GRACE_MS'] ?? 30_000) + 5000);
   if (embedded) {
@@ -57,5 +62,5 @@ export async function up(config: NightshiftConfig, opts: { out?: (line: string) 
     rmSync(embeddedRedisUrlFile(config), { force: true });
   }
   out('[up] stopped');
+  if (fatal) throw fatal;
 }
-
