@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@nightshift/service-shell';
-import { CLI, Pipeline, processesMentioning, REPO_ROOT, waitFor } from './harness';
+import { CLI, Pipeline, processesMentioning, waitFor } from './harness';
 
 const run = promisify(execFile);
 

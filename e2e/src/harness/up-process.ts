@@ -1,23 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './service-process';
 
 export const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
-
-/** Pids of live processes whose command line mentions `needle`. */
-export function processesMentioning(needle: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return pids;
-}
 
 /** `nightshift up` as a child process on embedded defaults (no REDIS_URL), its output kept. */
 export class UpProcess {
