@@ -131,9 +131,10 @@ const httpSchema = z
         router: portSchema.default(9402),
         'worktree-manager': portSchema.default(9403),
         'session-runner': portSchema.default(9404),
+        'metrics-exporter': portSchema.default(9405),
       })
       .strict()
-      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404 }),
+      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'metrics-exporter': 9405 }),
   })
   .strict();
 
@@ -168,6 +169,15 @@ export const configSchema = z
       })
       .strict()
       .default({ fastFailPauseRatio: 0.8, fastFailMinSessions: 5, fastFailPauseMin: 15 }),
+    observability: z
+      .object({
+        /** Exported as `nightshift_cost_budget_usd_per_hour`; the CostOverBudget alert compares spend with it. */
+        costBudgetUsdPerHour: z.number().positive().default(10),
+        /** Name of the environment variable holding the operator API's bearer token (required when `http.host` is not loopback). */
+        apiTokenEnv: z.string().default('NIGHTSHIFT_API_TOKEN'),
+      })
+      .strict()
+      .default({ costBudgetUsdPerHour: 10, apiTokenEnv: 'NIGHTSHIFT_API_TOKEN' }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .strict()

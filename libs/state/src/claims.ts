@@ -31,4 +31,19 @@ export class Claims {
   holder(ticket: string): Promise<string | null> {
     return this.redis.get(KEY.claim(ticket));
   }
+
+  /** Every live claim: ticket → owning run id (SCAN, so a large keyspace never blocks Redis). */
+  async list(): Promise<Array<{ ticket: string; runId: string }>> {
+    const prefix = KEY.claim('');
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    if (keys.length === 0) return [];
+    const owners = await this.redis.mget(...keys);
+    return keys.flatMap((key, i) => (owners[i] ? [{ ticket: key.slice(prefix.length), runId: owners[i] }] : []));
+  }
 }

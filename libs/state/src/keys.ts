@@ -8,4 +8,5 @@ export const KEY = {
   runs: 'nightshift:runs',
   runsByTime: 'nightshift:runs:by-time',
   sessions: 'nightshift:sessions',
+  trackerLastSuccess: 'nightshift:tracker:last-success',
 } as const;

@@ -3,7 +3,7 @@ import type { NightshiftConfig } from '@nightshift/config';
 import { embeddedRedisUrlFile, startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
 import { Supervisor, type ServiceSpec } from '../supervisor';
 
-const SHARED_SERVICES = ['ticket-scanner', 'router'] as const;
+const SHARED_SERVICES = ['ticket-scanner', 'router', 'metrics-exporter'] as const;
 const PER_HOST_SERVICES = ['worktree-manager', 'session-runner'] as const;
 
 /** The entry file of a service app (its package's `main`). */
