@@ -42,7 +42,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, launches: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -53,6 +53,7 @@ function parseBehaviour(prompt) {
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
       else if (name === 'spawn-child') behaviour.spawnChild = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
+      else if (name === 'launches') behaviour.launches = Number(value);
     }
   }
   return behaviour;
@@ -62,6 +63,19 @@ function ticketKeys(prompt) {
   const keys = [];
   for (const match of prompt.matchAll(/^\s*Ticket:\s*(\S+)\s*$/gm)) if (!keys.includes(match[1])) keys.push(match[1]);
   return keys;
+}
+
+/** How many times this ticket set has been launched so far, this launch included (from FAKE_CLAUDE_ARGV_LOG). */
+function launchesOf(prompt) {
+  const log = process.env.FAKE_CLAUDE_ARGV_LOG;
+  if (!log) return usageError('fake-agent `launches=N` counts launches in FAKE_CLAUDE_ARGV_LOG; set it');
+  const keys = ticketKeys(prompt).join(' ');
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).argv)
+    .filter((argv) => argv.includes('-p') && ticketKeys(argv[argv.indexOf('-p') + 1] || '').join(' ') === keys).length;
 }
 
 function sanitizeKey(key) {
@@ -109,6 +123,13 @@ function main() {
   if (behaviour.onlyModel && behaviour.onlyModel !== model) behaviour.kind = 'succeed';
   // `rate-limit reset=EPOCH`: limited until that instant, fine afterwards, like a real quota.
   if (behaviour.kind === 'rate-limit' && Number.isFinite(behaviour.reset) && Date.now() >= behaviour.reset * 1000) behaviour.kind = 'succeed';
+  // `rate-limit launches=N`: limited on the ticket's first N launches (reset 2 s later unless `reset=` says), then fine.
+  if (behaviour.kind === 'rate-limit' && behaviour.launches !== undefined) {
+    const launches = launchesOf(prompt);
+    if (launches === undefined) return;
+    if (launches > behaviour.launches) behaviour.kind = 'succeed';
+    else if (behaviour.reset === undefined) behaviour.reset = Math.ceil(Date.now() / 1000) + 2;
+  }
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
   const permissionMode = opts.flags['--permission-mode'] || 'default';
