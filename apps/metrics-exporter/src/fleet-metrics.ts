@@ -23,19 +23,16 @@ export function registerFleetMetrics(registry: Registry, config: NightshiftConfi
       readErrors.inc();
       return null;
     });
-  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge<string>, s: FleetState) => void) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      async collect() {
-        const state = await fleet();
-        if (!state) return;
-        this.reset();
-        fill(this, state);
-      },
-    });
+  /** A collect() that refills the metric from the fleet state of this scrape (kept as is when Redis cannot be read). */
+  const fromFleet = <M extends { reset(): void }>(fill: (metric: M, state: FleetState) => void) =>
+    async function collect(this: M): Promise<void> {
+      const state = await fleet();
+      if (!state) return;
+      this.reset();
+      fill(this, state);
+    };
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge<string>, s: FleetState) => void) => new Gauge({ name, help, labelNames, registers, collect: fromFleet(fill) });
+  const counter = (name: string, help: string, labelNames: string[], fill: (c: Counter<string>, s: FleetState) => void) => new Counter({ name, help, labelNames, registers, collect: fromFleet(fill) });
   gauge('nightshift_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], (g, s) => {
     for (const q of s.queues) for (const state of QUEUE_STATES) g.set({ queue: q.name, state }, q.counts[state] ?? 0);
   });
@@ -64,19 +61,6 @@ export function registerFleetMetrics(registry: Registry, config: NightshiftConfi
   const budget = new Gauge({ name: 'nightshift_cost_budget_usd_per_hour', help: 'observability.costBudgetUsdPerHour from nightshift.yaml', registers });
   budget.set(config.observability.costBudgetUsdPerHour);
 
-  const counter = (name: string, help: string, labelNames: string[], fill: (c: Counter<string>, s: FleetState) => void) =>
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers,
-      async collect() {
-        const state = await fleet();
-        if (!state) return;
-        this.reset();
-        fill(this, state);
-      },
-    });
   counter('nightshift_runs_total', 'Finished agent runs by outcome, model and repo (from the run records)', ['outcome', 'model', 'repo'], (c, s) => {
     for (const r of s.totals.runs) c.inc({ outcome: r.outcome, model: r.model, repo: r.repo }, r.count);
   });
