@@ -42,7 +42,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, launches: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, launches: undefined, tool: undefined, toolTimeoutMs: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -54,6 +54,9 @@ function parseBehaviour(prompt) {
       else if (name === 'spawn-child') behaviour.spawnChild = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
       else if (name === 'launches') behaviour.launches = Number(value);
+      else if (name === 'tool-burn' || name === 'tool-idle') behaviour.tool = { kind: name, ms: Number(value) || 0 };
+      else if (name === 'tool-stuck') behaviour.tool = { kind: name, ms: 0 };
+      else if (name === 'tool-timeout') behaviour.toolTimeoutMs = Number(value) || undefined;
     }
   }
   return behaviour;
@@ -135,6 +138,9 @@ function main() {
   const permissionMode = opts.flags['--permission-mode'] || 'default';
   const started = Date.now();
   const transcript = transcriptWriter(cwd, sessionId);
+  // Like the real CLI, a closed stdout (EPIPE) does not end the session: it goes on and finishes its work.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
   transcript({ type: 'user', message: { role: 'user', content: prompt } });
   emit({ type: 'system', subtype: 'init', cwd, session_id: sessionId, tools: ['Bash', 'Edit', 'Read', 'Write'], model, permissionMode });
@@ -147,7 +153,8 @@ function main() {
     emit({ type: 'system', subtype: 'fake_child', pid: child.pid, session_id: sessionId });
   }
 
-  const work = () => run(behaviour, { prompt, model, cwd, sessionId, started, emit, transcript });
+  const ctx = { prompt, model, cwd, sessionId, started, emit, transcript };
+  const work = () => (behaviour.tool ? bashToolCall(behaviour, ctx, () => run(behaviour, ctx)) : run(behaviour, ctx));
   if (behaviour.slowMs > 0) setTimeout(work, behaviour.slowMs);
   else work();
 }
@@ -218,6 +225,53 @@ function run(behaviour, ctx) {
   result('success', false, summary);
   if (behaviour.kind === 'never-exit') return stayAlive();
   return finish(0);
+}
+
+/** Bash timeouts as the real CLI applies them: 2 min unless the call asks, at most 10 min (both settable by env). */
+function bashTimeoutMs(asked) {
+  const fallback = Number(process.env.BASH_DEFAULT_TIMEOUT_MS) || 120_000;
+  const max = Number(process.env.BASH_MAX_TIMEOUT_MS) || 600_000;
+  return Math.min(asked ?? fallback, Math.max(max, fallback));
+}
+
+const TOOL_CHILDREN = {
+  // A build or test suite: busy for `ms`, then exits 0.
+  'tool-burn': (ms) => `const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1);`,
+  // A command that waits on something (a network fetch, a sleep): no CPU for `ms`.
+  'tool-idle': (ms) => `setTimeout(() => {}, ${ms});`,
+};
+
+/**
+ * One Bash tool call the way the CLI runs it: prints the tool_use, then nothing at all while the command
+ * runs (in the CLI's process group), kills it at its timeout, prints the tool_result and goes on.
+ * `tool-stuck` is a CLI hung inside the call: the tool_use, then silence and no CPU, forever.
+ */
+function bashToolCall(behaviour, ctx, then) {
+  const { kind, ms } = behaviour.tool;
+  const id = 'toolu_fake_bash';
+  const asked = /^\s*fake-agent-command:\s*(.+)$/m.exec(ctx.prompt);
+  const command = asked ? asked[1].trim() : kind === 'tool-burn' ? `npm test  # fake-claude: burns CPU for ${ms} ms` : kind === 'tool-idle' ? `sleep ${ms / 1000}  # fake-claude: no CPU` : 'npm run e2e  # fake-claude: the CLI hangs in this call';
+  const input = { command, description: 'Run the checks', ...(behaviour.toolTimeoutMs ? { timeout: behaviour.toolTimeoutMs } : {}) };
+  const message = { id: 'msg_fake_tool', type: 'message', role: 'assistant', model: ctx.model, content: [{ type: 'tool_use', id, name: 'Bash', input }], stop_reason: 'tool_use', usage: rawUsage({ input: 10, output: 10, cacheWrite: 0, cacheRead: 0 }) };
+  ctx.emit({ type: 'assistant', message, session_id: ctx.sessionId });
+  ctx.transcript({ type: 'assistant', message });
+  if (kind === 'tool-stuck') return stayAlive();
+  const timeoutMs = bashTimeoutMs(behaviour.toolTimeoutMs);
+  const child = spawn(process.execPath, ['-e', TOOL_CHILDREN[kind](ms)], { cwd: ctx.cwd, stdio: 'ignore' });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  child.on('exit', (code) => {
+    clearTimeout(timer);
+    const content = timedOut ? `Command timed out after ${timeoutMs / 1000}s` : code === 0 ? '' : `Error: exit code ${code}`;
+    const result = { type: 'user', message: { role: 'user', content: [{ tool_use_id: id, type: 'tool_result', content, is_error: timedOut || code !== 0 }] }, session_id: ctx.sessionId };
+    ctx.emit(result);
+    ctx.transcript({ type: 'user', message: result.message });
+    then();
+  });
+  return undefined;
 }
 
 function writeChange(cwd, key, model) {

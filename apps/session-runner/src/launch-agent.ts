@@ -1,23 +1,25 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { appendFile, readFile, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { classifyOutcome, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification } from '@nightshift/agent';
+import { classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
+import { redactSecrets } from '@nightshift/service-shell';
 import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';
 import type { SessionDeps } from './session-deps';
-import { StallWatchdog } from './stall-watchdog';
 
 export interface AgentSession {
   run: AgentRunResult;
   verdict: OutcomeClassification;
   hasDiff: boolean;
   logPath: string;
+  /** Why the stall watchdog killed the session (redacted); unset when it did not. */
+  stall?: StallVerdict;
   /** Set when reconciliation stopped the session because a human moved the ticket. */
   cancel?: CancelRequest;
 }
@@ -33,8 +35,8 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
   const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
   const headBefore = await head(worktree);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
-  const stallMs = config.agent.stallTimeoutSec * 1000;
-  const watchdog = new StallWatchdog(stallMs, Math.min(5000, Math.max(100, stallMs / 4)), () => abort.abort());
+  const checkMs = stallCheckMs(config.agent.stallTimeoutSec);
+  const watchdog = new StallMonitor({ limits: stallLimitsFromConfig(config.agent, checkMs), checkMs, onStall: () => abort.abort() });
   let cancel: CancelRequest | undefined;
   const unwatch = deps.cancels.watch(job.runId, (req) => {
     cancel = req;
@@ -46,7 +48,6 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
   await assertSafeLaunch({ root: config.paths.worktrees, worktreeKey, worktreePath: worktree, cwd: worktree });
   // A failing beforeRun hook throws: the session ends as infra_error and spends no attempt.
   if (repo.hooks.beforeRun) await runHook('beforeRun', repo.hooks.beforeRun, hookOpts);
-  watchdog.start();
   let run: AgentRunResult;
   try {
     run = await deps.agent.run({
@@ -60,7 +61,9 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
       logPath,
       env: accountEnv(account),
       signal: abort.signal,
-      onOutput: () => watchdog.touch(),
+      onSpawn: (pid) => watchdog.start(pid),
+      onOutput: () => watchdog.output(),
+      onEvent: (event) => watchdog.event(event),
     });
   } finally {
     watchdog.stop();
@@ -69,19 +72,27 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
       await runHook('afterRun', repo.hooks.afterRun, hookOpts).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'afterRun hook failed; going on'));
     }
   }
+  const stall = watchdog.verdict && redactStall(watchdog.verdict);
+  if (stall) await appendFile(logPath, stallLogLine(stall)).catch(() => undefined);
   if (!run.result && run.sessionId) await addTranscriptCost(run, account, worktree);
   const hasDiff = (await hasChanges(worktree)) || (await head(worktree)) !== headBefore;
   const verdict = classifyOutcome({
     ...run,
     canceled: run.canceled && !watchdog.stalled,
-    stalled: watchdog.stalled,
+    stall,
     text: run.tail,
     hasDiff,
     now: new Date(),
     fastFailMs: config.agent.fastFailSec * 1000,
     defaultBackoffMs: config.agent.rateLimitBackoffMin * 60_000,
   });
-  return { run, verdict, hasDiff, logPath, cancel };
+  return { run, verdict, hasDiff, logPath, stall, cancel };
+}
+
+/** The verdict quotes the agent's command: it is redacted before it is stored or shown anywhere. */
+function redactStall(verdict: StallVerdict): StallVerdict {
+  const tool = verdict.tool && { ...verdict.tool, ...(verdict.tool.command ? { command: redactSecrets(verdict.tool.command) } : {}) };
+  return { ...verdict, reason: redactSecrets(verdict.reason), lastSeen: redactSecrets(verdict.lastSeen), ...(tool ? { tool } : {}) };
 }
 
 /** A killed session printed no result: its cost is the sum of the usage records in its own transcript. */

@@ -26,6 +26,8 @@ export interface AgentRunRequest {
   onSpawn?: (pid: number) => void;
   /** Called on every chunk of output, e.g. to heartbeat or detect stalls; errors it throws are ignored. */
   onOutput?: () => void;
+  /** Called with every parsed stream event as it arrives (tool calls opening and closing); errors it throws are ignored. */
+  onEvent?: (event: StreamEvent) => void;
 }
 
 /** What happened, as raw facts; `classifyOutcome` turns them into an Outcome. */

@@ -1,6 +1,8 @@
 import type { Outcome } from '@nightshift/domain';
 import { findErrorSignature, linesWithoutWarnings } from './error-signatures';
 import { parseResetInstant } from './parse-reset';
+import { STALL_LOG_EVENT_TYPE } from './stall-log-line';
+import type { StallVerdict } from './stall-watchdog';
 import { lastResult, parseStreamLine, type StreamEvent } from './stream-events';
 
 export interface ClassifyInput {
@@ -9,6 +11,8 @@ export interface ClassifyInput {
   durationMs: number;
   timedOut: boolean;
   stalled?: boolean;
+  /** Why the stall watchdog killed it (implies stalled). */
+  stall?: StallVerdict;
   canceled?: boolean;
   spawnError?: string;
   /** stdout+stderr tail. */
@@ -35,7 +39,7 @@ export interface OutcomeClassification {
 
 const REASON_MAX = 300;
 /** Event kinds that carry the agent's own words and tool input (code may mention 429 or rate_limit_error). */
-const AGENT_CONTENT = new Set(['system', 'assistant', 'user', 'result', 'stream_event']);
+const AGENT_CONTENT = new Set(['system', 'assistant', 'user', 'result', 'stream_event', STALL_LOG_EVENT_TYPE]);
 
 /** Turns the raw facts of a run into one Outcome with a reason; pure, so every fixture can be replayed. */
 export function classifyOutcome(input: ClassifyInput): OutcomeClassification {
@@ -58,7 +62,8 @@ export function classifyOutcome(input: ClassifyInput): OutcomeClassification {
 
   const haystack = errorText(input.text, input.events);
   const found = findErrorSignature(haystack);
-  const killedByUs = input.timedOut || input.stalled === true;
+  const stalled = input.stalled === true || input.stall !== undefined;
+  const killedByUs = input.timedOut || stalled;
   if (found && (!killedByUs || found.signature.outcome !== 'infra_error')) {
     const { signature, line } = found;
     if (signature.outcome === 'rate_limited') {
@@ -70,7 +75,11 @@ export function classifyOutcome(input: ClassifyInput): OutcomeClassification {
     return make(signature.outcome, `${signature.label}: ${line}`);
   }
 
-  if (input.stalled) return make('stalled', `no output for too long; killed after ${took}`);
+  if (input.stall) {
+    const seen = input.stall.lastSeen ? `; last seen: ${input.stall.lastSeen}` : '';
+    return make('stalled', `stalled: ${input.stall.reason}${seen}; killed after ${took}`);
+  }
+  if (stalled) return make('stalled', `no output for too long; killed after ${took}`);
   if (input.timedOut) return make('timeout', `no result within the time limit; killed after ${took}`);
 
   if (result) {

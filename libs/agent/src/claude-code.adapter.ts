@@ -53,7 +53,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   async run(req: AgentRunRequest): Promise<AgentRunResult> {
     const args = this.buildArgs(req);
     const argv = [this.options.command, ...args];
-    const capture = new OutputCapture();
+    const capture = new OutputCapture(req.onEvent);
     const base = { argv, timedOut: false, canceled: false };
     const notStarted = (extra: Partial<AgentRunResult>): AgentRunResult => ({
       ...base, exitCode: null, signal: null, durationMs: 0, tail: '', events: [], usage: toTokenUsage(undefined), costUsd: null, ...extra,

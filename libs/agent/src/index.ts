@@ -8,3 +8,7 @@ export { parseResetInstant } from './parse-reset';
 export { transcriptPath, sumTranscriptUsage } from './transcript-usage';
 export { groupIsAlive, signalGroup, terminateGroup, waitForGroupGone } from './process-group';
 export { MissingModelError } from './errors/missing-model.error';
+export { StallWatchdog, stallLimitsFromConfig, stallCheckMs, type StallLimits, type StallVerdict, type StallCause } from './stall-watchdog';
+export { StallMonitor, type StallMonitorOptions } from './stall-monitor';
+export { GroupCpuMeter, readProcessTable, readPsTable, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, type ProcessCpu, type ProcessTableReader } from './process-cpu';
+export { stallLogLine, readStallLine } from './stall-log-line';

@@ -46,7 +46,11 @@ describe('stream-json capture', () => {
 
   it('keeps non-JSON and unknown lines out of the typed events', () => {
     expect(parseStreamLine('Segmentation fault')).toBeNull();
-    expect(parseStreamLine('{"type":"user","message":{}}')).toEqual({ type: 'other', originalType: 'user', subtype: undefined });
+    expect(parseStreamLine('{"type":"user","message":{}}')).toEqual({ type: 'user', session_id: undefined, message: { content: [] } });
+    expect(parseStreamLine('{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}}')).toMatchObject({
+      type: 'user',
+      message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: false }] },
+    });
     expect(parseStreamLine('{"type":"system","subtype":"compact_boundary"}')).toMatchObject({ type: 'other', subtype: 'compact_boundary' });
   });
 });

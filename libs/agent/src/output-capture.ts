@@ -23,6 +23,9 @@ export class OutputCapture {
   result?: ResultEvent;
   sessionId?: string;
 
+  /** `onEvent` sees every parsed event as it arrives (e.g. the stall watchdog following tool calls); its errors are ignored. */
+  constructor(private readonly onEvent?: (event: StreamEvent) => void) {}
+
   /** Feeds stdout: text goes to the tail, complete lines are parsed as events. Returns true when a result arrived. */
   stdout(chunk: Buffer): boolean {
     const text = this.stdoutDecoder.write(chunk);
@@ -87,6 +90,11 @@ export class OutputCapture {
   private onLine(line: string): boolean {
     const event = parseStreamLine(line);
     if (!event) return false;
+    try {
+      this.onEvent?.(event);
+    } catch {
+      // an observer's failure must not stop the session's output from being read
+    }
     this.events.push(event);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     if (event.type === 'system' && event.session_id) this.sessionId = event.session_id;

@@ -11,6 +11,7 @@ export interface RawUsage {
 export type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id?: string; name: string; input?: unknown }
+  | { type: 'tool_result'; tool_use_id?: string; is_error?: boolean }
   | { type: 'other'; originalType: string };
 
 /** `{"type":"system","subtype":"init",...}`: the first line of every stream-json session. */
@@ -53,6 +54,13 @@ export interface ResultEvent {
   modelUsage?: Record<string, ModelUsageEntry>;
 }
 
+/** A user turn; in a headless session these carry the results of the agent's tool calls. */
+export interface UserEvent {
+  type: 'user';
+  session_id?: string;
+  message: { content: ContentBlock[] };
+}
+
 /** Any other JSON line (user/tool results, other system subtypes, future event kinds). */
 export interface OtherEvent {
   type: 'other';
@@ -60,7 +68,7 @@ export interface OtherEvent {
   subtype?: string;
 }
 
-export type StreamEvent = SystemInitEvent | AssistantEvent | ResultEvent | OtherEvent;
+export type StreamEvent = SystemInitEvent | AssistantEvent | UserEvent | ResultEvent | OtherEvent;
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +90,7 @@ export function parseStreamLine(line: string): StreamEvent | null {
   const type = str(value.type) ?? 'unknown';
   if (type === 'system' && value.subtype === 'init') return toInit(value);
   if (type === 'assistant' && isObject(value.message)) return toAssistant(value, value.message);
+  if (type === 'user' && isObject(value.message)) return toUser(value, value.message);
   if (type === 'result') return toResult(value);
   return { type: 'other', originalType: type, subtype: str(value.subtype) };
 }
@@ -118,9 +127,17 @@ function toAssistant(v: Json, m: Json): AssistantEvent {
   };
 }
 
+function toUser(v: Json, m: Json): UserEvent {
+  const content: ContentBlock[] = typeof m.content === 'string'
+    ? [{ type: 'text', text: m.content }]
+    : Array.isArray(m.content) ? m.content.filter(isObject).map(toBlock) : [];
+  return { type: 'user', session_id: str(v.session_id), message: { content } };
+}
+
 function toBlock(b: Json): ContentBlock {
   if (b.type === 'text') return { type: 'text', text: str(b.text) ?? '' };
   if (b.type === 'tool_use') return { type: 'tool_use', id: str(b.id), name: str(b.name) ?? '', input: b.input };
+  if (b.type === 'tool_result') return { type: 'tool_result', tool_use_id: str(b.tool_use_id), is_error: b.is_error === true };
   return { type: 'other', originalType: str(b.type) ?? 'unknown' };
 }
 

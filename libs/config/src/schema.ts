@@ -69,8 +69,14 @@ const agentSchema = z
     fastFailSec: z.number().nonnegative().default(10),
     /** A session that printed its result but has not exited after this long is killed (it finished, it just never exits). */
     afterResultGraceSec: z.number().positive().default(30),
-    /** No output for this long: the session is killed as stalled. */
+    /** No output for this long with no tool call open and no CPU used: the session is killed as stalled. */
     stallTimeoutSec: z.number().positive().default(300),
+    /** A tool call's limit when it asks for none, and the cap on a Bash call's own timeout (the CLI's maximum, 10 min). */
+    toolTimeoutMaxSec: z.number().positive().default(600),
+    /** Added to an open tool call's limit before its silence counts as a stall. */
+    toolTimeoutMarginSec: z.number().nonnegative().default(60),
+    /** Past its silence limit, a process group using at least this much of one core (%) is working, not stalled. */
+    busyCpuPercent: z.number().positive().max(100).default(1),
     /** A rate limit whose message gives no reset time pauses the account this long. */
     rateLimitBackoffMin: z.number().positive().default(15),
     /** Agent accounts; a rate limit or auth failure pauses one, and work moves to another. */

@@ -23,4 +23,6 @@ export interface RunRecord {
   account?: string;
   /** The last few lines of the agent's output (redacted), for the Needs Human summary. */
   lastLines?: string;
+  /** Set when the stall watchdog killed the run: why, and what the stream showed last (redacted). */
+  stall?: { cause: 'silence' | 'tool_overdue' | 'no_cpu'; reason: string; lastSeen: string; silentMs: number };
 }

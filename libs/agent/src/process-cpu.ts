@@ -1,0 +1,124 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+
+/** One process and the CPU it used (user + system, plus its reaped children on Linux), in ms. */
+export interface ProcessCpu {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  cpuMs: number;
+}
+
+/** Reads every process of the machine; null when this platform gives no way to. */
+export type ProcessTableReader = () => Promise<ProcessCpu[] | null>;
+
+/**
+ * A monotonic count of the CPU ms used by a process group and every descendant of its members (a tool
+ * that starts its command in a new session or group still counts while it is a child). Each process
+ * adds only what it used since the previous sample, so a member that exits does not make the count
+ * go backwards; its reaped time moves into its parent's count, which errs towards "working".
+ */
+export class GroupCpuMeter {
+  private previous = new Map<number, number>();
+  private total = 0;
+
+  constructor(private readonly pgid: number, private readonly read: ProcessTableReader = readProcessTable) {}
+
+  /** Cumulative CPU ms of the group so far, or null when it cannot be measured. */
+  async sample(): Promise<number | null> {
+    const table = await this.read().catch(() => null);
+    if (!table) return null;
+    const current = new Map<number, number>();
+    for (const proc of groupAndDescendants(table, this.pgid)) {
+      current.set(proc.pid, proc.cpuMs);
+      this.total += Math.max(0, proc.cpuMs - (this.previous.get(proc.pid) ?? 0));
+    }
+    this.previous = current;
+    return this.total;
+  }
+}
+
+/** The members of `pgid` and, transitively, every child of one of them. */
+export function groupAndDescendants(table: readonly ProcessCpu[], pgid: number): ProcessCpu[] {
+  const inside = new Set(table.filter((p) => p.pgid === pgid).map((p) => p.pid));
+  let grew = inside.size > 0;
+  while (grew) {
+    grew = false;
+    for (const p of table) {
+      if (!inside.has(p.pid) && inside.has(p.ppid)) {
+        inside.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return table.filter((p) => inside.has(p.pid));
+}
+
+/** /proc on Linux, `ps` elsewhere (macOS, BSDs). */
+export function readProcessTable(): Promise<ProcessCpu[] | null> {
+  return process.platform === 'linux' ? readProcTable() : readPsTable();
+}
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100; // the value on every Linux architecture Node supports
+    }
+  }
+  return ticksPerSecond;
+}
+
+async function readProcTable(): Promise<ProcessCpu[] | null> {
+  const entries = await readdir('/proc').catch(() => null);
+  if (!entries) return null;
+  const msPerTick = 1000 / clockTicks();
+  const rows = await Promise.all(
+    entries.filter((e) => /^\d+$/.test(e)).map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then((stat) => parseProcStat(stat, msPerTick), () => null)),
+  );
+  return rows.filter((r): r is ProcessCpu => r !== null);
+}
+
+/** One /proc/<pid>/stat line: utime + stime + cutime + cstime (fields 14–17), in ms. */
+export function parseProcStat(stat: string, msPerTick = 10): ProcessCpu | null {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return null;
+  const pid = Number(stat.slice(0, stat.indexOf(' ')));
+  // After the parenthesised command name: state(3) ppid(4) pgrp(5) ... utime(14) stime(15) cutime(16) cstime(17)
+  const f = stat.slice(close + 2).split(' ');
+  const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  if (!Number.isFinite(pid) || !Number.isFinite(ticks)) return null;
+  return { pid, ppid: Number(f[1]), pgid: Number(f[2]), cpuMs: ticks * msPerTick };
+}
+
+/** `ps` on any Unix (macOS has no /proc); exported so Linux tests exercise it too. */
+export function readPsTable(): Promise<ProcessCpu[] | null> {
+  return new Promise((resolve) => {
+    execFile('ps', ['-A', '-o', 'pid=,ppid=,pgid=,time='], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      resolve(error ? null : parsePsTable(stdout));
+    });
+  });
+}
+
+/** `ps -A -o pid=,ppid=,pgid=,time=` output, on procps (`hh:mm:ss`, `d-hh:mm:ss`) and BSD (`m:ss.cc`). */
+export function parsePsTable(text: string): ProcessCpu[] {
+  const rows: ProcessCpu[] = [];
+  for (const line of text.split('\n')) {
+    const [pid, ppid, pgid, time] = line.trim().split(/\s+/);
+    const cpuMs = time === undefined ? NaN : parsePsTime(time);
+    if (pid === undefined || !Number.isFinite(cpuMs)) continue;
+    rows.push({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), cpuMs });
+  }
+  return rows;
+}
+
+/** `[[dd-]hh:]mm:ss[.cc]` → ms; NaN when it is not a time. */
+export function parsePsTime(time: string): number {
+  const match = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(time);
+  if (!match) return NaN;
+  const [, days, hours, minutes, seconds] = match;
+  return ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes)) * 60_000 + Math.round(Number(seconds) * 1000);
+}
