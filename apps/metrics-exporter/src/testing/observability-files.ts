@@ -69,15 +69,17 @@ const walk = (dir: string): string[] =>
     return statSync(full).isDirectory() ? walk(full) : full.endsWith('.ts') && !full.endsWith('.spec.ts') ? [full] : [];
   });
 
+/** A prom-client definition (`name: 'nightshift_x'`) or the exporter's `gauge('nightshift_x', …)` / `counter(…)` helpers. */
+const METRIC_DEFINITION = /(?:\bname:\s*|\b(?:gauge|counter)\(\s*)['"`](nightshift_[a-z0-9_]+)['"`]/g;
+
 /**
- * Every `nightshift_*` metric name defined in the services' and libs' source (a quoted name, as
- * prom-client metric definitions have them), with the file that defines it.
+ * Every `nightshift_*` metric name defined in the services' and libs' source, with the file that defines it.
  */
 export function exportedMetricNames(): Map<string, string> {
   const names = new Map<string, string>();
   for (const group of ['apps', 'libs']) {
     for (const file of walk(path.join(REPO_ROOT, group))) {
-      for (const [, name] of readFileSync(file, 'utf8').matchAll(/['"`](nightshift_[a-z0-9_]+)['"`]/g)) names.set(name!, path.relative(REPO_ROOT, file));
+      for (const [, name] of readFileSync(file, 'utf8').matchAll(METRIC_DEFINITION)) names.set(name!, path.relative(REPO_ROOT, file));
     }
   }
   return names;
