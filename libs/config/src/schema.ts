@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { name } from './schema-primitives';
+import { agentPermissionFields, repoPermissionFields } from './agent-permissions.schema';
 import { forgeSchema, githubRepoOfRemote, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
 
 /** A hook is a program and its arguments, run without a shell: a string would invite shell injection. */
@@ -34,6 +35,7 @@ const repoSchema = z
     promptTemplate: z.string().optional(),
     /** Commands run in the worktree at fixed points of a session (argv arrays, no shell). */
     hooks: repoHooksSchema.default({}),
+    ...repoPermissionFields,
   })
   .strict();
 
@@ -86,6 +88,7 @@ const agentSchema = z
       .object({ command: z.array(z.string().min(1)).min(1).optional(), cacheSec: z.number().nonnegative().default(300), enabled: z.boolean().default(true) })
       .strict()
       .default({ cacheSec: 300, enabled: true }),
+    ...agentPermissionFields,
   })
   .strict();
 

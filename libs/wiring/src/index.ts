@@ -8,3 +8,4 @@ export * from './pause-control';
 export * from './errors/missing-secret.error';
 export * from './errors/pause-input.error';
 export * from './fleet-state';
+export * from './agent-permissions';
