@@ -159,6 +159,7 @@ const DASHBOARDS = {
       ['sum by (decision) (increase(nightshift_intake_decisions_total[1h]))', 'router: {{decision}}'],
       ['sum by (source, result) (increase(nightshift_webhooks_total[1h]))', 'webhook {{source}} {{result}}'],
     ]),
+    timeseries('Tool calls refused for lack of a permission rule (per hour)', [['sum by (repo, tool) (increase(nightshift_agent_permission_denials_total[1h]))', '{{repo}} {{tool}}']]),
     timeseries('Zombie-reaper kills (per hour)', [['sum by (reason) (increase(nightshift_reaper_kills_total[1h]))', '{{reason}}']]),
     timeseries('Oldest job per queue and state', [['nightshift_queue_oldest_job_age_seconds', '{{queue}} {{state}}']], 's'),
   ]),
