@@ -3,7 +3,7 @@
 const path = require('node:path');
 
 // The Linear and GitHub clients ship as ESM only; Jest's CommonJS runtime needs them transpiled like our own code.
-const ESM_PACKAGES = ['@linear', '@octokit', 'universal-user-agent', 'before-after-hook', 'json-with-bigint', 'content-type'];
+const ESM_PACKAGES = ['@linear', '@octokit', 'universal-user-agent', 'before-after-hook', 'json-with-bigint', 'content-type', 'content-disposition'];
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 
 module.exports = function preset(dir, displayName) {

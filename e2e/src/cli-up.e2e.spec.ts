@@ -12,10 +12,12 @@ jest.setTimeout(240_000);
 
 describe('nightshift CLI', () => {
   let pipeline: Pipeline;
+  let exporterPort = 0;
   beforeAll(async () => {
     pipeline = await Pipeline.start({ repos: ['alpha'] });
     const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as Record<string, unknown>;
-    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort(), 'zombie-reaper': await freePort(), 'memory-consolidator': await freePort() };
+    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort(), 'zombie-reaper': await freePort(), 'memory-consolidator': await freePort(), 'metrics-exporter': await freePort() };
+    exporterPort = ports['metrics-exporter'];
     writeFileSync(pipeline.configFile, JSON.stringify({ ...config, http: { ports } }, null, 2));
   });
   afterAll(() => pipeline?.stop());
@@ -43,6 +45,9 @@ describe('nightshift CLI', () => {
       expect(runs).toEqual([expect.objectContaining({ outcome: 'success', model: 'cheap-model' })]);
       expect(await cli('events')).toMatch(/pr\.opened\s+NS-\d+ repo=alpha/);
       expect(await cli('runs')).toMatch(/NS-\d+\s+alpha\s+linux-1\s+cheap-model\s+1\s+success/);
+      // `up` starts the metrics-exporter too, on its configured port.
+      const metrics = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
+      expect(metrics).toMatch(/^nightshift_runs_total\{outcome="success",model="cheap-model",repo="alpha"[^}]*\} 1$/m);
     } finally {
       up.kill('SIGINT');
       expect(await exited).toBe(0);

@@ -52,7 +52,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, launches: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -65,6 +65,7 @@ function parseBehaviour(prompt) {
       else if (name === 'ignore-closed-stdout') behaviour.ignoreClosedStdout = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
       else if (name === 'pitfall' && value) behaviour.pitfall = value;
+      else if (name === 'launches') behaviour.launches = Number(value);
       else if (name === 'tool-burn' || name === 'tool-idle') behaviour.tool = { kind: name, ms: Number(value) || 0 };
       else if (name === 'tool-stuck') behaviour.tool = { kind: name, ms: 0 };
       else if (name === 'tool-timeout') behaviour.toolTimeoutMs = Number(value) || undefined;
@@ -77,6 +78,19 @@ function ticketKeys(prompt) {
   const keys = [];
   for (const match of prompt.matchAll(/^\s*Ticket:\s*(\S+)\s*$/gm)) if (!keys.includes(match[1])) keys.push(match[1]);
   return keys;
+}
+
+/** How many times this ticket set has been launched so far, this launch included (from FAKE_CLAUDE_ARGV_LOG). */
+function launchesOf(prompt) {
+  const log = process.env.FAKE_CLAUDE_ARGV_LOG;
+  if (!log) return usageError('fake-agent `launches=N` counts launches in FAKE_CLAUDE_ARGV_LOG; set it');
+  const keys = ticketKeys(prompt).join(' ');
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).argv)
+    .filter((argv) => argv.includes('-p') && ticketKeys(argv[argv.indexOf('-p') + 1] || '').join(' ') === keys).length;
 }
 
 function sanitizeKey(key) {
@@ -154,6 +168,13 @@ function session(opts, model, prompt, via) {
   if (behaviour.kind === 'rate-limit' && Number.isFinite(behaviour.reset) && Date.now() >= behaviour.reset * 1000) behaviour.kind = 'succeed';
   // `pitfall=X`: the work fails unless the prompt carries the lesson `avoid-X`, which only the failure's own output states.
   if (behaviour.pitfall && behaviour.kind === 'succeed' && !prompt.includes(pitfallLesson(behaviour.pitfall))) behaviour.kind = 'pitfall';
+  // `rate-limit launches=N`: limited on the ticket's first N launches (reset 2 s later unless `reset=` says), then fine.
+  if (behaviour.kind === 'rate-limit' && behaviour.launches !== undefined) {
+    const launches = launchesOf(prompt);
+    if (launches === undefined) return;
+    if (launches > behaviour.launches) behaviour.kind = 'succeed';
+    else if (behaviour.reset === undefined) behaviour.reset = Math.ceil(Date.now() / 1000) + 2;
+  }
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
   const permissionMode = opts.flags['--permission-mode'] || 'default';

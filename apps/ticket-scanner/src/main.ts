@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
 import { announceEndedPauses, bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
 import { fastFailStorm } from './fast-fail-guard';
 import { reconcileSessions } from './reconcile-sessions';
@@ -35,6 +35,8 @@ void bootService('ticket-scanner', async (runtime, config) => {
     queueStates: states.queue,
     scanIntervalMs,
     afterScan: [
+      // Only reached when the tracker answered: lets a dashboard tell "no work" from "polling failed".
+      () => new TrackerPolls(runtime.redis).recordSuccess(tracker.kind),
       () => requeueStranded(stranded),
       () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
       async () => {
@@ -54,5 +56,11 @@ void bootService('ticket-scanner', async (runtime, config) => {
   runtime.onClose(intake);
   runtime.onClose(scanner);
   runtime.onClose({ close: async () => clearInterval(pauseTimer) });
-  return { start: () => scanner.start() };
+  return {
+    start: async () => {
+      scanner.start();
+      // An operator's `POST /api/v1/refresh` (metrics-exporter) scans at once, like a tracker change signal.
+      await onRefreshRequest(runtime.newRedis('refresh'), () => void scanner.scanSoon('signal'));
+    },
+  };
 });

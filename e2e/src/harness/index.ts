@@ -6,3 +6,4 @@ export * from './fake-slack';
 export * from './processes';
 export * from './agent-sampler';
 export * from './up-process';
+export * from './prometheus';

@@ -298,6 +298,16 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     expect(classify(run).outcome).toBe('success');
   });
 
+  it('rate-limits a ticket on exactly its first N launches with `launches=N`, then does the work', async () => {
+    const env = { CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: join(root, 'launches-argv.jsonl') };
+    const prompt = 'Ticket: L-1\nfake-agent: rate-limit launches=2';
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(classify(await adapter.run(request(prompt, { env }))).outcome);
+    expect(outcomes).toEqual(['rate_limited', 'rate_limited', 'success']);
+    // Another ticket's launches are its own.
+    expect(classify(await adapter.run(request('Ticket: L-2\nfake-agent: rate-limit launches=1', { env }))).outcome).toBe('rate_limited');
+  });
+
   it('applies FAKE_CLAUDE_DEFAULT when the prompt has no directive, and the prompt wins over it', async () => {
     const env = { CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: argvLog, FAKE_CLAUDE_DEFAULT: 'fail' };
     expect((await adapter.run(request('Ticket: D-1', { env }))).result?.subtype).toBe('error_during_execution');

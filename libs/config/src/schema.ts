@@ -189,10 +189,11 @@ const httpSchema = z
         'worktree-manager': portSchema.default(9403),
         'session-runner': portSchema.default(9404),
         'zombie-reaper': portSchema.default(9405),
+        'metrics-exporter': portSchema.default(9406),
         'memory-consolidator': portSchema.default(9407),
       })
       .strict()
-      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'zombie-reaper': 9405, 'memory-consolidator': 9407 }),
+      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'zombie-reaper': 9405, 'metrics-exporter': 9406, 'memory-consolidator': 9407 }),
   })
   .strict();
 
@@ -229,6 +230,15 @@ export const configSchema = z
       .strict()
       .default({ fastFailPauseRatio: 0.8, fastFailMinSessions: 5, fastFailPauseMin: 15 }),
     memory: memorySchema.default(memorySchema.parse({})),
+    observability: z
+      .object({
+        /** Exported as `nightshift_cost_budget_usd_per_hour`; the CostOverBudget alert compares spend with it. */
+        costBudgetUsdPerHour: z.number().positive().default(10),
+        /** Name of the environment variable holding the operator API's bearer token (required when `http.host` is not loopback). */
+        apiTokenEnv: z.string().default('NIGHTSHIFT_API_TOKEN'),
+      })
+      .strict()
+      .default({ costBudgetUsdPerHour: 10, apiTokenEnv: 'NIGHTSHIFT_API_TOKEN' }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .strict()

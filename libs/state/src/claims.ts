@@ -45,4 +45,5 @@ export class Claims {
   holder(ticket: string): Promise<string | null> {
     return this.redis.get(KEY.claim(ticket));
   }
+
 }

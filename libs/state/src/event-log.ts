@@ -25,6 +25,12 @@ export class EventLog {
     return entries.map(([id, fields]) => ({ id, ...(JSON.parse(fields[1] ?? '{}') as NightshiftEvent) }));
   }
 
+  /** The most recent `count` events, oldest first. */
+  async recent(count: number): Promise<StoredEvent[]> {
+    const entries = await this.redis.xrevrange(EVENTS_STREAM, '+', '-', 'COUNT', count);
+    return entries.reverse().map(([id, fields]) => ({ id, ...(JSON.parse(fields[1] ?? '{}') as NightshiftEvent) }));
+  }
+
   /** Blocks up to `blockMs` for events after `afterId` ('$' = only new ones). Needs a dedicated connection. */
   async follow(afterId: string, blockMs: number): Promise<StoredEvent[]> {
     const res = (await this.redis.xread('BLOCK', blockMs, 'STREAMS', EVENTS_STREAM, afterId)) as

@@ -7,3 +7,6 @@ export * from './session-registry';
 export * from './pause-store';
 export * from './worktree-ownership';
 export * from './cancel-requests';
+export * from './tracker-polls';
+export * from './refresh-requests';
+export * from './run-totals';

@@ -12,4 +12,5 @@ export const KEY = {
   sessions: 'nightshift:sessions',
   /** When a ticket was first seen In Progress with nothing working on it (the stranded-ticket sweep). */
   stranded: (ticket: string) => `nightshift:stranded:${ticket}`,
+  trackerLastSuccess: 'nightshift:tracker:last-success',
 } as const;

@@ -6,5 +6,7 @@ export * from './worktree-client';
 export * from './log-errors';
 export * from './pause-control';
 export * from './errors/missing-secret.error';
+export * from './errors/pause-input.error';
+export * from './fleet-state';
 export * from './agent-permissions';
 export * from './reap-session';

@@ -1,24 +1,20 @@
 import type { NightshiftConfig } from '@nightshift/config';
-import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
-import { describeScope, PauseStore, SessionRegistry } from '@nightshift/state';
+import { describeScope } from '@nightshift/state';
+import { FleetStateReader } from '@nightshift/wiring';
 import { formatTable } from '../format-table';
 import { withRedis } from '../redis-client';
-import { capabilities, withQueue } from './queues';
 
-/** Pauses (why, until when), queue depths and running sessions, read straight from Redis. */
+/** Pauses, queues, hosts and running sessions: the same reader as the metrics-exporter's /api/v1/state. */
 export async function status(config: NightshiftConfig, opts: { json?: boolean }): Promise<void> {
-  const status = await withRedis(config, async (redis) => ({
-    pauses: await new PauseStore(redis).active(),
-    sessions: await new SessionRegistry(redis).list(),
-    queues: Object.fromEntries(
-      await Promise.all(
-        [INTAKE_QUEUE, ...capabilities(config).map(sessionQueueName)].map(async (name) => [name, await withQueue(redis, name, (q) => q.getJobCounts('waiting', 'active', 'delayed', 'failed'))] as const),
-      ),
-    ),
-  }));
+  const status = await withRedis(config, async (redis) => {
+    const reader = new FleetStateReader(redis, config);
+    return reader.read().finally(() => reader.close());
+  });
   if (opts.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   const lines = [status.pauses.length === 0 ? 'Nothing paused.' : formatTable(['PAUSED', 'UNTIL', 'SINCE', 'BY', 'REASON'], status.pauses.map((p) => [describeScope(p.scope), p.until ?? 'resumed by hand', p.since, p.by, p.reason]))];
-  lines.push('', formatTable(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED'], Object.entries(status.queues).map(([q, c]) => [q, String(c['waiting'] ?? 0), String(c['active'] ?? 0), String(c['delayed'] ?? 0), String(c['failed'] ?? 0)])));
+  lines.push('', formatTable(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'OLDEST WAITING'], status.queues.map((q) => [q.name, String(q.counts.waiting), String(q.counts.active), String(q.counts.delayed), String(q.counts.failed), q.oldestAgeSec.waiting == null ? '-' : `${Math.round(q.oldestAgeSec.waiting)}s`])));
+  lines.push('', formatTable(['HOST', 'SLOTS', 'SESSIONS'], status.hosts.map((h) => [h.name, String(h.slots), String(h.sessions)])));
   lines.push('', status.sessions.length === 0 ? 'No session running.' : formatTable(['RUN', 'HOST', 'TICKETS', 'HEARTBEAT'], status.sessions.map((s) => [s.runId, s.host, s.tickets.join(','), s.heartbeatAt])));
+  if (status.stranded.length > 0) lines.push('', `Stranded (claimed, nothing will run them until the lease ends): ${status.stranded.map((s) => s.ticket).join(', ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

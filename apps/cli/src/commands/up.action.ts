@@ -5,7 +5,7 @@ import { embeddedRedisUrlFile } from '@nightshift/service-shell';
 import { RedisSupervisor } from '../redis-supervisor';
 import { Supervisor, type ServiceSpec } from '../supervisor';
 
-const SHARED_SERVICES = ['ticket-scanner', 'router', 'memory-consolidator'] as const;
+const SHARED_SERVICES = ['ticket-scanner', 'router', 'memory-consolidator', 'metrics-exporter'] as const;
 const PER_HOST_SERVICES = ['worktree-manager', 'session-runner', 'zombie-reaper'] as const;
 
 /** The entry file of a service app (its package's `main`). */

@@ -1,0 +1,9 @@
+/** A pause or resume named an agent account the config does not have. */
+export class UnknownAccountError extends Error {
+  override name = 'UnknownAccountError';
+}
+
+/** A pause length that is not like 90s, 30m, 2h or 1d. */
+export class BadDurationError extends Error {
+  override name = 'BadDurationError';
+}
