@@ -5,12 +5,19 @@ import { commitAll } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
+/** How the PR is opened: a draft with labels and a note in its body when the checks still fail. */
+export interface PrOptions {
+  draft?: boolean;
+  labels?: string[];
+  note?: string;
+}
+
 /**
  * The work is done and there is a diff: commit, push the deterministic branch, find-or-create the PR
  * for it (so a retry after a crash reuses the PR it opened), then move every ticket to In Review
  * with a link. Each step is idempotent, so a rerun after a crash anywhere in here converges.
  */
-export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string): Promise<SessionResult> {
+export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, options: PrOptions = {}): Promise<SessionResult> {
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
   const keys = tickets.map((t) => t.key).join(', ');
@@ -21,8 +28,10 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     head: job.branch,
     base: repo.baseBranch,
     title: redactSecrets(tickets.length === 1 ? `${lead.key}: ${lead.title}` : `${keys}: ${lead.title} (+${tickets.length - 1})`),
-    body: redactSecrets(prBody(tickets, job)),
+    body: redactSecrets(options.note ? `${prBody(tickets, job)}\n\n${options.note}` : prBody(tickets, job)),
     tickets: tickets.map((t) => t.key),
+    ...(options.draft ? { draft: true } : {}),
+    ...(options.labels?.length ? { labels: options.labels } : {}),
   });
   if (created) await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
   for (const ticket of tickets) {
@@ -30,7 +39,8 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     // Idempotent through the tracker itself: a rerun after a crash does not post the link twice.
     const fresh = await deps.tracker.getTicket(ticket.key);
     if (fresh && !fresh.comments.some((c) => c.body.includes(pr.url))) {
-      await deps.tracker.comment(ticket.key, `Nightshift opened a pull request: ${pr.url} (run ${job.runId}, model ${job.model}).`);
+      const draftNote = options.draft ? ' as a draft: its checks still fail' : '';
+      await deps.tracker.comment(ticket.key, `Nightshift opened a pull request${draftNote}: ${pr.url} (run ${job.runId}, model ${job.model}).`);
     }
     await moveTicket(deps, ticket.key, deps.config.tracker.states.inReview, job.runId);
   }

@@ -29,10 +29,13 @@ export interface AgentSession {
  * credentials, watches for stalls and cancel requests, then classifies what happened. Cost comes
  * from the CLI's result event, or from its own transcript when it was killed before printing one.
  */
-export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController): Promise<AgentSession> {
+export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, repairSection?: string): Promise<AgentSession> {
   const { config } = deps;
   const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
-  const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
+  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
+  const prompt = repairSection ? `${built}
+
+${repairSection}` : built;
   const headBefore = await head(worktree);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
   const checkMs = stallCheckMs(config.agent.stallTimeoutSec);

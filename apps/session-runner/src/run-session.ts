@@ -4,7 +4,9 @@ import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts
 import { redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
-import { finishFailure, finishSuccess } from './finish-session';
+import { finishFailure } from './finish-session';
+import { finishChecked } from './finish-checked';
+import { verifyWithRepairs } from './repair-loop';
 import { launchAgent, type AgentSession } from './launch-agent';
 import { pauseScope } from '@nightshift/wiring';
 import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
@@ -50,14 +52,17 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort);
-    const { run, verdict } = session;
+    const { run } = session;
+    let verdict = session.verdict;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
     if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
+    const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record }) : undefined;
+    if (checks?.interrupted) ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
     if (verdict.outcome === 'success') {
-      result = await finishSuccess(deps, job, repo, tickets, worktree.path);
+      result = await finishChecked(deps, job, repo, tickets, worktree.path, checks);
     } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };

@@ -20,6 +20,15 @@ const repoHooksSchema = z
   })
   .strict();
 
+/** A repo check (tests, lint, types): argv without a shell, passing on exit code 0. */
+const repoCheckSchema = z
+  .object({
+    name,
+    argv: hookCommand,
+    timeoutSec: z.number().positive().default(600),
+  })
+  .strict();
+
 const repoSchema = z
   .object({
     name,
@@ -34,6 +43,12 @@ const repoSchema = z
     promptTemplate: z.string().optional(),
     /** Commands run in the worktree at fixed points of a session (argv arrays, no shell). */
     hooks: repoHooksSchema.default({}),
+    /** Run in the worktree after a successful session, before the PR; a failure goes back to the agent (see repairAttempts). */
+    checks: z.array(repoCheckSchema).default([]),
+    /** Repair sessions on the same worktree after failing checks, before giving up on the checks. */
+    repairAttempts: z.number().int().min(0).max(10).default(2),
+    /** Checks still failing after the repairs: open the PR as a draft labelled checks-failing, or send the ticket to Needs Human. */
+    onChecksFailing: z.enum(['draft', 'needs-human']).default('draft'),
   })
   .strict();
 
@@ -228,5 +243,6 @@ export type LinearTrackerConfig = Extract<TrackerConfig, { kind: 'linear' }>;
 export type GitHubTrackerConfig = Extract<TrackerConfig, { kind: 'github' }>;
 export type GitHubForgeConfig = Extract<ForgeConfig, { kind: 'github' }>;
 export type RepoHooksConfig = RepoConfig['hooks'];
+export type RepoCheckConfig = RepoConfig['checks'][number];
 export type WorktreesConfig = RawConfig['worktrees'];
 export type ServiceName = keyof RawConfig['http']['ports'];

@@ -19,6 +19,8 @@ export const EVENT_TYPES = [
   'pause.started',
   'pause.ended',
   'session.canceled',
+  'check.finished',
+  'repair.started',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
