@@ -15,14 +15,16 @@ export function registerBoardCommands(program: Command): void {
     .option('--labels <labels>', 'comma-separated labels', '')
     .option('--state <state>', 'initial state (default: the first queue state)')
     .option('--priority <n>', '1 (urgent) to 4 (low); 0 = none', '0')
+    .option('--blocked-by <keys>', 'comma-separated keys of tickets that must be Done first', '')
     .action(
-      withConfig(async (config, opts: { title: string; body: string; labels: string; state?: string; priority: string }) => {
+      withConfig(async (config, opts: { title: string; body: string; labels: string; state?: string; priority: string; blockedBy: string }) => {
         const ticket = await localBoard(config).add({
           title: opts.title,
           description: opts.body,
           labels: opts.labels.split(',').map((l) => l.trim()).filter(Boolean),
           state: opts.state,
           priority: Number(opts.priority),
+          blockedBy: opts.blockedBy.split(',').map((k) => k.trim()).filter(Boolean),
         });
         process.stdout.write(`${ticket.key}\n`);
       }),

@@ -79,13 +79,13 @@ export function registerPauseCommands(program: Command): void {
           sessions: await new SessionRegistry(redis).list(),
           queues: Object.fromEntries(
             await Promise.all(
-              [INTAKE_QUEUE, ...capabilities(config).map(sessionQueueName)].map(async (name) => [name, await withQueue(redis, name, (q) => q.getJobCounts('waiting', 'active', 'delayed', 'failed'))] as const),
+              [INTAKE_QUEUE, ...capabilities(config).map(sessionQueueName)].map(async (name) => [name, await withQueue(redis, name, (q) => q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'))] as const),
             ),
           ),
         }));
         if (opts.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         const lines = [status.pauses.length === 0 ? 'Nothing paused.' : formatTable(['PAUSED', 'UNTIL', 'SINCE', 'BY', 'REASON'], status.pauses.map((p) => [describeScope(p.scope), p.until ?? 'resumed by hand', p.since, p.by, p.reason]))];
-        lines.push('', formatTable(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED'], Object.entries(status.queues).map(([q, c]) => [q, String(c['waiting'] ?? 0), String(c['active'] ?? 0), String(c['delayed'] ?? 0), String(c['failed'] ?? 0)])));
+        lines.push('', formatTable(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED'], Object.entries(status.queues).map(([q, c]) => [q, String((c['waiting'] ?? 0) + (c['prioritized'] ?? 0)), String(c['active'] ?? 0), String(c['delayed'] ?? 0), String(c['failed'] ?? 0)])));
         lines.push('', status.sessions.length === 0 ? 'No session running.' : formatTable(['RUN', 'HOST', 'TICKETS', 'HEARTBEAT'], status.sessions.map((s) => [s.runId, s.host, s.tickets.join(','), s.heartbeatAt])));
         process.stdout.write(`${lines.join('\n')}\n`);
       }),
