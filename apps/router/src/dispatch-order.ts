@@ -1,4 +1,5 @@
 import type { Ticket } from '@nightshift/domain';
+import type { PauseStore } from '@nightshift/state';
 import type { TrackerTicket } from '@nightshift/tracker';
 
 // BullMQ runs jobs without a priority before every prioritized one, so each session job gets one;
@@ -14,4 +15,10 @@ export function sessionPriority(ticket: Ticket): number {
 export function openBlockers(ticket: Ticket): string | null {
   const open = ((ticket as TrackerTicket).blockedBy ?? []).filter((b) => b.open);
   return open.length > 0 ? `blocked by ${open.map((b) => `${b.key} (${b.state})`).join(', ')}` : null;
+}
+
+/** Why a budget holds the ticket or its repo (a pause set when a cap was reached), or null. */
+export async function budgetHold(pauses: PauseStore, ticket: string, repo: string): Promise<string | null> {
+  const held = (await pauses.get({ kind: 'ticket', ticket })) ?? (await pauses.get({ kind: 'repo', repo }));
+  return held ? `paused: ${held.reason}` : null;
 }

@@ -7,7 +7,7 @@ import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
-import { openBlockers, sessionPriority } from './dispatch-order';
+import { budgetHold, openBlockers, sessionPriority } from './dispatch-order';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
 const perRepo = new KeyedMutex();
@@ -76,7 +76,7 @@ async function dispatch(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, by: 
 /** Why this ticket must not start now, or null. */
 async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promise<string | null> {
   const { config } = deps;
-  const waiting = openBlockers(ticket);
+  const waiting = openBlockers(ticket) ?? (await budgetHold(deps.pauses, ticket.key, repo.name));
   if (waiting) return waiting;
   const cooling = await deps.counters.coolingDown(ticket.key);
   if (cooling) return `cooling down after: ${cooling}`;

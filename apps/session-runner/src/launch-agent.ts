@@ -60,6 +60,7 @@ ${repairSection}` : built;
       model: job.model,
       maxTurns: config.agent.maxTurns,
       permissionMode: config.agent.permissionMode,
+      ...(config.budgets.perSessionUsd === undefined ? {} : { maxBudgetUsd: config.budgets.perSessionUsd }),
       timeoutMs: config.agent.sessionTimeoutMin * 60_000,
       logPath,
       env: accountEnv(account),

@@ -7,6 +7,7 @@ import { PromptTemplateError } from './render-template';
 import { finishFailure } from './finish-session';
 import { finishChecked } from './finish-checked';
 import { verifyWithRepairs } from './repair-loop';
+import { enforceBudgets } from './enforce-budgets';
 import { launchAgent, type AgentSession } from './launch-agent';
 import { pauseScope } from '@nightshift/wiring';
 import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
@@ -85,6 +86,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.stop().catch(() => undefined);
   }
   await save(deps, record, result);
+  await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
   if (requeue) throw requeue;
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);
   await events.append({ type: 'claim.released', ...base });

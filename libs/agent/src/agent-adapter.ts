@@ -11,6 +11,8 @@ export interface AgentRunRequest {
   model: string;
   maxTurns: number;
   permissionMode: string;
+  /** The CLI stops the session once it has spent this much (`--max-budget-usd`); unset: no cap. */
+  maxBudgetUsd?: number;
   /** Overall deadline; on expiry the whole process group is killed. */
   timeoutMs: number;
   /** File that receives stdout and stderr as they arrive (its folder is created). */

@@ -36,7 +36,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   }
 
   /** The exact arguments of a launch; the model is always named so the CLI never falls back to its default. */
-  buildArgs(req: Pick<AgentRunRequest, 'prompt' | 'model' | 'maxTurns' | 'permissionMode'>): string[] {
+  buildArgs(req: Pick<AgentRunRequest, 'prompt' | 'model' | 'maxTurns' | 'permissionMode' | 'maxBudgetUsd'>): string[] {
     if (!req.model || !req.model.trim()) throw new MissingModelError();
     return [
       '-p', req.prompt,
@@ -45,6 +45,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       '--verbose',
       '--max-turns', String(req.maxTurns),
       '--permission-mode', req.permissionMode,
+      ...(req.maxBudgetUsd === undefined ? [] : ['--max-budget-usd', String(req.maxBudgetUsd)]),
       ...(this.options.extraArgs ?? []),
     ];
   }

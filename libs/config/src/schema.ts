@@ -189,6 +189,17 @@ export const configSchema = z
       })
       .strict()
       .default({ fastFailPauseRatio: 0.8, fastFailMinSessions: 5, fastFailPauseMin: 15 }),
+    /** Spending caps (USD) from the exact run costs; over one, no new session starts for that scope. Unset: no cap. */
+    budgets: z
+      .object({
+        perTicketUsd: z.number().positive().optional(),
+        perRepoDailyUsd: z.number().positive().optional(),
+        perAccountDailyUsd: z.number().positive().optional(),
+        /** Passed to the CLI as --max-budget-usd on every launch. */
+        perSessionUsd: z.number().positive().optional(),
+      })
+      .strict()
+      .default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .strict()

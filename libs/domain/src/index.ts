@@ -3,3 +3,4 @@ export * from './ticket';
 export * from './branch';
 export * from './route-ticket';
 export * from './escalation';
+export * from './budget';

@@ -32,5 +32,14 @@ export async function announceEndedPauses(deps: { pauses: PauseStore; events: Ev
 
 /** `intake` or `agent account NAME`, for events and notifications. */
 export function describeScope(scope: PauseScope): string {
-  return scope.kind === 'intake' ? 'intake' : `agent account ${scope.account}`;
+  switch (scope.kind) {
+    case 'intake':
+      return 'intake';
+    case 'account':
+      return `agent account ${scope.account}`;
+    case 'repo':
+      return `repo ${scope.repo}`;
+    case 'ticket':
+      return `ticket ${scope.ticket}`;
+  }
 }
