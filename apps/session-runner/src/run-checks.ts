@@ -24,18 +24,13 @@ const CHECK_OUTPUT_BYTES = 3000;
 export async function runChecks(deps: SessionDeps, job: SessionJob, repo: RepoConfig, worktree: string, round: number): Promise<CheckOutcome[]> {
   const worktreeKey = path.basename(worktree);
   const env = hookEnv({ repo: repo.name, branch: job.branch, runId: job.runId, worktreeKey });
+  const base = { repo: repo.name, host: deps.host, run: job.runId, ticket: job.tickets[0] };
   const outcomes: CheckOutcome[] = [];
   for (const check of repo.checks) {
     const outcome = await runOne(check, { cwd: worktree, root: deps.config.paths.worktrees, worktreeKey, env });
     outcomes.push(outcome);
-    await deps.events.append({
-      type: 'check.finished',
-      repo: repo.name,
-      host: deps.host,
-      run: job.runId,
-      ticket: job.tickets[0],
-      detail: { name: check.name, outcome: outcome.outcome, durationMs: outcome.durationMs, round, ...(outcome.exitCode === null ? {} : { exitCode: outcome.exitCode }) },
-    });
+    const detail = { name: check.name, outcome: outcome.outcome, durationMs: outcome.durationMs, round, ...(outcome.exitCode === null ? {} : { exitCode: outcome.exitCode }) };
+    await deps.events.append({ type: 'check.finished', ...base, detail });
   }
   return outcomes;
 }
