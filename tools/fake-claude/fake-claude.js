@@ -8,21 +8,31 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { decide, splitRules } = require('./tool-rules');
 
 const VALUE_FLAGS = new Set([
   '--model', '--output-format', '--input-format', '--max-turns', '--permission-mode', '--session-id',
-  '--allowedTools', '--allowed-tools', '--disallowedTools', '--disallowed-tools', '--max-budget-usd',
-  '--resume', '-r', '--fallback-model', '--append-system-prompt', '--system-prompt', '--mcp-config',
-  '--settings', '--add-dir', '--agents', '--setting-sources',
+  '--max-budget-usd', '--resume', '-r', '--fallback-model', '--append-system-prompt', '--system-prompt',
+  '--settings', '--agents', '--setting-sources',
 ]);
+// Variadic like the real CLI's `<tools...>`: every following argument up to the next flag; repeats add up.
+const LIST_FLAGS = {
+  '--allowedTools': 'allowed', '--allowed-tools': 'allowed', '--disallowedTools': 'disallowed', '--disallowed-tools': 'disallowed',
+  '--mcp-config': 'mcpConfig', '--add-dir': 'addDir',
+};
 const BEHAVIOURS = new Set(['succeed', 'no-diff', 'fail', 'max-turns', 'rate-limit', 'auth-fail', 'crash', 'hang', 'never-exit']);
 const FOREVER = 2 ** 30;
 
 function parseArgs(argv) {
-  const opts = { prompt: undefined, flags: {} };
+  const opts = { prompt: undefined, flags: {}, lists: { allowed: [], disallowed: [], mcpConfig: [], addDir: [] } };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '-p' || arg === '--print') {
+    const [flagName, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (LIST_FLAGS[flagName]) {
+      const list = opts.lists[LIST_FLAGS[flagName]];
+      if (inline !== undefined) list.push(inline);
+      else while (i + 1 < argv.length && !argv[i + 1].startsWith('-')) list.push(argv[++i]);
+    } else if (arg === '-p' || arg === '--print') {
       // The real CLI treats -p as a boolean and the prompt as the positional argument that follows.
       if (i + 1 < argv.length && !argv[i + 1].startsWith('-')) opts.prompt = argv[++i];
       else opts.print = true;
@@ -105,6 +115,15 @@ function main() {
   if (argv[0] === 'auth' && argv[1] === 'status') return authStatus();
   if (opts.prompt === undefined) return usageError('Input must be provided through -p <prompt> when using --print (fake-claude needs -p <prompt>).');
   if (!model) return usageError('--model <model> is required (fake-claude refuses to pick a default model).');
+  for (const flag of Object.keys(LIST_FLAGS)) {
+    if (argv.includes(flag) && opts.lists[LIST_FLAGS[flag]].length === 0) return usageError(`option '${flag} <values...>' argument missing`);
+  }
+  const permissionMode = opts.flags['--permission-mode'] || 'default';
+  // The real CLI's own guard: bypass mode as root only where IS_SANDBOX=1 declares the machine disposable.
+  if (permissionMode === 'bypassPermissions' && process.getuid && process.getuid() === 0 && process.env.IS_SANDBOX !== '1') {
+    process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
+    return finish(1);
+  }
 
   const prompt = opts.prompt;
   const behaviour = parseBehaviour(prompt);
@@ -114,7 +133,7 @@ function main() {
   if (behaviour.kind === 'rate-limit' && Number.isFinite(behaviour.reset) && Date.now() >= behaviour.reset * 1000) behaviour.kind = 'succeed';
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
-  const permissionMode = opts.flags['--permission-mode'] || 'default';
+  const permissions = { mode: permissionMode, allowed: opts.lists.allowed.flatMap(splitRules), disallowed: opts.lists.disallowed.flatMap(splitRules) };
   const started = Date.now();
   const transcript = transcriptWriter(cwd, sessionId);
   // Like the real CLI, a closed stdout (EPIPE) does not end the session: it goes on and finishes its work.
@@ -132,7 +151,7 @@ function main() {
     emit({ type: 'system', subtype: 'fake_child', pid: child.pid, session_id: sessionId });
   }
 
-  const ctx = { prompt, model, cwd, sessionId, started, emit, transcript };
+  const ctx = { prompt, model, cwd, sessionId, started, emit, transcript, permissions };
   const work = () => (behaviour.tool ? bashToolCall(behaviour, ctx, () => run(behaviour, ctx)) : run(behaviour, ctx));
   if (behaviour.slowMs > 0) setTimeout(work, behaviour.slowMs);
   else work();
@@ -141,11 +160,13 @@ function main() {
 function run(behaviour, ctx) {
   const { prompt, model, cwd, sessionId, emit } = ctx;
   const plan = usagePlan(prompt, model);
+  const denials = [];
   const result = (subtype, isError, text, extra = {}) =>
     emit({
       type: 'result', subtype, is_error: isError, duration_ms: Date.now() - ctx.started, duration_api_ms: 0, num_turns: 2,
       result: text, session_id: sessionId, total_cost_usd: plan.costUsd, usage: rawUsage(plan.total),
       modelUsage: { [model]: { inputTokens: plan.total.input, outputTokens: plan.total.output, cacheReadInputTokens: plan.total.cacheRead, cacheCreationInputTokens: plan.total.cacheWrite, costUSD: plan.costUsd } },
+      permission_denials: denials,
       ...extra,
     });
   const assistant = (id, content, usage, msgModel = model) => {
@@ -157,6 +178,7 @@ function run(behaviour, ctx) {
     }
   };
   const zero = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  if (['succeed', 'no-diff', 'fail', 'max-turns', 'never-exit'].includes(behaviour.kind)) runCommands(ctx, assistant, denials);
 
   switch (behaviour.kind) {
     case 'rate-limit': {
@@ -204,6 +226,27 @@ function run(behaviour, ctx) {
   result('success', false, summary);
   if (behaviour.kind === 'never-exit') return stayAlive();
   return finish(0);
+}
+
+/**
+ * `fake-agent-runs: <command>` lines: the agent asks for each as a Bash tool call; the CLI's permission check
+ * (tool-rules.js) either lets it through (the fake never really runs it) or refuses it, as an error tool result
+ * in the stream and an entry in the result's `permission_denials`.
+ */
+function runCommands(ctx, assistant, denials) {
+  const commands = [...ctx.prompt.matchAll(/^\s*fake-agent-runs:\s*(.+?)\s*$/gm)].map((m) => m[1]);
+  const zero = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  commands.forEach((command, i) => {
+    const id = `toolu_fake_bash_${i + 1}`;
+    const input = { command, description: `Run ${command}` };
+    assistant(`msg_fake_bash_${i + 1}`, [{ type: 'tool_use', id, name: 'Bash', input }], zero);
+    const refusal = decide({ toolName: 'Bash', input, ...ctx.permissions });
+    if (refusal) denials.push({ tool_name: 'Bash', tool_use_id: id, tool_input: input });
+    const block = { type: 'tool_result', tool_use_id: id, content: refusal ?? `(fake-claude allowed \`${command}\` but does not run commands)`, is_error: Boolean(refusal) };
+    const message = { role: 'user', content: [block] };
+    ctx.emit({ type: 'user', message, parent_tool_use_id: null, session_id: ctx.sessionId });
+    ctx.transcript({ type: 'user', message });
+  });
 }
 
 /** Bash timeouts as the real CLI applies them: 2 min unless the call asks, at most 10 min (both settable by env). */

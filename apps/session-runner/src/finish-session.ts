@@ -17,7 +17,7 @@ export interface PrOptions {
  * for it (so a retry after a crash reuses the PR it opened), then move every ticket to In Review
  * with a link. Each step is idempotent, so a rerun after a crash anywhere in here converges.
  */
-export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, options: PrOptions = {}): Promise<SessionResult> {
+export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, denied: string[] = [], options: PrOptions = {}): Promise<SessionResult> {
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
   const keys = tickets.map((t) => t.key).join(', ');
@@ -28,7 +28,7 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     head: job.branch,
     base: repo.baseBranch,
     title: redactSecrets(tickets.length === 1 ? `${lead.key}: ${lead.title}` : `${keys}: ${lead.title} (+${tickets.length - 1})`),
-    body: redactSecrets(options.note ? `${prBody(tickets, job)}\n\n${options.note}` : prBody(tickets, job)),
+    body: redactSecrets([prBody(tickets, job), ...deniedCommandsLines(denied, repo.name), ...(options.note ? ['', options.note] : [])].join('\n')),
     tickets: tickets.map((t) => t.key),
     ...(options.draft ? { draft: true } : {}),
     ...(options.labels?.length ? { labels: options.labels } : {}),
@@ -53,7 +53,7 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
  * back to the queue after a cool-down. A session canceled because a human moved its ticket leaves
  * the ticket where the human put it.
  */
-export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome: Outcome, reason: string, opts: { shuttingDown: boolean; needsHumanNote?: string }): Promise<SessionResult> {
+export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome: Outcome, reason: string, opts: { shuttingDown: boolean; needsHumanNote?: string; denied?: string[] }): Promise<SessionResult> {
   const states = deps.config.tracker.states;
   const safeReason = redactSecrets(reason);
   if (outcome === 'canceled' && !opts.shuttingDown) return { outcome, reason: safeReason };
@@ -64,7 +64,7 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
       if (opts.needsHumanNote || spent >= deps.config.routing.maxAttempts) {
         // The explanation first, then the move: a human who sees the ticket in Needs Human finds why on it.
         const note = opts.needsHumanNote ?? `Nightshift gave up after ${spent} attempts; a human needs to look.`;
-        await deps.tracker.comment(key, redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason })}`));
+        await deps.tracker.comment(key, redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason, permissionDenials: opts.denied })}`));
         await moveTicket(deps, key, states.needsHuman, job.runId);
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
@@ -84,7 +84,8 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
   const rows = [...earlier, current].map((r) => {
     const took = typeof r.durationMs === 'number' ? `${Math.round(r.durationMs / 1000)}s` : 'now';
     const last = r.lastLines ? `\n  > ${r.lastLines.split('\n').join('\n  > ')}` : '';
-    return `- attempt ${r.attempt} · ${r.model} · ${r.outcome} · ${took}: ${r.reason ?? ''}${last}`;
+    const denied = r.permissionDenials?.length ? `\n  not allowed to run: ${r.permissionDenials.join('; ')}` : '';
+    return `- attempt ${r.attempt} · ${r.model} · ${r.outcome} · ${took}: ${r.reason ?? ''}${denied}${last}`;
   });
   return `Attempts:\n${rows.join('\n')}`;
 }
@@ -92,6 +93,20 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
 async function moveTicket(deps: SessionDeps, key: string, state: string, runId: string): Promise<void> {
   await deps.tracker.moveTo(key, state);
   await deps.events.append({ type: 'ticket.moved', ticket: key, host: deps.host, run: runId, detail: { to: state } });
+}
+
+/** What the agent asked to run and was refused: a reviewer should know which checks it could not run itself. */
+function deniedCommandsLines(denied: string[], repo: string): string[] {
+  if (denied.length === 0) return [];
+  const unique = [...new Set(denied)];
+  const bash = /^Bash\((.+)\)$/.exec(unique.find((d) => d.startsWith('Bash(') && !d.startsWith('Bash(git push')) ?? '')?.[1];
+  const example = bash ? `Bash(${bash}:*)` : unique[0];
+  return [
+    '',
+    `The agent was not allowed to run ${unique.length === 1 ? 'this' : `these ${unique.length}`} (no permission rule covered ${unique.length === 1 ? 'it' : 'them'}), so it did not see their results:`,
+    ...unique.map((d) => `- \`${d.replace(/`/g, "'")}\``),
+    `To allow it next time, add a rule such as \`${example}\` to the allowedTools of repo ${repo} in nightshift.yaml.`,
+  ];
 }
 
 function prBody(tickets: Ticket[], job: SessionJob): string {

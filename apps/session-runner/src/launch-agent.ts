@@ -7,6 +7,7 @@ import type { SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
+import { launchPermissions } from '@nightshift/wiring';
 import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
@@ -33,9 +34,8 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
   const { config } = deps;
   const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
   const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
-  const prompt = repairSection ? `${built}
-
-${repairSection}` : built;
+  const prompt = repairSection ? `${built}\n\n${repairSection}` : built;
+  const { permissions, env: permissionEnv } = launchPermissions(config, repo);
   const headBefore = await head(worktree);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
   const checkMs = stallCheckMs(config.agent.stallTimeoutSec);
@@ -61,9 +61,10 @@ ${repairSection}` : built;
       maxTurns: config.agent.maxTurns,
       permissionMode: config.agent.permissionMode,
       ...(config.budgets.perSessionUsd === undefined ? {} : { maxBudgetUsd: config.budgets.perSessionUsd }),
+      permissions,
       timeoutMs: config.agent.sessionTimeoutMin * 60_000,
       logPath,
-      env: accountEnv(account),
+      env: { ...accountEnv(account), ...permissionEnv },
       signal: abort.signal,
       onSpawn: (pid) => watchdog.start(pid),
       onOutput: () => watchdog.output(),

@@ -3,7 +3,7 @@ import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } fro
 import { notifierFromEnv } from '@nightshift/notify';
 import { handlerTable } from '@nightshift/service-shell';
 import { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
-import { bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
+import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
 import { AuthPreflight } from './auth-preflight';
 import { CancelWatcher } from './cancel-watcher';
@@ -14,6 +14,13 @@ import type { SessionDeps } from './session-deps';
 import { SessionMetrics } from './session-metrics';
 
 void bootService('session-runner', async (runtime, config) => {
+  try {
+    assertAgentSettings(config);
+  } catch (err) {
+    // Refused before any session: bypassPermissions outside a sandbox would run every agent command unchecked.
+    process.stderr.write(`nightshift session-runner: refusing to start: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const host = resolveHost(config);
   const metrics = new SessionMetrics(runtime.registry);
   metrics.slots.set({ host: host.name }, host.slots);

@@ -9,6 +9,8 @@ import { finishChecked } from './finish-checked';
 import { verifyWithRepairs } from './repair-loop';
 import { enforceBudgets } from './enforce-budgets';
 import { launchAgent, type AgentSession } from './launch-agent';
+import { reportDenials } from './report-denials';
+import { runEventBase } from './run-event';
 import { pauseScope } from '@nightshift/wiring';
 import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
@@ -57,18 +59,19 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     let verdict = session.verdict;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
     if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
+    const denied = await reportDenials(deps, record, run);
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
     const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record }) : undefined;
     if (checks?.interrupted) ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
     if (verdict.outcome === 'success') {
-      result = await finishChecked(deps, job, repo, tickets, worktree.path, checks);
+      result = await finishChecked(deps, job, repo, tickets, worktree.path, checks, denied);
     } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };
     } else {
-      result = await finishFailure(deps, job, verdict.outcome, verdict.reason, { shuttingDown: shutdown.aborted && !session.cancel, needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result) });
+      result = await finishFailure(deps, job, verdict.outcome, verdict.reason, { shuttingDown: shutdown.aborted && !session.cancel, needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result), denied });
     }
   } catch (err) {
     const reason = redactSecrets(err instanceof Error ? err.message : String(err));
@@ -130,10 +133,7 @@ function lastLines(tail: string, count = 5): string {
 async function announce(deps: SessionDeps, record: RunRecord, outcome: string, reason: string): Promise<void> {
   await deps.events.append({
     type: 'session.outcome',
-    repo: record.repo,
-    host: record.host,
-    run: record.runId,
-    ticket: record.tickets[0],
+    ...runEventBase(record),
     detail: { outcome, model: record.model, reason: redactSecrets(reason).slice(0, 200) },
   });
 }

@@ -9,6 +9,7 @@ export class SessionMetrics {
   readonly tokens: Counter;
   readonly cost: Counter;
   readonly attemptsSpent: Counter;
+  readonly permissionDenials: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -24,6 +25,7 @@ export class SessionMetrics {
     this.slots = new Gauge({ name: 'nightshift_slots', help: 'Session slots configured on this host', labelNames: ['host'], registers });
     this.tokens = new Counter({ name: 'nightshift_session_tokens_total', help: 'Tokens used by sessions', labelNames: ['kind', 'model', 'repo'], registers });
     this.cost = new Counter({ name: 'nightshift_session_cost_usd_total', help: 'Cost reported by the agent CLI', labelNames: ['model', 'repo'], registers });
+    this.permissionDenials = new Counter({ name: 'nightshift_agent_permission_denials_total', help: 'Tool calls the agent CLI refused for lack of a permission rule', labelNames: ['repo', 'tool'], registers });
     this.attemptsSpent = new Counter({ name: 'nightshift_attempts_spent_total', help: 'Attempts spent by task failures', labelNames: ['repo', 'outcome'], registers });
   }
 }

@@ -1,4 +1,6 @@
 import type { TokenUsage } from '@nightshift/domain';
+import type { AgentPermissions } from './permission-args';
+import type { PermissionDenial } from './permission-denials';
 import type { ResultEvent, StreamEvent } from './stream-events';
 
 /** One agent launch: where, with what prompt and model, and how long it may take. */
@@ -13,6 +15,8 @@ export interface AgentRunRequest {
   permissionMode: string;
   /** The CLI stops the session once it has spent this much (`--max-budget-usd`); unset: no cap. */
   maxBudgetUsd?: number;
+  /** Tool rules, MCP servers and an appended system prompt, passed as the CLI's own flags. */
+  permissions?: AgentPermissions;
   /** Overall deadline; on expiry the whole process group is killed. */
   timeoutMs: number;
   /** File that receives stdout and stderr as they arrive (its folder is created). */
@@ -54,6 +58,8 @@ export interface AgentRunResult {
   /** The CLI's own total_cost_usd; null when the session ended without a result event. */
   costUsd: number | null;
   sessionId?: string;
+  /** Tool calls the CLI refused (result event and stream merged); empty when none. */
+  permissionDenials: PermissionDenial[];
 }
 
 /** A coding-agent CLI behind one interface (Claude Code first; others later). */

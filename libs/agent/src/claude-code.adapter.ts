@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { AgentAdapter, AgentRunRequest, AgentRunResult } from './agent-adapter';
 import { MissingModelError } from './errors/missing-model.error';
 import { OutputCapture } from './output-capture';
+import { permissionArgs } from './permission-args';
 import { terminateGroup } from './process-group';
 import { toTokenUsage } from './stream-events';
 
@@ -36,7 +37,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   }
 
   /** The exact arguments of a launch; the model is always named so the CLI never falls back to its default. */
-  buildArgs(req: Pick<AgentRunRequest, 'prompt' | 'model' | 'maxTurns' | 'permissionMode' | 'maxBudgetUsd'>): string[] {
+  buildArgs(req: Pick<AgentRunRequest, 'prompt' | 'model' | 'maxTurns' | 'permissionMode' | 'permissions' | 'maxBudgetUsd'>): string[] {
     if (!req.model || !req.model.trim()) throw new MissingModelError();
     return [
       '-p', req.prompt,
@@ -46,6 +47,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       '--max-turns', String(req.maxTurns),
       '--permission-mode', req.permissionMode,
       ...(req.maxBudgetUsd === undefined ? [] : ['--max-budget-usd', String(req.maxBudgetUsd)]),
+      ...permissionArgs(req.permissions),
       ...(this.options.extraArgs ?? []),
     ];
   }
@@ -57,7 +59,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
     const capture = new OutputCapture(req.onEvent);
     const base = { argv, timedOut: false, canceled: false };
     const notStarted = (extra: Partial<AgentRunResult>): AgentRunResult => ({
-      ...base, exitCode: null, signal: null, durationMs: 0, tail: '', events: [], usage: toTokenUsage(undefined), costUsd: null, ...extra,
+      ...base, exitCode: null, signal: null, durationMs: 0, tail: '', events: [], usage: toTokenUsage(undefined), costUsd: null, permissionDenials: [], ...extra,
     });
 
     if (req.signal?.aborted) return notStarted({ canceled: true });
@@ -166,6 +168,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       usage: summary.usage,
       costUsd: summary.costUsd,
       sessionId: summary.sessionId,
+      permissionDenials: summary.permissionDenials,
     };
   }
 

@@ -12,3 +12,8 @@ export { StallWatchdog, stallLimitsFromConfig, stallCheckMs, type StallLimits, t
 export { StallMonitor, type StallMonitorOptions } from './stall-monitor';
 export { GroupCpuMeter, readProcessTable, readPsTable, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, type ProcessCpu, type ProcessTableReader } from './process-cpu';
 export { stallLogLine, readStallLine } from './stall-log-line';
+export { permissionArgs, type AgentPermissions } from './permission-args';
+export { ALWAYS_DISALLOWED_TOOLS, DEFAULT_ALLOWED_TOOLS, checkRule, resolveToolPermissions, type ToolPermissionInput } from './tool-permission-policy';
+export { DenialTracker, describeDenial, isDenialText, toPermissionDenials, type PermissionDenial } from './permission-denials';
+export { assertPermissionModeAllowed, checkPermissionMode, probeSandbox, CONTAINER_MARKERS, type PermissionModeSettings, type PermissionModeVerdict, type SandboxProbe } from './sandbox-policy';
+export { UnsafePermissionModeError } from './errors/unsafe-permission-mode.error';

@@ -46,6 +46,7 @@ describe('stream-json capture', () => {
 
   it('keeps non-JSON and unknown lines out of the typed events', () => {
     expect(parseStreamLine('Segmentation fault')).toBeNull();
+    expect(parseStreamLine('{"type":"user"}')).toEqual({ type: 'other', originalType: 'user', subtype: undefined });
     expect(parseStreamLine('{"type":"user","message":{}}')).toEqual({ type: 'user', session_id: undefined, message: { content: [] } });
     expect(parseStreamLine('{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}}')).toMatchObject({
       type: 'user',

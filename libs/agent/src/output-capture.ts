@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { TokenUsage } from '@nightshift/domain';
+import { DenialTracker, type PermissionDenial } from './permission-denials';
 import { AssistantUsageTally, parseStreamLine, toTokenUsage, type ResultEvent, type StreamEvent } from './stream-events';
 
 const TAIL_CHARS = 8 * 1024;
@@ -20,6 +21,7 @@ export class OutputCapture {
   private readonly stderrDecoder = new StringDecoder('utf8');
   readonly events: StreamEvent[] = [];
   readonly tally = new AssistantUsageTally();
+  private readonly denials = new DenialTracker();
   result?: ResultEvent;
   sessionId?: string;
 
@@ -60,13 +62,14 @@ export class OutputCapture {
   }
 
   /** Usage and cost as reported: the result event's totals, else the assistant messages seen (cost unknown). */
-  summary(): { result?: ResultEvent; usage: TokenUsage; costUsd: number | null; sessionId?: string } {
+  summary(): { result?: ResultEvent; usage: TokenUsage; costUsd: number | null; sessionId?: string; permissionDenials: PermissionDenial[] } {
     const result = this.result;
     return {
       result,
       usage: result?.usage ? toTokenUsage(result.usage) : this.tally.total,
       costUsd: result?.total_cost_usd ?? null,
       sessionId: this.sessionId,
+      permissionDenials: this.denials.denials(result),
     };
   }
 
@@ -99,6 +102,7 @@ export class OutputCapture {
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     if (event.type === 'system' && event.session_id) this.sessionId = event.session_id;
     if (event.type === 'assistant') this.tally.add(event);
+    this.denials.add(event);
     if (event.type === 'result') {
       this.result = event;
       if (event.session_id) this.sessionId = event.session_id;

@@ -1,4 +1,5 @@
 import { ZERO_USAGE, type TokenUsage } from '@nightshift/domain';
+import { toPermissionDenials, type PermissionDenial } from './permission-denials';
 
 /** Token counts as the Claude Code CLI writes them (snake_case, all optional across versions). */
 export interface RawUsage {
@@ -11,7 +12,7 @@ export interface RawUsage {
 export type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id?: string; name: string; input?: unknown }
-  | { type: 'tool_result'; tool_use_id?: string; is_error?: boolean }
+  | { type: 'tool_result'; tool_use_id?: string; is_error?: boolean; text?: string }
   | { type: 'other'; originalType: string };
 
 /** `{"type":"system","subtype":"init",...}`: the first line of every stream-json session. */
@@ -52,6 +53,8 @@ export interface ResultEvent {
   total_cost_usd?: number;
   usage?: RawUsage;
   modelUsage?: Record<string, ModelUsageEntry>;
+  /** Tool calls the CLI refused for lack of a permission rule (absent in older CLIs). */
+  permission_denials?: PermissionDenial[];
 }
 
 /** A user turn; in a headless session these carry the results of the agent's tool calls. */
@@ -137,8 +140,16 @@ function toUser(v: Json, m: Json): UserEvent {
 function toBlock(b: Json): ContentBlock {
   if (b.type === 'text') return { type: 'text', text: str(b.text) ?? '' };
   if (b.type === 'tool_use') return { type: 'tool_use', id: str(b.id), name: str(b.name) ?? '', input: b.input };
-  if (b.type === 'tool_result') return { type: 'tool_result', tool_use_id: str(b.tool_use_id), is_error: b.is_error === true };
+  // The text matters: a refused permission comes back as an error result in the CLI's own words.
+  if (b.type === 'tool_result') return { type: 'tool_result', tool_use_id: str(b.tool_use_id), is_error: b.is_error === true, text: toolResultText(b.content) };
   return { type: 'other', originalType: str(b.type) ?? 'unknown' };
+}
+
+/** A tool result's content is a string or a list of text blocks. */
+function toolResultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.filter(isObject).map((c) => str(c.text) ?? '').join('\n');
 }
 
 function toResult(v: Json): ResultEvent {
@@ -167,6 +178,7 @@ function toResult(v: Json): ResultEvent {
     total_cost_usd: num(v.total_cost_usd),
     usage: toRawUsage(v.usage),
     modelUsage,
+    permission_denials: toPermissionDenials(v.permission_denials),
   };
 }
 

@@ -56,7 +56,7 @@ function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
   return {
     ...raw,
     repos,
-    agent: { ...raw.agent, accounts },
+    agent: { ...raw.agent, accounts, ...(raw.agent.mcpConfig ? { mcpConfig: resolveMcpConfig(base, raw.agent.mcpConfig) } : {}) },
     file,
     dataDir,
     paths: {
@@ -73,6 +73,11 @@ function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
 function resolveRemote(base: string, remote: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/]+@[^/]+:/.test(remote)) return remote;
   return path.resolve(base, remote);
+}
+
+/** A file path is taken from the config file's folder; inline JSON (the CLI accepts it too) stays as written. */
+function resolveMcpConfig(base: string, value: string): string {
+  return value.trimStart().startsWith('{') ? value : path.resolve(base, value);
 }
 
 function formatPath(p: PropertyKey[]): string {

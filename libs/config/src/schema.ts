@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { name } from './schema-primitives';
+import { agentPermissionFields, repoPermissionFields } from './agent-permissions.schema';
 import { forgeSchema, githubRepoOfRemote, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
 
 /** A hook is a program and its arguments, run without a shell: a string would invite shell injection. */
@@ -49,6 +50,7 @@ const repoSchema = z
     repairAttempts: z.number().int().min(0).max(10).default(2),
     /** Checks still failing after the repairs: open the PR as a draft labelled checks-failing, or send the ticket to Needs Human. */
     onChecksFailing: z.enum(['draft', 'needs-human']).default('draft'),
+    ...repoPermissionFields,
   })
   .strict();
 
@@ -101,6 +103,7 @@ const agentSchema = z
       .object({ command: z.array(z.string().min(1)).min(1).optional(), cacheSec: z.number().nonnegative().default(300), enabled: z.boolean().default(true) })
       .strict()
       .default({ cacheSec: 300, enabled: true }),
+    ...agentPermissionFields,
   })
   .strict();
 

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'worktree.swept',
   'session.started',
   'session.outcome',
+  'session.permission_denied',
   'pr.opened',
   'ticket.moved',
   'ticket.commented',

@@ -25,4 +25,6 @@ export interface RunRecord {
   lastLines?: string;
   /** Set when the stall watchdog killed the run: why, and what the stream showed last (redacted). */
   stall?: { cause: 'silence' | 'tool_overdue' | 'no_cpu'; reason: string; lastSeen: string; silentMs: number };
+  /** Tool calls the agent was not allowed to make, as `Bash(npm test)` (redacted); absent when none. */
+  permissionDenials?: string[];
 }

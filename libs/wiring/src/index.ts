@@ -6,3 +6,4 @@ export * from './worktree-client';
 export * from './log-errors';
 export * from './pause-control';
 export * from './errors/missing-secret.error';
+export * from './agent-permissions';

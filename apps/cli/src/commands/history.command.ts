@@ -9,16 +9,16 @@ import { withRedis } from '../redis-client';
 export function registerHistoryCommands(program: Command): void {
   program
     .command('runs')
-    .description('agent runs: ticket, repo, host, model, attempt, outcome, duration, tokens, cost, PR')
+    .description('agent runs: ticket, repo, host, model, attempt, outcome, duration, tokens, cost, denied tool calls, PR')
     .option('--json', 'print JSON')
     .action(
       withConfig(async (config, opts: { json?: boolean }) => {
         const runs = await withRedis(config, (redis) => new RunStore(redis).list());
-        printList(runs, opts.json, ['TICKET', 'REPO', 'HOST', 'MODEL', 'ATTEMPT', 'OUTCOME', 'DURATION', 'TOKENS', 'COST', 'PR'], (r) => [
+        printList(runs, opts.json, ['TICKET', 'REPO', 'HOST', 'MODEL', 'ATTEMPT', 'OUTCOME', 'DURATION', 'TOKENS', 'COST', 'DENIED', 'PR'], (r) => [
           r.tickets.join(','), r.repo, r.host, r.model, String(r.attempt), r.outcome ?? 'running',
           r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
           r.usage ? String(r.usage.input + r.usage.output + r.usage.cacheWrite + r.usage.cacheRead) : '',
-          r.costUsd === undefined ? '' : `$${r.costUsd.toFixed(4)}`, r.prUrl ?? '',
+          r.costUsd === undefined ? '' : `$${r.costUsd.toFixed(4)}`, String(r.permissionDenials?.length ?? 0), r.prUrl ?? '',
         ]);
       }),
     );

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { NightshiftConfig } from '@nightshift/config';
+import { assertAgentSettings } from '@nightshift/wiring';
 import { embeddedRedisUrlFile, startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
 import { Supervisor, type ServiceSpec } from '../supervisor';
 
@@ -18,6 +19,8 @@ function entryOf(service: string): string {
  */
 export async function up(config: NightshiftConfig, opts: { out?: (line: string) => void } = {}): Promise<void> {
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Refused before anything starts, rather than a session-runner restarting forever on it.
+  assertAgentSettings(config);
   mkdirSync(config.dataDir, { recursive: true });
   let embedded: EmbeddedRedis | undefined;
   let redisUrl = process.env['REDIS_URL'] ?? config.redis.url ?? null;

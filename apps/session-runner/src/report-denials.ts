@@ -1,0 +1,23 @@
+import { describeDenial, type AgentRunResult } from '@nightshift/agent';
+import type { RunRecord } from '@nightshift/contracts';
+import { redactSecrets } from '@nightshift/service-shell';
+import { runEventBase } from './run-event';
+import type { SessionDeps } from './session-deps';
+
+/**
+ * Tool calls the agent was not allowed to make: stored on the run (redacted), one event per run naming
+ * them, and counted per repo and tool. Returns the redacted descriptions (`Bash(npm test)`), for the PR body
+ * and the Needs Human summary.
+ */
+export async function reportDenials(deps: SessionDeps, record: RunRecord, run: AgentRunResult): Promise<string[]> {
+  if (run.permissionDenials.length === 0) return [];
+  const denied = run.permissionDenials.map((d) => redactSecrets(describeDenial(d)));
+  record.permissionDenials = denied;
+  for (const d of run.permissionDenials) deps.metrics.permissionDenials.inc({ repo: record.repo, tool: d.tool_name });
+  await deps.events.append({
+    type: 'session.permission_denied',
+    ...runEventBase(record),
+    detail: { count: denied.length, tools: [...new Set(denied)].join('; ').slice(0, 500) },
+  });
+  return denied;
+}
