@@ -10,7 +10,7 @@ describe('dispatch order', () => {
     // Slow enough that most low tickets still wait in the session queue when the urgent one arrives.
     for (let i = 0; i < 10; i++) low.push((await pipeline.board.add({ title: `[alpha] low ${i}`, description: 'fake-agent: slow=1500', priority: 4 })).key);
     pipeline.startAll();
-    await waitFor('the ten low tickets dispatched', async () => (await pipeline.board.list()).filter((t) => t.state === 'In Progress').length === 10, 60_000, 100);
+    await waitFor('the ten low tickets dispatched', async () => (await pipeline.board.list()).filter((t) => t.state === 'In Progress').length === 10, 120_000, 100);
     const urgent = (await pipeline.board.add({ title: '[alpha] prod is down', priority: 1 })).key;
     await waitFor('the urgent ticket In Review', async () => (await pipeline.board.getTicket(urgent))?.state === 'In Review', 120_000, 100);
 
@@ -30,15 +30,15 @@ describe('dispatch order', () => {
     const blocker = (await pipeline.board.add({ title: '[alpha] add the column' })).key;
     const blocked = (await pipeline.board.add({ title: '[alpha] use the column', blockedBy: [blocker], priority: 1 })).key;
     pipeline.startAll();
-    await waitFor('the blocker In Review', async () => (await pipeline.board.getTicket(blocker))?.state === 'In Review', 60_000, 100);
+    await waitFor('the blocker In Review', async () => (await pipeline.board.getTicket(blocker))?.state === 'In Review', 120_000, 100);
     // A ticket added now is scanned and run after the blocker left the queue: the blocked one was passed over meanwhile.
     const later = (await pipeline.board.add({ title: '[alpha] unrelated' })).key;
-    await waitFor('the later ticket In Review', async () => (await pipeline.board.getTicket(later))?.state === 'In Review', 60_000, 100);
+    await waitFor('the later ticket In Review', async () => (await pipeline.board.getTicket(later))?.state === 'In Review', 120_000, 100);
     expect((await pipeline.board.getTicket(blocked))!.state).toBe('Agent Queue');
     expect((await pipeline.events.read()).some((e) => e.type === 'session.started' && e.ticket === blocked)).toBe(false);
 
     await pipeline.board.moveTo(blocker, 'Done');
-    await waitFor('the blocked ticket In Review', async () => (await pipeline.board.getTicket(blocked))?.state === 'In Review', 60_000, 100);
+    await waitFor('the blocked ticket In Review', async () => (await pipeline.board.getTicket(blocked))?.state === 'In Review', 120_000, 100);
     expect((await pipeline.forge.listPrs()).map((p) => p.tickets[0]).sort()).toEqual([blocker, blocked, later].sort());
   });
 });
