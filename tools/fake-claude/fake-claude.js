@@ -52,7 +52,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -63,6 +63,7 @@ function parseBehaviour(prompt) {
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
       else if (name === 'spawn-child') behaviour.spawnChild = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
+      else if (name === 'pitfall' && value) behaviour.pitfall = value;
       else if (name === 'tool-burn' || name === 'tool-idle') behaviour.tool = { kind: name, ms: Number(value) || 0 };
       else if (name === 'tool-stuck') behaviour.tool = { kind: name, ms: 0 };
       else if (name === 'tool-timeout') behaviour.toolTimeoutMs = Number(value) || undefined;
@@ -131,6 +132,8 @@ function main() {
   if (behaviour.onlyModel && behaviour.onlyModel !== model) behaviour.kind = 'succeed';
   // `rate-limit reset=EPOCH`: limited until that instant, fine afterwards, like a real quota.
   if (behaviour.kind === 'rate-limit' && Number.isFinite(behaviour.reset) && Date.now() >= behaviour.reset * 1000) behaviour.kind = 'succeed';
+  // `pitfall=X`: the work fails unless the prompt carries the lesson `avoid-X`, which only the failure's own output states.
+  if (behaviour.pitfall && behaviour.kind === 'succeed' && !prompt.includes(pitfallLesson(behaviour.pitfall))) behaviour.kind = 'pitfall';
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
   const permissions = { mode: permissionMode, allowed: opts.lists.allowed.flatMap(splitRules), disallowed: opts.lists.disallowed.flatMap(splitRules) };
@@ -204,6 +207,10 @@ function run(behaviour, ctx) {
       assistant('msg_fake_1', [{ type: 'text', text: 'Running the tests.' }], plan.parts[0]);
       result('error_during_execution', true, 'Execution failed: the test suite could not be started.');
       return finish(1);
+    case 'pitfall':
+      assistant('msg_fake_1', [{ type: 'text', text: 'Running the tests.' }], plan.parts[0]);
+      result('error_during_execution', true, `Tests failed: ${behaviour.pitfall} broke the build; the fix is to ${pitfallLesson(behaviour.pitfall)} before editing.`);
+      return finish(1);
     case 'max-turns':
       assistant('msg_fake_1', [{ type: 'text', text: 'Still working on it.' }], plan.parts[0]);
       result('error_max_turns', true, undefined);
@@ -226,6 +233,11 @@ function run(behaviour, ctx) {
   result('success', false, summary);
   if (behaviour.kind === 'never-exit') return stayAlive();
   return finish(0);
+}
+
+/** The phrase a prompt must carry to get past `pitfall=X`. */
+function pitfallLesson(name) {
+  return `avoid-${name}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseDuration } from './commands/pause.command';
+import { parseDuration } from './commands/pause.action';
 import { formatTable } from './format-table';
 
 describe('parseDuration', () => {

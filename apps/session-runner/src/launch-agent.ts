@@ -30,10 +30,10 @@ export interface AgentSession {
  * credentials, watches for stalls and cancel requests, then classifies what happened. Cost comes
  * from the CLI's result event, or from its own transcript when it was killed before printing one.
  */
-export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, repairSection?: string): Promise<AgentSession> {
+export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, learnings: string[] = [], repairSection?: string): Promise<AgentSession> {
   const { config } = deps;
   const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
-  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
+  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, template });
   const prompt = repairSection ? `${built}\n\n${repairSection}` : built;
   const { permissions, env: permissionEnv } = launchPermissions(config, repo);
   const headBefore = await head(worktree);

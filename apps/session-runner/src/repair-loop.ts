@@ -39,7 +39,7 @@ export async function verifyWithRepairs(deps: SessionDeps, ctx: RepairContext): 
   while (failing.length > 0 && repairs < repo.repairAttempts) {
     repairs += 1;
     await deps.events.append({ type: 'repair.started', repo: repo.name, host: deps.host, run: job.runId, ticket: job.tickets[0], detail: { round: repairs, of: repo.repairAttempts, checks: failing.map((c) => c.name).join(',') } });
-    const session = await launchAgent(deps, job, repo, ctx.account, ctx.tickets, ctx.worktree, ctx.abort, repairPrompt(failing, repairs, repo.repairAttempts));
+    const session = await launchAgent(deps, job, repo, ctx.account, ctx.tickets, ctx.worktree, ctx.abort, [], repairPrompt(failing, repairs, repo.repairAttempts));
     addSpend(ctx.record, session);
     if (session.verdict.outcome !== 'success') return { failing, repairs, interrupted: session };
     failing = failed(await runChecks(deps, job, repo, ctx.worktree, repairs));

@@ -16,6 +16,7 @@ import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
+import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
 
 /**
  * One session from claim to cleanup: account, worktree, agent, classification, then the PR and In
@@ -47,6 +48,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   let result: SessionResult;
   let requeue: RequeueJob | undefined;
   let session: AgentSession | undefined;
+  let recalled: RecalledForSession | undefined;
   try {
     await heartbeat.start();
     await deps.runs.save(record);
@@ -54,7 +56,8 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.update({ worktreePath: worktree.path });
     const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
-    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort);
+    recalled = await recallLearnings(deps, job, tickets);
+    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, recalled.lines);
     const { run } = session;
     let verdict = session.verdict;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
@@ -90,6 +93,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   }
   await save(deps, record, result);
   await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
+  await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);
   await events.append({ type: 'claim.released', ...base });

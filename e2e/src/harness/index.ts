@@ -3,3 +3,4 @@ export * from './service-process';
 export * from './pipeline';
 export * from './metrics';
 export * from './fake-slack';
+export * from './processes';

@@ -144,6 +144,33 @@ const worktreesSchema = z
   })
   .strict();
 
+const memorySchema = z
+  .object({
+    /** Recall learnings into prompts and record outcomes; off = the {{learnings}} slot stays empty. */
+    enabled: z.boolean().default(true),
+    /** embedded: exact search in a file under <dataDir>/memory, no server. qdrant: a Qdrant server. */
+    backend: z.enum(['embedded', 'qdrant']).default('embedded'),
+    /** Environment variables holding the Qdrant URL and (optional) API key. */
+    qdrantUrlEnv: z.string().default('QDRANT_URL'),
+    qdrantApiKeyEnv: z.string().default('QDRANT_API_KEY'),
+    /** Qdrant collection name, or the embedded store's file name. */
+    namespace: name.default('nightshift-learnings'),
+    /** lexical: hashed word and character n-grams, no model download. ollama: an embedding model. */
+    embedder: z.enum(['lexical', 'ollama']).default('lexical'),
+    /** The Ollama embedding model. */
+    model: z.string().min(1).default('nomic-embed-text'),
+    ollamaUrlEnv: z.string().default('OLLAMA_HOST'),
+    topK: z.number().int().min(1).max(20).default(5),
+    /** Token budget of the learnings block in a prompt (about 4 characters a token). */
+    maxTokens: z.number().int().min(50).default(600),
+    /** A recall slower than this is dropped and the session goes on without learnings. */
+    recallTimeoutMs: z.number().int().positive().default(1500),
+    consolidateEveryHours: z.number().positive().default(6),
+    /** Learnings not confirmed and not touched for this long are dropped by consolidation. */
+    decayDays: z.number().positive().default(30),
+  })
+  .strict();
+
 const portSchema = z.number().int().min(0).max(65535);
 
 const httpSchema = z
@@ -155,9 +182,10 @@ const httpSchema = z
         router: portSchema.default(9402),
         'worktree-manager': portSchema.default(9403),
         'session-runner': portSchema.default(9404),
+        'memory-consolidator': portSchema.default(9405),
       })
       .strict()
-      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404 }),
+      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'memory-consolidator': 9405 }),
   })
   .strict();
 
@@ -203,6 +231,7 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    memory: memorySchema.default(memorySchema.parse({})),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .strict()
@@ -259,4 +288,5 @@ export type GitHubForgeConfig = Extract<ForgeConfig, { kind: 'github' }>;
 export type RepoHooksConfig = RepoConfig['hooks'];
 export type RepoCheckConfig = RepoConfig['checks'][number];
 export type WorktreesConfig = RawConfig['worktrees'];
+export type MemoryConfig = RawConfig['memory'];
 export type ServiceName = keyof RawConfig['http']['ports'];

@@ -32,7 +32,7 @@ describe('tracker and forge sections', () => {
       kind: 'linear',
       tokenEnv: 'LINEAR_API_KEY',
       apiUrl: 'https://api.linear.app/graphql',
-      pageSize: 100,
+      pageSize: 250,
       teams: [{ key: 'ENG' }, { key: 'OPS', states: { inProgress: 'Doing' } }],
       webhook: { secretEnv: 'LINEAR_WEBHOOK_SECRET' },
       states: { inReview: 'In Review' },

@@ -64,10 +64,8 @@ const linearTrackerSchema = z
     apiUrl: httpsUrl.default('https://api.linear.app/graphql'),
     /** Teams whose issues Nightshift works; a team whose state names differ from `states` overrides them here. */
     teams: z.array(z.object({ key: z.string().regex(/^[A-Za-z0-9_]+$/, 'a Linear team key such as ENG'), states: linearStatesOverride.optional() }).strict()).min(1, 'name at least one Linear team key'),
-    /** Issues per request (one request per page); Linear allows at most 250. */
-    pageSize: z.number().int().min(1).max(250).default(100),
-    /** Comments fetched with each candidate; the whole thread comes when one ticket is read. */
-    candidateComments: z.number().int().min(0).max(250).default(20),
+    /** Most issues per request (Linear allows 250); each query's own complexity may ask for smaller pages. */
+    pageSize: z.number().int().min(1).max(250).default(250),
     webhook: webhookSchema.optional(),
   })
   .strict();

@@ -22,6 +22,10 @@ export const EVENT_TYPES = [
   'session.canceled',
   'check.finished',
   'repair.started',
+  'memory.recalled',
+  'memory.unavailable',
+  'memory.learned',
+  'memory.consolidated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

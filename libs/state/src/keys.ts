@@ -5,6 +5,7 @@ export const KEY = {
   launches: (ticket: string) => `nightshift:launches:${ticket}`,
   cooldown: (ticket: string) => `nightshift:cooldown:${ticket}`,
   once: (marker: string) => `nightshift:once:${marker}`,
+  cancelAsked: (runId: string) => `nightshift:cancel-asked:${runId}`,
   runs: 'nightshift:runs',
   runsByTime: 'nightshift:runs:by-time',
   sessions: 'nightshift:sessions',

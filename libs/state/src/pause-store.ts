@@ -5,6 +5,20 @@ const PAUSES = 'nightshift:pauses';
 /** What is paused: one agent account, intake as a whole, or (budgets) one repo or one ticket. */
 export type PauseScope = { kind: 'account'; account: string } | { kind: 'intake' } | { kind: 'repo'; repo: string } | { kind: 'ticket'; ticket: string };
 
+/** `intake`, `agent account NAME`, `repo NAME` or `ticket KEY`, for events, notifications and `nightshift status`. */
+export function describeScope(scope: PauseScope): string {
+  switch (scope.kind) {
+    case 'intake':
+      return 'intake';
+    case 'account':
+      return `agent account ${scope.account}`;
+    case 'repo':
+      return `repo ${scope.repo}`;
+    case 'ticket':
+      return `ticket ${scope.ticket}`;
+  }
+}
+
 export interface Pause {
   scope: PauseScope;
   /** ISO instant the pause ends by itself; null = until a human resumes. */

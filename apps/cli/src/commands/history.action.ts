@@ -1,0 +1,48 @@
+import type { NightshiftConfig } from '@nightshift/config';
+import { EventLog, RunStore, type StoredEvent } from '@nightshift/state';
+import { printList } from '../format-table';
+import { withRedis } from '../redis-client';
+import { withHistoryRedis } from '../saved-history';
+
+export async function listRuns(config: NightshiftConfig, opts: { json?: boolean }): Promise<void> {
+  const runs = await withHistoryRedis(config, (redis) => new RunStore(redis).list());
+  printList(runs, opts.json, ['TICKET', 'REPO', 'HOST', 'MODEL', 'ATTEMPT', 'OUTCOME', 'DURATION', 'TOKENS', 'COST', 'DENIED', 'PR'], (r) => [
+    r.tickets.join(','), r.repo, r.host, r.model, String(r.attempt), r.outcome ?? 'running',
+    r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
+    r.usage ? String(r.usage.input + r.usage.output + r.usage.cacheWrite + r.usage.cacheRead) : '',
+    r.costUsd === undefined ? '' : `$${r.costUsd.toFixed(4)}`, String(r.permissionDenials?.length ?? 0), r.prUrl ?? '',
+  ]);
+}
+
+export async function listPrs(config: NightshiftConfig, opts: { json?: boolean }): Promise<void> {
+  const { createForge } = require('@nightshift/wiring') as typeof import('@nightshift/wiring');
+  const prs = await createForge(config).listPrs();
+  printList(prs, opts.json, ['REPO', '#', 'STATE', 'HEAD', 'TICKETS', 'URL'], (p) => [p.repo, String(p.number), p.state, p.head, p.tickets.join(','), p.url]);
+}
+
+export async function printEvents(config: NightshiftConfig, opts: { follow?: boolean; json?: boolean }): Promise<void> {
+  const print = (e: StoredEvent) => process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`);
+  // Following needs the live system; the saved history is only for a one-off read.
+  const connect = opts.follow ? withRedis : withHistoryRedis;
+  await connect(config, async (redis) => {
+    const log = new EventLog(redis);
+    const past = await log.read();
+    past.forEach(print);
+    if (!opts.follow) return;
+    let last = past.at(-1)?.id ?? '$';
+    let stop = false;
+    process.once('SIGINT', () => (stop = true));
+    while (!stop) {
+      for (const e of await log.follow(last, 1000)) {
+        print(e);
+        last = e.id;
+      }
+    }
+  });
+}
+
+function formatEvent(e: StoredEvent): string {
+  const who = [e.ticket, e.repo && `repo=${e.repo}`, e.host && `host=${e.host}`, e.run && `run=${e.run}`].filter(Boolean).join(' ');
+  const detail = e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ') : '';
+  return `${e.at}  ${e.type.padEnd(17)} ${who} ${detail}`.trimEnd();
+}
