@@ -267,7 +267,7 @@ function run(behaviour, ctx) {
   }
 
   const keys = behaviour.kind === 'no-diff' ? [] : ticketKeys(prompt);
-  const written = keys.map((key) => writeChange(cwd, key, model));
+  const written = [...keys.map((key) => writeChange(cwd, key, model)), ...(keys.length > 0 ? followFixHints(cwd, prompt) : [])];
   assistant('msg_fake_1', [
     { type: 'text', text: keys.length > 0 ? `Editing ${written.join(', ')}.` : 'Reading the code.' },
     { type: 'tool_use', id: 'toolu_fake_1', name: keys.length > 0 ? 'Write' : 'Read', input: { file_path: written[0] ?? 'README.md' } },
@@ -363,6 +363,23 @@ function writeChange(cwd, key, model) {
   if (!file.startsWith(root + path.sep)) throw new Error(`fake-claude refuses to write outside ${root}: ${file}`);
   fs.writeFileSync(file, `# ${key}\n\nChanged by fake-claude for ticket ${key} (model: ${model}).\n`);
   return path.relative(root, file);
+}
+
+/**
+ * Acts on failing check output quoted in the prompt, as an agent reading it would: every line
+ * `FIX: create <name>` makes `nightshift-fixes/<name sanitized>`. A first prompt carries no check
+ * output, so a check asking for such a file passes only after a repair round.
+ */
+function followFixHints(cwd, prompt) {
+  const names = [...prompt.matchAll(/^\s*FIX: create (\S+)\s*$/gm)].map((m) => sanitizeKey(m[1]));
+  if (names.length === 0) return [];
+  const root = fs.realpathSync(cwd);
+  const dir = path.join(root, 'nightshift-fixes');
+  fs.mkdirSync(dir, { recursive: true });
+  return names.map((name) => {
+    fs.writeFileSync(path.join(dir, name), `fixed by fake-claude after reading the check output\n`);
+    return path.join('nightshift-fixes', name);
+  });
 }
 
 /** Writes the session transcript like the real CLI, but only under an explicit CLAUDE_CONFIG_DIR (never the real home). */

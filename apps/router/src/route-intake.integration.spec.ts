@@ -53,7 +53,7 @@ beforeEach(async () => {
 });
 
 async function sessionJobs(): Promise<SessionJob[]> {
-  return (await queue.getJobs(['waiting'])).map((j) => j.data as SessionJob);
+  return (await queue.getJobs(['waiting', 'prioritized'])).map((j) => j.data as SessionJob);
 }
 
 describe('routeIntake', () => {
@@ -128,5 +128,17 @@ describe('routeIntake', () => {
     const t = await board.add({ title: '[api] flaky' });
     await deps.counters.recordInfraError(t.key, infraFingerprint(t, deps.config));
     expect((await routeIntake(intake(t.key), deps)).decision).toBe('dispatched');
+  });
+
+  it('gives session jobs the ticket priority (none after low) and re-checks blockers at dispatch', async () => {
+    const urgent = await board.add({ title: '[api] urgent', priority: 1 });
+    const none = await board.add({ title: '[web] whenever' });
+    const blocked = await board.add({ title: '[api] after urgent', blockedBy: [urgent.key] });
+    expect(await routeIntake(intake(blocked.key), deps)).toEqual({ decision: 'skipped', reason: `blocked by ${urgent.key} (Agent Queue)` });
+    await routeIntake(intake(none.key), deps);
+    await routeIntake(intake(urgent.key), deps);
+    const jobs = await queue.getJobs(['prioritized']);
+    expect(Object.fromEntries(jobs.map((j) => [(j.data as SessionJob).tickets[0], j.opts.priority]))).toEqual({ [urgent.key]: 1, [none.key]: 1000 });
+    expect((await board.getTicket(blocked.key))!.state).toBe('Agent Queue');
   });
 });

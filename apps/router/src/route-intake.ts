@@ -8,6 +8,7 @@ import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
 import { crashPoint } from '@nightshift/service-shell';
+import { budgetHold, openBlockers, sessionPriority } from './dispatch-order';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
 const perRepo = new KeyedMutex();
@@ -69,13 +70,15 @@ async function dispatch(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, by: 
     attempt: spent + 1,
     routedAt: new Date().toISOString(),
   };
-  await deps.sessionQueue(repo.capability).add(JOB.session, job, { jobId: sessionJobId(runId) });
+  await deps.sessionQueue(repo.capability).add(JOB.session, job, { jobId: sessionJobId(runId), priority: sessionPriority(ticket) });
   return { decision: 'dispatched', reason: `routed to ${repo.name} by ${by}${batch.length > 1 ? ` with ${batch.length - 1} more` : ''}`, runId };
 }
 
 /** Why this ticket must not start now, or null. */
 async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promise<string | null> {
   const { config } = deps;
+  const waiting = openBlockers(ticket) ?? (await budgetHold(deps.pauses, ticket.key, repo.name));
+  if (waiting) return waiting;
   const cooling = await deps.counters.coolingDown(ticket.key);
   if (cooling) return `cooling down after: ${cooling}`;
   const infra = await infraRetriesExhausted(deps, ticket);

@@ -19,6 +19,13 @@ export interface SessionReport {
   checks: string[];
 }
 
+/** How the PR is opened: a draft with labels and a note in its body when the checks still fail. */
+export interface PrOptions {
+  draft?: boolean;
+  labels?: string[];
+  note?: string;
+}
+
 /**
  * The work is done and there is a diff: commit (as the configured bot, the agent's summary in the
  * body), push the deterministic branch, find-or-create the PR for it (so a retry after a crash
@@ -26,7 +33,7 @@ export interface SessionReport {
  * the same branch, then move every ticket to In Review with a link. Each step is idempotent, so a
  * rerun after a crash anywhere in here converges.
  */
-export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, report: SessionReport): Promise<SessionResult> {
+export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, report: SessionReport, options: PrOptions = {}): Promise<SessionResult> {
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
   const summary = agentSummary(report.finalMessage);
@@ -52,8 +59,9 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor });
   await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
   crashPoint('session-runner.after-push');
-  const body = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });
-  const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(body), tickets: tickets.map((t) => t.key) };
+  const rendered = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });
+  const body = options.note ? `${rendered}\n\n${options.note}` : rendered;
+  const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(body), tickets: tickets.map((t) => t.key), ...(options.draft ? { draft: true } : {}), ...(options.labels?.length ? { labels: options.labels } : {}) };
   const { pr, created } = await deps.forge.findOrCreatePr(draft);
   if (created) {
     await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
@@ -68,7 +76,8 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     // Idempotent through the tracker itself: a rerun after a crash does not post the link twice.
     const fresh = await deps.tracker.getTicket(ticket.key);
     if (fresh && !fresh.comments.some((c) => c.body.includes(pr.url))) {
-      await deps.tracker.comment(ticket.key, `Nightshift opened a pull request: ${pr.url} (run ${job.runId}, model ${job.model}).`);
+      const draftNote = options.draft ? ' as a draft: its checks still fail' : '';
+      await deps.tracker.comment(ticket.key, `Nightshift opened a pull request${draftNote}: ${pr.url} (run ${job.runId}, model ${job.model}).`);
     }
     await moveTicket(deps, ticket.key, deps.config.tracker.states.inReview, job.runId);
   }

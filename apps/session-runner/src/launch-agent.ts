@@ -38,11 +38,13 @@ export interface AgentSession {
  * credentials, watches for stalls and cancel requests, then classifies what happened. Cost comes
  * from the CLI's result event, or from its own transcript when it was killed before printing one.
  */
-export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, identity: AgentIdentity, learnings: string[] = []): Promise<AgentSession> {
+export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, identity: AgentIdentity, learnings: string[] = [], repairSection?: string): Promise<AgentSession> {
   const { config } = deps;
   const template = repo.promptTemplate ? await readRepoTemplate(worktree, repo.promptTemplate, repo.name, 'promptTemplate') : undefined;
   const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, template, maxTokens: config.agent.maxPromptTokens });
   const promptReport: PromptReport = { estimatedTokens: built.estimatedTokens, budgetTokens: config.agent.maxPromptTokens, cuts: built.cuts };
+  // A repair round adds the failing checks' output after the budgeted prompt.
+  const promptText = repairSection ? `${built.text}\n\n${repairSection}` : built.text;
   const { permissions, env: permissionEnv } = launchPermissions(config, repo);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
   const checkMs = stallCheckMs(config.agent.stallTimeoutSec);
@@ -63,10 +65,11 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     run = await deps.agent.run({
       runId: job.runId,
       cwd: worktree,
-      prompt: built.text,
+      prompt: promptText,
       model: job.model,
       maxTurns: config.agent.maxTurns,
       permissionMode: config.agent.permissionMode,
+      ...(config.budgets.perSessionUsd === undefined ? {} : { maxBudgetUsd: config.budgets.perSessionUsd }),
       permissions,
       timeoutMs: config.agent.sessionTimeoutMin * 60_000,
       logPath,

@@ -7,7 +7,10 @@ import { fenceEarlierAgents } from './fence-earlier-agents';
 import { redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
-import { finishFailure, finishSuccess } from './finish-session';
+import { finishFailure } from './finish-session';
+import { finishChecked } from './finish-checked';
+import { verifyWithRepairs } from './repair-loop';
+import { enforceBudgets } from './enforce-budgets';
 import { launchAgent, type AgentSession } from './launch-agent';
 import { reportDenials } from './report-denials';
 import { runEventBase } from './run-event';
@@ -62,16 +65,18 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
     recalled = await recallLearnings(deps, job, tickets);
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: key, onSpawn }, recalled.lines);
-    const { run, verdict } = session;
+    const { run } = session;
+    let verdict = session.verdict;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
     if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
     const denied = await reportDenials(deps, record, run);
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
+    const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record, identity: { sessionKey: key, onSpawn } }) : undefined;
+    if (checks?.interrupted) ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
     if (verdict.outcome === 'success') {
-      // checks: the quality loop's results, once it exists.
-      result = await finishSuccess(deps, job, repo, tickets, worktree.path, { record, finalMessage: run.result?.result, deniedCommands: denied, checks: [] });
+      result = await finishChecked(deps, job, repo, tickets, worktree.path, checks, { record, finalMessage: session.run.result?.result, deniedCommands: denied, checks: [] });
     } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };
@@ -98,6 +103,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.stop().catch(() => undefined);
   }
   await save(deps, record, result);
+  await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
   await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);

@@ -13,6 +13,8 @@ export interface AgentRunRequest {
   model: string;
   maxTurns: number;
   permissionMode: string;
+  /** The CLI stops the session once it has spent this much (`--max-budget-usd`); unset: no cap. */
+  maxBudgetUsd?: number;
   /** Tool rules, MCP servers and an appended system prompt, passed as the CLI's own flags. */
   permissions?: AgentPermissions;
   /** Overall deadline; on expiry the whole process group is killed. */

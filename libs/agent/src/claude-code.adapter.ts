@@ -42,7 +42,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   }
 
   /** The exact arguments of a launch (the prompt travels on stdin); the model is always named so the CLI never falls back to its default. */
-  buildArgs(req: Pick<AgentRunRequest, 'model' | 'maxTurns' | 'permissionMode' | 'permissions'>): string[] {
+  buildArgs(req: Pick<AgentRunRequest, 'model' | 'maxTurns' | 'permissionMode' | 'permissions' | 'maxBudgetUsd'>): string[] {
     if (!req.model || !req.model.trim()) throw new MissingModelError();
     return [
       '-p',
@@ -51,6 +51,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       '--verbose',
       '--max-turns', String(req.maxTurns),
       '--permission-mode', req.permissionMode,
+      ...(req.maxBudgetUsd === undefined ? [] : ['--max-budget-usd', String(req.maxBudgetUsd)]),
       ...permissionArgs(req.permissions),
       ...(this.options.extraArgs ?? []),
     ];

@@ -76,4 +76,13 @@ describe('parseConfig', () => {
     expect(problemsOf(`${minimal}    hooks:\n      onCrash: [x]\n`)).toContain('repos[0].hooks');
     expect(problemsOf(`${minimal}worktrees:\n  maxDiskGb: -1\n`)).toContain('worktrees.maxDiskGb');
   });
+
+  it('reads repo checks with their repair settings, defaults included, and refuses a check written as a shell string', () => {
+    const defaults = parseConfig(minimal, '/etc/nightshift/nightshift.yaml').repos[0]!;
+    expect(defaults).toMatchObject({ checks: [], repairAttempts: 2, onChecksFailing: 'draft' });
+    const repo = parseConfig(`${minimal}    checks:\n      - { name: unit, argv: [npm, test] }\n    repairAttempts: 1\n    onChecksFailing: needs-human\n`, '/etc/nightshift/nightshift.yaml').repos[0]!;
+    expect(repo).toMatchObject({ checks: [{ name: 'unit', argv: ['npm', 'test'], timeoutSec: 600 }], repairAttempts: 1, onChecksFailing: 'needs-human' });
+    expect(problemsOf(`${minimal}    checks:\n      - { name: unit, argv: "npm test && true" }\n`)).toMatch(/repos\[0\]\.checks\[0\]\.argv: a hook is an argv array/);
+    expect(problemsOf(`${minimal}    onChecksFailing: ignore\n`)).toContain('repos[0].onChecksFailing');
+  });
 });

@@ -21,6 +21,15 @@ const repoHooksSchema = z
   })
   .strict();
 
+/** A repo check (tests, lint, types): argv without a shell, passing on exit code 0. */
+const repoCheckSchema = z
+  .object({
+    name,
+    argv: hookCommand,
+    timeoutSec: z.number().positive().default(600),
+  })
+  .strict();
+
 const repoSchema = z
   .object({
     name,
@@ -37,6 +46,12 @@ const repoSchema = z
     prTemplate: z.string().optional(),
     /** Commands run in the worktree at fixed points of a session (argv arrays, no shell). */
     hooks: repoHooksSchema.default({}),
+    /** Run in the worktree after a successful session, before the PR; a failure goes back to the agent (see repairAttempts). */
+    checks: z.array(repoCheckSchema).default([]),
+    /** Repair sessions on the same worktree after failing checks, before giving up on the checks. */
+    repairAttempts: z.number().int().min(0).max(10).default(2),
+    /** Checks still failing after the repairs: open the PR as a draft labelled checks-failing, or send the ticket to Needs Human. */
+    onChecksFailing: z.enum(['draft', 'needs-human']).default('draft'),
     ...repoPermissionFields,
   })
   .strict();
@@ -229,6 +244,17 @@ export const configSchema = z
       })
       .strict()
       .default({ fastFailPauseRatio: 0.8, fastFailMinSessions: 5, fastFailPauseMin: 15 }),
+    /** Spending caps (USD) from the exact run costs; over one, no new session starts for that scope. Unset: no cap. */
+    budgets: z
+      .object({
+        perTicketUsd: z.number().positive().optional(),
+        perRepoDailyUsd: z.number().positive().optional(),
+        perAccountDailyUsd: z.number().positive().optional(),
+        /** Passed to the CLI as --max-budget-usd on every launch. */
+        perSessionUsd: z.number().positive().optional(),
+      })
+      .strict()
+      .default({}),
     memory: memorySchema.default(memorySchema.parse({})),
     observability: z
       .object({
@@ -293,6 +319,7 @@ export type LinearTrackerConfig = Extract<TrackerConfig, { kind: 'linear' }>;
 export type GitHubTrackerConfig = Extract<TrackerConfig, { kind: 'github' }>;
 export type GitHubForgeConfig = Extract<ForgeConfig, { kind: 'github' }>;
 export type RepoHooksConfig = RepoConfig['hooks'];
+export type RepoCheckConfig = RepoConfig['checks'][number];
 export type WorktreesConfig = RawConfig['worktrees'];
 export type MemoryConfig = RawConfig['memory'];
 export type ServiceName = keyof RawConfig['http']['ports'];

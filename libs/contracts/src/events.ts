@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'pause.started',
   'pause.ended',
   'session.canceled',
+  'check.finished',
+  'repair.started',
   'memory.recalled',
   'memory.unavailable',
   'memory.learned',

@@ -5,3 +5,4 @@ export * from './route-ticket';
 export * from './escalation';
 export * from './infra-retry';
 export * from './terminal-text';
+export * from './budget';

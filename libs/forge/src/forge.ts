@@ -11,6 +11,9 @@ export interface PullRequest {
   tickets: string[];
   state: PullRequestState;
   createdAt: string;
+  /** A draft PR (e.g. its checks still fail); unset on records written before drafts existed. */
+  draft?: boolean;
+  labels?: string[];
 }
 
 export interface PullRequestDraft {
@@ -20,6 +23,10 @@ export interface PullRequestDraft {
   title: string;
   body: string;
   tickets: string[];
+  /** Open as a draft (a PR that already exists is left as it is). */
+  draft?: boolean;
+  /** Labels the PR must carry; added to an existing PR that lacks them. */
+  labels?: string[];
 }
 
 /** Where branches are pushed and pull requests live. */

@@ -43,6 +43,21 @@ describe('LocalForge', () => {
     await expect(forge().updatePr('web', 42, { title: 't', body: 'b', tickets: [] })).rejects.toBeInstanceOf(PullRequestNotFoundError);
   });
 
+  it('opens a draft with labels, adds labels an existing PR lacks, and refuses a record with a malformed draft flag', async () => {
+    const { pr } = await forge().findOrCreatePr({ ...draft('agent/NS-5'), draft: true, labels: ['checks-failing'] });
+    expect(pr).toMatchObject({ draft: true, labels: ['checks-failing'] });
+    const plain = (await forge().findOrCreatePr(draft('agent/NS-6'))).pr;
+    expect(plain.draft).toBeUndefined();
+    const again = await forge().findOrCreatePr({ ...draft('agent/NS-6'), labels: ['checks-failing'] });
+    expect(again).toMatchObject({ created: false, pr: { number: plain.number, labels: ['checks-failing'] } });
+    expect((await forge().findOpenPr('web', 'agent/NS-6'))!.labels).toEqual(['checks-failing']);
+    const file = path.join(forgeDir(), 'pull-requests.json');
+    const records = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Record<string, unknown>>;
+    records[0]!['draft'] = 'yes';
+    fs.writeFileSync(file, JSON.stringify(records));
+    await expect(forge().listPrs()).rejects.toThrow(/entry 0: "draft" must be true or false/);
+  });
+
   it('gives 10 racing findOrCreatePr calls on one head from two instances one PR, created once', async () => {
     const a = forge();
     const b = forge();

@@ -58,7 +58,14 @@ export class LocalForge implements Forge {
     return this.locked(async (lease) => {
       const prs = await readPullRequests(this.file);
       const existing = findOpen(prs, draft.repo, draft.head);
-      if (existing) return { pr: existing, created: false };
+      if (existing) {
+        const missing = (draft.labels ?? []).filter((l) => !(existing.labels ?? []).includes(l));
+        if (missing.length > 0) {
+          existing.labels = [...(existing.labels ?? []), ...missing];
+          await this.write(prs, lease);
+        }
+        return { pr: existing, created: false };
+      }
       // Max + 1 over every state, so a closed PR's number is never reused.
       const number = 1 + Math.max(0, ...prs.filter((p) => p.repo === draft.repo).map((p) => p.number));
       const pr: PullRequest = {
@@ -72,6 +79,8 @@ export class LocalForge implements Forge {
         tickets: [...draft.tickets],
         state: 'open',
         createdAt: new Date().toISOString(),
+        ...(draft.draft ? { draft: true } : {}),
+        ...(draft.labels?.length ? { labels: [...draft.labels] } : {}),
       };
       await this.write([...prs, pr], lease);
       return { pr, created: true };

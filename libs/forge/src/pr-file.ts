@@ -37,4 +37,6 @@ function checkPullRequest(file: string, entry: unknown, index: number): void {
   }
   if (typeof pr.state !== 'string' || !STATES.has(pr.state)) fail('"state" must be open, closed or merged');
   if (!Array.isArray(pr.tickets) || !pr.tickets.every((t) => typeof t === 'string')) fail('"tickets" must be an array of strings');
+  if (pr.draft !== undefined && typeof pr.draft !== 'boolean') fail('"draft" must be true or false when present');
+  if (pr.labels !== undefined && (!Array.isArray(pr.labels) || !pr.labels.every((l) => typeof l === 'string'))) fail('"labels" must be an array of strings when present');
 }

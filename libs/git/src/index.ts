@@ -10,7 +10,7 @@ export {
   type BranchRef,
 } from './worktree-store';
 export { runHook, hookEnv, DEFAULT_HOOK_OUTPUT_BYTES, type RunHookOptions, type HookResult } from './hooks/run-hook';
-export { HOOK_KINDS, type HookKind } from './hooks/hook-kind';
+export { HOOK_KINDS, type HookKind, type WorktreeCommandKind } from './hooks/hook-kind';
 export { assertInsideRoot, assertSafeLaunch, type LaunchTarget } from './launch-safety';
 export { DiskUsage, type DiskUsageOptions } from './disk-usage';
 export { hasChanges, commitAll, commitsAhead, diffStat, pushBranch, type CommitIdentity } from './commit-changes';

@@ -2,12 +2,21 @@ import type { Redis } from 'ioredis';
 
 const PAUSES = 'nightshift:pauses';
 
-/** What is paused: one agent account, or intake as a whole. */
-export type PauseScope = { kind: 'account'; account: string } | { kind: 'intake' };
+/** What is paused: one agent account, intake as a whole, or (budgets) one repo or one ticket. */
+export type PauseScope = { kind: 'account'; account: string } | { kind: 'intake' } | { kind: 'repo'; repo: string } | { kind: 'ticket'; ticket: string };
 
-/** `intake` or `agent account NAME`, for events, notifications and `nightshift status`. */
+/** `intake`, `agent account NAME`, `repo NAME` or `ticket KEY`, for events, notifications and `nightshift status`. */
 export function describeScope(scope: PauseScope): string {
-  return scope.kind === 'intake' ? 'intake' : `agent account ${scope.account}`;
+  switch (scope.kind) {
+    case 'intake':
+      return 'intake';
+    case 'account':
+      return `agent account ${scope.account}`;
+    case 'repo':
+      return `repo ${scope.repo}`;
+    case 'ticket':
+      return `ticket ${scope.ticket}`;
+  }
 }
 
 export interface Pause {
@@ -34,7 +43,18 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return {1, ARGV[2]}`;
 
-const field = (scope: PauseScope): string => (scope.kind === 'intake' ? 'intake' : `account:${scope.account}`);
+function field(scope: PauseScope): string {
+  switch (scope.kind) {
+    case 'intake':
+      return 'intake';
+    case 'account':
+      return `account:${scope.account}`;
+    case 'repo':
+      return `repo:${scope.repo}`;
+    case 'ticket':
+      return `ticket:${scope.ticket}`;
+  }
+}
 
 /**
  * Pauses shared by every host through Redis. A pause ends by itself at `until`; `expire()` is what

@@ -37,6 +37,23 @@ function nextChange(b: LocalBoard, timeoutMs = 3000): { fired: Promise<void>; st
 }
 
 describe('LocalBoard', () => {
+  it('keeps a ticket blocked by an unfinished one out of the queue listing until the blocker is Done', async () => {
+    const b = board({ closedStates: ['Done'] });
+    const blocker = await b.add({ title: 'schema first' });
+    const blocked = await b.add({ title: 'then the endpoint', blockedBy: [blocker.key], priority: 1 });
+    expect((await b.listByStates(['Agent Queue'])).map((t) => t.key)).toEqual([blocker.key]);
+    expect(await b.getTicket(blocked.key)).toMatchObject({ blockedBy: [{ key: blocker.key, state: 'Agent Queue', open: true }] });
+    await b.moveTo(blocker.key, 'In Review');
+    expect((await b.listByStates(['Agent Queue'])).map((t) => t.key)).toEqual([]);
+    // A move of the blocked ticket keeps its blocker keys (the stored form, not the resolved one).
+    await b.comment(blocked.key, 'still waiting');
+    await b.moveTo(blocker.key, 'Done');
+    expect((await b.listByStates(['Agent Queue'])).map((t) => t.key)).toEqual([blocked.key]);
+    expect((await b.getTicket(blocked.key))!.comments).toHaveLength(1);
+    expect(await b.getTicket(blocked.key)).toMatchObject({ blockedBy: [{ key: blocker.key, state: 'Done', open: false }] });
+    await expect(b.add({ title: 'x', blockedBy: ['NS-99'] })).rejects.toThrow(/NS-99/);
+  });
+
   it('round-trips add, get, list, move and comment', async () => {
     const b = board();
     const t = await b.add({ title: '  Fix login ', description: 'it breaks', labels: ['Backend', ' backend ', 'UI'] });

@@ -4,7 +4,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BoardCorruptError, BoardLockError, TicketNotFoundError } from './errors';
 import { KeyedMutex, withFileLock, writeFileAtomic, type FileLockTiming, type LockFailure, type LockLease } from '@nightshift/file-store';
-import type { Tracker } from './tracker';
+import { isBlocked, type Blocker, type Tracker, type TrackerTicket } from './tracker';
 import { compareDispatch, compareKeys, isSafeKey, normalizeLabels, readJson, splitKey, toTicket } from './ticket-file';
 
 export interface LocalBoardOptions {
@@ -18,6 +18,8 @@ export interface LocalBoardOptions {
   commentAuthor?: string;
   /** Lock staleness and patience; the defaults suit production, tests shorten them. */
   lock?: FileLockTiming;
+  /** States in which a ticket no longer blocks others. Default ['Done']. */
+  closedStates?: string[];
 }
 
 export interface NewTicket {
@@ -27,6 +29,8 @@ export interface NewTicket {
   state?: string;
   /** 1 (urgent) … 4 (low); 0 or absent = none, dispatched last. */
   priority?: number;
+  /** Keys of tickets on this board that must be closed (Done) before this one is dispatched. */
+  blockedBy?: string[];
 }
 
 const WATCH_DEBOUNCE_MS = 20;
@@ -47,6 +51,7 @@ export class LocalBoard implements Tracker {
   private readonly author: string;
   private readonly timing: FileLockTiming;
   private readonly queue = new KeyedMutex();
+  private readonly closedStates: Set<string>;
 
   constructor(opts: LocalBoardOptions) {
     this.dir = path.resolve(opts.dir);
@@ -61,6 +66,7 @@ export class LocalBoard implements Tracker {
     this.defaultState = opts.defaultState ?? 'Agent Queue';
     this.author = opts.commentAuthor ?? 'nightshift';
     this.timing = opts.lock ?? {};
+    this.closedStates = new Set(opts.closedStates ?? ['Done']);
   }
 
   /** Creates a ticket with the next free key. */
@@ -71,7 +77,11 @@ export class LocalBoard implements Tracker {
     if (!Number.isInteger(priority) || priority < 0) {
       throw new RangeError(`LocalBoard.add: priority must be an integer >= 0 (1 = urgent, 0 = none), got ${priority}.`);
     }
+    const blockers = [...new Set(input.blockedBy ?? [])];
     await this.ensureDirs();
+    for (const key of blockers) {
+      if (!isSafeKey(key) || !(await this.getTicket(key))) throw new TicketNotFoundError(key, this.dir);
+    }
     return this.locked('board', async (lease) => {
       const n = await this.nextNumber();
       const key = `${this.prefix}-${n}`;
@@ -87,6 +97,7 @@ export class LocalBoard implements Tracker {
         updatedAt: now,
         url: `local://board/${key}`,
         comments: [],
+        ...(blockers.length > 0 ? { blockers } : {}),
       };
       // Counter first: a crash between the two writes skips a number instead of reusing one.
       await writeFileAtomic(this.counterFile, `${JSON.stringify({ next: n + 1 })}\n`, lease.assertHeld);
@@ -105,7 +116,7 @@ export class LocalBoard implements Tracker {
   /** Tickets in any of `states`, in dispatch order: priority 1 first, none (0) last, then oldest first. */
   async listByStates(states: string[]): Promise<Ticket[]> {
     const wanted = new Set(states);
-    return (await this.list()).filter((t) => wanted.has(t.state)).sort(compareDispatch);
+    return (await this.list()).filter((t) => wanted.has(t.state) && !isBlocked(t)).sort(compareDispatch);
   }
 
   /** One ticket, or null for an unknown or unsafe key (an unsafe key never reaches the filesystem). */
@@ -113,7 +124,21 @@ export class LocalBoard implements Tracker {
     if (!isSafeKey(key)) return null;
     const file = this.ticketFile(key);
     const value = await readJson(file);
-    return value === undefined ? null : toTicket(file, value, key);
+    return value === undefined ? null : this.withBlockers(toTicket(file, value, key));
+  }
+
+  /** The stored blocker keys resolved to their current states (a deleted blocker no longer blocks). */
+  private async withBlockers(ticket: Ticket & { blockers?: string[] }): Promise<TrackerTicket> {
+    const { blockers, ...rest } = ticket;
+    if (!blockers?.length) return rest;
+    const blockedBy: Blocker[] = [];
+    for (const key of blockers) {
+      const value = await readJson(this.ticketFile(key));
+      if (value === undefined) continue;
+      const state = toTicket(this.ticketFile(key), value, key).state;
+      blockedBy.push({ key, state, open: !this.closedStates.has(state) });
+    }
+    return { ...rest, blockedBy };
   }
 
   /** Moves a ticket; moving it to its current state writes nothing. Throws TicketNotFoundError. */
@@ -168,8 +193,10 @@ export class LocalBoard implements Tracker {
     if (!isSafeKey(key)) throw new TicketNotFoundError(key, this.dir);
     await this.ensureDirs();
     await this.locked(`ticket-${key}`, async (lease) => {
-      const current = await this.getTicket(key);
-      if (current === null) throw new TicketNotFoundError(key, this.dir);
+      // The stored form (blocker keys), not the resolved one getTicket returns.
+      const value = await readJson(this.ticketFile(key));
+      if (value === undefined) throw new TicketNotFoundError(key, this.dir);
+      const current = toTicket(this.ticketFile(key), value, key);
       const next = change(current);
       if (next === null) return;
       next.updatedAt = new Date().toISOString();

@@ -28,7 +28,7 @@ export function createTracker(config: NightshiftConfig, env: NodeJS.ProcessEnv =
 
 /** The local board behind `tracker.kind: local` (the CLI's `board` commands work on it directly). */
 export function createLocalBoard(config: NightshiftConfig): LocalBoard {
-  return new LocalBoard({ dir: config.paths.board, defaultState: config.tracker.states.queue[0] });
+  return new LocalBoard({ dir: config.paths.board, defaultState: config.tracker.states.queue[0], closedStates: [config.tracker.states.done] });
 }
 
 /** The forge named by `forge.kind`. */

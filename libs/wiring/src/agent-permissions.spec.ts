@@ -31,9 +31,9 @@ describe('agent settings from nightshift.yaml', () => {
     expect(env).toEqual({});
   });
 
-  it('derives a rule from each declared check, argv arrays or { command } entries', () => {
+  it('derives a rule from each declared check (repos[].checks argv)', () => {
     const c = config('  model: sonnet\n');
-    const repo = { ...c.repos[0]!, checks: [['npm', 'test'], { name: 'lint', command: ['npm', 'run', 'lint'] }, 'npm run build'] };
+    const repo = { ...c.repos[0]!, checks: [{ name: 'unit', argv: ['npm', 'test'], timeoutSec: 60 }, { name: 'lint', argv: ['npm', 'run', 'lint'], timeoutSec: 60 }] };
     expect(launchPermissions(c, repo).permissions.allowedTools).toEqual(expect.arrayContaining(['Bash(npm test:*)', 'Bash(npm run lint:*)']));
     expect(launchPermissions(c, repo).permissions.allowedTools).not.toContain('Bash(npm run build:*)');
   });

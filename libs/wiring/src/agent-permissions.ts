@@ -21,14 +21,7 @@ export function launchPermissions(config: NightshiftConfig, repo: RepoConfig): {
   return { permissions: resolveToolPermissions({ agent: config.agent, repo, checks: declaredChecks(repo) }), env };
 }
 
-/**
- * The repo's declared checks as argv arrays, when the config declares any (`repos[].checks`, either argv
- * arrays or `{ command: argv }` entries): the agent may run each of them.
- */
+/** The repo's declared checks (`repos[].checks`) as argv arrays: the agent may run each of them. */
 function declaredChecks(repo: RepoConfig): string[][] {
-  const checks = (repo as { checks?: unknown }).checks;
-  const entries = Array.isArray(checks) ? checks : checks && typeof checks === 'object' ? Object.values(checks) : [];
-  return entries
-    .map((c: unknown) => (Array.isArray(c) ? c : (c as { command?: unknown } | null)?.command))
-    .filter((argv): argv is string[] => Array.isArray(argv) && argv.length > 0 && argv.every((a) => typeof a === 'string'));
+  return repo.checks.map((c) => c.argv);
 }

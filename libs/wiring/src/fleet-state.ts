@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { NightshiftConfig } from '@nightshift/config';
 import { INTAKE_QUEUE, sessionJobId, sessionQueueName, worktreeQueueName } from '@nightshift/contracts';
 import { Claims, PauseStore, RunTotalsReader, SessionRegistry, TrackerPolls, type LiveSession, type Pause, type RunTotals } from '@nightshift/state';
-import { describeScope } from '@nightshift/state';
+import { describeScope, type PauseScope } from '@nightshift/state';
 
 /** Job states reported per queue; the first four also get the age of their oldest job. */
 export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
@@ -104,7 +104,7 @@ export class FleetStateReader {
       queues,
       pauses: pauses.map((p) => ({
         ...p,
-        scopeLabel: p.scope.kind === 'intake' ? 'intake' : `account:${p.scope.account}`,
+        scopeLabel: scopeLabel(p.scope),
         description: describeScope(p.scope),
         remainingSec: p.until === null ? null : Math.max(0, (Date.parse(p.until) - now.getTime()) / 1000),
         ageSec: Math.max(0, (now.getTime() - Date.parse(p.since)) / 1000),
@@ -149,4 +149,11 @@ export class FleetStateReader {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
+}
+
+/** A pause scope as one label value: `intake`, `account:A`, `repo:R` or `ticket:T`. */
+function scopeLabel(scope: PauseScope): string {
+  if (scope.kind === 'intake') return 'intake';
+  if (scope.kind === 'account') return `account:${scope.account}`;
+  return scope.kind === 'repo' ? `repo:${scope.repo}` : `ticket:${scope.ticket}`;
 }

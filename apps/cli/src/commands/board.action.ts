@@ -8,6 +8,7 @@ export interface AddOptions {
   labels: string;
   state?: string;
   priority: string;
+  blockedBy: string;
 }
 
 export async function addTicket(config: NightshiftConfig, opts: AddOptions): Promise<void> {
@@ -17,6 +18,7 @@ export async function addTicket(config: NightshiftConfig, opts: AddOptions): Pro
     labels: opts.labels.split(',').map((l) => l.trim()).filter(Boolean),
     state: opts.state,
     priority: Number(opts.priority),
+    blockedBy: opts.blockedBy.split(',').map((k) => k.trim()).filter(Boolean),
   });
   process.stdout.write(`${ticket.key}\n`);
 }
@@ -37,7 +39,7 @@ export async function moveTicket(config: NightshiftConfig, key: string, state: s
  */
 function localBoard(config: NightshiftConfig): LocalBoard {
   if (config.tracker.kind !== 'local') {
-    throw new Error(`board commands work on the local board, but ${config.file} sets tracker.kind: ${config.tracker.kind}; use ${config.tracker.kind === 'linear' ? 'Linear' : 'GitHub Issues'} itself`);
+  return new LocalBoard({ dir: config.paths.board, defaultState: config.tracker.states.queue[0], closedStates: [config.tracker.states.done] });
   }
   return new LocalBoard({ dir: config.paths.board, defaultState: config.tracker.states.queue[0] });
 }

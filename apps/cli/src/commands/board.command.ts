@@ -15,6 +15,7 @@ export function registerBoardCommands(program: Command): void {
     .option('--labels <labels>', 'comma-separated labels', '')
     .option('--state <state>', 'initial state (default: the first queue state)')
     .option('--priority <n>', '1 (urgent) to 4 (low); 0 = none', '0')
+    .option('--blocked-by <keys>', 'comma-separated keys of tickets that must be Done first', '')
     .action(withConfig(async (config, opts: AddOptions) => actions().addTicket(config, opts)));
   board
     .command('list')

@@ -44,6 +44,12 @@ describe('GitHubForge against the fake GitHub API', () => {
     await expect(forge.updatePr('api', 99, { title: 't', body: 'b', tickets: [] })).rejects.toBeInstanceOf(ForgeRemoteError);
   });
 
+  it('opens one PR as a draft with extra labels when the draft asks, though the forge is not set to drafts', async () => {
+    const { pr } = await make({ labels: ['nightshift'] }).findOrCreatePr({ ...draft('agent/ENG-8'), draft: true, labels: ['checks-failing'] });
+    expect(pr).toMatchObject({ draft: true, labels: ['nightshift', 'checks-failing'] });
+    expect(fake.pulls()).toEqual([expect.objectContaining({ head: 'agent/ENG-8', draft: true, labels: ['nightshift', 'checks-failing'] })]);
+  });
+
   it('reuses a PR an earlier crashed run opened, adding the labels it lacks', async () => {
     fake.createPull('acme/api', { head: 'agent/ENG-7', title: 'ENG-7: from a crashed run' });
     const { pr, created } = await make({ labels: ['nightshift'] }).findOrCreatePr(draft('agent/ENG-7'));

@@ -29,6 +29,7 @@ interface PullData {
   head: { ref: string };
   base: { ref: string };
   labels?: Array<{ name?: string }>;
+  draft?: boolean;
 }
 
 const MARKER = /<!-- nightshift:tickets ([^>]*) -->/;
@@ -58,14 +59,14 @@ export class GitHubForge implements Forge {
     if (!draft.repo || !draft.head) throw new TypeError('GitHubForge.findOrCreatePr: a draft needs a repo and a head branch.');
     const existing = await this.findOpen(draft.repo, draft.head);
     if (existing) {
-      await this.ensureLabels(draft.repo, existing);
+      await this.ensureLabels(draft.repo, existing, draft.labels);
       return { pr: this.toPullRequest(draft.repo, existing), created: false };
     }
     const where = this.where(draft.repo);
     let created: PullData;
     try {
       created = (
-        await this.opts.client.rest.pulls.create({ ...where, head: draft.head, base: draft.base, title: draft.title, body: withMarker(draft.body, draft.tickets), draft: this.opts.draft ?? false })
+        await this.opts.client.rest.pulls.create({ ...where, head: draft.head, base: draft.base, title: draft.title, body: withMarker(draft.body, draft.tickets), draft: draft.draft ?? this.opts.draft ?? false })
       ).data as PullData;
     } catch (err) {
       const failure = classifyGitHubError(err);
@@ -76,7 +77,7 @@ export class GitHubForge implements Forge {
       }
       throw this.error(err, `opening a PR for ${draft.head} in ${where.owner}/${where.repo}`);
     }
-    await this.ensureLabels(draft.repo, created);
+    await this.ensureLabels(draft.repo, created, draft.labels);
     return { pr: this.toPullRequest(draft.repo, created), created: true };
   }
 
@@ -114,9 +115,9 @@ export class GitHubForge implements Forge {
   }
 
   /** Adds the configured labels a PR lacks (one write, only when some are missing), so a rerun after a crash converges. */
-  private async ensureLabels(repo: string, pr: PullData): Promise<void> {
+  private async ensureLabels(repo: string, pr: PullData, extra: string[] = []): Promise<void> {
     const have = new Set((pr.labels ?? []).map((l) => (l.name ?? '').toLowerCase()));
-    const missing = (this.opts.labels ?? []).filter((l) => !have.has(l.toLowerCase()));
+    const missing = [...new Set([...(this.opts.labels ?? []), ...extra])].filter((l) => !have.has(l.toLowerCase()));
     if (missing.length === 0) return;
     const where = this.where(repo);
     await this.call(`labeling PR #${pr.number} of ${where.owner}/${where.repo}`, () => this.opts.client.rest.issues.addLabels({ ...where, issue_number: pr.number, labels: missing }));
@@ -138,6 +139,8 @@ export class GitHubForge implements Forge {
       tickets,
       state: p.merged_at ? 'merged' : p.state === 'open' ? 'open' : 'closed',
       createdAt: p.created_at,
+      ...(p.draft ? { draft: true } : {}),
+      ...(p.labels?.length ? { labels: p.labels.map((l) => l.name ?? '').filter(Boolean) } : {}),
     };
   }
 

@@ -1,8 +1,8 @@
-import type { HookKind } from '../hooks/hook-kind';
+import type { WorktreeCommandKind } from '../hooks/hook-kind';
 
 /** How a failed hook ended. */
 export interface HookFailure {
-  kind: HookKind;
+  kind: WorktreeCommandKind;
   /** argv[0] of the hook, to name it in messages (arguments are left out: they may carry data). */
   command: string;
   cwd: string;
@@ -25,7 +25,7 @@ const TAIL_IN_MESSAGE = 1000;
  */
 export class HookFailedError extends Error {
   override readonly name = 'HookFailedError';
-  readonly kind: HookKind;
+  readonly kind: WorktreeCommandKind;
   readonly command: string;
   readonly exitCode: number | null;
   readonly signal: string | null;
@@ -44,7 +44,7 @@ export class HookFailedError extends Error {
 }
 
 function describe(f: HookFailure): string {
-  const where = `${f.kind} hook ${JSON.stringify(f.command)} in ${f.cwd}`;
+  const where = `${f.kind === 'check' ? 'check' : `${f.kind} hook`} ${JSON.stringify(f.command)} in ${f.cwd}`;
   const tail = f.outputTail.trim();
   const shown = tail.length > TAIL_IN_MESSAGE ? `…${tail.slice(-TAIL_IN_MESSAGE)}` : tail;
   const output = shown ? `; output: ${shown}` : '; no output';

@@ -3,3 +3,6 @@ export const HOOK_KINDS = ['afterCreate', 'beforeRun', 'afterRun', 'beforeRemove
 
 /** One of the repo hooks (`hooks.<kind>` in a repo's config). */
 export type HookKind = (typeof HOOK_KINDS)[number];
+
+/** What runs in a worktree through runHook: a repo hook, or one of the repo's checks (`repos[].checks`). */
+export type WorktreeCommandKind = HookKind | 'check';

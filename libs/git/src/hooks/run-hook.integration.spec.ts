@@ -94,6 +94,14 @@ describe('runHook', () => {
     expect(alive(grandchild)).toBe(false);
   });
 
+  it('runs a repo check the same way and names it as a check when it fails', async () => {
+    const failed = (await runHook('check', node('console.log("2 tests failed"); process.exit(1)'), opts()).catch((e: unknown) => e)) as HookFailedError;
+    expect(failed).toBeInstanceOf(HookFailedError);
+    expect(failed).toMatchObject({ kind: 'check', exitCode: 1, outputTail: '2 tests failed\n' });
+    expect(failed.message).toMatch(/^check ".*" in .* failed with exit code 1; output: 2 tests failed$/);
+    await expect(runHook('check', node('process.exit(0)'), opts())).resolves.toMatchObject({ kind: 'check' });
+  });
+
   it('reports a command that cannot start', async () => {
     const failed = (await runHook('afterCreate', ['./no-such-script.sh'], opts()).catch((e: unknown) => e)) as HookFailedError;
     expect(failed).toBeInstanceOf(HookFailedError);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { HookFailedError, type HookFailure } from '../errors/hook-failed.error';
 import { assertSafeLaunch } from '../launch-safety';
-import { HOOK_KINDS, type HookKind } from './hook-kind';
+import { HOOK_KINDS, type WorktreeCommandKind } from './hook-kind';
 import { OutputTail } from './output-tail';
 
 /** Where and how long a hook may run. */
@@ -24,7 +24,7 @@ export interface RunHookOptions {
 
 /** A hook that exited 0. */
 export interface HookResult {
-  kind: HookKind;
+  kind: WorktreeCommandKind;
   command: string;
   durationMs: number;
   /** Last `maxOutputBytes` of stdout+stderr. */
@@ -43,11 +43,11 @@ const CLOSE_WAIT_MS = 1000;
  * (UnsafePathError). Resolves on exit code 0; otherwise throws HookFailedError with the exit code and the
  * tail of the output. Processes the hook leaves running in its group are killed when it exits.
  */
-export async function runHook(kind: HookKind, argv: readonly string[], opts: RunHookOptions): Promise<HookResult> {
+export async function runHook(kind: WorktreeCommandKind, argv: readonly string[], opts: RunHookOptions): Promise<HookResult> {
   const command = argv[0] ?? '';
   const fail = (f: Partial<HookFailure>): HookFailedError =>
     new HookFailedError({ kind, command, cwd: opts.cwd, exitCode: null, signal: null, timedOut: false, timeoutMs: opts.timeoutMs, outputTail: '', ...f });
-  if (!HOOK_KINDS.includes(kind)) throw fail({ spawnError: `unknown hook kind ${JSON.stringify(kind)}` });
+  if (kind !== 'check' && !(HOOK_KINDS as readonly string[]).includes(kind)) throw fail({ spawnError: `unknown hook kind ${JSON.stringify(kind)}` });
   if (command === '' || argv.some((a) => typeof a !== 'string')) throw fail({ spawnError: 'argv must be a non-empty array of strings' });
   const cwd = await assertSafeLaunch({ root: opts.root, worktreeKey: opts.worktreeKey, worktreePath: opts.cwd, cwd: opts.cwd });
 
