@@ -1,0 +1,223 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { makeBareRemote } from '@nightshift/git';
+import { LocalBoard } from '@nightshift/tracker';
+import { LocalForge } from '@nightshift/forge';
+import { EventLog, RunStore } from '@nightshift/state';
+import { ComposeStack, podman, podmanUnavailable } from './harness/podman-stack';
+import { REPO_ROOT } from './harness/service-process';
+import { waitFor } from './harness/wait-for';
+
+// The deployment as users run it: the project's images, podman-compose with the primary and CI
+// files, the host's CLI and a native "Mac" runner joining over Redis. Needs Podman and the images
+// from deploy/podman-setup.sh; CI (.ci/run) prepares both, so there a missing engine is a failure.
+const unavailable = process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1' ? podmanUnavailable() : 'opt-in: set NIGHTSHIFT_PODMAN_TESTS=1 (after bash deploy/podman-setup.sh)';
+if (unavailable && process.env['NIGHTSHIFT_REQUIRE_PODMAN']) throw new Error(`Podman deployment tests cannot run in CI: ${unavailable}`);
+if (unavailable) process.stderr.write(`[podman-deploy] skipped: ${unavailable}\n`);
+const describePodman = unavailable ? describe.skip : describe;
+
+const IMAGE_UID = 10001;
+const SERVICES = ['ticket-scanner', 'router', 'worktree-manager', 'session-runner', 'zombie-reaper', 'metrics-exporter', 'memory-consolidator'];
+const PORTS: Record<string, number> = { 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'zombie-reaper': 9405, 'metrics-exporter': 9406, 'memory-consolidator': 9407 };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function chownTree(dir: string): void {
+  chownSync(dir, IMAGE_UID, IMAGE_UID);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(full);
+    else chownSync(full, IMAGE_UID, IMAGE_UID);
+  }
+}
+
+/** Agent processes of this stack: the containers' fake agent, or anything working under its data directory. */
+function agentProcesses(home: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cmdline.includes('/app/tools/fake-claude') || (cwd.startsWith(home) && cmdline.includes('fake-claude'))) found.push(Number(pid));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Whether a container has a live fake agent (its processes as podman top lists them). */
+function hasAgent(container: string): boolean {
+  const top = spawnSync('podman', ['top', container, 'args']);
+  return top.status === 0 && top.stdout.toString().includes('fake-claude');
+}
+
+describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)', () => {
+  jest.setTimeout(900_000);
+  const home = mkdtempSync(path.join(os.tmpdir(), 'ns-podman-'));
+  const project = `nstest${process.pid}`;
+  let stack: ComposeStack;
+  let redis: Redis;
+  let events: EventLog;
+  let runs: RunStore;
+  let board: LocalBoard;
+  let forge: LocalForge;
+  const native: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    await makeBareRemote(path.join(home, 'remotes/api.git'), { 'README.md': '# api\n', 'CLAUDE.md': 'Rules of api.\n' });
+    await makeBareRemote(path.join(home, 'remotes/app.git'), { 'README.md': '# app\n' });
+    const config = {
+      dataDir: path.join(home, 'data'),
+      tracker: { kind: 'local', scanIntervalSec: 2 },
+      forge: { kind: 'local' },
+      repos: [
+        { name: 'api', remote: path.join(home, 'remotes/api.git'), capability: 'linux' },
+        { name: 'app', remote: path.join(home, 'remotes/app.git'), capability: 'mobile' },
+      ],
+      hosts: [
+        { name: 'linux-1', capabilities: ['linux'], slots: 1 },
+        { name: 'mac-1', capabilities: ['mobile'], slots: 1 },
+      ],
+      agent: { command: 'fake-claude.js', model: 'cheap-model', escalationModel: 'strong-model', sessionTimeoutMin: 2 },
+      routing: { retryDelaySec: 1 },
+      http: { host: '0.0.0.0' },
+    };
+    writeFileSync(path.join(home, 'nightshift.yaml'), JSON.stringify(config, null, 2));
+    for (const dir of ['data/board', 'data/forge', 'claude', 'mac-home']) mkdirSync(path.join(home, dir), { recursive: true });
+    chownTree(home);
+    const redisPort = await freePort();
+    stack = new ComposeStack(project, {
+      NIGHTSHIFT_IMAGE: 'localhost/nightshift:dev',
+      NIGHTSHIFT_HOME: home,
+      NIGHTSHIFT_CONFIG_FILE: path.join(home, 'nightshift.yaml'),
+      CLAUDE_CONFIG_HOST_DIR: path.join(home, 'claude'),
+      FAKE_CLAUDE_DEFAULT: 'slow=4000 succeed',
+      REDIS_PORT: String(redisPort),
+      PROMETHEUS_PORT: String(await freePort()),
+      SCANNER_PORT: String(await freePort()),
+      EXPORTER_PORT: String(await freePort()),
+      GRAFANA_PORT: String(await freePort()),
+    });
+    await stack.compose(['up', '-d']);
+    redis = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: 3 });
+    events = new EventLog(redis);
+    runs = new RunStore(redis);
+    board = new LocalBoard({ dir: path.join(home, 'data/board') });
+    forge = new LocalForge({ dir: path.join(home, 'data/forge') });
+  });
+
+  afterAll(async () => {
+    for (const child of native) child.kill('SIGTERM');
+    redis?.disconnect();
+    await stack?.down();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('runs every service as the non-root image user, each answering /readyz with 200', async () => {
+    const names = await stack.containers();
+    for (const service of SERVICES) {
+      const containers = names.filter((n) => n.startsWith(`${project}_${service}_`));
+      expect(containers.length).toBeGreaterThan(0);
+      for (const container of containers) {
+        await waitFor(`${container} /readyz`, async () => spawnSync('podman', ['exec', container, 'node', '/app/deploy/readyz.js', String(PORTS[service])]).status === 0, 120_000, 1000);
+        expect((await podman(['exec', container, 'id', '-u'])).trim()).toBe(String(IMAGE_UID));
+      }
+    }
+    expect(names.filter((n) => n.startsWith(`${project}_session-runner_`))).toHaveLength(3);
+  });
+
+  it('takes 10 tickets to 10 PRs, three sessions at once on three runner replicas', async () => {
+    const keys: string[] = [];
+    for (let i = 1; i <= 10; i++) keys.push((await board.add({ title: `[api] container task ${i}`, description: 'Work in a container.', labels: [] })).key);
+    const prs = await waitFor(
+      '10 PRs',
+      async () => {
+        const open = (await Promise.all(keys.map((k) => forge.findOpenPr('api', `agent/${k}`)))).filter(Boolean);
+        return open.length === keys.length ? open : null;
+      },
+      600_000,
+      2000,
+    );
+    expect(prs).toHaveLength(10);
+    // Concurrency from the event stream: session.started … session.outcome per run.
+    const stream = await events.read();
+    let live = 0;
+    let peak = 0;
+    for (const event of stream) {
+      if (event.type === 'session.started') peak = Math.max(peak, ++live);
+      if (event.type === 'session.outcome') live--;
+    }
+    expect(peak).toBe(3);
+    const records = (await runs.list()).filter((r) => r.repo === 'api');
+    expect(records.every((r) => r.host === 'linux-1' && r.attempt <= 1)).toBe(true);
+  });
+
+  it('leaves no agent behind when a runner dies inside its container', async () => {
+    const { key } = await board.add({ title: '[api] a session whose runner dies', description: 'fake-agent: hang', labels: [] });
+    const started = await waitFor(
+      'the hanging session',
+      async () => (await events.read()).find((e) => e.type === 'session.started' && e.ticket === key),
+      120_000,
+      500,
+    );
+    await waitFor('its agent process', async () => agentProcesses(home).length > 0, 60_000, 200);
+    const container = (await stack.containers()).find((n) => n.startsWith(`${project}_session-runner_`) && hasAgent(n));
+    expect(container).toBeDefined();
+    // SIGKILL the runner process only (not tini): the agent, in its own process group, ignores nothing
+    // it is not sent, yet the end of the container's PID namespace takes it down.
+    await podman(['exec', container!, 'sh', '-c', 'kill -9 $(pgrep -f session-runner/dist/main.js)']);
+    await waitFor('the agent gone with its runner', async () => !hasAgent(container!), 30_000, 200);
+    expect(started.host).toBe('linux-1');
+  });
+
+  it('never gives a mobile ticket to a runner without the mobile capability, and runs it when one joins', async () => {
+    const { key } = await board.add({ title: '[app] fix the launch screen', description: 'Mobile only.', labels: [] });
+    await waitFor('the mobile ticket claimed', async () => (await events.read()).some((e) => e.type === 'ticket.claimed' && e.ticket === key), 60_000, 500);
+    // Routed and queued on session.mobile; the three linux runners keep polling their own queue.
+    await waitFor('a scan cycle after the claim', async () => (await events.read()).filter((e) => e.type === 'ticket.scanned').length > 3, 60_000, 500);
+    expect((await events.read()).some((e) => e.type === 'session.started' && e.ticket === key)).toBe(false);
+
+    // The Mac's native lane: a worktree-manager and a session-runner for host mac-1, outside any container.
+    const env = {
+      ...process.env,
+      REDIS_URL: `redis://127.0.0.1:${redis.options.port}`,
+      NIGHTSHIFT_HOST: 'mac-1',
+      NIGHTSHIFT_HTTP_PORT: '0',
+      NIGHTSHIFT_CONFIG: path.join(home, 'nightshift.yaml'),
+      HOME: path.join(home, 'mac-home'),
+      PATH: `${path.join(REPO_ROOT, 'tools/fake-claude')}:${process.env['PATH']}`,
+      FAKE_CLAUDE_DEFAULT: 'succeed',
+    };
+    for (const service of ['worktree-manager', 'session-runner']) {
+      const entry = path.join(REPO_ROOT, 'apps', service, 'dist/main.js');
+      // Same uid as the containers: one data directory, one owner.
+      native.push(spawn('setpriv', ['--reuid', String(IMAGE_UID), '--regid', String(IMAGE_UID), '--clear-groups', process.execPath, entry], { env, stdio: 'ignore' }));
+    }
+    const pr = await waitFor('the mobile PR', () => forge.findOpenPr('app', `agent/${key}`), 180_000, 1000);
+    expect(pr.head).toBe(`agent/${key}`);
+    const started = (await events.read()).filter((e) => e.type === 'session.started' && e.ticket === key);
+    expect(started.map((e) => e.host)).toEqual(['mac-1']);
+  });
+
+  it('leaves no container, pod, network or agent process after down', async () => {
+    for (const child of native) child.kill('SIGTERM');
+    await stack.down();
+    expect(await stack.containers()).toEqual([]);
+    expect((await podman(['pod', 'ps', '--format', '{{.Name}}'])).split('\n').filter((n) => n.includes(project))).toEqual([]);
+    expect((await podman(['network', 'ls', '--format', '{{.Name}}'])).split('\n').filter((n) => n.includes(project))).toEqual([]);
+    await waitFor('no agent process of this stack', async () => agentProcesses(home).length === 0, 30_000, 500);
+  });
+});
