@@ -7,3 +7,4 @@ export * from './session-registry';
 export * from './pause-store';
 export * from './worktree-ownership';
 export * from './cancel-requests';
+export * from './host-registry';

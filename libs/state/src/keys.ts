@@ -8,4 +8,6 @@ export const KEY = {
   runs: 'nightshift:runs',
   runsByTime: 'nightshift:runs:by-time',
   sessions: 'nightshift:sessions',
+  host: (name: string) => `nightshift:host:${name}`,
+  hosts: 'nightshift:hosts',
 } as const;

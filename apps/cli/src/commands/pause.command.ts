@@ -4,9 +4,10 @@ import type { NightshiftConfig } from '@nightshift/config';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
 import { createLogger } from '@nightshift/service-shell';
-import { EventLog, PauseStore, SessionRegistry, type PauseScope } from '@nightshift/state';
+import { EventLog, HostRegistry, PauseStore, SessionRegistry, type PauseScope } from '@nightshift/state';
 import { describeScope, pauseScope } from '@nightshift/wiring';
 import { formatTable } from '../format-table';
+import { formatHosts } from '../hosts-table';
 import { withRedis } from '../redis-client';
 import { withConfig } from '../with-config';
 
@@ -70,12 +71,13 @@ export function registerPauseCommands(program: Command): void {
     );
   program
     .command('status')
-    .description('pauses (why, until when), running sessions and queue depths')
+    .description('pauses (why, until when), hosts (slots in use, gone), running sessions and queue depths')
     .option('--json', 'print JSON')
     .action(
       withConfig(async (config, opts: { json?: boolean }) => {
         const status = await withRedis(config, async (redis) => ({
           pauses: await new PauseStore(redis).active(),
+          hosts: await new HostRegistry(redis).list(),
           sessions: await new SessionRegistry(redis).list(),
           queues: Object.fromEntries(
             await Promise.all(
@@ -85,6 +87,7 @@ export function registerPauseCommands(program: Command): void {
         }));
         if (opts.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         const lines = [status.pauses.length === 0 ? 'Nothing paused.' : formatTable(['PAUSED', 'UNTIL', 'SINCE', 'BY', 'REASON'], status.pauses.map((p) => [describeScope(p.scope), p.until ?? 'resumed by hand', p.since, p.by, p.reason]))];
+        lines.push('', formatHosts(status.hosts));
         lines.push('', formatTable(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED'], Object.entries(status.queues).map(([q, c]) => [q, String(c['waiting'] ?? 0), String(c['active'] ?? 0), String(c['delayed'] ?? 0), String(c['failed'] ?? 0)])));
         lines.push('', status.sessions.length === 0 ? 'No session running.' : formatTable(['RUN', 'HOST', 'TICKETS', 'HEARTBEAT'], status.sessions.map((s) => [s.runId, s.host, s.tickets.join(','), s.heartbeatAt])));
         process.stdout.write(`${lines.join('\n')}\n`);
