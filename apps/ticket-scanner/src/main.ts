@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
 import { INTAKE_QUEUE } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { EventLog, PauseStore, RunStore, SessionRegistry } from '@nightshift/state';
+import { Claims, EventLog, PauseStore, RunStore, SessionRegistry } from '@nightshift/state';
 import { announceEndedPauses, bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
 import { fastFailStorm } from './fast-fail-guard';
 import { reconcileSessions } from './reconcile-sessions';
+import { recoverStranded } from './recover-stranded';
 import { TicketScanner } from './ticket-scanner';
 import { withTrackerMetrics } from './tracker-metrics';
 import { attachWebhooks } from './webhooks/attach-webhooks';
@@ -29,6 +30,7 @@ void bootService('ticket-scanner', async (runtime, config) => {
     scanIntervalMs,
     afterScan: [
       () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
+      () => recoverStranded({ tracker, claims: new Claims(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, inProgress: states.inProgress, queueState: states.queue[0] as string }),
       async () => {
         const { intake: policy } = config;
         const verdict = await fastFailStorm(runs, { ratio: policy.fastFailPauseRatio, minSessions: policy.fastFailMinSessions, windowMs: scanIntervalMs });
