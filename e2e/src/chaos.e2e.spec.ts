@@ -8,7 +8,7 @@ interface ChaosReport {
   figures: { tickets: number; serviceKills: number; redisRestarts: number; hostGone: unknown; timedOut: string | null };
 }
 
-const TICKETS = Number(process.env['NIGHTSHIFT_CHAOS_TICKETS'] ?? 12);
+const TICKETS = Number(process.env['NIGHTSHIFT_CHAOS_TICKETS'] ?? 6);
 
 /**
  * The small chaos run in CI: bench/chaos.js with two hosts (linux, linux+mobile), services killed
