@@ -177,7 +177,7 @@ async function main() {
       await sleep(KILL_EVERY_MS);
       if (stopChaos) break;
       const done = await doneCount().catch(() => 0);
-      if (!chaos.hostGone && done >= TICKETS * 0.3) {
+      if (!chaos.hostGone && (done >= TICKETS * 0.3 || n >= 2)) {
         // The host dies for good: its services and its agents, as if the machine lost power.
         for (const s of services.filter((x) => x.host === gone)) await s.kill9();
         for (const l of readJsonLines(argvLog)) if (l.cwd?.startsWith(roots[gone]) && pidAlive(l.pid)) try { process.kill(-l.pid, 'SIGKILL'); } catch { process.kill(l.pid, 'SIGKILL'); }
@@ -185,7 +185,7 @@ async function main() {
         log(`host ${gone} taken away for good at ${done} done`);
         continue;
       }
-      if (!chaos.redisRestarts && done >= TICKETS * 0.5) {
+      if (chaos.hostGone && !chaos.redisRestarts && (done >= TICKETS * 0.5 || n >= 4)) {
         await redis.stop();
         await sleep(1000);
         redis = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: true, port: redisPort });
@@ -205,7 +205,8 @@ async function main() {
 
   let timedOut = null;
   try {
-    await waitFor('every ticket to reach a terminal state', async () => (await doneCount()) === TICKETS, TIMEOUT_MS, 1000);
+    // Small runs may finish early: the host loss and the Redis restart still happen before the end.
+    await waitFor('every ticket to reach a terminal state', async () => (await doneCount()) === TICKETS && chaos.redisRestarts > 0, TIMEOUT_MS, 1000);
   } catch (err) {
     timedOut = err.message;
   }
