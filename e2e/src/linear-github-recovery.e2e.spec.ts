@@ -61,7 +61,8 @@ describe('Linear and GitHub answering 5xx or rate-limited for a while', () => {
   let pipeline: Pipeline;
   beforeAll(async () => {
     await fakes.start();
-    pipeline = await Pipeline.start({ repos: fakes.repos, config: fakes.config({ scanIntervalSec: 1 }), env: { ...E2E_SECRETS } });
+    // 20 refused PR creations are ~5 failed runs: a bound high enough that no ticket gives up on them.
+    pipeline = await Pipeline.start({ repos: fakes.repos, config: { ...fakes.config({ scanIntervalSec: 1 }), routing: { maxInfraRetries: 20 } }, env: { ...E2E_SECRETS } });
     fakes.useRemotes(pipeline.dir);
   });
   afterAll(async () => {

@@ -57,15 +57,20 @@ describe('a Linear ticket becomes exactly one GitHub PR', () => {
     expect(skipped.comments).toHaveLength(1);
     expect(skipped.comments[0]).toMatch(/\[nowhere\].*names no configured repo/);
 
-    // A poll of 20 candidates is one request to Linear: count the scanner's own listing requests.
+    // A poll of 20 candidates lists their keys in one request to Linear: count the listing requests.
     const before = fakes.linear.requests.length;
     const scansBefore = await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' });
     await waitFor('two more scans', async () => (await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' })) >= scansBefore + 2, 20_000);
     const scans = (await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' })) - scansBefore;
-    const listing = fakes.linear.requests.slice(before).filter((r) => r.detail === 'NightshiftIssues').length;
+    const listing = fakes.linear.requests.slice(before).filter((r) => r.detail === 'NightshiftCandidateKeys').length;
     expect(listing).toBeGreaterThanOrEqual(scans);
-    // Each poll lists once; the router reads back the one unknown ticket it is offered each time.
+    // Each poll lists once (the router lists too when it batches).
     expect(listing).toBeLessThanOrEqual(scans * 2 + 2);
+
+    // Every request the services sent was within Linear's limits: scored under the 10,000-point cap, never refused.
+    expect(fakes.linear.scored.length).toBeGreaterThan(19);
+    expect(fakes.linear.scored.filter((s) => s.status !== 200)).toEqual([]);
+    expect(Math.max(...fakes.linear.scored.map((s) => s.complexity))).toBeLessThanOrEqual(8_000);
 
     const launches = pipeline.agentLaunches();
     expect(launches).toHaveLength(19);

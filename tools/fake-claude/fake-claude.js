@@ -52,7 +52,7 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
@@ -62,7 +62,9 @@ function parseBehaviour(prompt) {
       else if (name === 'zone' && value) behaviour.zone = value;
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
       else if (name === 'spawn-child') behaviour.spawnChild = true;
+      else if (name === 'ignore-closed-stdout') behaviour.ignoreClosedStdout = true;
       else if (name === 'only-model' && value) behaviour.onlyModel = value;
+      else if (name === 'pitfall' && value) behaviour.pitfall = value;
       else if (name === 'tool-burn' || name === 'tool-idle') behaviour.tool = { kind: name, ms: Number(value) || 0 };
       else if (name === 'tool-stuck') behaviour.tool = { kind: name, ms: 0 };
       else if (name === 'tool-timeout') behaviour.toolTimeoutMs = Number(value) || undefined;
@@ -113,7 +115,6 @@ function main() {
     fs.appendFileSync(process.env.FAKE_CLAUDE_ARGV_LOG, `${JSON.stringify(entry)}\n`);
   }
   if (argv[0] === 'auth' && argv[1] === 'status') return authStatus();
-  if (opts.prompt === undefined) return usageError('Input must be provided through -p <prompt> when using --print (fake-claude needs -p <prompt>).');
   if (!model) return usageError('--model <model> is required (fake-claude refuses to pick a default model).');
   for (const flag of Object.keys(LIST_FLAGS)) {
     if (argv.includes(flag) && opts.lists[LIST_FLAGS[flag]].length === 0) return usageError(`option '${flag} <values...>' argument missing`);
@@ -124,15 +125,38 @@ function main() {
     process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
     return finish(1);
   }
+  if (opts.prompt !== undefined) return session(opts, model, opts.prompt, 'argv');
+  if (!opts.print) return usageError('Input must be provided either through stdin or as a prompt argument when using --print.');
+  // Like the real CLI: `-p` with no prompt argument reads the whole prompt from stdin (no size limit).
+  if (process.stdin.isTTY) return usageError('Input must be provided either through stdin or as a prompt argument when using --print.');
+  const chunks = [];
+  process.stdin.on('data', (chunk) => chunks.push(chunk));
+  process.stdin.on('error', () => undefined);
+  process.stdin.on('end', () => {
+    const prompt = Buffer.concat(chunks).toString('utf8');
+    if (prompt.trim() === '') return usageError('Input must be provided either through stdin or as a prompt argument when using --print.');
+    return session(opts, model, prompt, 'stdin');
+  });
+  return undefined;
+}
 
-  const prompt = opts.prompt;
+function session(opts, model, prompt, via) {
+  if (process.env.FAKE_CLAUDE_PROMPT_LOG) {
+    // One file per launch (the log names a folder): a test reads exactly what the agent was given.
+    const dir = process.env.FAKE_CLAUDE_PROMPT_LOG;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${Date.now()}-${process.pid}.json`), JSON.stringify({ via, bytes: Buffer.byteLength(prompt), prompt }));
+  }
   const behaviour = parseBehaviour(prompt);
   // `only-model=M`: the behaviour applies to launches on model M; any other model just does the work.
   if (behaviour.onlyModel && behaviour.onlyModel !== model) behaviour.kind = 'succeed';
   // `rate-limit reset=EPOCH`: limited until that instant, fine afterwards, like a real quota.
   if (behaviour.kind === 'rate-limit' && Number.isFinite(behaviour.reset) && Date.now() >= behaviour.reset * 1000) behaviour.kind = 'succeed';
+  // `pitfall=X`: the work fails unless the prompt carries the lesson `avoid-X`, which only the failure's own output states.
+  if (behaviour.pitfall && behaviour.kind === 'succeed' && !prompt.includes(pitfallLesson(behaviour.pitfall))) behaviour.kind = 'pitfall';
   const cwd = process.cwd();
   const sessionId = opts.flags['--session-id'] || crypto.randomUUID();
+  const permissionMode = opts.flags['--permission-mode'] || 'default';
   const permissions = { mode: permissionMode, allowed: opts.lists.allowed.flatMap(splitRules), disallowed: opts.lists.disallowed.flatMap(splitRules) };
   const started = Date.now();
   const transcript = transcriptWriter(cwd, sessionId);
@@ -144,6 +168,11 @@ function main() {
   emit({ type: 'system', subtype: 'init', cwd, session_id: sessionId, tools: ['Bash', 'Edit', 'Read', 'Write'], model, permissionMode });
 
   if (behaviour.ignoreTerm) process.on('SIGTERM', () => undefined);
+  if (behaviour.ignoreClosedStdout) {
+    // An agent deep in a tool call neither writes nor notices that its reader died: no EPIPE crash, no SIGPIPE.
+    process.on('SIGPIPE', () => undefined);
+    process.stdout.on('error', () => undefined);
+  }
   if (behaviour.spawnChild) {
     // A grandchild in the same process group, as an agent's dev server or test runner would be.
     const child = spawn(process.execPath, ['-e', `setInterval(() => {}, ${FOREVER})`], { stdio: 'ignore' });
@@ -204,6 +233,10 @@ function run(behaviour, ctx) {
       assistant('msg_fake_1', [{ type: 'text', text: 'Running the tests.' }], plan.parts[0]);
       result('error_during_execution', true, 'Execution failed: the test suite could not be started.');
       return finish(1);
+    case 'pitfall':
+      assistant('msg_fake_1', [{ type: 'text', text: 'Running the tests.' }], plan.parts[0]);
+      result('error_during_execution', true, `Tests failed: ${behaviour.pitfall} broke the build; the fix is to ${pitfallLesson(behaviour.pitfall)} before editing.`);
+      return finish(1);
     case 'max-turns':
       assistant('msg_fake_1', [{ type: 'text', text: 'Still working on it.' }], plan.parts[0]);
       result('error_max_turns', true, undefined);
@@ -226,6 +259,11 @@ function run(behaviour, ctx) {
   result('success', false, summary);
   if (behaviour.kind === 'never-exit') return stayAlive();
   return finish(0);
+}
+
+/** The phrase a prompt must carry to get past `pitfall=X`. */
+function pitfallLesson(name) {
+  return `avoid-${name}`;
 }
 
 /**

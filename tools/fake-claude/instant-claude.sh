@@ -8,11 +8,13 @@ if [ "${1:-}" = auth ] && [ "${2:-}" = status ]; then
   printf '{"loggedIn": true, "authMethod": "claude.ai"}\n'
   exit 0
 fi
-prompt='' model=''
+prompt='' model='' print=''
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
-    -p|--print) prompt="${2:-}"; shift 2 ;;
+    -p|--print)
+      # Like the real CLI: the prompt is the argument after -p, or stdin when there is none.
+      if [ $# -gt 1 ] && [ "${2:0:1}" != - ]; then prompt="$2"; shift 2; else print=1; shift; fi ;;
     --model) model="${2:-}"; shift 2 ;;
     --output-format|--max-turns|--permission-mode|--session-id) shift 2 ;;
     *) shift ;;
@@ -26,7 +28,8 @@ if [ -n "${FAKE_CLAUDE_ARGV_LOG:-}" ]; then
   done
   printf '{"argv":[%s],"cwd":"%s","pid":%d,"model":"%s","at":"%s"}\n' "${json_args%,}" "$PWD" "$$" "${model//[\"\\]/_}" "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" >> "$FAKE_CLAUDE_ARGV_LOG"
 fi
-[ -n "$prompt" ] || { echo 'error: Input must be provided through -p <prompt>' >&2; exit 2; }
+if [ -z "$prompt" ] && [ -n "$print" ] && [ ! -t 0 ]; then prompt=$(cat); fi
+[ -n "$prompt" ] || { echo 'error: Input must be provided either through stdin or as a prompt argument when using --print' >&2; exit 2; }
 [ -n "$model" ] || { echo 'error: --model <model> is required' >&2; exit 2; }
 model=${model//[\"\\]/_}
 session="instant-$$-$RANDOM"

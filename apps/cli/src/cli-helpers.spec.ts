@@ -1,4 +1,4 @@
-import { parseDuration } from './commands/pause.command';
+import { parseDuration } from './commands/pause.action';
 import { formatTable } from './format-table';
 
 describe('parseDuration', () => {
@@ -19,5 +19,11 @@ describe('parseDuration', () => {
 describe('formatTable', () => {
   it('aligns columns to the widest cell', () => {
     expect(formatTable(['KEY', 'STATE'], [['NS-1', 'In Review'], ['NS-10', 'Done']])).toBe('KEY    STATE\nNS-1   In Review\nNS-10  Done');
+  });
+
+  it('shows control characters in a cell escaped, and aligns on what is shown', () => {
+    const out = formatTable(['KEY', 'TITLE'], [['NS-1', '\u001b[31mred\u001b]52;c;ZXZpbA==\u0007\nline']]);
+    expect(out).toBe('KEY   TITLE\nNS-1  \\e[31mred\\e]52;c;ZXZpbA==\\x07\\nline');
+    expect(out.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 });

@@ -4,22 +4,22 @@ import { registerBoardCommands } from './commands/board.command';
 import { registerClassifyCommand } from './commands/classify.command';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerHistoryCommands } from './commands/history.command';
+import { registerMemoryCommands } from './commands/memory.command';
 import { registerPauseCommands } from './commands/pause.command';
-import { up } from './commands/up.command';
-import { withConfig } from './with-config';
+import { registerUpCommand } from './commands/up.command';
 
+// Each register* file holds only commander wiring; a command's libraries load when it runs
+// (bench/cli-startup.js measures what that saves).
 const program = new Command('nightshift')
   .description('Nightshift: tickets in, one review-ready pull request per ticket out')
   .option('--config <file>', 'config file', process.env['NIGHTSHIFT_CONFIG'] ?? 'nightshift.yaml');
 
-program
-  .command('up')
-  .description('start every service on this machine (Ctrl-C stops them all)')
-  .action(withConfig(async (config) => up(config)));
+registerUpCommand(program);
 registerDemoCommand(program);
 registerBoardCommands(program);
 registerHistoryCommands(program);
 registerClassifyCommand(program);
 registerPauseCommands(program);
+registerMemoryCommands(program);
 
 void program.parseAsync(process.argv);

@@ -1,17 +1,31 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { NightshiftConfig } from '@nightshift/config';
-import { resolveRedisUrl } from '@nightshift/service-shell';
+import { resolveRedisUrl } from '@nightshift/config';
+import { NotRunningError } from './errors/not-running.error';
 
-/** A short-lived connection for a CLI command; fails fast when Redis is not there. */
-export function connectRedis(config: NightshiftConfig): Redis {
+/**
+ * A short-lived connection for a CLI command. Fails at once, with one line naming the Redis it tried,
+ * when nothing answers: no retries, no offline queue, no client stack traces.
+ */
+export async function connectRedis(config: NightshiftConfig): Promise<Redis> {
   const url = resolveRedisUrl(config);
-  if (!url) throw new Error(`no Redis known: start Nightshift with \`nightshift up\`, or set REDIS_URL or redis.url in ${config.file}`);
-  return new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: (n) => (n > 3 ? null : 200) });
+  if (!url) throw new NotRunningError(`no Redis known: no REDIS_URL, no redis.url in ${config.file}, and no Redis started by "nightshift up"`);
+  const { Redis } = require('ioredis') as typeof import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined); // the failed connect() below reports it, once
+  try {
+    await redis.connect();
+  } catch {
+    redis.disconnect();
+    const { redactSecrets } = require('@nightshift/service-shell') as typeof import('@nightshift/service-shell');
+    throw new NotRunningError(`no Redis at ${redactSecrets(url)}`);
+  }
+  return redis;
 }
 
 /** Runs `fn` with a connection and always disconnects. */
 export async function withRedis<T>(config: NightshiftConfig, fn: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = connectRedis(config);
+  const redis = await connectRedis(config);
   try {
     return await fn(redis);
   } finally {

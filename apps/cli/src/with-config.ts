@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig, type NightshiftConfig } from '@nightshift/config';
+import type { NightshiftConfig } from '@nightshift/config';
+import { NotRunningError } from './errors/not-running.error';
 
 /**
  * Wraps a command action: loads `--config` (from the root program), turns known errors into one clear
@@ -13,11 +14,14 @@ export function withConfig<O, A extends string[]>(
     const opts = command.opts() as O;
     const args = raw.slice(0, raw.length - 2) as A;
     const root = rootOf(command);
+    // Required here rather than at the top so `--help` never loads zod and yaml.
+    const { ConfigError, loadConfig } = require('@nightshift/config') as typeof import('@nightshift/config');
     try {
       const config = loadConfig(root.opts<{ config: string }>().config);
       await action(config, opts, ...args);
     } catch (err) {
-      const message = err instanceof ConfigError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const oneLine = err instanceof ConfigError || err instanceof NotRunningError;
+      const message = oneLine ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       process.stderr.write(`nightshift: ${message}\n`);
       process.exitCode = 2;
     }

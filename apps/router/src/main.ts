@@ -45,6 +45,9 @@ void bootService('router', async (runtime, config) => {
     connection: runtime.newRedis('intake-worker'),
     autorun: false,
     concurrency: 8,
+    // A dead router's intake job comes back after about this long (its ticket may sit In Progress until then).
+    lockDuration: config.routing.jobLockSec * 1000,
+    stalledInterval: config.routing.stalledCheckSec * 1000,
   });
   logErrors(worker, runtime.logger, 'intake worker');
   worker.on('failed', (job, err) => runtime.logger.warn({ ticket: job?.data.ticketKey, err: err.message }, 'intake failed'));

@@ -10,6 +10,7 @@ import { LocalForge } from '@nightshift/forge';
 import { useTestRedis } from '@nightshift/testing-fakes';
 import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { LocalBoard } from '@nightshift/tracker';
+import { infraFingerprint } from '@nightshift/domain';
 import { routeIntake, type RouterDeps } from './route-intake';
 
 const testRedis = useTestRedis({ flush: false });
@@ -106,5 +107,26 @@ describe('routeIntake', () => {
     const [job] = await sessionJobs();
     expect(job!.tickets).toEqual([a.key, b.key]);
     expect((await board.getTicket(c.key))!.state).toBe('Agent Queue');
+  });
+  it('keeps a ticket that gave up after maxInfraRetries infrastructure failures with a human until its text or the config changes', async () => {
+    const t = await board.add({ title: '[api] broken agent' });
+    const fingerprint = infraFingerprint(t, deps.config);
+    for (let i = 0; i < deps.config.routing.maxInfraRetries; i++) await deps.counters.recordInfraError(t.key, fingerprint);
+    const refused = await routeIntake(intake(t.key), deps);
+    expect(refused).toMatchObject({ decision: 'skipped', reason: expect.stringContaining('5 infrastructure failures in a row') });
+    expect((await board.getTicket(t.key))!.state).toBe('Needs Human');
+    expect(await sessionJobs()).toEqual([]);
+
+    // A human edits the ticket and puts it back: a new fingerprint, so the streak starts over.
+    await board.moveTo(t.key, 'Agent Queue');
+    await board.edit(t.key, { description: 'use the other binary' });
+    expect((await routeIntake(intake(t.key), deps)).decision).toBe('dispatched');
+    expect(await deps.counters.infraStreak(t.key)).toBeNull();
+  });
+
+  it('a streak below maxInfraRetries does not block the ticket', async () => {
+    const t = await board.add({ title: '[api] flaky' });
+    await deps.counters.recordInfraError(t.key, infraFingerprint(t, deps.config));
+    expect((await routeIntake(intake(t.key), deps)).decision).toBe('dispatched');
   });
 });

@@ -1,12 +1,13 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
-import { branchForTicket, chooseModel, routeTicket, type Ticket } from '@nightshift/domain';
+import { branchForTicket, chooseModel, infraFingerprint, routeTicket, type Ticket } from '@nightshift/domain';
 import { JOB, sessionJobId, type IntakeJob, type IntakeResult, type SessionJob } from '@nightshift/contracts';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
+import { crashPoint } from '@nightshift/service-shell';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
 const perRepo = new KeyedMutex();
@@ -77,6 +78,8 @@ async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promis
   const { config } = deps;
   const cooling = await deps.counters.coolingDown(ticket.key);
   if (cooling) return `cooling down after: ${cooling}`;
+  const infra = await infraRetriesExhausted(deps, ticket);
+  if (infra) return infra;
   const spent = await deps.counters.attemptsSpent(ticket.key);
   if (spent >= config.routing.maxAttempts) {
     await moveOnce(deps, ticket, config.tracker.states.needsHuman);
@@ -92,6 +95,22 @@ async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promis
   return holder ? `claimed by run ${holder}` : null;
 }
 
+/**
+ * A ticket that gave up after routing.maxInfraRetries infrastructure failures stays with a human
+ * until something a fix would change has changed (config or ticket text); then its streak starts over.
+ */
+async function infraRetriesExhausted(deps: RouterDeps, ticket: Ticket): Promise<string | null> {
+  const { config } = deps;
+  const streak = await deps.counters.infraStreak(ticket.key);
+  if (!streak || streak.count < config.routing.maxInfraRetries) return null;
+  if (streak.fingerprint !== infraFingerprint(ticket, config)) {
+    await deps.counters.clearInfraErrors(ticket.key);
+    return null;
+  }
+  await moveOnce(deps, ticket, config.tracker.states.needsHuman);
+  return `gave up after ${streak.count} infrastructure failures in a row; change the config or the ticket to retry`;
+}
+
 async function claimAndMove(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, runId: string, by: string): Promise<boolean> {
   if (!(await deps.claims.claim(ticket.key, runId, deps.config.routing.claimLeaseSec * 1000))) return false;
   const base = { ticket: ticket.key, repo: repo.name, run: runId };
@@ -99,6 +118,7 @@ async function claimAndMove(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, 
   await deps.events.append({ type: 'ticket.routed', ...base, detail: { by, capability: repo.capability } });
   await deps.tracker.moveTo(ticket.key, deps.config.tracker.states.inProgress);
   await deps.events.append({ type: 'ticket.moved', ...base, detail: { from: ticket.state, to: deps.config.tracker.states.inProgress } });
+  crashPoint('router.after-in-progress');
   return true;
 }
 

@@ -1,31 +1,69 @@
-import { spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
+import { decideInfraRetry, infraFingerprint, spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
-import { commitAll } from '@nightshift/git';
-import { redactSecrets } from '@nightshift/service-shell';
+import { commitAll, diffStat } from '@nightshift/git';
+import { renderPrBody, type PrBodyInput } from './pr-body';
+import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
+import { readRepoTemplate } from './repo-template';
+import { crashPoint, redactSecrets } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
+/** What the session leaves for the commit and the PR body besides the tickets. */
+export interface SessionReport {
+  record: RunRecord;
+  /** The agent's final result text, raw (redacted and capped here). */
+  finalMessage: string | undefined;
+  /** Commands the agent was refused this run; the permissions work fills it from the run's denials. */
+  deniedCommands: string[];
+  /** Checks run on the change and their results; the quality loop fills it. */
+  checks: string[];
+}
+
 /**
- * The work is done and there is a diff: commit, push the deterministic branch, find-or-create the PR
- * for it (so a retry after a crash reuses the PR it opened), then move every ticket to In Review
- * with a link. Each step is idempotent, so a rerun after a crash anywhere in here converges.
+ * The work is done and there is a diff: commit (as the configured bot, the agent's summary in the
+ * body), push the deterministic branch, find-or-create the PR for it (so a retry after a crash
+ * reuses the PR it opened) with a body a reviewer can read, updated when a later session pushes to
+ * the same branch, then move every ticket to In Review with a link. Each step is idempotent, so a
+ * rerun after a crash anywhere in here converges.
  */
-export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, denied: string[] = []): Promise<SessionResult> {
+export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, report: SessionReport): Promise<SessionResult> {
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
-  const keys = tickets.map((t) => t.key).join(', ');
-  await commitAll(worktree, redactSecrets(`${keys}: ${lead.title}\n\nNightshift run ${job.runId} (model ${job.model}).`));
-  await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
-  const { pr, created } = await deps.forge.findOrCreatePr({
+  const summary = agentSummary(report.finalMessage);
+  const template = repo.prTemplate ? await readRepoTemplate(worktree, repo.prTemplate, repo.name, 'prTemplate') : undefined;
+  const bodyInput: PrBodyInput = {
     repo: repo.name,
-    head: job.branch,
-    base: repo.baseBranch,
-    title: redactSecrets(tickets.length === 1 ? `${lead.key}: ${lead.title}` : `${keys}: ${lead.title} (+${tickets.length - 1})`),
-    body: redactSecrets([prBody(tickets, job), ...deniedCommandsLines(denied, repo.name)].join('\n')),
-    tickets: tickets.map((t) => t.key),
-  });
-  if (created) await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+    tickets,
+    tracker: deps.config.tracker.kind,
+    branch: job.branch,
+    summary,
+    diffstat: '',
+    checks: report.checks,
+    deniedCommands: report.deniedCommands,
+    model: job.model,
+    attempt: job.attempt,
+    tokens: report.record.usage ? Object.values(report.record.usage).reduce((a, b) => a + b, 0) : 0,
+    costUsd: report.record.costUsd,
+    runIds: [],
+    template,
+  };
+  // Rendered once before anything is pushed: a broken repo PR template must not leave a branch without its PR.
+  renderPrBody(bodyInput);
+  await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor });
+  await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
+  crashPoint('session-runner.after-push');
+  const body = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });
+  const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(body), tickets: tickets.map((t) => t.key) };
+  const { pr, created } = await deps.forge.findOrCreatePr(draft);
+  if (created) {
+    await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+  } else if (pr.body !== draft.body || pr.title !== draft.title) {
+    // A later session pushed to the same branch: the PR must describe what it now holds.
+    await deps.forge.updatePr(repo.name, pr.number, { title: draft.title, body: draft.body, tickets: draft.tickets });
+    await deps.events.append({ type: 'pr.updated', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+  }
   for (const ticket of tickets) {
+    await deps.counters.clearInfraErrors(ticket.key);
     // The link first, then the move: whoever sees the ticket in In Review finds its PR on it.
     // Idempotent through the tracker itself: a rerun after a crash does not post the link twice.
     const fresh = await deps.tracker.getTicket(ticket.key);
@@ -35,6 +73,12 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     await moveTicket(deps, ticket.key, deps.config.tracker.states.inReview, job.runId);
   }
   return { outcome: 'success', reason: `PR ${pr.url}`, prUrl: pr.url };
+}
+
+/** Runs that pushed to this ticket's branch before, oldest first, then this one. */
+async function runsOnBranch(deps: SessionDeps, ticket: string, runId: string): Promise<string[]> {
+  const earlier = (await deps.runs.list(5000)).filter((r) => r.outcome === 'success' && r.tickets.includes(ticket) && r.runId !== runId).map((r) => r.runId);
+  return [...new Set([...earlier, runId])];
 }
 
 /**
@@ -48,6 +92,8 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
   const safeReason = redactSecrets(reason);
   if (outcome === 'canceled' && !opts.shuttingDown) return { outcome, reason: safeReason };
   for (const key of job.tickets) {
+    // Only an unbroken run of infrastructure failures counts towards routing.maxInfraRetries.
+    if (outcome !== 'infra_error') await deps.counters.clearInfraErrors(key);
     if (spendsAttempt(outcome)) {
       const spent = await deps.counters.spendAttempt(key);
       deps.metrics.attemptsSpent.inc({ repo: job.repo, outcome });
@@ -59,6 +105,8 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
       }
+    } else if (outcome === 'infra_error') {
+      if (await infraRetryExhausted(deps, job, key, safeReason)) continue;
     } else {
       await deps.counters.coolDown(key, deps.config.routing.retryDelaySec * 1000, `${outcome}: ${safeReason}`.slice(0, 300));
     }
@@ -66,6 +114,30 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
     if (ticket && ticket.state === states.inProgress) await moveTicket(deps, key, states.queue[0]!, job.runId);
   }
   return { outcome, reason: safeReason };
+}
+
+/**
+ * One more infrastructure failure in a row: cool down for a doubling delay, or, at
+ * routing.maxInfraRetries, tell the ticket why (once per fingerprint) and hand it to a human. No
+ * attempt is spent either way. Returns true when the ticket went to Needs Human.
+ */
+async function infraRetryExhausted(deps: SessionDeps, job: SessionJob, key: string, reason: string): Promise<boolean> {
+  const { routing, tracker } = deps.config;
+  const ticket = await deps.tracker.getTicket(key);
+  const fingerprint = ticket ? infraFingerprint(ticket, deps.config) : 'ticket-gone';
+  const streak = await deps.counters.recordInfraError(key, fingerprint);
+  const decision = decideInfraRetry(streak, { maxInfraRetries: routing.maxInfraRetries, retryDelayMs: routing.retryDelaySec * 1000 });
+  if (decision.kind === 'retry') {
+    await deps.counters.coolDown(key, decision.delayMs, `infra_error ${streak}/${routing.maxInfraRetries}: ${reason}`.slice(0, 300));
+    return false;
+  }
+  if (await deps.counters.once(`infra-gave-up:${key}:${fingerprint}`)) {
+    const note = `Nightshift stopped retrying after ${streak} infrastructure failures in a row (no attempt was spent). The last one:\n\n> ${reason.split('\n').join('\n> ')}\n\nFix the cause (agent command, configuration, hooks) or edit the ticket, then move it back to ${tracker.states.queue[0]}: a changed configuration or ticket text makes it eligible again.`;
+    await deps.tracker.comment(key, redactSecrets(note));
+    await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${streak} infrastructure failures in a row` });
+  }
+  await moveTicket(deps, key, tracker.states.needsHuman, job.runId);
+  return true;
 }
 
 /** One line per attempt: model, outcome, duration and the last lines of output. */
@@ -83,24 +155,4 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
 async function moveTicket(deps: SessionDeps, key: string, state: string, runId: string): Promise<void> {
   await deps.tracker.moveTo(key, state);
   await deps.events.append({ type: 'ticket.moved', ticket: key, host: deps.host, run: runId, detail: { to: state } });
-}
-
-/** What the agent asked to run and was refused: a reviewer should know which checks it could not run itself. */
-function deniedCommandsLines(denied: string[], repo: string): string[] {
-  if (denied.length === 0) return [];
-  const unique = [...new Set(denied)];
-  const bash = /^Bash\((.+)\)$/.exec(unique.find((d) => d.startsWith('Bash(') && !d.startsWith('Bash(git push')) ?? '')?.[1];
-  const example = bash ? `Bash(${bash}:*)` : unique[0];
-  return [
-    '',
-    `The agent was not allowed to run ${unique.length === 1 ? 'this' : `these ${unique.length}`} (no permission rule covered ${unique.length === 1 ? 'it' : 'them'}), so it did not see their results:`,
-    ...unique.map((d) => `- \`${d.replace(/`/g, "'")}\``),
-    `To allow it next time, add a rule such as \`${example}\` to the allowedTools of repo ${repo} in nightshift.yaml.`,
-  ];
-}
-
-function prBody(tickets: Ticket[], job: SessionJob): string {
-  const lines = ['Opened by Nightshift.', '', ...tickets.map((t) => `- ${t.key}: ${t.title} (${t.url})`), ''];
-  lines.push(`Run ${job.runId}, attempt ${job.attempt}, model ${job.model}.`);
-  return lines.join('\n');
 }

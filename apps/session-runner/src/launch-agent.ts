@@ -1,24 +1,32 @@
-import { appendFile, readFile, realpath } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
+import { SESSION_ENV, classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
-import type { SessionJob } from '@nightshift/contracts';
+import type { PromptReport, SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
-import { assertSafeLaunch, hasChanges, hookEnv, runGit, runHook } from '@nightshift/git';
+import { assertSafeLaunch, commitsAhead, hasChanges, hookEnv, runHook } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
 import { launchPermissions } from '@nightshift/wiring';
 import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';
+import { readRepoTemplate } from './repo-template';
 import type { SessionDeps } from './session-deps';
+
+/** How the reaper will recognise this launch: the session's key in the agent's environment, and its pgid once spawned. */
+export interface AgentIdentity {
+  sessionKey: string;
+  onSpawn: (pid: number) => void;
+}
 
 export interface AgentSession {
   run: AgentRunResult;
   verdict: OutcomeClassification;
   hasDiff: boolean;
   logPath: string;
+  prompt: PromptReport;
   /** Why the stall watchdog killed the session (redacted); unset when it did not. */
   stall?: StallVerdict;
   /** Set when reconciliation stopped the session because a human moved the ticket. */
@@ -30,12 +38,12 @@ export interface AgentSession {
  * credentials, watches for stalls and cancel requests, then classifies what happened. Cost comes
  * from the CLI's result event, or from its own transcript when it was killed before printing one.
  */
-export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController): Promise<AgentSession> {
+export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, identity: AgentIdentity, learnings: string[] = []): Promise<AgentSession> {
   const { config } = deps;
-  const template = repo.promptTemplate ? await readTemplate(worktree, repo.promptTemplate, repo.name) : undefined;
-  const prompt = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), template });
+  const template = repo.promptTemplate ? await readRepoTemplate(worktree, repo.promptTemplate, repo.name, 'promptTemplate') : undefined;
+  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, template, maxTokens: config.agent.maxPromptTokens });
+  const promptReport: PromptReport = { estimatedTokens: built.estimatedTokens, budgetTokens: config.agent.maxPromptTokens, cuts: built.cuts };
   const { permissions, env: permissionEnv } = launchPermissions(config, repo);
-  const headBefore = await head(worktree);
   const logPath = path.join(config.paths.logs, `${safeKey(job.runId)}.jsonl`);
   const checkMs = stallCheckMs(config.agent.stallTimeoutSec);
   const watchdog = new StallMonitor({ limits: stallLimitsFromConfig(config.agent, checkMs), checkMs, onStall: () => abort.abort() });
@@ -55,16 +63,19 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     run = await deps.agent.run({
       runId: job.runId,
       cwd: worktree,
-      prompt,
+      prompt: built.text,
       model: job.model,
       maxTurns: config.agent.maxTurns,
       permissionMode: config.agent.permissionMode,
       permissions,
       timeoutMs: config.agent.sessionTimeoutMin * 60_000,
       logPath,
-      env: { ...accountEnv(account), ...permissionEnv },
+      env: { ...accountEnv(account), ...permissionEnv, [SESSION_ENV]: identity.sessionKey },
       signal: abort.signal,
-      onSpawn: (pid) => watchdog.start(pid),
+      onSpawn: (pid) => {
+        watchdog.start(pid);
+        identity.onSpawn(pid);
+      },
       onOutput: () => watchdog.output(),
       onEvent: (event) => watchdog.event(event),
     });
@@ -78,7 +89,9 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
   const stall = watchdog.verdict && redactStall(watchdog.verdict);
   if (stall) await appendFile(logPath, stallLogLine(stall)).catch(() => undefined);
   if (!run.result && run.sessionId) await addTranscriptCost(run, account, worktree);
-  const hasDiff = (await hasChanges(worktree)) || (await head(worktree)) !== headBefore;
+  // Changed = the branch differs from its base after the session, whoever made the commits (a rerun after a
+  // runner died having pushed finds the work already on the branch: that is the one PR, not no_changes).
+  const hasDiff = (await hasChanges(worktree)) || (await commitsAhead(worktree, `origin/${repo.baseBranch}`)) > 0;
   const verdict = classifyOutcome({
     ...run,
     canceled: run.canceled && !watchdog.stalled,
@@ -89,7 +102,7 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
     fastFailMs: config.agent.fastFailSec * 1000,
     defaultBackoffMs: config.agent.rateLimitBackoffMin * 60_000,
   });
-  return { run, verdict, hasDiff, logPath, stall, cancel };
+  return { run, verdict, hasDiff, logPath, prompt: promptReport, stall, cancel };
 }
 
 /** The verdict quotes the agent's command: it is redacted before it is stored or shown anywhere. */
@@ -110,15 +123,3 @@ async function addTranscriptCost(run: AgentRunResult, account: AccountConfig, wo
   }
 }
 
-async function readTemplate(worktree: string, file: string, repo: string): Promise<{ text: string; source: string }> {
-  const root = await realpath(worktree);
-  const resolved = await realpath(path.join(root, file)).catch(() => null);
-  if (!resolved || !resolved.startsWith(root + path.sep)) {
-    throw new Error(`prompt template ${repo}:${file} not found inside the repository: fix repos[].promptTemplate in nightshift.yaml`);
-  }
-  return { text: await readFile(resolved, 'utf8'), source: `${repo}:${file}` };
-}
-
-async function head(worktree: string): Promise<string> {
-  return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
-}

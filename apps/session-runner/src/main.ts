@@ -13,6 +13,8 @@ import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
 import type { SessionDeps } from './session-deps';
 import { SessionMetrics } from './session-metrics';
+import { MemoryClient } from '@nightshift/memory';
+import { SessionMemory } from './session-memory';
 
 void bootService('session-runner', async (runtime, config) => {
   try {
@@ -44,8 +46,10 @@ void bootService('session-runner', async (runtime, config) => {
     auth: new AuthPreflight(config.agent),
     cancels,
     metrics,
+    memory: config.memory.enabled ? new SessionMemory(new MemoryClient(runtime.redis, runtime.newRedis('memory-events')), runtime.registry) : undefined,
     logger: runtime.logger,
   };
+  if (deps.memory) runtime.onClose(deps.memory.client);
   runtime.checks.push({ name: 'agent', check: async () => assertAgentCommand(config.agent.command) });
 
   const slots = new Semaphore(host.slots);

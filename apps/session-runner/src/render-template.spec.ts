@@ -11,14 +11,14 @@ describe('renderTemplate', () => {
   });
 
   it('never re-expands values: ticket text stays literal', () => {
-    const prompt = buildPrompt({ repo: 'api', branch: 'agent/NS-1', tickets: [ticket], rules: [{ name: 'CLAUDE.md', content: 'be nice' }] });
+    const prompt = buildPrompt({ repo: 'api', branch: 'agent/NS-1', tickets: [ticket], rules: [{ name: 'CLAUDE.md', content: 'be nice' }], maxTokens: 60_000 }).text;
     expect(prompt).toContain('Ticket: NS-1');
     expect(prompt).toContain('Title: $(rm -rf ~) {{repo}}');
     expect(prompt).toContain('Repository rules from CLAUDE.md:\nbe nice');
   });
 
   it('renders a repo template with learnings', () => {
-    const prompt = buildPrompt({ repo: 'api', branch: 'b', tickets: [ticket], rules: [], learnings: ['run npm test first'], template: { text: 'T={{ticketKeys}} L={{learnings}}', source: 'repo' } });
+    const prompt = buildPrompt({ repo: 'api', branch: 'b', tickets: [ticket], rules: [], learnings: ['run npm test first'], template: { text: 'T={{ticketKeys}} L={{learnings}}', source: 'repo' }, maxTokens: 60_000 }).text;
     expect(prompt).toBe('T=NS-1 L=Learnings from earlier sessions on this repo:\n- run npm test first\n');
     expect(DEFAULT_TEMPLATE).toContain('{{learnings}}');
   });

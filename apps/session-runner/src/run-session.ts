@@ -1,6 +1,9 @@
 import type { AccountConfig } from '@nightshift/config';
 import { safeKey, type Outcome, type Ticket } from '@nightshift/domain';
-import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
+import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
+import { processStartTime } from '@nightshift/agent';
+import { sessionKey, type LiveSession } from '@nightshift/state';
+import { fenceEarlierAgents } from './fence-earlier-agents';
 import { redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
@@ -13,6 +16,7 @@ import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
+import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
 
 /**
  * One session from claim to cleanup: account, worktree, agent, classification, then the PR and In
@@ -35,15 +39,20 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
       return { outcome: 'canceled', reason: 'claim is held by another run' };
     }
   }
+  const key = sessionKey({ runId: job.runId, execution });
+  await fenceEarlierAgents(deps, job, key);
   const record: RunRecord = { runId: job.runId, tickets: job.tickets, repo: repo.name, host: deps.host, model: job.model, attempt: job.attempt, execution, account: account.name, startedAt: new Date().toISOString() };
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   shutdown.addEventListener('abort', onShutdown);
-  const heartbeat = new SessionHeartbeat(deps, { runId: job.runId, host: deps.host, runnerPid: process.pid, tickets: job.tickets, heartbeatAt: '' }, () => abort.abort(), Math.min(30_000, leaseMs / 3));
+  const heartbeat = new SessionHeartbeat(deps, liveSession(deps, job, execution), () => abort.abort(), Math.min(30_000, leaseMs / 3));
+  // Recorded right after spawn (the agent's environment names the session too, for a runner that dies before this lands).
+  const onSpawn = (pid: number) => void heartbeat.update({ agentPgid: pid, agentStartTime: processStartTime(pid) ?? undefined, deadline: new Date(Date.now() + agentDeadlineMs(config)).toISOString() }).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'could not record the agent process group; the reaper finds it by its environment'));
   const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId };
   let result: SessionResult;
   let requeue: RequeueJob | undefined;
   let session: AgentSession | undefined;
+  let recalled: RecalledForSession | undefined;
   try {
     await heartbeat.start();
     await deps.runs.save(record);
@@ -51,16 +60,18 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.update({ worktreePath: worktree.path });
     const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
-    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort);
+    recalled = await recallLearnings(deps, job, tickets);
+    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: key, onSpawn }, recalled.lines);
     const { run, verdict } = session;
-    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail) });
+    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
     if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
     const denied = await reportDenials(deps, record, run);
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
     if (verdict.outcome === 'success') {
-      result = await finishSuccess(deps, job, repo, tickets, worktree.path, denied);
+      // checks: the quality loop's results, once it exists.
+      result = await finishSuccess(deps, job, repo, tickets, worktree.path, { record, finalMessage: run.result?.result, deniedCommands: denied, checks: [] });
     } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };
@@ -72,7 +83,11 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
     await announce(deps, record, 'infra_error', reason).catch(() => undefined);
     if (err instanceof PromptTemplateError) await tellOnce(deps, job.tickets, `prompt-template:${reason}`, `Nightshift cannot start this ticket: ${reason}`).catch(() => undefined);
-    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch(() => ({ outcome: 'infra_error' as const, reason }));
+    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch((finishErr: unknown) => {
+      // The ticket may be left In Progress: the stranded-ticket sweep returns it to the queue.
+      deps.logger.error({ run: job.runId, err: redactSecrets(String(finishErr)) }, 'could not record the failure on the ticket');
+      return { outcome: 'infra_error' as const, reason };
+    });
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
     if (session?.cancel?.reason === 'inactive') {
@@ -83,10 +98,33 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.stop().catch(() => undefined);
   }
   await save(deps, record, result);
+  await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);
   await events.append({ type: 'claim.released', ...base });
   return result;
+}
+
+/** The registry entry of this execution, written before anything can start an agent. */
+function liveSession(deps: SessionDeps, job: SessionJob, execution: number): LiveSession {
+  return {
+    runId: job.runId,
+    execution,
+    host: deps.host,
+    runnerPid: process.pid,
+    runnerStartTime: processStartTime(process.pid) ?? undefined,
+    repo: job.repo,
+    branch: job.branch,
+    queue: sessionQueueName(job.capability),
+    jobId: sessionJobId(job.runId),
+    tickets: job.tickets,
+    heartbeatAt: '',
+  };
+}
+
+/** Past this, the agent outlived every limit its own runner enforces (timeout, after-result grace, kill grace): overdue. */
+function agentDeadlineMs(config: SessionDeps['config']): number {
+  return config.agent.sessionTimeoutMin * 60_000 + (config.agent.afterResultGraceSec + config.reaper.graceSec + 60) * 1000;
 }
 
 /**

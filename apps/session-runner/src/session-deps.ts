@@ -9,6 +9,7 @@ import type { WorktreeClient } from '@nightshift/wiring';
 import type { SessionMetrics } from './session-metrics';
 import type { AuthPreflight } from './auth-preflight';
 import type { CancelWatcher } from './cancel-watcher';
+import type { SessionMemory } from './session-memory';
 
 /** Everything a session needs, built once per process by main.ts. */
 export interface SessionDeps {
@@ -28,6 +29,8 @@ export interface SessionDeps {
   auth: AuthPreflight;
   cancels: CancelWatcher;
   metrics: SessionMetrics;
+  /** Absent when memory.enabled is false. */
+  memory?: SessionMemory;
   logger: Logger;
 }
 

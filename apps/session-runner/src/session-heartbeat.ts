@@ -1,5 +1,5 @@
 import type { SessionDeps } from './session-deps';
-import type { LiveSession } from '@nightshift/state';
+import { sessionKey, type LiveSession } from '@nightshift/state';
 
 /**
  * Keeps a running session visible and its claims alive: renews the ticket leases and the registry
@@ -42,6 +42,6 @@ export class SessionHeartbeat {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.deps.sessions.remove(this.session.runId);
+    await this.deps.sessions.remove(sessionKey(this.session));
   }
 }

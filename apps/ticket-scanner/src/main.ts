@@ -1,11 +1,11 @@
 import { Queue } from 'bullmq';
-import { INTAKE_QUEUE } from '@nightshift/contracts';
+import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { Claims, EventLog, PauseStore, RunStore, SessionRegistry } from '@nightshift/state';
+import { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { announceEndedPauses, bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
 import { fastFailStorm } from './fast-fail-guard';
 import { reconcileSessions } from './reconcile-sessions';
-import { recoverStranded } from './recover-stranded';
+import { requeueStranded } from './requeue-stranded';
 import { TicketScanner } from './ticket-scanner';
 import { withTrackerMetrics } from './tracker-metrics';
 import { attachWebhooks } from './webhooks/attach-webhooks';
@@ -20,6 +20,12 @@ void bootService('ticket-scanner', async (runtime, config) => {
   const states = config.tracker.states;
   const scanIntervalMs = config.tracker.scanIntervalSec * 1000;
   attachWebhooks(runtime, config, { tracker, intake, events });
+  const sessionQueues = [...new Set(config.hosts.flatMap((h) => h.capabilities))].map((c) => {
+    const queue = logErrors(new Queue(sessionQueueName(c), { connection: runtime.redis }), runtime.logger, 'session queue');
+    runtime.onClose(queue);
+    return queue;
+  });
+  const stranded = { config, tracker, redis: runtime.redis, claims: new Claims(runtime.redis), sessions: new SessionRegistry(runtime.redis), counters: new TicketCounters(runtime.redis), events, sessionQueues, logger: runtime.logger };
   const scanner = new TicketScanner({
     tracker,
     intake,
@@ -29,8 +35,8 @@ void bootService('ticket-scanner', async (runtime, config) => {
     queueStates: states.queue,
     scanIntervalMs,
     afterScan: [
+      () => requeueStranded(stranded),
       () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
-      () => recoverStranded({ tracker, claims: new Claims(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, inProgress: states.inProgress, queueState: states.queue[0] as string }),
       async () => {
         const { intake: policy } = config;
         const verdict = await fastFailStorm(runs, { ratio: policy.fastFailPauseRatio, minSessions: policy.fastFailMinSessions, windowMs: scanIntervalMs });

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Tracker } from '@nightshift/tracker';
-import { requestCancel, type EventLog, type SessionRegistry } from '@nightshift/state';
+import { requestCancelOnce, type EventLog, type SessionRegistry } from '@nightshift/state';
 
 export interface ReconcileDeps {
   tracker: Tracker;
@@ -18,7 +18,8 @@ export interface ReconcileDeps {
 /**
  * Tickets a human moved out of the active states while their session runs (to Done, back to the
  * queue, to Needs Human): ask the runner holding the session to stop it. No attempt is spent; a
- * terminal state also removes the worktree, any other keeps it. Returns the runs asked to stop.
+ * terminal state also removes the worktree, any other keeps it. Each run is asked once (see
+ * requestCancelOnce), not again on every scan while it winds down. Returns the runs asked now.
  */
 export async function reconcileSessions(deps: ReconcileDeps): Promise<string[]> {
   const asked: string[] = [];
@@ -29,9 +30,10 @@ export async function reconcileSessions(deps: ReconcileDeps): Promise<string[]> 
       const state = states.get(key);
       if (state !== undefined && deps.activeStates.includes(state)) continue;
       const reason = state === undefined || deps.terminalStates.includes(state) ? 'terminal' : 'inactive';
-      await requestCancel(deps.redis, { runId: session.runId, reason, state: state ?? '(deleted)' });
-      deps.logger.info({ run: session.runId, ticket: key, state: state ?? '(deleted)' }, 'ticket left the active states; stopping its session');
-      asked.push(session.runId);
+      if (await requestCancelOnce(deps.redis, { runId: session.runId, reason, state: state ?? '(deleted)' })) {
+        deps.logger.info({ run: session.runId, ticket: key, state: state ?? '(deleted)' }, 'ticket left the active states; stopping its session');
+        asked.push(session.runId);
+      }
       break;
     }
   }

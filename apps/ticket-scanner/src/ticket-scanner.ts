@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { intakeJobId, JOB, type IntakeJob, type IntakeSource } from '@nightshift/contracts';
-import type { Tracker } from '@nightshift/tracker';
+import { pollDelayMs, type Tracker } from '@nightshift/tracker';
 import type { EventLog } from '@nightshift/state';
 
 export interface TicketScannerOptions {
@@ -43,8 +43,18 @@ export class TicketScanner {
 
   start(): void {
     this.unwatch = this.opts.tracker.watch?.(() => this.scanSoon('signal'));
-    this.scanSoon('poll');
-    this.timer = setInterval(() => this.scanSoon('poll'), this.opts.scanIntervalMs);
+    void this.poll();
+  }
+
+  /** Polls, then schedules the next poll: the interval stretches while the tracker's rate-limit budget runs low. */
+  private async poll(): Promise<void> {
+    const startedAt = Date.now();
+    await this.scanSoon('poll');
+    if (this.stopped) return;
+    const delay = pollDelayMs(this.opts.scanIntervalMs, this.opts.tracker.budget?.() ?? []);
+    if (delay > this.opts.scanIntervalMs) this.opts.logger.info({ delayMs: delay }, 'tracker rate-limit budget low; next poll later (webhooks still bring tickets in)');
+    // Counted from the start of this poll, as a fixed interval would: a slow scan does not slow the cadence.
+    this.timer = setTimeout(() => void this.poll(), Math.max(0, startedAt + delay - Date.now()));
   }
 
   /** Coalesces signals: at most one scan runs, and one more follows if anything arrived meanwhile. */
@@ -100,7 +110,7 @@ export class TicketScanner {
 
   async close(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.unwatch?.();
     await this.running;
   }

@@ -128,3 +128,11 @@ export class Pipeline {
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Config for crash-path tests: a dead worker's job comes back in about 4 s, the board is scanned every second.
+ * `extra` sections are added; its `routing` is merged over these settings.
+ */
+export function quickRecoveryConfig(extra: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  return { ...extra, routing: { retryDelaySec: 1, jobLockSec: 3, stalledCheckSec: 1, ...extra['routing'] }, tracker: { kind: 'local', scanIntervalSec: 1 } };
+}

@@ -6,7 +6,7 @@ import readline from 'node:readline';
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const FAKE_AGENT = path.join(REPO_ROOT, 'tools/fake-claude/fake-claude.js');
 
-export type ServiceName = 'ticket-scanner' | 'router' | 'worktree-manager' | 'session-runner';
+export type ServiceName = 'ticket-scanner' | 'router' | 'worktree-manager' | 'session-runner' | 'memory-consolidator' | 'zombie-reaper';
 
 /** A service started from its built entry point, with its output kept in a file and scanned for its HTTP URL. */
 export class ServiceProcess {

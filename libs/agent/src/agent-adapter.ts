@@ -36,7 +36,7 @@ export interface AgentRunRequest {
 
 /** What happened, as raw facts; `classifyOutcome` turns them into an Outcome. */
 export interface AgentRunResult {
-  /** Command and arguments exactly as launched (includes the prompt; never logged elsewhere). */
+  /** Command and arguments exactly as launched (the prompt is not among them: it goes on stdin). */
   argv: string[];
   exitCode: number | null;
   signal: string | null;

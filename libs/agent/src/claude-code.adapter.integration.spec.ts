@@ -1,4 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AgentRunRequest, AgentRunResult } from './agent-adapter';
@@ -85,7 +87,7 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     expect(spawnedPid).toBeGreaterThan(0);
     expect(outputs).toBeGreaterThan(0);
     expect(run.argv).toEqual([
-      FAKE, '-p', 'Fix the pagination.\nTicket: FIR-9\n', '--model', 'sonnet', '--output-format', 'stream-json',
+      FAKE, '-p', '--model', 'sonnet', '--output-format', 'stream-json',
       '--verbose', '--max-turns', '5', '--permission-mode', 'acceptEdits',
     ]);
     expect(run.events.map((e) => e.type)).toEqual(['system', 'assistant', 'assistant', 'assistant', 'result']);
@@ -185,6 +187,7 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     const missing = new ClaudeCodeAdapter({ command: join(root, 'no-such-claude') });
     const run = await missing.run(request('Ticket: X-1'));
     expect(run.spawnError).toContain(join(root, 'no-such-claude'));
+    expect(run.spawnError).toContain('not found (ENOENT)');
     expect(run.spawnError).toContain('agent.command');
     expect(run.exitCode).toBeNull();
     expect(classify(run).outcome).toBe('infra_error');
@@ -195,7 +198,43 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     writeFileSync(file, '#!/bin/sh\n');
     chmodSync(file, 0o644);
     const run = await new ClaudeCodeAdapter({ command: file }).run(request('Ticket: X-1'));
-    expect(run.spawnError).toMatch(/not executable|EACCES/);
+    expect(run.spawnError).toContain('permission denied (EACCES)');
+    expect(run.spawnError).toContain('chmod +x');
+    expect(run.spawnError).not.toMatch(/not found|install/i);
+    expect(classify(run).outcome).toBe('infra_error');
+  });
+
+  it('sends a prompt far past the 128 KB argv limit on stdin, whole, and keeps it out of argv', async () => {
+    const promptLog = join(root, 'prompts');
+    const prompt = `Ticket: BIG-1\n${'a pasted log line \u00e9\n'.repeat(60_000)}`; // ~1.2 MB
+    const run = await adapter.run(request(prompt, { env: { CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: argvLog, FAKE_CLAUDE_PROMPT_LOG: promptLog } }));
+    expect(run.spawnError).toBeUndefined();
+    expect(run.result?.subtype).toBe('success');
+    expect(run.argv.join(' ')).not.toContain('pasted log line');
+    const received = readdirSync(promptLog).map((f) => JSON.parse(readFileSync(join(promptLog, f), 'utf8')) as { via: string; prompt: string });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.via).toBe('stdin');
+    expect(received[0]!.prompt).toBe(prompt);
+  });
+
+  it('the fake CLI also takes its prompt as the argument after -p, like the real one', async () => {
+    const promptLog = join(root, 'prompts');
+    const { stdout } = await promisify(execFile)(FAKE, ['-p', 'Ticket: ARG-1', '--model', 'haiku', '--output-format', 'stream-json', '--verbose'], { cwd, env: { ...process.env, FAKE_CLAUDE_PROMPT_LOG: promptLog } });
+    expect(stdout).toContain('"subtype":"success"');
+    const [file] = readdirSync(promptLog);
+    expect(JSON.parse(readFileSync(join(promptLog, file!), 'utf8'))).toMatchObject({ via: 'argv', prompt: 'Ticket: ARG-1' });
+  });
+
+  it('the fake CLI refuses -p with neither a prompt argument nor stdin input, as the real one does', async () => {
+    const child = execFile(FAKE, ['-p', '--model', 'haiku'], { cwd });
+    child.stdin?.end('');
+    const [code, stderr] = await new Promise<[number | null, string]>((done) => {
+      let err = '';
+      child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('close', (c) => done([c, err]));
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('Input must be provided either through stdin or as a prompt argument');
   });
 
   it('cancels on abort and kills the group', async () => {

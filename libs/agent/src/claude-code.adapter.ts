@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node
 import { dirname } from 'node:path';
 import type { AgentAdapter, AgentRunRequest, AgentRunResult } from './agent-adapter';
 import { MissingModelError } from './errors/missing-model.error';
+import { describeSpawnError } from './spawn-error';
 import { OutputCapture } from './output-capture';
 import { permissionArgs } from './permission-args';
 import { terminateGroup } from './process-group';
@@ -25,7 +26,11 @@ export interface ClaudeCodeAdapterOptions {
 /** setTimeout fires at once for delays past 2^31-1 ms (~24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Runs Claude Code headless (`-p ... --output-format stream-json`), each session in its own process group. */
+/**
+ * Runs Claude Code headless (`-p --output-format stream-json`), each session in its own process group.
+ * The prompt goes to the CLI's stdin (`-p` with no prompt argument reads it from there), never into
+ * argv: Linux caps one argument at 128 KB (E2BIG) and argv is visible to every user in `ps`.
+ */
 export class ClaudeCodeAdapter implements AgentAdapter {
   readonly kind = 'claude-code';
   private readonly killGraceMs: number;
@@ -36,11 +41,11 @@ export class ClaudeCodeAdapter implements AgentAdapter {
     this.afterResultGraceMs = options.afterResultGraceMs ?? 30_000;
   }
 
-  /** The exact arguments of a launch; the model is always named so the CLI never falls back to its default. */
-  buildArgs(req: Pick<AgentRunRequest, 'prompt' | 'model' | 'maxTurns' | 'permissionMode' | 'permissions'>): string[] {
+  /** The exact arguments of a launch (the prompt travels on stdin); the model is always named so the CLI never falls back to its default. */
+  buildArgs(req: Pick<AgentRunRequest, 'model' | 'maxTurns' | 'permissionMode' | 'permissions'>): string[] {
     if (!req.model || !req.model.trim()) throw new MissingModelError();
     return [
-      '-p', req.prompt,
+      '-p',
       '--model', req.model,
       '--output-format', 'stream-json',
       '--verbose',
@@ -74,7 +79,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       child = spawn(this.options.command, args, {
         cwd: req.cwd,
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, ...req.env },
       });
     } catch (error) {
@@ -88,6 +93,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
     });
     if (spawned || child.pid === undefined) return this.spawnFailed(log, spawned, notStarted);
     const pid = child.pid;
+    sendPrompt(child, req.prompt);
     try {
       req.onSpawn?.(pid);
     } catch (error) {
@@ -183,14 +189,14 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   }
 
   private describeSpawnError(error: unknown): string {
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    const command = this.options.command;
-    const why =
-      code === 'ENOENT' ? 'not found'
-        : code === 'EACCES' ? 'not executable (permission denied)'
-          : `spawn failed${code ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`;
-    return `cannot start the agent CLI "${command}": ${why}. Install it or set agent.command in nightshift.yaml to its full path.`;
+    return describeSpawnError(this.options.command, error);
   }
+}
+
+/** Writes the prompt and closes stdin; an agent that exits without reading it (EPIPE) must not crash the runner. */
+function sendPrompt(child: ChildProcess, prompt: string): void {
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(prompt);
 }
 
 /** Waits for stdout/stderr to close; a grandchild that escaped the group may hold them open, so give up after a while. */

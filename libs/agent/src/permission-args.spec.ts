@@ -6,7 +6,6 @@ describe('the argv of a launch with every permission option', () => {
   it('passes each rule, the MCP config and the system prompt as their own argv elements after the standard flags', () => {
     const adapter = new ClaudeCodeAdapter({ command: 'claude', extraArgs: ['--fallback-model', 'haiku'] });
     const argv = adapter.buildArgs({
-      prompt: 'Ticket: A-1',
       model: 'sonnet',
       maxTurns: 7,
       permissionMode: 'acceptEdits',
@@ -18,7 +17,7 @@ describe('the argv of a launch with every permission option', () => {
       },
     });
     expect(argv).toEqual([
-      '-p', 'Ticket: A-1',
+      '-p', // the prompt goes on stdin
       '--model', 'sonnet',
       '--output-format', 'stream-json',
       '--verbose',

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { groupMembers } from './process-identity';
 
 /** Sends a signal to every process of a group; false when that was not possible (gone, or not ours). */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -21,29 +21,7 @@ export function groupIsAlive(pgid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return process.platform === 'linux' ? hasLiveMemberInProc(pgid) : true;
-}
-
-function hasLiveMemberInProc(pgid: number): boolean {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return true;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // Fields after the parenthesised command name: state ppid pgrp ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
+  return process.platform === 'linux' ? groupMembers(pgid).length > 0 : true;
 }
 
 /** Polls until the group has no live member or `timeoutMs` passes; true when it is gone. */

@@ -9,7 +9,7 @@ export interface NightshiftConfig extends RawConfig {
   /** Absolute path of the file this came from. */
   file: string;
   dataDir: string;
-  paths: { board: string; forge: string; worktrees: string; logs: string; redis: string };
+  paths: { board: string; forge: string; worktrees: string; logs: string; redis: string; memory: string };
 }
 
 /** Default config file: `$NIGHTSHIFT_CONFIG`, else `./nightshift.yaml`. */
@@ -65,6 +65,7 @@ function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
       worktrees: path.resolve(base, raw.worktrees.root ?? path.join(dataDir, 'worktrees')),
       logs: path.join(dataDir, 'logs'),
       redis: path.join(dataDir, 'redis'),
+      memory: path.join(dataDir, 'memory'),
     },
   };
 }

@@ -33,6 +33,8 @@ const repoSchema = z
     rulesFiles: z.array(z.string()).default(['CLAUDE.md', 'AGENTS.md']),
     /** A prompt template inside the repo (e.g. `.nightshift/prompt.md`), rendered strictly; default: the built-in one. */
     promptTemplate: z.string().optional(),
+    /** A PR body template inside the repo (e.g. `.nightshift/pr.md`), rendered strictly; default: the built-in one. */
+    prTemplate: z.string().optional(),
     /** Commands run in the worktree at fixed points of a session (argv arrays, no shell). */
     hooks: repoHooksSchema.default({}),
     ...repoPermissionFields,
@@ -83,6 +85,12 @@ const agentSchema = z
     rateLimitBackoffMin: z.number().positive().default(15),
     /** Agent accounts; a rate limit or auth failure pauses one, and work moves to another. */
     accounts: z.array(accountSchema).min(1).default([{ name: 'default' }]),
+    /**
+     * The prompt is assembled within this many tokens (estimated at 1 token per 3 bytes, conservative
+     * for prose and code); the ticket's description, comments, rules files and learnings are cut to
+     * their shares, each cut marked in the prompt and recorded on the run.
+     */
+    maxPromptTokens: z.number().int().min(2000).default(60_000),
     /** Pre-flight auth check per account before launching; argv, default `<command> auth status`. */
     authCheck: z
       .object({ command: z.array(z.string().min(1)).min(1).optional(), cacheSec: z.number().nonnegative().default(300), enabled: z.boolean().default(true) })
@@ -100,10 +108,14 @@ const routingSchema = z
     claimLeaseSec: z.number().positive().default(7200),
     /** After a failure that spends no attempt, how long before the ticket is picked up again. */
     retryDelaySec: z.number().nonnegative().default(60),
+    /** After this many infrastructure failures in a row (delays doubling from retryDelaySec), the ticket goes to Needs Human once. */
+    maxInfraRetries: z.number().int().min(1).default(5),
     /** BullMQ job lock: a session whose runner died is handed to another runner after about this long. */
     jobLockSec: z.number().positive().default(30),
     /** How often workers look for jobs whose runner died. */
     stalledCheckSec: z.number().positive().default(30),
+    /** A ticket In Progress with no live claim and no queued or running session this long goes back to the queue. */
+    strandedAfterSec: z.number().positive().default(300),
   })
   .strict();
 
@@ -129,6 +141,42 @@ const worktreesSchema = z
   })
   .strict();
 
+const memorySchema = z
+  .object({
+    /** Recall learnings into prompts and record outcomes; off = the {{learnings}} slot stays empty. */
+    enabled: z.boolean().default(true),
+    /** embedded: exact search in a file under <dataDir>/memory, no server. qdrant: a Qdrant server. */
+    backend: z.enum(['embedded', 'qdrant']).default('embedded'),
+    /** Environment variables holding the Qdrant URL and (optional) API key. */
+    qdrantUrlEnv: z.string().default('QDRANT_URL'),
+    qdrantApiKeyEnv: z.string().default('QDRANT_API_KEY'),
+    /** Qdrant collection name, or the embedded store's file name. */
+    namespace: name.default('nightshift-learnings'),
+    /** lexical: hashed word and character n-grams, no model download. ollama: an embedding model. */
+    embedder: z.enum(['lexical', 'ollama']).default('lexical'),
+    /** The Ollama embedding model. */
+    model: z.string().min(1).default('nomic-embed-text'),
+    ollamaUrlEnv: z.string().default('OLLAMA_HOST'),
+    topK: z.number().int().min(1).max(20).default(5),
+    /** Token budget of the learnings block in a prompt (about 4 characters a token). */
+    maxTokens: z.number().int().min(50).default(600),
+    /** A recall slower than this is dropped and the session goes on without learnings. */
+    recallTimeoutMs: z.number().int().positive().default(1500),
+    consolidateEveryHours: z.number().positive().default(6),
+    /** Learnings not confirmed and not touched for this long are dropped by consolidation. */
+    decayDays: z.number().positive().default(30),
+  })
+  .strict();
+
+const reaperSchema = z
+  .object({
+    /** How often the zombie-reaper of each host checks the sessions registered on it. */
+    intervalSec: z.number().positive().default(30),
+    /** Between SIGTERM and SIGKILL when the reaper (or a fencing rerun) kills an agent's process group. */
+    graceSec: z.number().nonnegative().default(10),
+  })
+  .strict();
+
 const portSchema = z.number().int().min(0).max(65535);
 
 const httpSchema = z
@@ -140,9 +188,11 @@ const httpSchema = z
         router: portSchema.default(9402),
         'worktree-manager': portSchema.default(9403),
         'session-runner': portSchema.default(9404),
+        'zombie-reaper': portSchema.default(9405),
+        'memory-consolidator': portSchema.default(9407),
       })
       .strict()
-      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404 }),
+      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'zombie-reaper': 9405, 'memory-consolidator': 9407 }),
   })
   .strict();
 
@@ -152,13 +202,14 @@ export const configSchema = z
     dataDir: z.string().default('.nightshift'),
     redis: z.object({ url: z.string().optional() }).strict().default({}),
     tracker: trackerSchema.default(localTrackerSchema.parse({ kind: 'local' })),
-    forge: forgeSchema.default({ kind: 'local' }),
+    forge: forgeSchema.default(forgeSchema.parse({ kind: 'local' })),
     repos: z.array(repoSchema).min(1, 'configure at least one repo'),
     hosts: z.array(hostSchema).min(1).default([{ name: 'local', capabilities: ['linux'], slots: 4 }]),
     agent: agentSchema.default(agentSchema.parse({})),
     routing: routingSchema.default(routingSchema.parse({})),
     worktrees: worktreesSchema.default(worktreesSchema.parse({})),
     hooks: hooksSchema.default(hooksSchema.parse({})),
+    reaper: reaperSchema.default(reaperSchema.parse({})),
     http: httpSchema.default(httpSchema.parse({})),
     notifications: z
       .object({
@@ -177,6 +228,7 @@ export const configSchema = z
       })
       .strict()
       .default({ fastFailPauseRatio: 0.8, fastFailMinSessions: 5, fastFailPauseMin: 15 }),
+    memory: memorySchema.default(memorySchema.parse({})),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .strict()
@@ -232,4 +284,5 @@ export type GitHubTrackerConfig = Extract<TrackerConfig, { kind: 'github' }>;
 export type GitHubForgeConfig = Extract<ForgeConfig, { kind: 'github' }>;
 export type RepoHooksConfig = RepoConfig['hooks'];
 export type WorktreesConfig = RawConfig['worktrees'];
+export type MemoryConfig = RawConfig['memory'];
 export type ServiceName = keyof RawConfig['http']['ports'];

@@ -1,6 +1,6 @@
 import { parseConfig } from './load-config';
 import { ConfigError } from './errors/config-error';
-import { githubRepoOfRemote } from './tracker-forge.schema';
+import { DEFAULT_COMMIT_AUTHOR, githubRepoOfRemote } from './tracker-forge.schema';
 
 const FILE = '/etc/nightshift/nightshift.yaml';
 const repos = 'repos:\n  - name: api\n    remote: https://github.com/acme/api.git\n  - name: web\n    remote: /srv/git/web.git\n';
@@ -19,7 +19,7 @@ describe('tracker and forge sections', () => {
   it('defaults to the local board and forge, also when tracker has no kind', () => {
     const config = parseConfig(`${repos}tracker:\n  scanIntervalSec: 2\n`, FILE);
     expect(config.tracker).toMatchObject({ kind: 'local', scanIntervalSec: 2, states: { queue: ['Agent Queue'] } });
-    expect(config.forge).toEqual({ kind: 'local' });
+    expect(config.forge).toEqual({ kind: 'local', commitAuthor: DEFAULT_COMMIT_AUTHOR });
     expect(config.paths.board).toBe('/etc/nightshift/.nightshift/board');
   });
 
@@ -32,7 +32,7 @@ describe('tracker and forge sections', () => {
       kind: 'linear',
       tokenEnv: 'LINEAR_API_KEY',
       apiUrl: 'https://api.linear.app/graphql',
-      pageSize: 100,
+      pageSize: 250,
       teams: [{ key: 'ENG' }, { key: 'OPS', states: { inProgress: 'Doing' } }],
       webhook: { secretEnv: 'LINEAR_WEBHOOK_SECRET' },
       states: { inReview: 'In Review' },
@@ -64,5 +64,12 @@ describe('tracker and forge sections', () => {
     expect(githubRepoOfRemote('https://x-access-token:abc@github.com/acme/api')).toBe('acme/api');
     expect(githubRepoOfRemote('https://gitlab.com/acme/api.git')).toBeUndefined();
     expect(githubRepoOfRemote('/srv/git/api.git')).toBeUndefined();
+  });
+
+  it('takes a commit author for the forge and refuses one git would choke on', () => {
+    const ok = parseConfig(`${repos}forge:\n  kind: local\n  commitAuthor: { name: Night Bot, email: bot@example.com }\n`, FILE);
+    expect(ok.forge.commitAuthor).toEqual({ name: 'Night Bot', email: 'bot@example.com' });
+    expect(() => parseConfig(`${repos}forge:\n  commitAuthor: { name: Night Bot, email: not-an-address }\n`, FILE)).toThrow(/forge\.commitAuthor\.email: an address such as/);
+    expect(() => parseConfig(`${repos}forge:\n  commitAuthor: { name: "<evil>", email: bot@example.com }\n`, FILE)).toThrow(/forge\.commitAuthor\.name/);
   });
 });

@@ -64,10 +64,8 @@ const linearTrackerSchema = z
     apiUrl: httpsUrl.default('https://api.linear.app/graphql'),
     /** Teams whose issues Nightshift works; a team whose state names differ from `states` overrides them here. */
     teams: z.array(z.object({ key: z.string().regex(/^[A-Za-z0-9_]+$/, 'a Linear team key such as ENG'), states: linearStatesOverride.optional() }).strict()).min(1, 'name at least one Linear team key'),
-    /** Issues per request (one request per page); Linear allows at most 250. */
-    pageSize: z.number().int().min(1).max(250).default(100),
-    /** Comments fetched with each candidate; the whole thread comes when one ticket is read. */
-    candidateComments: z.number().int().min(0).max(250).default(20),
+    /** Most issues per request (Linear allows 250); each query's own complexity may ask for smaller pages. */
+    pageSize: z.number().int().min(1).max(250).default(250),
     webhook: webhookSchema.optional(),
   })
   .strict();
@@ -102,9 +100,24 @@ const withLocalKind = (value: unknown) => (value && typeof value === 'object' &&
 
 export const trackerSchema = z.preprocess(withLocalKind, z.discriminatedUnion('kind', [localTrackerSchema, linearTrackerSchema, githubTrackerSchema]));
 
+/** Who Nightshift's commits are by: a bot identity, never whatever the host's global git config says. */
+const commitAuthorSchema = z
+  .object({
+    name: z.string().min(1).regex(/^[^<>\n\r\0]+$/, 'a name without <, >, newlines or NUL (git would refuse it)'),
+    email: z.string().min(3).regex(/^[^<>\s\0]+@[^<>\s\0]+$/, 'an address such as nightshift-bot@example.com'),
+  })
+  .strict();
+
+export const DEFAULT_COMMIT_AUTHOR = { name: 'Nightshift', email: 'nightshift-bot@users.noreply.localhost' } as const;
+
+const forgeCommon = {
+  commitAuthor: commitAuthorSchema.default(DEFAULT_COMMIT_AUTHOR),
+};
+
 const localForgeSchema = z
   .object({
     kind: z.literal('local'),
+    ...forgeCommon,
     /** Local PR records folder; defaults to <dataDir>/forge. */
     dir: z.string().optional(),
   })
@@ -114,6 +127,7 @@ const githubForgeSchema = z
   .object({
     kind: z.literal('github'),
     ...githubClientTuning,
+    ...forgeCommon,
     /** Nightshift repo name → GitHub owner/name; a repo left out is taken from a github.com remote URL. */
     repos: z.record(z.string(), githubRepoName).default({}),
     /** Open PRs as drafts. */

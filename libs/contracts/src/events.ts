@@ -15,11 +15,20 @@ export const EVENT_TYPES = [
   'session.outcome',
   'session.permission_denied',
   'pr.opened',
+  'pr.updated',
   'ticket.moved',
   'ticket.commented',
   'pause.started',
   'pause.ended',
   'session.canceled',
+  'memory.recalled',
+  'memory.unavailable',
+  'memory.learned',
+  'memory.consolidated',
+  'session.reaped',
+  'claim.reaped',
+  'ticket.requeued',
+  'redis.restarted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -2,3 +2,4 @@ export * from './queues';
 export * from './payloads';
 export * from './events';
 export * from './run-record';
+export * from './memory-payloads';

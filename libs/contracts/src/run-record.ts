@@ -1,5 +1,12 @@
 import type { Outcome, TokenUsage } from '@nightshift/domain';
 
+/** How the prompt fitted agent.maxPromptTokens: its estimated size and every part that was cut. */
+export interface PromptReport {
+  estimatedTokens: number;
+  budgetTokens: number;
+  cuts: Array<{ part: 'title' | 'description' | 'comments' | 'rules' | 'learnings'; of: string; keptBytes: number; cutBytes: number }>;
+}
+
 /** One agent launch as stored for `nightshift runs` and the metrics. */
 export interface RunRecord {
   runId: string;
@@ -21,6 +28,8 @@ export interface RunRecord {
   logPath?: string;
   /** Agent account whose credentials the session used. */
   account?: string;
+  /** The prompt's size against its budget, and what was cut to fit. */
+  prompt?: PromptReport;
   /** The last few lines of the agent's output (redacted), for the Needs Human summary. */
   lastLines?: string;
   /** Set when the stall watchdog killed the run: why, and what the stream showed last (redacted). */

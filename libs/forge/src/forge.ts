@@ -31,6 +31,8 @@ export interface Forge {
   /** The open PR for `head`, created if there is none. Atomic: never two open PRs for one head branch. */
   findOrCreatePr(draft: PullRequestDraft): Promise<{ pr: PullRequest; created: boolean }>;
   listPrs(): Promise<PullRequest[]>;
+  /** Replaces an open PR's title and body (a later session pushed to its branch). Throws when there is no such PR. */
+  updatePr(repo: string, number: number, change: { title: string; body: string; tickets: string[] }): Promise<void>;
   /** Closes an open PR (used by tests and the CLI); optional because remote forges close PRs in their own UI. */
   closePr?(repo: string, number: number): Promise<void>;
 }

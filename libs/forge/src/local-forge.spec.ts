@@ -36,6 +36,13 @@ describe('LocalForge', () => {
     expect(await forge().findOrCreatePr(draft('agent/NS-1'))).toEqual({ pr, created: false });
   });
 
+  it('updates an open PR\'s title and body (a later push), adding any new ticket; an unknown PR is an error', async () => {
+    const { pr } = await forge().findOrCreatePr(draft('agent/NS-1'));
+    await forge().updatePr('web', pr.number, { title: 'NS-1: again', body: 'second body', tickets: ['NS-1', 'NS-2'] });
+    expect(await forge().findOpenPr('web', 'agent/NS-1')).toMatchObject({ number: pr.number, title: 'NS-1: again', body: 'second body', tickets: ['NS-1', 'NS-2'] });
+    await expect(forge().updatePr('web', 42, { title: 't', body: 'b', tickets: [] })).rejects.toBeInstanceOf(PullRequestNotFoundError);
+  });
+
   it('gives 10 racing findOrCreatePr calls on one head from two instances one PR, created once', async () => {
     const a = forge();
     const b = forge();

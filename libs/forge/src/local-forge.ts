@@ -83,6 +83,17 @@ export class LocalForge implements Forge {
     return readPullRequests(this.file);
   }
 
+  /** Replaces the PR's title and body, as a push by a later session does on a real forge. Throws PullRequestNotFoundError. */
+  async updatePr(repo: string, number: number, change: { title: string; body: string; tickets: string[] }): Promise<void> {
+    await this.locked(async (lease) => {
+      const prs = await readPullRequests(this.file);
+      const pr = prs.find((p) => p.repo === repo && p.number === number);
+      if (!pr) throw new PullRequestNotFoundError(repo, number);
+      Object.assign(pr, { title: change.title, body: change.body, tickets: [...new Set([...pr.tickets, ...change.tickets])] });
+      await this.write(prs, lease);
+    });
+  }
+
   /** Closes an open PR (a closed or merged one is left as is). Throws PullRequestNotFoundError. */
   async closePr(repo: string, number: number): Promise<void> {
     await this.locked(async (lease) => {

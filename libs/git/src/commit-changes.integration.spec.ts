@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commitAll, commitsAhead, GitCommandError, hasChanges, makeBareRemote, pushBranch, runGit, WorktreeStore } from './index';
+import { commitAll, commitsAhead, diffStat, GitCommandError, hasChanges, makeBareRemote, pushBranch, runGit, WorktreeStore } from './index';
 
 jest.setTimeout(60_000);
 
@@ -52,6 +52,40 @@ describe('hasChanges / commitAll', () => {
     expect(fs.existsSync(canary)).toBe(false);
     expect(await hasChanges(worktree)).toBe(false);
     expect(await commitsAhead(worktree, 'origin/main')).toBe(1);
+  });
+});
+
+describe('commitAll as a configured identity, and diffStat', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const k of ['GIT_CONFIG_GLOBAL', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  it('commits as the given bot even when the host has a global identity and GIT_AUTHOR_* set', async () => {
+    const global = path.join(tmp, 'gitconfig');
+    fs.writeFileSync(global, '[user]\n\tname = Jane Person\n\temail = jane@example.com\n');
+    process.env['GIT_CONFIG_GLOBAL'] = global;
+    process.env['GIT_AUTHOR_NAME'] = 'Someone Else';
+    fs.writeFileSync(path.join(worktree, 'a.txt'), 'a');
+    await commitAll(worktree, 'bot commit', { author: { name: 'Night Bot', email: 'bot@example.com' } });
+    expect(await git(['log', '-1', '--format=%an <%ae>|%cn <%ce>'], worktree)).toBe('Night Bot <bot@example.com>|Night Bot <bot@example.com>');
+    // Without an author the host's identity is what git uses: the option is what keeps it out.
+    delete process.env['GIT_AUTHOR_NAME'];
+    fs.writeFileSync(path.join(worktree, 'b.txt'), 'b');
+    await commitAll(worktree, 'host commit');
+    expect(await git(['log', '-1', '--format=%an <%ae>'], worktree)).toBe('Jane Person <jane@example.com>');
+  });
+
+  it('diffStat lists the files the branch changed since the base', async () => {
+    fs.writeFileSync(path.join(worktree, 'new.txt'), 'one\ntwo\n');
+    await commitAll(worktree, 'one');
+    const stat = await diffStat(worktree, 'origin/main');
+    expect(stat).toMatch(/new\.txt \| 2 \+\+/);
+    expect(stat).toMatch(/1 file changed, 2 insertions/);
+    await expect(diffStat(worktree, '--output=/tmp/x')).rejects.toThrow(/starts with "-"/);
   });
 });
 

@@ -9,18 +9,36 @@ export async function hasChanges(worktreePath: string): Promise<boolean> {
   return stdout.length > 0;
 }
 
+export interface CommitIdentity {
+  name: string;
+  email: string;
+}
+
 /**
  * Stages everything and commits it with `message` exactly as given. The message travels as one argv entry,
  * so ticket text with `$(...)`, backticks or quotes is data, never shell. Repo hooks are skipped: they would
  * run repo code in the director's process, outside the agent's sandbox; CI checks the PR instead.
+ * With `author`, it is both author and committer whatever git config or the environment says (a fleet's
+ * commits must not appear under a person's global identity).
  * Returns committed: false (sha null) when there was nothing to commit.
  */
-export async function commitAll(worktreePath: string, message: string): Promise<{ committed: boolean; sha: string | null }> {
+export async function commitAll(worktreePath: string, message: string, opts: { author?: CommitIdentity } = {}): Promise<{ committed: boolean; sha: string | null }> {
   await runGit(['add', '-A'], { cwd: worktreePath });
   if (!(await hasStagedChanges(worktreePath))) return { committed: false, sha: null };
-  await runGit(['commit', '--no-verify', '--cleanup=verbatim', `--message=${message}`], { cwd: worktreePath });
+  const a = opts.author;
+  const env = a ? { GIT_AUTHOR_NAME: a.name, GIT_AUTHOR_EMAIL: a.email, GIT_COMMITTER_NAME: a.name, GIT_COMMITTER_EMAIL: a.email } : undefined;
+  await runGit(['commit', '--no-verify', '--cleanup=verbatim', `--message=${message}`], { cwd: worktreePath, env });
   const { stdout } = await runGit(['rev-parse', 'HEAD'], { cwd: worktreePath });
   return { committed: true, sha: stdout.trim() };
+}
+
+/** `git diff --stat` of HEAD against where it left `baseRef` (e.g. `origin/main`): what the PR changes. */
+export async function diffStat(worktreePath: string, baseRef: string): Promise<string> {
+  if (baseRef.length === 0 || baseRef.startsWith('-')) {
+    throw new InvalidRefError('base ref', baseRef, 'it is empty or starts with "-" (git would read it as an option)');
+  }
+  const { stdout } = await runGit(['diff', '--stat=100', '--no-color', `${baseRef}...HEAD`, '--'], { cwd: worktreePath });
+  return stdout.trimEnd();
 }
 
 /** How many commits HEAD has that `baseRef` (e.g. `origin/main`) does not. */

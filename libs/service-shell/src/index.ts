@@ -6,4 +6,6 @@ export * from './http-server';
 export * from './service-runtime';
 export * from './embedded-redis';
 export * from './handler-table';
-export * from './resolve-redis-url';
+// Lives in config so the CLI finds Redis without loading the service shell (fastify, pino, prom-client).
+export { embeddedRedisUrlFile, resolveRedisUrl } from '@nightshift/config';
+export * from './crash-point';

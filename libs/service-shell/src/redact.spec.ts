@@ -10,6 +10,10 @@ describe('redactSecrets', () => {
       'push to https://***@github.com/o/r failed ([redacted])',
     );
   });
+
+  it('removes a password given with no user name, as Redis URLs do', () => {
+    expect(redactSecrets('no Redis at redis://:s3cret-pass@10.0.0.5:6379', [])).toBe('no Redis at redis://***@10.0.0.5:6379');
+  });
 });
 
 describe('createLogger', () => {

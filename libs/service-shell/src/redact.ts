@@ -12,7 +12,7 @@ export function secretValuesFromEnv(env: NodeJS.ProcessEnv = process.env): strin
  * that leaves the process as text: log lines, ticket comments, PR bodies, error messages.
  */
 export function redactSecrets(text: string, secrets: string[] = secretValuesFromEnv()): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+:[^/@\s]+@/gi, '$1***@');
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s:]*:[^/@\s]+@/gi, '$1***@');
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   return out;
 }

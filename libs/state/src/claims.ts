@@ -28,6 +28,20 @@ export class Claims {
     return (await this.redis.eval(RELEASE, 1, KEY.claim(ticket), runId)) === 1;
   }
 
+  /** Every claim with its holder and the lease left (ms); for the reaper's stale-claim sweep. */
+  async list(): Promise<Array<{ ticket: string; runId: string; ttlMs: number }>> {
+    const prefix = KEY.claim('');
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const rows = await Promise.all(keys.map(async (key) => ({ ticket: key.slice(prefix.length), runId: await this.redis.get(key), ttlMs: await this.redis.pttl(key) })));
+    return rows.filter((r): r is { ticket: string; runId: string; ttlMs: number } => r.runId !== null);
+  }
+
   holder(ticket: string): Promise<string | null> {
     return this.redis.get(KEY.claim(ticket));
   }

@@ -4,10 +4,14 @@ export const KEY = {
   attempts: (ticket: string) => `nightshift:attempts:${ticket}`,
   launches: (ticket: string) => `nightshift:launches:${ticket}`,
   cooldown: (ticket: string) => `nightshift:cooldown:${ticket}`,
+  infraStreak: (ticket: string) => `nightshift:infra-streak:${ticket}`,
   once: (marker: string) => `nightshift:once:${marker}`,
+  cancelAsked: (runId: string) => `nightshift:cancel-asked:${runId}`,
   runs: 'nightshift:runs',
   runsByTime: 'nightshift:runs:by-time',
   sessions: 'nightshift:sessions',
   host: (name: string) => `nightshift:host:${name}`,
   hosts: 'nightshift:hosts',
+  /** When a ticket was first seen In Progress with nothing working on it (the stranded-ticket sweep). */
+  stranded: (ticket: string) => `nightshift:stranded:${ticket}`,
 } as const;

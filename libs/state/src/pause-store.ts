@@ -5,6 +5,11 @@ const PAUSES = 'nightshift:pauses';
 /** What is paused: one agent account, or intake as a whole. */
 export type PauseScope = { kind: 'account'; account: string } | { kind: 'intake' };
 
+/** `intake` or `agent account NAME`, for events, notifications and `nightshift status`. */
+export function describeScope(scope: PauseScope): string {
+  return scope.kind === 'intake' ? 'intake' : `agent account ${scope.account}`;
+}
+
 export interface Pause {
   scope: PauseScope;
   /** ISO instant the pause ends by itself; null = until a human resumes. */

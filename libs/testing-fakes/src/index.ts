@@ -8,3 +8,7 @@ export * from './github/github-store';
 export * from './git-http-server';
 export * from './test-redis';
 export * from './fixtures';
+export * from './memory/fake-qdrant';
+export * from './memory/fake-ollama';
+export * from './linear/linear-complexity';
+export * from './linear/linear-budget';

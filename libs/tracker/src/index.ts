@@ -5,3 +5,4 @@ export * from './errors';
 export * from './linear/linear.tracker';
 export type { TeamStates } from './linear/team-states';
 export * from './github/github-issues.tracker';
+export * from './poll-interval';

@@ -67,6 +67,16 @@ describe('LocalBoard', () => {
     expect(fs.readdirSync(path.join(boardDir(), 'tickets')).sort()).toEqual(['NS-1.json', 'NS-2.json']);
   });
 
+  it('edits a title or description as a person would, keeping the rest; an unknown key is an error', async () => {
+    const b = board();
+    const t = await b.add({ title: 'old', description: 'old body', labels: ['x'] });
+    await b.edit(t.key, { description: 'new body' });
+    expect(await b.getTicket(t.key)).toMatchObject({ title: 'old', description: 'new body', labels: ['x'], state: t.state });
+    await b.edit(t.key, { title: 'new' });
+    expect((await b.getTicket(t.key))!.title).toBe('new');
+    await expect(b.edit('NS-999', { title: 'x' })).rejects.toBeInstanceOf(TicketNotFoundError);
+  });
+
   it('uses the key prefix and default state it is given', async () => {
     const t = await board({ keyPrefix: 'WEB', defaultState: 'Todo' }).add({ title: 'x' });
     expect(t).toMatchObject({ key: 'WEB-1', state: 'Todo' });

@@ -121,6 +121,11 @@ export class LocalBoard implements Tracker {
     await this.update(key, (ticket) => (ticket.state === state ? null : { ...ticket, state }));
   }
 
+  /** Changes a ticket's title or description, as a person editing it would. Throws TicketNotFoundError. */
+  async edit(key: string, change: { title?: string; description?: string }): Promise<void> {
+    await this.update(key, (ticket) => ({ ...ticket, ...(change.title !== undefined ? { title: change.title } : {}), ...(change.description !== undefined ? { description: change.description } : {}) }));
+  }
+
   /** Appends a comment by the configured author. Throws TicketNotFoundError. */
   async comment(key: string, body: string): Promise<void> {
     await this.update(key, (ticket) => ({

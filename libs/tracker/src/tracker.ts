@@ -17,6 +17,17 @@ export interface TrackerTicket extends Ticket {
   blockedBy?: Blocker[];
 }
 
+/** One of a tracker's rate-limit budgets as its last answer reported it. */
+export interface TrackerBudget {
+  kind: 'requests' | 'complexity';
+  limit: number;
+  remaining: number;
+  /** When the budget is full again (epoch ms). */
+  resetAt: number;
+  /** When this was reported (epoch ms). */
+  at: number;
+}
+
 /**
  * A ticket board. State names are the tracker's own (mapped from workflow roles by config), so any
  * tracker with named states fits: the local board, Linear, GitHub Issues (labels), Jira.
@@ -39,6 +50,8 @@ export interface Tracker {
   statesOf?(keys: string[]): Promise<Map<string, string>>;
   /** Adds a label to a ticket (creating the label where the tracker needs it to exist). */
   addLabel?(key: string, label: string): Promise<void>;
+  /** Rate-limit budgets left, as of the last answer (trackers that report them): polling slows before they run out. */
+  budget?(): TrackerBudget[];
 }
 
 /** True when a ticket carries a blocker that is still open. */

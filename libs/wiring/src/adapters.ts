@@ -20,7 +20,6 @@ export function createTracker(config: NightshiftConfig, env: NodeJS.ProcessEnv =
         teams: tracker.teams,
         states: tracker.states,
         pageSize: tracker.pageSize,
-        candidateComments: tracker.candidateComments,
       });
     case 'github':
       return new GitHubIssuesTracker({ client: githubClient(tracker, env, 'tracker.tokenEnv'), tokenEnv: tracker.tokenEnv, repos: tracker.repos, states: tracker.states });

@@ -7,3 +7,4 @@ export * from './log-errors';
 export * from './pause-control';
 export * from './errors/missing-secret.error';
 export * from './agent-permissions';
+export * from './reap-session';

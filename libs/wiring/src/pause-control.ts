@@ -1,5 +1,5 @@
 import type { Notifier } from '@nightshift/notify';
-import type { EventLog, PauseScope, PauseStore } from '@nightshift/state';
+import { describeScope, type EventLog, type PauseScope, type PauseStore } from '@nightshift/state';
 
 /** Pauses a scope for everyone (every host reads the same Redis), announcing it once: event and notification. */
 export async function pauseScope(
@@ -28,9 +28,4 @@ export async function announceEndedPauses(deps: { pauses: PauseStore; events: Ev
     await deps.notifier.notify({ kind: 'resume', text: `resumed ${what} (was paused: ${pause.reason})` });
   }
   return ended.length;
-}
-
-/** `intake` or `agent account NAME`, for events and notifications. */
-export function describeScope(scope: PauseScope): string {
-  return scope.kind === 'intake' ? 'intake' : `agent account ${scope.account}`;
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { NightshiftConfig } from '@nightshift/config';
-import { createLocalBoard } from '@nightshift/wiring';
-import { printList } from '../format-table';
 import { withConfig } from '../with-config';
+import type { AddOptions } from './board.action';
+
+const actions = () => require('./board.action') as typeof import('./board.action');
 
 /** `nightshift board add|list|move`: the local board, the tracker of the embedded defaults. */
 export function registerBoardCommands(program: Command): void {
@@ -15,43 +15,14 @@ export function registerBoardCommands(program: Command): void {
     .option('--labels <labels>', 'comma-separated labels', '')
     .option('--state <state>', 'initial state (default: the first queue state)')
     .option('--priority <n>', '1 (urgent) to 4 (low); 0 = none', '0')
-    .action(
-      withConfig(async (config, opts: { title: string; body: string; labels: string; state?: string; priority: string }) => {
-        const ticket = await localBoard(config).add({
-          title: opts.title,
-          description: opts.body,
-          labels: opts.labels.split(',').map((l) => l.trim()).filter(Boolean),
-          state: opts.state,
-          priority: Number(opts.priority),
-        });
-        process.stdout.write(`${ticket.key}\n`);
-      }),
-    );
+    .action(withConfig(async (config, opts: AddOptions) => actions().addTicket(config, opts)));
   board
     .command('list')
     .description('list every ticket')
     .option('--json', 'print JSON')
-    .action(
-      withConfig(async (config, opts: { json?: boolean }) => {
-        const tickets = await localBoard(config).list();
-        printList(tickets, opts.json, ['KEY', 'STATE', 'TITLE', 'LABELS'], (t) => [t.key, t.state, t.title, t.labels.join(',')]);
-      }),
-    );
+    .action(withConfig(async (config, opts: { json?: boolean }) => actions().listTickets(config, opts)));
   board
     .command('move <key> <state>')
     .description('move a ticket to a state')
-    .action(
-      withConfig(async (config, _opts: unknown, key: string, state: string) => {
-        await localBoard(config).moveTo(key, state);
-        process.stdout.write(`${key} -> ${state}\n`);
-      }),
-    );
-}
-
-/** The local board; with another tracker configured, these commands would edit a board nobody reads. */
-function localBoard(config: NightshiftConfig) {
-  if (config.tracker.kind !== 'local') {
-    throw new Error(`board commands work on the local board, but ${config.file} sets tracker.kind: ${config.tracker.kind}; use ${config.tracker.kind === 'linear' ? 'Linear' : 'GitHub Issues'} itself`);
-  }
-  return createLocalBoard(config);
+    .action(withConfig(async (config, _opts: unknown, key: string, state: string) => actions().moveTicket(config, key, state)));
 }

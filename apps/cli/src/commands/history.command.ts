@@ -1,66 +1,26 @@
 import type { Command } from 'commander';
-import { EventLog, RunStore, type StoredEvent } from '@nightshift/state';
-import { createForge } from '@nightshift/wiring';
-import { printList } from '../format-table';
 import { withConfig } from '../with-config';
-import { withRedis } from '../redis-client';
+
+const actions = () => require('./history.action') as typeof import('./history.action');
 
 /** `nightshift runs|prs|events`: what happened overnight. */
 export function registerHistoryCommands(program: Command): void {
   program
     .command('runs')
-    .description('agent runs: ticket, repo, host, model, attempt, outcome, duration, tokens, cost, denied tool calls, PR')
+    .description('agent runs: ticket, repo, host, model, attempt, outcome, duration, tokens, cost, PR')
     .option('--json', 'print JSON')
-    .action(
-      withConfig(async (config, opts: { json?: boolean }) => {
-        const runs = await withRedis(config, (redis) => new RunStore(redis).list());
-        printList(runs, opts.json, ['TICKET', 'REPO', 'HOST', 'MODEL', 'ATTEMPT', 'OUTCOME', 'DURATION', 'TOKENS', 'COST', 'DENIED', 'PR'], (r) => [
-          r.tickets.join(','), r.repo, r.host, r.model, String(r.attempt), r.outcome ?? 'running',
-          r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(1)}s`,
-          r.usage ? String(r.usage.input + r.usage.output + r.usage.cacheWrite + r.usage.cacheRead) : '',
-          r.costUsd === undefined ? '' : `$${r.costUsd.toFixed(4)}`, String(r.permissionDenials?.length ?? 0), r.prUrl ?? '',
-        ]);
-      }),
-    );
+    .action(withConfig(async (config, opts: { json?: boolean }) => actions().listRuns(config, opts)));
   program
     .command('prs')
-    .description('pull requests opened by Nightshift')
+    .description('pull requests opened by Nightshift; --show N prints one with its body, as a reviewer sees it')
     .option('--json', 'print JSON')
-    .action(
-      withConfig(async (config, opts: { json?: boolean }) => {
-        const prs = await createForge(config).listPrs();
-        printList(prs, opts.json, ['REPO', '#', 'STATE', 'HEAD', 'TICKETS', 'URL'], (p) => [p.repo, String(p.number), p.state, p.head, p.tickets.join(','), p.url]);
-      }),
-    );
+    .option('--show <number>', 'print PR number N (with --repo when several repos have one)')
+    .option('--repo <repo>', 'the repo of the PR to show')
+    .action(withConfig(async (config, opts: { json?: boolean; show?: string; repo?: string }) => actions().listPrs(config, opts)));
   program
     .command('events')
     .description('the event stream: every transition, oldest first')
     .option('--follow', 'keep printing new events')
     .option('--json', 'print one JSON object per line')
-    .action(
-      withConfig(async (config, opts: { follow?: boolean; json?: boolean }) => {
-        const print = (e: StoredEvent) => process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`);
-        await withRedis(config, async (redis) => {
-          const log = new EventLog(redis);
-          const past = await log.read();
-          past.forEach(print);
-          if (!opts.follow) return;
-          let last = past.at(-1)?.id ?? '$';
-          let stop = false;
-          process.once('SIGINT', () => (stop = true));
-          while (!stop) {
-            for (const e of await log.follow(last, 1000)) {
-              print(e);
-              last = e.id;
-            }
-          }
-        });
-      }),
-    );
-}
-
-function formatEvent(e: StoredEvent): string {
-  const who = [e.ticket, e.repo && `repo=${e.repo}`, e.host && `host=${e.host}`, e.run && `run=${e.run}`].filter(Boolean).join(' ');
-  const detail = e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ') : '';
-  return `${e.at}  ${e.type.padEnd(17)} ${who} ${detail}`.trimEnd();
+    .action(withConfig(async (config, opts: { follow?: boolean; json?: boolean }) => actions().printEvents(config, opts)));
 }

@@ -1,61 +1,9 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { NightshiftConfig } from '@nightshift/config';
-import { assertAgentSettings } from '@nightshift/wiring';
-import { embeddedRedisUrlFile, startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
-import { Supervisor, type ServiceSpec } from '../supervisor';
+import type { Command } from 'commander';
+import { withConfig } from '../with-config';
 
-const SHARED_SERVICES = ['ticket-scanner', 'router'] as const;
-const PER_HOST_SERVICES = ['worktree-manager', 'session-runner'] as const;
-
-/** The entry file of a service app (its package's `main`). */
-function entryOf(service: string): string {
-  return require.resolve(`@nightshift/${service}`);
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description('start every service on this machine (Ctrl-C stops them all)')
+    .action(withConfig(async (config) => (require('./up.action') as typeof import('./up.action')).up(config)));
 }
-
-/**
- * Starts every service as a child process on this machine: the shared ones once, the per-host ones
- * for each configured host. Starts a Redis of its own unless one is configured. Resolves when
- * stopped by SIGINT/SIGTERM, after every child has exited.
- */
-export async function up(config: NightshiftConfig, opts: { out?: (line: string) => void } = {}): Promise<void> {
-  const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  // Refused before anything starts, rather than a session-runner restarting forever on it.
-  assertAgentSettings(config);
-  mkdirSync(config.dataDir, { recursive: true });
-  let embedded: EmbeddedRedis | undefined;
-  let redisUrl = process.env['REDIS_URL'] ?? config.redis.url ?? null;
-  if (!redisUrl) {
-    embedded = await startEmbeddedRedis({ dir: config.paths.redis });
-    redisUrl = embedded.url;
-    writeFileSync(embeddedRedisUrlFile(config), `${redisUrl}\n`);
-    out(`[up] started redis-server at ${redisUrl} (data in ${config.paths.redis})`);
-  }
-  const env = { ...process.env, REDIS_URL: redisUrl };
-  const args = ['--config', config.file];
-  const specs: ServiceSpec[] = SHARED_SERVICES.map((s) => ({ label: s, entry: entryOf(s), args, env }));
-  config.hosts.forEach((host, i) => {
-    for (const s of PER_HOST_SERVICES) {
-      // Only the first host can have the configured ports on one machine; the others take free ones.
-      const portEnv = i === 0 ? {} : { NIGHTSHIFT_HTTP_PORT: '0' };
-      specs.push({ label: `${s}@${host.name}`, entry: entryOf(s), args, env: { ...env, ...portEnv, NIGHTSHIFT_HOST: host.name } });
-    }
-  });
-  const supervisor = new Supervisor(specs, out);
-  supervisor.start();
-  out(`[up] ${specs.length} services starting; Ctrl-C stops them all`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      out(`[up] ${signal}: stopping every service`);
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
-  await supervisor.stop(Number(process.env['NIGHTSHIFT_GRACE_MS'] ?? 30_000) + 5000);
-  if (embedded) {
-    await embedded.stop();
-    rmSync(embeddedRedisUrlFile(config), { force: true });
-  }
-  out('[up] stopped');
-}
-

@@ -34,6 +34,16 @@ describe('GitHubForge against the fake GitHub API', () => {
     expect((await forge.listPrs()).map((p) => p.tickets)).toEqual([['ENG-1']]);
   });
 
+  it('updates the title and body of an open PR, keeping the ticket marker so it is still found as Nightshift\'s', async () => {
+    const forge = make();
+    const { pr } = await forge.findOrCreatePr(draft('agent/ENG-3'));
+    await forge.updatePr('api', pr.number, { title: 'ENG-3: second push', body: 'New body.', tickets: ['ENG-3'] });
+    expect(fake.pulls()[0]).toMatchObject({ title: 'ENG-3: second push' });
+    expect(fake.pulls()[0]!.body).toMatch(/^New body\.\n\n<!-- nightshift:tickets ENG-3 -->$/);
+    expect((await forge.listPrs()).map((p) => [p.title, p.tickets])).toEqual([['ENG-3: second push', ['ENG-3']]]);
+    await expect(forge.updatePr('api', 99, { title: 't', body: 'b', tickets: [] })).rejects.toBeInstanceOf(ForgeRemoteError);
+  });
+
   it('reuses a PR an earlier crashed run opened, adding the labels it lacks', async () => {
     fake.createPull('acme/api', { head: 'agent/ENG-7', title: 'ENG-7: from a crashed run' });
     const { pr, created } = await make({ labels: ['nightshift'] }).findOrCreatePr(draft('agent/ENG-7'));

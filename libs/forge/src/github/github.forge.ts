@@ -91,6 +91,14 @@ export class GitHubForge implements Forge {
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /** Replaces title and body (the ticket marker kept), so the PR tells what the latest push holds. */
+  async updatePr(repo: string, number: number, change: { title: string; body: string; tickets: string[] }): Promise<void> {
+    const where = this.where(repo);
+    await this.call(`updating PR #${number} of ${where.owner}/${where.repo}`, () =>
+      this.opts.client.rest.pulls.update({ ...where, pull_number: number, title: change.title, body: withMarker(change.body, change.tickets) }),
+    );
+  }
+
   async closePr(repo: string, number: number): Promise<void> {
     const where = this.where(repo);
     await this.call(`closing PR #${number} of ${where.owner}/${where.repo}`, () => this.opts.client.rest.pulls.update({ ...where, pull_number: number, state: 'closed' }));

@@ -4,6 +4,8 @@ import { buildSchema, getOperationAST, graphql, parse, type GraphQLSchema } from
 import { FaultSwitch, type Fault } from '../fault-switch';
 import { LocalServer, readBody, sendJson, type LoggedRequest } from '../http-util';
 import { linearSignature } from '../webhook-signatures';
+import { KeyBudget, LINEAR_LIMITS, type LinearLimits } from './linear-budget';
+import { scoreLinearQuery } from './linear-complexity';
 import { LINEAR_SCHEMA_SDL } from './linear-schema';
 import { linearResolvers } from './linear-resolvers';
 import { DEFAULT_FAKE_STATES, LinearStore, type FakeIssue, type NewFakeIssue } from './linear-store';
@@ -14,6 +16,15 @@ export interface FakeLinearOptions {
   /** Team keys; each gets DEFAULT_FAKE_STATES unless `states` says otherwise. */
   teams: string[];
   states?: Array<{ name: string; type: string }>;
+  /** Per-query and hourly limits; Linear's own by default. Lower them to reach a limit in a test. */
+  limits?: Partial<LinearLimits>;
+}
+
+/** One answered request's complexity, as Linear scored it (0 when refused before scoring). */
+export interface ScoredRequest {
+  operation: string;
+  complexity: number;
+  status: number;
 }
 
 /** An issue as a test reads it back. */
@@ -36,6 +47,11 @@ export class FakeLinear {
   readonly store = new LinearStore();
   readonly requests: LoggedRequest[] = [];
   readonly faults = new FaultSwitch();
+  /** Complexity of every authenticated request, in order (to sum the points of a poll). */
+  readonly scored: ScoredRequest[] = [];
+  readonly limits: LinearLimits;
+  /** The key's budgets; tests may `drain()` one to reach the limit at once. */
+  readonly budget: KeyBudget;
   private readonly schema: GraphQLSchema = buildSchema(LINEAR_SCHEMA_SDL);
   private readonly root: Record<string, unknown>;
   private readonly server = new LocalServer((req, res) => this.handle(req, res));
@@ -43,6 +59,8 @@ export class FakeLinear {
 
   constructor(private readonly opts: FakeLinearOptions) {
     for (const key of opts.teams) this.store.addTeam(key, opts.states ?? DEFAULT_FAKE_STATES);
+    this.limits = { ...LINEAR_LIMITS, ...opts.limits };
+    this.budget = new KeyBudget(this.limits);
     this.root = linearResolvers(this.store);
   }
 
@@ -167,22 +185,60 @@ export class FakeLinear {
       log(401, operation);
       return sendJson(res, 401, authError());
     }
+    const answer = (status: number, result: unknown, complexity: number, extra: Record<string, string> = {}) => {
+      log(status, operation);
+      this.scored.push({ operation, complexity, status });
+      sendJson(res, status, result, { ...this.budget.headers(), ...extra });
+    };
+    // Every authenticated request spends one of the hourly requests, refused or not.
+    if (!this.budget.requests.take(1)) return answer(400, rateLimited('requests'), 0);
     const fault = this.faults.take(operation);
     if (fault) {
-      const answer = faultAnswer(fault);
-      log(answer.status, operation);
-      if (typeof answer.body === 'string') {
-        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-        return void res.end(answer.body);
+      const faulted = faultAnswer(fault);
+      log(faulted.status, operation);
+      if (typeof faulted.body === 'string') {
+        res.writeHead(faulted.status, { 'content-type': 'text/plain', ...faulted.headers });
+        return void res.end(faulted.body);
       }
-      return sendJson(res, answer.status, answer.body, answer.headers);
+      return sendJson(res, faulted.status, faulted.body, faulted.headers);
     }
+    let complexity = 0;
+    try {
+      complexity = scoreLinearQuery(body.query ?? '', body.variables ?? {}, body.operationName);
+    } catch {
+      // Unparsable: graphql() below answers with the syntax error, as Linear does.
+    }
+    if (complexity > this.limits.maxComplexity) return answer(400, tooComplex(complexity, this.limits.maxComplexity), complexity);
+    if (!this.budget.complexity.take(complexity)) return answer(400, rateLimited('complexity'), complexity);
     const result = await graphql({ schema: this.schema, source: body.query ?? '', variableValues: body.variables, rootValue: this.root, operationName: body.operationName });
     // Linear answers GraphQL validation errors with 400 and resolver errors (not found, bad input) with 200.
-    const status = result.errors && !result.data ? 400 : 200;
-    log(status, operation);
-    sendJson(res, status, result, { 'x-ratelimit-requests-limit': '5000', 'x-ratelimit-requests-remaining': '4999' });
+    answer(result.errors && !result.data ? 400 : 200, result, complexity, { 'x-complexity': String(Math.ceil(complexity)) });
   }
+}
+
+/** Linear's answer to a query over the per-query maximum (HTTP 400, an INPUT_ERROR quoting the unrounded score). */
+function tooComplex(complexity: number, max: number): unknown {
+  return {
+    errors: [
+      {
+        message: 'Query too complex',
+        extensions: {
+          type: 'invalid input',
+          code: 'INPUT_ERROR',
+          statusCode: 400,
+          userError: true,
+          userPresentableMessage: `The query is too complex. Complexity: ${complexity}. Maximum allowed complexity: ${max}.`,
+          http: { status: 400 },
+        },
+      },
+    ],
+  };
+}
+
+/** Linear's answer once a budget is spent: HTTP 400 carrying RATELIMITED (and 429 inside the extensions). */
+function rateLimited(budget: 'requests' | 'complexity'): unknown {
+  const what = budget === 'requests' ? 'Rate limit exceeded' : 'Complexity rate limit exceeded';
+  return { errors: [{ message: what, extensions: { type: 'ratelimited', code: 'RATELIMITED', statusCode: 429, userError: true, userPresentableMessage: `${what}. Please wait before making more requests.`, http: { status: 429 } } }] };
 }
 
 function operationName(query: string, given?: string): string {
@@ -223,8 +279,8 @@ function faultAnswer(fault: Fault): { status: number; body: unknown; headers: Re
       const reset = Date.now() + (fault.resetInSec ?? 2) * 1000;
       return {
         status: 400,
-        body: { errors: [{ message: 'Rate limit exceeded', extensions: { type: 'ratelimited', code: 'RATELIMITED', userPresentableMessage: 'Rate limit exceeded.' } }] },
-        headers: { 'x-ratelimit-requests-limit': '5000', 'x-ratelimit-requests-remaining': '0', 'x-ratelimit-requests-reset': String(reset) },
+        body: rateLimited('requests'),
+        headers: { 'x-ratelimit-requests-limit': String(LINEAR_LIMITS.requestsPerHour), 'x-ratelimit-requests-remaining': '0', 'x-ratelimit-requests-reset': String(reset) },
       };
     }
   }

@@ -5,3 +5,4 @@ export * from './tracker-auth.error';
 export * from './tracker-rate-limited.error';
 export * from './tracker-unavailable.error';
 export * from './tracker-request.error';
+export * from './tracker-query-too-complex.error';

@@ -1,4 +1,4 @@
-import { TrackerAuthError, TrackerRateLimitedError, TrackerRequestError, TrackerUnavailableError } from '../errors';
+import { TrackerAuthError, TrackerQueryTooComplexError, TrackerRateLimitedError, TrackerRequestError, TrackerUnavailableError } from '../errors';
 
 /** The parts of the SDK's LinearError this adapter reads (duck-typed: the SDK's classes are not needed to tell them apart). */
 interface LinearErrorLike {
@@ -8,7 +8,7 @@ interface LinearErrorLike {
   errors?: Array<{ message?: string }>;
   requestsResetAt?: number;
   retryAfter?: number;
-  raw?: { response?: { errors?: Array<{ extensions?: { code?: string } }> } };
+  raw?: { response?: { errors?: Array<{ message?: string; extensions?: { code?: string; userPresentableMessage?: string } }> } };
 }
 
 /** Linear announces reset instants in epoch milliseconds; a value that small must be seconds. */
@@ -30,6 +30,8 @@ export function toTrackerError(err: unknown, operation: string, tokenEnv: string
     const retryAt = e.retryAfter ? now + e.retryAfter * 1000 : resetInstant(e.requestsResetAt, now, fallbackBackoffMs);
     return new TrackerRateLimitedError('Linear', retryAt, { cause: err });
   }
+  const tooComplex = tooComplexScore(e);
+  if (tooComplex) return new TrackerQueryTooComplexError('Linear', operation, tooComplex.complexity, tooComplex.max, { cause: err });
   if (e.type === 'AuthenticationError' || e.type === 'Forbidden' || e.status === 401 || e.status === 403) {
     return new TrackerAuthError('Linear', tokenEnv, detail, { cause: err });
   }
@@ -37,4 +39,14 @@ export function toTrackerError(err: unknown, operation: string, tokenEnv: string
     return new TrackerUnavailableError('Linear', e.status, detail, { cause: err });
   }
   return new TrackerRequestError('Linear', operation, detail, { cause: err });
+}
+
+/** Linear's answer to a query over its per-query cap: "Query too complex", the score in userPresentableMessage. */
+function tooComplexScore(e: LinearErrorLike): { complexity: number; max: number } | undefined {
+  const texts = [e.message, ...(e.errors ?? []).map((x) => x.message), ...(e.raw?.response?.errors ?? []).flatMap((x) => [x.message, x.extensions?.userPresentableMessage])];
+  if (!texts.some((t) => t !== undefined && /too complex/i.test(t))) return undefined;
+  const joined = texts.filter(Boolean).join(' ');
+  const complexity = Number(/Complexity: (\d+(?:\.\d+)?)/.exec(joined)?.[1] ?? NaN);
+  const max = Number(/Maximum allowed complexity: (\d+)/.exec(joined)?.[1] ?? 10_000);
+  return { complexity, max };
 }

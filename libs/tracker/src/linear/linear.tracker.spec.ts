@@ -1,5 +1,5 @@
 import { FakeLinear } from '@nightshift/testing-fakes';
-import { DEFAULT_WORKFLOW_STATES, LinearTracker, TrackerAuthError, TrackerRateLimitedError, TrackerUnavailableError, type LinearTrackerOptions, type TrackerTicket } from '../index';
+import { DEFAULT_WORKFLOW_STATES, LinearTracker, TrackerAuthError, TrackerQueryTooComplexError, TrackerRateLimitedError, TrackerUnavailableError, type LinearTrackerOptions, type TrackerTicket } from '../index';
 
 const KEY = 'lin_api_spec_key_0123456789';
 const states = { ...DEFAULT_WORKFLOW_STATES, queue: ['Agent Queue'] };
@@ -26,7 +26,7 @@ describe('LinearTracker against the fake Linear API', () => {
   });
   afterEach(() => fake.stop());
 
-  it('lists unblocked candidates of the configured teams in one request, urgent first then oldest, labels lower-cased', async () => {
+  it('lists unblocked candidates of the configured teams, urgent first then oldest, labels lower-cased; a repeated poll reads only keys', async () => {
     const old = fake.createIssue({ team: 'ENG', title: 'old, no priority', state: 'Agent Queue', labels: ['Backend'] });
     const urgent = fake.createIssue({ team: 'OPS', title: 'urgent', state: 'Agent Queue', priority: 1 });
     const low = fake.createIssue({ team: 'ENG', title: 'low', state: 'Agent Queue', priority: 4 });
@@ -40,10 +40,22 @@ describe('LinearTracker against the fake Linear API', () => {
     fake.requests.length = 0;
     const tickets = await tracker.listByStates(['Agent Queue']);
     expect(tickets.map((t) => t.key)).toEqual([urgent.key, low.key, old.key]);
-    expect(fake.requests).toHaveLength(1);
+    // Keys and stamps first, then the new candidates in full.
+    expect(fake.requests.map((r) => r.detail)).toEqual(['NightshiftCandidateKeys', 'NightshiftCandidates']);
     expect(tickets[2]).toMatchObject({ title: 'old, no priority', state: 'Agent Queue', labels: ['backend'], url: expect.stringContaining(old.key) });
 
-    // Once the blocker is done, the blocked issue becomes a candidate.
+    // Nothing changed: keys, and the states of the one open blocker; nothing read in full.
+    fake.requests.length = 0;
+    expect((await tracker.listByStates(['Agent Queue'])).map((t) => t.key)).toEqual([urgent.key, low.key, old.key]);
+    expect(fake.requests.map((r) => r.detail)).toEqual(['NightshiftCandidateKeys', 'NightshiftBlockerStates']);
+
+    // A changed candidate is read again in full.
+    fake.moveIssue(low.key, 'Agent Queue');
+    fake.requests.length = 0;
+    await tracker.listByStates(['Agent Queue']);
+    expect(fake.requests.map((r) => r.detail)).toEqual(['NightshiftCandidateKeys', 'NightshiftBlockerStates', 'NightshiftCandidates']);
+
+    // Once the blocker is done (which does not touch the blocked issue), the blocked issue becomes a candidate.
     fake.moveIssue(blocker.key, 'Done');
     expect((await tracker.listByStates(['Agent Queue'])).map((t) => t.key)).toContain(blocked.key);
     const seen = (await tracker.getTicket(blocked.key)) as TrackerTicket;
@@ -54,7 +66,58 @@ describe('LinearTracker against the fake Linear API', () => {
     for (let i = 0; i < 7; i++) fake.createIssue({ team: 'ENG', title: `t${i}`, state: 'Agent Queue' });
     fake.requests.length = 0;
     expect(await make({ pageSize: 3 }).listByStates(['Agent Queue'])).toHaveLength(7);
-    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests.filter((r) => r.detail === 'NightshiftCandidateKeys')).toHaveLength(3);
+    expect(fake.requests.filter((r) => r.detail === 'NightshiftCandidates')).toHaveLength(3);
+  });
+
+  it('reads a dispatched ticket alone with its whole comment thread, under the cap', async () => {
+    const issue = fake.createIssue({ team: 'ENG', title: 'chatty', state: 'Agent Queue' });
+    for (let i = 0; i < 30; i++) fake.store.issue(issue.key).comments.push({ id: `c${i}`, body: `comment ${i}`, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), userName: 'dev' });
+    fake.scored.length = 0;
+    expect((await make().getTicket(issue.key))?.comments).toHaveLength(30);
+    expect(fake.scored).toEqual([{ operation: 'NightshiftTicket', complexity: expect.any(Number), status: 200 }]);
+    expect(fake.scored[0]!.complexity).toBeLessThan(1000);
+  });
+
+  it('surfaces a query Linear refuses as too complex as a clear error naming the query and its score, never an empty poll', async () => {
+    await fake.stop();
+    fake = new FakeLinear({ apiKey: KEY, teams: ['ENG', 'OPS'], limits: { maxComplexity: 100 } });
+    const apiUrl = await fake.start();
+    fake.createIssue({ team: 'ENG', title: 'x', state: 'Agent Queue' });
+    const tracker = new LinearTracker({ apiKey: KEY, tokenEnv: 'LINEAR_API_KEY', apiUrl, teams: [{ key: 'ENG' }], states });
+    const err = await tracker.listByStates(['Agent Queue']).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(TrackerQueryTooComplexError);
+    const refused = fake.scored.find((s) => s.status === 400)!;
+    expect(refused.operation).toBe('NightshiftCandidateKeys');
+    expect((err as TrackerQueryTooComplexError).complexity).toBe(refused.complexity);
+    expect((err as Error).message).toContain(`refused the query NightshiftCandidateKeys as too complex: ${Math.ceil(refused.complexity)} points, over its limit of 100 per query`);
+  });
+
+  it('keeps the budget Linear reports, and refuses locally a request the complexity budget cannot pay for', async () => {
+    await fake.stop();
+    fake = new FakeLinear({ apiKey: KEY, teams: ['ENG'], limits: { complexityPerHour: 500 } });
+    const apiUrl = await fake.start();
+    fake.createIssue({ team: 'ENG', title: 'x', state: 'Agent Queue' });
+    const tracker = new LinearTracker({ apiKey: KEY, tokenEnv: 'LINEAR_API_KEY', apiUrl, teams: [{ key: 'ENG' }], states });
+    expect(tracker.budget()).toEqual([]);
+    // One known key is asked with first: 1 (3.4 points); the key listing (250 × 2.4 = 600 points) is more than is left.
+    await expect(tracker.statesOf(['ENG-1'])).resolves.toEqual(new Map([['ENG-1', 'Agent Queue']]));
+    expect(fake.scored.map((s) => s.complexity)).toEqual([3.4]);
+    const complexity = tracker.budget().find((b) => b.kind === 'complexity')!;
+    expect(complexity).toMatchObject({ limit: 500 });
+    expect(complexity.remaining).toBeLessThanOrEqual(500 - 3);
+    expect(tracker.budget().find((b) => b.kind === 'requests')).toMatchObject({ limit: 2500, remaining: 2499 });
+    const asked = fake.requests.length;
+    await expect(tracker.listByStates(['Agent Queue'])).rejects.toBeInstanceOf(TrackerRateLimitedError);
+    expect(fake.requests).toHaveLength(asked);
+  });
+
+  it('answers a spent budget (Linear\'s RATELIMITED) with a back-off until Linear\'s reset', async () => {
+    fake.createIssue({ team: 'ENG', title: 'x', state: 'Agent Queue' });
+    fake.budget.complexity.drain();
+    const err = await make().listByStates(['Agent Queue']).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(TrackerRateLimitedError);
+    expect((err as TrackerRateLimitedError).retryAt).toBeGreaterThan(Date.now());
   });
 
   it('moves, comments, labels and reads back, with state names mapped per team', async () => {

@@ -1,11 +1,26 @@
-import { LinearClient } from '@linear/sdk';
 import type { Ticket } from '@nightshift/domain';
-import { TrackerRateLimitedError, TrackerRequestError } from '../errors';
+import { TrackerRequestError } from '../errors';
 import { compareDispatch, normalizeLabels } from '../ticket-file';
-import type { Tracker, TrackerTicket } from '../tracker';
+import type { Tracker, TrackerBudget, TrackerTicket } from '../tracker';
 import type { WorkflowStates } from '../workflow-states';
-import { ADD_LABEL_MUTATION, COMMENT_MUTATION, CREATE_LABEL_MUTATION, FIND_LABEL_QUERY, ISSUES_QUERY, MOVE_MUTATION, STATES_QUERY, type IssueNode, type IssuesPage, type StatesResult } from './linear-documents';
-import { resetInstant, toTrackerError } from './linear-errors';
+import { CandidateCache, isOpenStateType } from './candidate-cache';
+import {
+  ADD_LABEL_MUTATION,
+  BLOCKER_STATES,
+  CANDIDATE_KEYS,
+  CANDIDATES,
+  COMMENT_MUTATION,
+  CREATE_LABEL_MUTATION,
+  FIND_LABEL,
+  ISSUE_REF,
+  MOVE_MUTATION,
+  STATES_OF,
+  TICKET,
+  WORKFLOW_STATES,
+  type Connection,
+  type IssueNode,
+} from './linear-documents';
+import { LinearGraphql } from './linear-graphql';
 import { TeamStateNames, type TeamStates } from './team-states';
 
 export interface LinearTrackerOptions {
@@ -18,51 +33,69 @@ export interface LinearTrackerOptions {
   teams: TeamStates[];
   /** The state names callers use (config `tracker.states`). */
   states: WorkflowStates;
-  /** Issues per page, at most 250 (Linear's maximum). One page is one request. Default 100. */
+  /** Most issues per request (Linear allows 250); a query whose complexity needs smaller pages gets them. Default 250. */
   pageSize?: number;
-  /** Comments fetched with each candidate (the full thread comes with getTicket). Default 20. */
-  candidateComments?: number;
+  /** A candidate read in full is read again after this long even when unchanged. Default 1 h. */
+  candidateRefreshMs?: number;
   /** Back-off after a rate-limit answer that names no reset time. Default 60 s. */
   rateLimitBackoffMs?: number;
 }
 
-const CLOSED_TYPES = new Set(['completed', 'canceled']);
 const MAX_CACHE = 10_000;
+type Data<K extends string, N> = Record<K, Connection<N>>;
 
 /**
- * Linear through the official SDK's GraphQL client. Each read is one request per page of up to
- * `pageSize` issues with every field resolved in it, so a poll costs the same for 10 or 250
- * candidates. After a rate-limit answer every call fails fast with TrackerRateLimitedError until
- * the reset instant: the scanner skips those ticks and resumes by itself.
+ * Linear through the official SDK's GraphQL client, every query under Linear's complexity cap (see
+ * linear-documents.ts). A poll reads the candidates' keys and change stamps, reads in full only the
+ * new or changed ones, and re-reads the states of open blockers; a dispatched ticket is read alone
+ * with its comments. Rate-limit headers are kept as the budget left (`budget()`), and a request the
+ * budget cannot pay for fails fast with TrackerRateLimitedError until it can.
  */
 export class LinearTracker implements Tracker {
   readonly kind = 'linear';
-  private readonly client: LinearClient;
+  private readonly gql: LinearGraphql;
   private readonly names: TeamStateNames;
   private readonly teamKeys: string[];
-  private readonly pageSize: number;
-  private readonly candidateComments: number;
-  private readonly backoffMs: number;
-  private backoffUntil = 0;
+  private readonly candidates: CandidateCache;
   private stateIds?: Map<string, Map<string, string>>;
   private readonly teamIds = new Map<string, string>();
   /** key → ids, learned from every issue read, so moves and comments need no extra lookup. */
   private readonly refs = new Map<string, { id: string; teamId: string }>();
 
-  constructor(private readonly opts: LinearTrackerOptions) {
+  constructor(opts: LinearTrackerOptions) {
     if (opts.teams.length === 0) throw new TypeError('LinearTracker: configure at least one team (tracker.teams).');
-    this.client = new LinearClient({ apiKey: opts.apiKey, apiUrl: opts.apiUrl });
+    this.gql = new LinearGraphql({
+      apiKey: opts.apiKey,
+      tokenEnv: opts.tokenEnv,
+      apiUrl: opts.apiUrl,
+      backoffMs: opts.rateLimitBackoffMs ?? 60_000,
+      maxPage: Math.min(250, Math.max(1, opts.pageSize ?? 250)),
+    });
     this.names = new TeamStateNames(opts.states, opts.teams);
     this.teamKeys = opts.teams.map((t) => t.key);
-    this.pageSize = Math.min(250, Math.max(1, opts.pageSize ?? 100));
-    this.candidateComments = Math.min(250, Math.max(0, opts.candidateComments ?? 20));
-    this.backoffMs = opts.rateLimitBackoffMs ?? 60_000;
+    this.candidates = new CandidateCache(opts.candidateRefreshMs ?? 3_600_000);
+  }
+
+  budget(): TrackerBudget[] {
+    return this.gql.budget();
   }
 
   /** Unblocked issues of the configured teams in the given states, urgent first, then oldest. */
   async listByStates(states: string[]): Promise<Ticket[]> {
-    const or = this.teamKeys.map((team) => ({ team: { key: { eq: team } }, state: { name: { in: [...new Set(states.flatMap((s) => this.names.toTeam(team, s)))] } } }));
-    const tickets = await this.readIssues({ or }, this.candidateComments);
+    const inStates = (team: string) => ({ team: { key: { eq: team } }, state: { name: { in: [...new Set(states.flatMap((s) => this.names.toTeam(team, s)))] } } });
+    const keys = await this.gql.pages(CANDIDATE_KEYS, { filter: { or: this.teamKeys.map(inStates) } }, (d: Data<'issues', { identifier: string; updatedAt: string }>) => d.issues);
+    const now = Date.now();
+    const changed = new Set(keys.filter((k) => !this.candidates.isCurrent(k.identifier, k.updatedAt, now)).map((k) => k.identifier));
+    const unchanged = keys.map((k) => k.identifier).filter((k) => !changed.has(k));
+    await this.refreshBlockers(unchanged);
+    if (changed.size > 0) {
+      const filter = { or: this.byTeam([...changed]).map(([team, numbers]) => ({ ...inStates(team), number: { in: numbers } })) };
+      for (const node of await this.gql.pages(CANDIDATES, { filter }, (d: Data<'issues', IssueNode>) => d.issues, changed.size)) {
+        this.remember(node);
+        this.candidates.put(this.toTicket(node), blockerIds(node), now);
+      }
+    }
+    const tickets = keys.map((k) => this.candidates.get(k.identifier)).filter((t): t is TrackerTicket => t !== undefined);
     return tickets.filter((t) => !(t.blockedBy ?? []).some((b) => b.open)).sort(compareDispatch);
   }
 
@@ -70,21 +103,23 @@ export class LinearTracker implements Tracker {
   async getTicket(key: string): Promise<TrackerTicket | null> {
     const parsed = this.parseKey(key);
     if (!parsed) return null;
-    const [ticket] = await this.readIssues({ team: { key: { eq: parsed.team } }, number: { eq: parsed.number } }, 250);
-    return ticket ?? null;
+    const filter = { team: { key: { eq: parsed.team } }, number: { eq: parsed.number } };
+    const data = await this.gql.request<Data<'issues', IssueNode>>(TICKET.operation, TICKET.query, { filter, first: 1 }, TICKET.pointsPerNode);
+    const node = data.issues.nodes[0];
+    if (!node) return null;
+    this.remember(node);
+    return this.toTicket(node);
   }
 
   /** Current (global) state names of the given issues, one request per page of keys. */
   async statesOf(keys: string[]): Promise<Map<string, string>> {
-    const byTeam = new Map<string, number[]>();
-    for (const key of keys) {
-      const parsed = this.parseKey(key);
-      if (parsed) byTeam.set(parsed.team, [...(byTeam.get(parsed.team) ?? []), parsed.number]);
-    }
     const out = new Map<string, string>();
-    if (byTeam.size === 0) return out;
-    const or = [...byTeam].map(([team, numbers]) => ({ team: { key: { eq: team } }, number: { in: numbers } }));
-    for (const t of await this.readIssues({ or }, 0)) out.set(t.key, t.state);
+    const byTeam = this.byTeam(keys);
+    if (byTeam.length === 0) return out;
+    const filter = { or: byTeam.map(([team, numbers]) => ({ team: { key: { eq: team } }, number: { in: numbers } })) };
+    for (const n of await this.gql.pages(STATES_OF, { filter }, (d: Data<'issues', { identifier: string; state: { name: string } }>) => d.issues, keys.length)) {
+      out.set(n.identifier, this.names.toGlobal(teamOfKey(n.identifier), n.state.name));
+    }
     return out;
   }
 
@@ -92,40 +127,34 @@ export class LinearTracker implements Tracker {
     const ref = await this.ref(key);
     const team = this.teamKeyOf(ref.teamId);
     const stateId = await this.stateId(team, this.names.toTeam(team, state)[0]!);
-    const data = await this.request<{ issueUpdate: { success: boolean } }>('NightshiftMove', MOVE_MUTATION, { id: ref.id, stateId });
+    const data = await this.gql.request<{ issueUpdate: { success: boolean } }>('NightshiftMove', MOVE_MUTATION, { id: ref.id, stateId });
     if (!data.issueUpdate.success) throw new TrackerRequestError('Linear', `moving ${key} to "${state}"`, 'issueUpdate answered success: false');
   }
 
   async comment(key: string, body: string): Promise<void> {
     const ref = await this.ref(key);
-    const data = await this.request<{ commentCreate: { success: boolean } }>('NightshiftComment', COMMENT_MUTATION, { issueId: ref.id, body });
+    const data = await this.gql.request<{ commentCreate: { success: boolean } }>('NightshiftComment', COMMENT_MUTATION, { issueId: ref.id, body });
     if (!data.commentCreate.success) throw new TrackerRequestError('Linear', `commenting on ${key}`, 'commentCreate answered success: false');
   }
 
   /** Adds a workspace or team label by name (case-insensitive), creating it on the issue's team when missing. */
   async addLabel(key: string, label: string): Promise<void> {
     const ref = await this.ref(key);
-    const found = await this.request<{ issueLabels: { nodes: Array<{ id: string; team: { id: string } | null }> } }>('NightshiftLabel', FIND_LABEL_QUERY, { name: label });
-    let labelId = found.issueLabels.nodes.find((l) => l.team === null || l.team.id === ref.teamId)?.id;
+    const found = await this.gql.pages(FIND_LABEL, { name: label }, (d: Data<'issueLabels', { id: string; team: { id: string } | null }>) => d.issueLabels);
+    let labelId = found.find((l) => l.team === null || l.team.id === ref.teamId)?.id;
     if (!labelId) {
-      const created = await this.request<{ issueLabelCreate: { issueLabel: { id: string } } }>('NightshiftCreateLabel', CREATE_LABEL_MUTATION, { name: label, teamId: ref.teamId });
+      const created = await this.gql.request<{ issueLabelCreate: { issueLabel: { id: string } } }>('NightshiftCreateLabel', CREATE_LABEL_MUTATION, { name: label, teamId: ref.teamId });
       labelId = created.issueLabelCreate.issueLabel.id;
     }
-    await this.request('NightshiftAddLabel', ADD_LABEL_MUTATION, { id: ref.id, labelId });
+    await this.gql.request('NightshiftAddLabel', ADD_LABEL_MUTATION, { id: ref.id, labelId });
   }
 
-  private async readIssues(filter: unknown, comments: number): Promise<TrackerTicket[]> {
-    const tickets: TrackerTicket[] = [];
-    let after: string | null = null;
-    do {
-      const page: IssuesPage = await this.request<IssuesPage>('NightshiftIssues', ISSUES_QUERY, { filter, first: this.pageSize, after, comments });
-      for (const node of page.issues.nodes) {
-        this.remember(node);
-        tickets.push(this.toTicket(node));
-      }
-      after = page.issues.pageInfo.hasNextPage ? page.issues.pageInfo.endCursor : null;
-    } while (after);
-    return tickets;
+  /** Re-reads the states of the open blockers of unchanged candidates: a blocker closing does not touch the issue it blocks. */
+  private async refreshBlockers(keys: string[]): Promise<void> {
+    const ids = this.candidates.openBlockerIds(keys);
+    if (ids.length === 0) return;
+    const nodes = await this.gql.pages(BLOCKER_STATES, { filter: { id: { in: ids } } }, (d: Data<'issues', { id: string; state: { name: string; type: string } }>) => d.issues, ids.length);
+    this.candidates.updateBlockers(new Map(nodes.map((n) => [n.id, n.state])));
   }
 
   private toTicket(node: IssueNode): TrackerTicket {
@@ -141,15 +170,15 @@ export class LinearTracker implements Tracker {
       createdAt: node.createdAt,
       updatedAt: node.updatedAt,
       url: node.url,
-      comments: node.comments.nodes.map((c) => ({ author: c.user?.name ?? 'unknown', body: c.body, createdAt: c.createdAt })),
+      comments: (node.comments?.nodes ?? []).map((c) => ({ author: c.user?.name ?? 'unknown', body: c.body, createdAt: c.createdAt })),
       // A "blocks" relation stored on the other issue shows up here as an inverse relation: that issue blocks this one.
       blockedBy: node.inverseRelations.nodes
         .filter((r) => r.type === 'blocks')
-        .map((r) => ({ key: r.issue.identifier, state: r.issue.state.name, open: !CLOSED_TYPES.has(r.issue.state.type) })),
+        .map((r) => ({ key: r.issue.identifier, state: r.issue.state.name, open: isOpenStateType(r.issue.state.type) })),
     };
   }
 
-  private remember(node: IssueNode): void {
+  private remember(node: { identifier: string; id: string; team: { id: string } }): void {
     if (this.refs.size >= MAX_CACHE) this.refs.clear();
     this.refs.set(node.identifier, { id: node.id, teamId: node.team.id });
   }
@@ -158,7 +187,11 @@ export class LinearTracker implements Tracker {
     const known = this.refs.get(key);
     if (known) return known;
     const parsed = this.parseKey(key);
-    if (parsed) await this.readIssues({ team: { key: { eq: parsed.team } }, number: { eq: parsed.number } }, 0);
+    if (parsed) {
+      const filter = { team: { key: { eq: parsed.team } }, number: { eq: parsed.number } };
+      const data = await this.gql.request<Data<'issues', { id: string; identifier: string; team: { id: string } }>>(ISSUE_REF.operation, ISSUE_REF.query, { filter, first: 1 }, ISSUE_REF.pointsPerNode);
+      for (const node of data.issues.nodes) this.remember(node);
+    }
     const ref = this.refs.get(key);
     if (!ref) throw new TrackerRequestError('Linear', `finding issue ${key}`, `no issue ${key} in teams ${this.teamKeys.join(', ')}`);
     return ref;
@@ -167,9 +200,9 @@ export class LinearTracker implements Tracker {
   private async stateId(team: string, name: string): Promise<string> {
     for (const refresh of [false, true]) {
       if (!this.stateIds || refresh) {
-        const data = await this.request<StatesResult>('NightshiftStates', STATES_QUERY, { teams: this.teamKeys });
+        const nodes = await this.gql.pages(WORKFLOW_STATES, { teams: this.teamKeys }, (d: Data<'workflowStates', { id: string; name: string; team: { id: string; key: string } }>) => d.workflowStates);
         this.stateIds = new Map();
-        for (const s of data.workflowStates.nodes) {
+        for (const s of nodes) {
           const byName = this.stateIds.get(s.team.key) ?? new Map<string, string>();
           byName.set(s.name, s.id);
           this.stateIds.set(s.team.key, byName);
@@ -187,8 +220,18 @@ export class LinearTracker implements Tracker {
     const known = this.teamIds.get(teamId);
     if (known) return known;
     // Before the state list was read, the key is found from any cached issue's identifier prefix.
-    for (const [key, ref] of this.refs) if (ref.teamId === teamId) return key.slice(0, key.lastIndexOf('-'));
+    for (const [key, ref] of this.refs) if (ref.teamId === teamId) return teamOfKey(key);
     throw new TrackerRequestError('Linear', 'resolving a team', `unknown team id ${teamId}`);
+  }
+
+  /** Keys of configured teams grouped as [team, numbers]; other keys are left out. */
+  private byTeam(keys: string[]): Array<[string, number[]]> {
+    const byTeam = new Map<string, number[]>();
+    for (const key of keys) {
+      const parsed = this.parseKey(key);
+      if (parsed) byTeam.set(parsed.team, [...(byTeam.get(parsed.team) ?? []), parsed.number]);
+    }
+    return [...byTeam];
   }
 
   private parseKey(key: string): { team: string; number: number } | null {
@@ -196,22 +239,12 @@ export class LinearTracker implements Tracker {
     if (!m || !this.teamKeys.includes(m[1]!)) return null;
     return { team: m[1]!, number: Number(m[2]) };
   }
+}
 
-  /** One GraphQL request through the SDK's client, with the back-off and the error mapping. */
-  private async request<T>(operation: string, query: string, variables: Record<string, unknown>): Promise<T> {
-    const now = Date.now();
-    if (now < this.backoffUntil) throw new TrackerRateLimitedError('Linear', this.backoffUntil);
-    try {
-      const res = await this.client.client.rawRequest<T, Record<string, unknown>>(query, variables);
-      // Out of quota but this answer still came through: stop before Linear starts refusing.
-      if (res.headers?.get('x-ratelimit-requests-remaining') === '0') {
-        this.backoffUntil = resetInstant(Number(res.headers.get('x-ratelimit-requests-reset') ?? NaN), Date.now(), this.backoffMs);
-      }
-      return res.data as T;
-    } catch (err) {
-      const mapped = toTrackerError(err, operation, this.opts.tokenEnv, Date.now(), this.backoffMs);
-      if (mapped instanceof TrackerRateLimitedError) this.backoffUntil = mapped.retryAt;
-      throw mapped;
-    }
-  }
+function teamOfKey(key: string): string {
+  return key.slice(0, key.lastIndexOf('-'));
+}
+
+function blockerIds(node: IssueNode): Map<string, string> {
+  return new Map(node.inverseRelations.nodes.filter((r) => r.type === 'blocks').map((r) => [r.issue.identifier, r.issue.id]));
 }

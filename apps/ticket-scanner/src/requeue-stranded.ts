@@ -1,0 +1,61 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { NightshiftConfig } from '@nightshift/config';
+import type { SessionJob } from '@nightshift/contracts';
+import type { Tracker } from '@nightshift/tracker';
+import { KEY, type Claims, type EventLog, type SessionRegistry, type TicketCounters } from '@nightshift/state';
+
+export interface StrandedDeps {
+  config: NightshiftConfig;
+  tracker: Tracker;
+  redis: Redis;
+  claims: Claims;
+  sessions: SessionRegistry;
+  counters: TicketCounters;
+  events: EventLog;
+  /** Every session queue: a ticket with a job waiting or running there is not stranded. */
+  sessionQueues: Queue[];
+  logger: Logger;
+}
+
+const PENDING = ['waiting', 'active', 'delayed', 'prioritized'] as const;
+
+/**
+ * Tickets Nightshift moved to In Progress that nothing works on any more (no live claim, no registered
+ * session, no session job waiting or running: a router died between the move and the enqueue, or a job
+ * was lost) go back to the queue after `routing.strandedAfterSec`, with one comment and an event. No
+ * attempt is spent. Tickets Nightshift never dispatched (a human's own work) are left alone.
+ */
+export async function requeueStranded(deps: StrandedDeps, nowMs = Date.now()): Promise<string[]> {
+  const states = deps.config.tracker.states;
+  const inProgress = await deps.tracker.listByStates([states.inProgress]);
+  if (inProgress.length === 0) return [];
+  const busy = new Set((await deps.sessions.list()).flatMap((s) => s.tickets));
+  for (const queue of deps.sessionQueues) {
+    for (const job of await queue.getJobs([...PENDING], 0, 5000)) for (const t of (job?.data as SessionJob | undefined)?.tickets ?? []) busy.add(t);
+  }
+  const requeued: string[] = [];
+  for (const ticket of inProgress) {
+    const mark = KEY.stranded(ticket.key);
+    const dispatchedBefore = (await deps.redis.exists(KEY.launches(ticket.key))) === 1;
+    if (!dispatchedBefore || busy.has(ticket.key) || (await deps.claims.holder(ticket.key))) {
+      await deps.redis.del(mark);
+      continue;
+    }
+    await deps.redis.set(mark, String(nowMs), 'NX');
+    const since = Number(await deps.redis.get(mark));
+    const strandedMs = nowMs - since;
+    if (strandedMs < deps.config.routing.strandedAfterSec * 1000) continue;
+    // Several scanners may see it at once: one of them acts.
+    if (!(await deps.counters.once(`stranded:${ticket.key}:${since}`))) continue;
+    const seconds = Math.round(strandedMs / 1000);
+    await deps.tracker.comment(ticket.key, `Nightshift put this ticket back in the queue: it was In Progress for ${seconds}s with no session working on it (a service stopped between claiming it and starting the session). No attempt was spent.`);
+    await deps.tracker.moveTo(ticket.key, states.queue[0]!);
+    await deps.events.append({ type: 'ticket.requeued', ticket: ticket.key, detail: { from: states.inProgress, to: states.queue[0]!, strandedSec: seconds } });
+    await deps.redis.del(mark);
+    deps.logger.warn({ ticket: ticket.key, strandedSec: seconds }, 'stranded ticket back in the queue');
+    requeued.push(ticket.key);
+  }
+  return requeued;
+}

@@ -1,0 +1,28 @@
+import { LINEAR_MAX_COMPLEXITY as FAKE_MAX, scoreLinearQuery } from '@nightshift/testing-fakes';
+import { COMPLEXITY_TARGET, LINEAR_MAX_COMPLEXITY, LINEAR_MAX_PAGE, MUTATIONS, PAGED_DOCUMENTS, pageSizeFor } from './linear-documents';
+
+// The same scorer the fake Linear refuses queries with: a document that passes here passes there.
+describe('every GraphQL document the Linear adapter sends stays under Linear\'s complexity cap', () => {
+  it('uses the cap Linear publishes', () => {
+    expect(LINEAR_MAX_COMPLEXITY).toBe(FAKE_MAX);
+    expect(COMPLEXITY_TARGET).toBeLessThan(LINEAR_MAX_COMPLEXITY);
+  });
+
+  it.each(PAGED_DOCUMENTS.map((d) => [d.operation, d] as const))('%s: declared points per node match the scorer, and its largest page is under the cap with a margin', (_name, doc) => {
+    expect(scoreLinearQuery(doc.query, { ...doc.largest, first: 1 })).toBeCloseTo(doc.pointsPerNode, 5);
+    // The largest page the adapter can send: Linear's maximum page, cut down by the document's complexity.
+    const page = pageSizeFor(doc, LINEAR_MAX_PAGE);
+    const score = scoreLinearQuery(doc.query, { ...doc.largest, first: page });
+    expect(score).toBeLessThanOrEqual(COMPLEXITY_TARGET);
+    expect(score).toBeCloseTo(page * doc.pointsPerNode, 5);
+  });
+
+  it.each(MUTATIONS.map((m) => [m.operation, m.query] as const))('%s: a mutation costs a few points', (_name, query) => {
+    expect(scoreLinearQuery(query)).toBeLessThan(10);
+  });
+
+  it('would catch a document over the cap (the check can fail)', () => {
+    const heavy = 'query H($first: Int!) { issues(first: $first) { nodes { id comments(first: 250) { nodes { body } } } } }';
+    expect(scoreLinearQuery(heavy, { first: 100 })).toBeGreaterThan(LINEAR_MAX_COMPLEXITY);
+  });
+});

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import { groupMembers, groupsOfSession, processGroupOf, processStartTime, terminateGroup } from '@nightshift/agent';
+import { sessionKey, type EventLog, type LiveSession, type RunStore, type SessionRegistry } from '@nightshift/state';
+
+/** Why a session's agent is reaped; the label of `nightshift_reaper_kills_total`. */
+export type ReapReason = 'runner_gone' | 'job_inactive' | 'deadline' | 'fenced';
+
+export interface ReapDeps {
+  sessions: SessionRegistry;
+  runs: RunStore;
+  events: EventLog;
+  logger: Logger;
+}
+
+/**
+ * The process groups on this machine that provably belong to `session`: the recorded group while its leader
+ * is the recorded process (same pid and start time), and every group holding a process launched with the
+ * session's key in its environment. Nothing else: a pid reused by an unrelated process is never touched.
+ */
+export function attributedAgentGroups(session: LiveSession): number[] {
+  const groups = new Set(groupsOfSession(sessionKey(session)));
+  const pgid = session.agentPgid;
+  if (pgid && session.agentStartTime && processStartTime(pgid) === session.agentStartTime && groupMembers(pgid).length > 0) groups.add(pgid);
+  const own = processGroupOf(process.pid);
+  return [...groups].filter((g) => g > 1 && g !== own);
+}
+
+/** SIGTERM → grace → SIGKILL to each attributed group of the session; the number of groups that were alive. */
+export async function killSessionAgent(session: LiveSession, graceMs: number): Promise<number> {
+  const groups = attributedAgentGroups(session);
+  await Promise.all(groups.map((g) => terminateGroup(g, graceMs)));
+  return groups.length;
+}
+
+/**
+ * Closes what a dead (or superseded) execution left open: its run record ends as `infra_error`
+ * ("interrupted", no attempt spent) unless it already has an outcome; its registry entry goes; one
+ * `session.reaped` event says why.
+ */
+export async function closeInterruptedSession(deps: ReapDeps, session: LiveSession, reason: ReapReason, killed: number): Promise<void> {
+  const key = sessionKey(session);
+  const record = await deps.runs.get(key);
+  if (record && !record.outcome) {
+    const finishedAt = new Date();
+    await deps.runs.save({
+      ...record,
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - Date.parse(record.startedAt),
+      outcome: 'infra_error',
+      reason: `interrupted: ${reason.replace('_', ' ')} (reaped; no attempt spent)`,
+    });
+  }
+  await deps.sessions.remove(key);
+  await deps.events.append({ type: 'session.reaped', ticket: session.tickets[0], run: session.runId, host: session.host, detail: { reason, killedGroups: killed, execution: session.execution ?? 1 } });
+  deps.logger.warn({ run: session.runId, execution: session.execution ?? 1, reason, killedGroups: killed }, 'session reaped');
+}
