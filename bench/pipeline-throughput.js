@@ -84,6 +84,19 @@ async function stepBreakdown(url, since) {
   return [...gaps.entries()].map(([name, list]) => `${name} ${percentile(list.sort((a, b) => a - b), 50)}`).join(', ');
 }
 
+/** utime+stime of a process and of its reaped children, in seconds (Linux /proc). */
+function cpuOf(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { own: (Number(fields[11]) + Number(fields[12])) / 100, kids: (Number(fields[13]) + Number(fields[14])) / 100 };
+}
+
+/** The raw git floor (bench/git-floor.js) of `tickets` no-op tickets on this machine, in CPU-s per ticket. */
+function gitFloor(remote, work, tickets) {
+  const out = require('node:child_process').execFileSync(process.execPath, [path.join(__dirname, 'git-floor.js'), remote, work, String(tickets)]);
+  const { cpuSec } = JSON.parse(out.toString());
+  return cpuSec / tickets;
+}
+
 /** utime+stime of a process and its reaped children, in seconds (Linux /proc). */
 function cpuSeconds(pid) {
   try {
@@ -141,6 +154,7 @@ async function main() {
     await waitFor('latency tickets done', async () => (await board.listByStates(['In Review'])).length === repos.length + LATENCY_SAMPLES, 120_000);
 
     // Throughput: TICKETS added at once; time until every one is In Review with its PR.
+    const cpuBefore = children.map((c) => cpuOf(c.pid));
     const started = Date.now();
     for (let i = 0; i < TICKETS; i++) await board.add({ title: `[${repos[i % REPOS]}] throughput ${i}` });
     const target = repos.length + LATENCY_SAMPLES + TICKETS;
@@ -148,11 +162,18 @@ async function main() {
     const seconds = (Date.now() - started) / 1000;
     const pipeline = TICKETS / seconds;
     const steps = await stepBreakdown(redis.url, started);
+    const cpuAfter = children.map((c) => cpuOf(c.pid));
+    const own = cpuAfter.reduce((sum, c, i) => sum + c.own - cpuBefore[i].own, 0) / TICKETS;
+    const kids = cpuAfter.reduce((sum, c, i) => sum + c.kids - cpuBefore[i].kids, 0) / TICKETS;
+    const floor = gitFloor(path.join(dir, 'remotes', `${repos[0]}.git`), path.join(dir, 'floor'), Math.min(TICKETS, 100));
     const cpu = children.map((c, i) => `${['worktree-manager', 'session-runner', 'router', 'ticket-scanner'][i]} ${cpuSeconds(c.pid)}`).join(', ');
 
     console.log(`nightshift no-op pipeline throughput: ${pipeline.toFixed(2)} tickets/s (${TICKETS} tickets, ${REPOS} repos, ${SLOTS} slots, board add -> PR open and ticket In Review)`);
     console.log(`ratio pipeline/raw: 1:${(raw / pipeline).toFixed(0)}`);
     console.log(`intake latency (board add -> agent spawned), ${LATENCY_SAMPLES} samples: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+    console.log(`director CPU-s per ticket: ${(own + kids).toFixed(3)} (${own.toFixed(3)} in Node, ${kids.toFixed(3)} in child processes: git and the agent stand-in)`);
+    console.log(`raw git floor CPU-s per ticket (worktree add, commit, push, worktree remove by hand, this run): ${floor.toFixed(3)}`);
+    console.log(`ratio director/floor: ${((own + kids) / floor).toFixed(1)}x`);
     console.log(`CPU seconds per service over the whole run (own + its git/agent children): ${cpu}`);
     console.log(`where a throughput ticket's time goes (median ms from the previous event): ${steps}`);
   } finally {

@@ -2,11 +2,12 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
 import { handlerTable } from '@nightshift/service-shell';
-import { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, HostRegistry, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
 import { AuthPreflight } from './auth-preflight';
 import { CancelWatcher } from './cancel-watcher';
+import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 import { RequeueJob } from './requeue-job';
 import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
@@ -52,6 +53,7 @@ void bootService('session-runner', async (runtime, config) => {
   runtime.checks.push({ name: 'agent', check: async () => assertAgentCommand(config.agent.command) });
 
   const slots = new Semaphore(host.slots);
+  const hostBeat = new HostHeartbeat(new HostRegistry(runtime.redis), host, () => slots.inUse, runtime.registry, hostHeartbeatMs(process.env));
   const shutdown = new AbortController();
   const workers = host.capabilities.map((capability) => {
     const queueName = sessionQueueName(capability);
@@ -103,6 +105,7 @@ void bootService('session-runner', async (runtime, config) => {
 
   const graceMs = Number(process.env['NIGHTSHIFT_GRACE_MS'] ?? 30_000);
   runtime.onClose(worktrees);
+  runtime.onClose({ close: () => hostBeat.stop() });
   runtime.onClose({
     close: async () => {
       // Let active sessions finish; just before the grace runs out, stop their agents so tickets go back cleanly.
@@ -124,6 +127,7 @@ void bootService('session-runner', async (runtime, config) => {
           await new Promise((r) => setTimeout(r, 5000));
         }
       }
+      await hostBeat.start();
       for (const w of workers) void w.run();
       runtime.logger.info({ host: host.name, capabilities: host.capabilities, slots: host.slots }, 'taking sessions');
     },

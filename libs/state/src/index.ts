@@ -10,3 +10,4 @@ export * from './cancel-requests';
 export * from './tracker-polls';
 export * from './refresh-requests';
 export * from './run-totals';
+export * from './host-registry';

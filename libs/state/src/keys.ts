@@ -10,6 +10,8 @@ export const KEY = {
   runs: 'nightshift:runs',
   runsByTime: 'nightshift:runs:by-time',
   sessions: 'nightshift:sessions',
+  host: (name: string) => `nightshift:host:${name}`,
+  hosts: 'nightshift:hosts',
   /** When a ticket was first seen In Progress with nothing working on it (the stranded-ticket sweep). */
   stranded: (ticket: string) => `nightshift:stranded:${ticket}`,
   trackerLastSuccess: 'nightshift:tracker:last-success',
