@@ -119,6 +119,7 @@ const DASHBOARDS = {
       timeseries('Worktree job p90 by op and result', [['histogram_quantile(0.9, sum by (le, op, result) (rate(nightshift_worktrees_job_duration_seconds_bucket[15m])))', '{{op}} {{result}}']], 's'),
       timeseries('Hook failures (per hour)', [['sum by (node, kind) (increase(nightshift_worktrees_hook_failures_total[1h]))', '{{node}} {{kind}}']]),
       timeseries('Sessions by outcome on the host (per hour)', [['sum by (host, outcome) (increase(nightshift_sessions_total{host=~"$host"}[1h]))', '{{host}} {{outcome}}']]),
+      timeseries('Host registered and beating (1 = up)', [['max by (host) (nightshift_host_up{host=~"$host"})', '{{host}}']]),
     ],
     [variable('host', 'label_values(nightshift_host_slots, host)')],
   ),
@@ -161,6 +162,16 @@ const DASHBOARDS = {
     ]),
     timeseries('Tool calls refused for lack of a permission rule (per hour)', [['sum by (repo, tool) (increase(nightshift_agent_permission_denials_total[1h]))', '{{repo}} {{tool}}']]),
     timeseries('Zombie-reaper kills (per hour)', [['sum by (reason) (increase(nightshift_reaper_kills_total[1h]))', '{{reason}}']]),
+    timeseries('Zombie-reaper: run records closed and stale claims released (per hour)', [
+      ['sum(increase(nightshift_reaper_runs_closed_total[1h]))', 'runs closed'],
+      ['sum(increase(nightshift_reaper_stale_claims_released_total[1h]))', 'claims released'],
+    ]),
+    timeseries('Tracker budget left (Linear: requests and complexity points)', [['min by (tracker, kind) (nightshift_tracker_budget_remaining)', '{{tracker}} {{kind}}']]),
+    timeseries('Memory recalls by result (per hour)', [['sum by (result) (increase(nightshift_memory_recalls_total[1h]))', '{{result}}']]),
+    timeseries('Memory recall p90 (runner) and request p90 (consolidator)', [
+      ['histogram_quantile(0.9, sum by (le) (rate(nightshift_memory_recall_duration_seconds_bucket[15m])))', 'recall'],
+      ['histogram_quantile(0.9, sum by (le) (rate(nightshift_memory_request_duration_seconds_bucket[15m])))', 'request'],
+    ], 's'),
     timeseries('Oldest job per queue and state', [['nightshift_queue_oldest_job_age_seconds', '{{queue}} {{state}}']], 's'),
   ]),
 };

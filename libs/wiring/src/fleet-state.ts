@@ -140,7 +140,7 @@ export class FleetStateReader {
     for (const claim of claims) {
       if (live.has(claim.runId)) continue;
       const states = await Promise.all(sessionQueues.map((q) => this.queue(q).getJobState(sessionJobId(claim.runId))));
-      if (!states.some((s) => PENDING_STATES.has(s))) out.push(claim);
+      if (!states.some((s) => PENDING_STATES.has(s))) out.push({ ticket: claim.ticket, runId: claim.runId });
     }
     return out;
   }
