@@ -80,17 +80,19 @@ function ticketKeys(prompt) {
   return keys;
 }
 
-/** How many times this ticket set has been launched so far, this launch included (from FAKE_CLAUDE_ARGV_LOG). */
+/**
+ * How many times this ticket set has been launched so far, this launch included: every session
+ * appends its ticket keys to `<FAKE_CLAUDE_ARGV_LOG>.tickets` (the prompt travels on stdin, so the
+ * argv log alone cannot tell which ticket a launch was for).
+ */
 function launchesOf(prompt) {
   const log = process.env.FAKE_CLAUDE_ARGV_LOG;
   if (!log) return usageError('fake-agent `launches=N` counts launches in FAKE_CLAUDE_ARGV_LOG; set it');
   const keys = ticketKeys(prompt).join(' ');
   return fs
-    .readFileSync(log, 'utf8')
+    .readFileSync(`${log}.tickets`, 'utf8')
     .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line).argv)
-    .filter((argv) => argv.includes('-p') && ticketKeys(argv[argv.indexOf('-p') + 1] || '').join(' ') === keys).length;
+    .filter((line) => line === keys).length;
 }
 
 function sanitizeKey(key) {
@@ -155,6 +157,7 @@ function main() {
 }
 
 function session(opts, model, prompt, via) {
+  if (process.env.FAKE_CLAUDE_ARGV_LOG) fs.appendFileSync(`${process.env.FAKE_CLAUDE_ARGV_LOG}.tickets`, `${ticketKeys(prompt).join(' ')}\n`);
   if (process.env.FAKE_CLAUDE_PROMPT_LOG) {
     // One file per launch (the log names a folder): a test reads exactly what the agent was given.
     const dir = process.env.FAKE_CLAUDE_PROMPT_LOG;

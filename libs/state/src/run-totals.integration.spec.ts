@@ -67,8 +67,8 @@ describe('TrackerPolls and Claims.list', () => {
     await claims.claim('NS-1', 'NS-1.1', 10_000);
     await claims.claim('NS-2', 'NS-2.3', 10_000);
     expect((await claims.list()).sort((a, b) => a.ticket.localeCompare(b.ticket))).toEqual([
-      { ticket: 'NS-1', runId: 'NS-1.1' },
-      { ticket: 'NS-2', runId: 'NS-2.3' },
+      { ticket: 'NS-1', runId: 'NS-1.1', ttlMs: expect.any(Number) },
+      { ticket: 'NS-2', runId: 'NS-2.3', ttlMs: expect.any(Number) },
     ]);
   });
 });
