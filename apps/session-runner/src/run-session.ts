@@ -64,6 +64,8 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
     recalled = await recallLearnings(deps, job, tickets);
+    // Preparing the worktree takes a while: another session may have hit the account's limit meanwhile.
+    await assertAccountStillFree(deps, account);
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: key, onSpawn }, recalled.lines);
     const { run } = session;
     let verdict = session.verdict;
@@ -84,15 +86,21 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
       result = await finishFailure(deps, job, verdict.outcome, verdict.reason, { shuttingDown: shutdown.aborted && !session.cancel, needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result), denied });
     }
   } catch (err) {
-    const reason = redactSecrets(err instanceof Error ? err.message : String(err));
-    deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
-    await announce(deps, record, 'infra_error', reason).catch(() => undefined);
-    if (err instanceof PromptTemplateError) await tellOnce(deps, job.tickets, `prompt-template:${reason}`, `Nightshift cannot start this ticket: ${reason}`).catch(() => undefined);
-    result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch((finishErr: unknown) => {
-      // The ticket may be left In Progress: the stranded-ticket sweep returns it to the queue.
-      deps.logger.error({ run: job.runId, err: redactSecrets(String(finishErr)) }, 'could not record the failure on the ticket');
-      return { outcome: 'infra_error' as const, reason };
-    });
+    if (err instanceof RequeueJob) {
+      // Paused before launch: nothing ran, nothing is spent; the job waits for the pause to lift.
+      requeue = err;
+      result = { outcome: 'canceled', reason: err.message };
+    } else {
+      const reason = redactSecrets(err instanceof Error ? err.message : String(err));
+      deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
+      await announce(deps, record, 'infra_error', reason).catch(() => undefined);
+      if (err instanceof PromptTemplateError) await tellOnce(deps, job.tickets, `prompt-template:${reason}`, `Nightshift cannot start this ticket: ${reason}`).catch(() => undefined);
+      result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch((finishErr: unknown) => {
+        // The ticket may be left In Progress: the stranded-ticket sweep returns it to the queue.
+        deps.logger.error({ run: job.runId, err: redactSecrets(String(finishErr)) }, 'could not record the failure on the ticket');
+        return { outcome: 'infra_error' as const, reason };
+      });
+    }
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
     if (session?.cancel?.reason === 'inactive') {
@@ -200,4 +208,12 @@ async function tellOnce(deps: SessionDeps, tickets: string[], marker: string, te
   for (const key of tickets) {
     if (await deps.counters.once(`${marker}:${key}`)) await deps.tracker.comment(key, text);
   }
+}
+
+/** Throws RequeueJob (no attempt spent) when the account was paused after this session picked it. */
+async function assertAccountStillFree(deps: SessionDeps, account: AccountConfig): Promise<void> {
+  const pause = await deps.pauses.get({ kind: 'account', account: account.name });
+  if (!pause) return;
+  const waitMs = pause.until ? Math.max(1000, Date.parse(pause.until) - Date.now()) : 60_000;
+  throw new RequeueJob(waitMs, true, `account ${account.name} paused before launch: ${pause.reason}`);
 }
