@@ -66,7 +66,7 @@ const DASHBOARDS = {
     stat('Live sessions', 'nightshift:sessions_live:sum'),
     stat('Slots in use', 'nightshift:slots_in_use:ratio', 'percentunit'),
     stat('Session jobs queued', 'nightshift:session_jobs_queued:sum'),
-    stat('Oldest waiting job', 'max(nightshift_queue_oldest_job_age_seconds{state="waiting"})', 's'),
+    stat('Oldest waiting job', 'max(nightshift_queue_oldest_job_age_seconds{state=~"waiting|prioritized"})', 's'),
     stat('Pauses in force', 'count(nightshift_pause_active) or vector(0)'),
     stat('Stranded tickets', 'nightshift_tickets_stranded'),
     stat('Since last good tracker poll', 'time() - max(nightshift_tracker_last_success_timestamp_seconds)', 's', '"No work" only means no work while this stays under the scan interval'),

@@ -68,9 +68,12 @@ describe('the test gate before the PR', () => {
     expect(ticket.comments.at(-1)!.body).toContain('as a draft: its checks still fail');
     expect(JSON.stringify(events)).not.toContain(SECRET);
     // The repair prompts quoted the output, redacted.
-    const repairPrompts = launchesIn('beta').slice(1).map((l) => l.argv.join(' '));
+    const received = pipeline.receivedPrompts();
+    const repairPrompts = received.filter((p) => p.cwd.includes(`${path.sep}beta${path.sep}`)).slice(1).map((p) => p.prompt);
+    expect(repairPrompts).toHaveLength(2);
     for (const prompt of repairPrompts) expect(prompt).toContain('lint: 3 problems');
     expect(JSON.stringify(pipeline.agentLaunches())).not.toContain(SECRET);
+    expect(JSON.stringify(received)).not.toContain(SECRET);
   });
 
   it('with onChecksFailing: needs-human, checks that never pass send the ticket to a human with the output and open no PR', async () => {

@@ -43,7 +43,7 @@ describe('learning loop', () => {
     for (const t of later) expect((await firstAttempt(pipeline, t.key)).outcome).toBe('success');
     await waitFor('all In Review', async () => (await pipeline.board.list()).every((t) => t.state === 'In Review'), 180_000, 200);
     // The lesson was cited by id in their prompts, and is trusted now that runs using it succeeded.
-    const prompts = pipeline.agentLaunches().map((l) => l.argv[l.argv.indexOf('-p') + 1] ?? '');
+    const prompts = pipeline.receivedPrompts().map((p) => p.prompt);
     expect(prompts.filter((p) => /\[mem:[0-9a-f]{8}(, trusted)?\] .*avoid-stale-lockfile/.test(p)).length).toBeGreaterThanOrEqual(6);
     await waitFor('the lesson trusted', async () => (await pipeline.events.read()).some((e) => e.type === 'memory.learned' && Number(e.detail?.['trusted']) > 0), 10_000);
   });

@@ -72,7 +72,7 @@ if (process.env['CI'] && !hasPrometheus) throw new Error('CI must have the prome
     const recorded = (await pipeline.runs.list()).reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
     expect(recorded).toBeGreaterThan(0);
     expect(await prometheus!.query('sum(nightshift_run_cost_usd_total)')).toBeCloseTo(recorded, 9);
-    await expectQuery('sum(nightshift_queue_jobs{queue="session.linux",state="waiting"})', 0);
+    await expectQuery('sum(nightshift_queue_jobs{queue="session.linux",state=~"waiting|prioritized"})', 0);
     expect(await prometheus!.query('time() - max(nightshift_tracker_last_success_timestamp_seconds{tracker="local"})')).toBeLessThan(30);
     expect((await prometheus!.alerts()).filter((a) => a.labels['alertname'] === 'NightshiftSwarmIdleWithWorkQueued')).toEqual([]);
   }, 240_000);
@@ -80,7 +80,7 @@ if (process.env['CI'] && !hasPrometheus) throw new Error('CI must have the prome
   it('fires "swarm idle with work queued" when the only session-runner is gone and a ticket waits', async () => {
     await runner.stop();
     await pipeline.board.add({ title: '[alpha] arrives at night' });
-    await expectQuery('sum(nightshift_queue_jobs{queue="session.linux",state="waiting"})', 1);
+    await expectQuery('sum(nightshift_queue_jobs{queue="session.linux",state=~"waiting|prioritized"})', 1);
     const alert = await waitFor('the alert firing', async () => (await prometheus!.alerts()).find((a) => a.labels['alertname'] === 'NightshiftSwarmIdleWithWorkQueued' && a.state === 'firing'), 60_000, 250);
     expect(alert.annotations['summary']).toBe('1 session jobs wait, no session runs and nothing is paused');
     expect(alert.annotations['runbook']).toContain('session-runner');

@@ -162,7 +162,7 @@ function session(opts, model, prompt, via) {
     // One file per launch (the log names a folder): a test reads exactly what the agent was given.
     const dir = process.env.FAKE_CLAUDE_PROMPT_LOG;
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${Date.now()}-${process.pid}.json`), JSON.stringify({ via, bytes: Buffer.byteLength(prompt), prompt }));
+    fs.writeFileSync(path.join(dir, `${Date.now()}-${process.pid}.json`), JSON.stringify({ via, bytes: Buffer.byteLength(prompt), cwd: process.cwd(), prompt }));
   }
   const behaviour = parseBehaviour(prompt);
   // `only-model=M`: the behaviour applies to launches on model M; any other model just does the work.

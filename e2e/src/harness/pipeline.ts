@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -75,6 +75,8 @@ export class Pipeline {
     const pipeline = new Pipeline(dir, configFile, server, { ...opts.env });
     pipeline.env['REDIS_URL'] = server.url;
     pipeline.env['FAKE_CLAUDE_ARGV_LOG'] = pipeline.argvLog;
+    // The prompt travels on stdin, so the argv log does not have it: the fake agent keeps each one here.
+    pipeline.env['FAKE_CLAUDE_PROMPT_LOG'] ??= path.join(dir, 'prompts');
     return pipeline;
   }
 
@@ -106,6 +108,15 @@ export class Pipeline {
     } catch {
       return [];
     }
+  }
+
+  /** Every prompt the fake agent received, oldest first, with the worktree it ran in. */
+  receivedPrompts(): Array<{ cwd: string; prompt: string; via: string }> {
+    const dir = this.env['FAKE_CLAUDE_PROMPT_LOG']!;
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .sort()
+      .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { cwd: string; prompt: string; via: string });
   }
 
   /** All service output so far, for asserting on what reached the logs. */

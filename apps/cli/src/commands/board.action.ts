@@ -38,8 +38,9 @@ export async function moveTicket(config: NightshiftConfig, key: string, state: s
  * adapter (Linear, Octokit, BullMQ), which would triple `board add`'s start-up.
  */
 function localBoard(config: NightshiftConfig): LocalBoard {
+  // With another tracker configured, these commands would edit a board nobody reads.
   if (config.tracker.kind !== 'local') {
-  return new LocalBoard({ dir: config.paths.board, defaultState: config.tracker.states.queue[0], closedStates: [config.tracker.states.done] });
+    throw new Error(`board commands work on the local board, but ${config.file} sets tracker.kind: ${config.tracker.kind}; use ${config.tracker.kind === 'linear' ? 'Linear' : 'GitHub Issues'} itself`);
   }
-  return new LocalBoard({ dir: config.paths.board, defaultState: config.tracker.states.queue[0] });
+  return new LocalBoard({ dir: config.paths.board, defaultState: config.tracker.states.queue[0], closedStates: [config.tracker.states.done] });
 }
