@@ -54,6 +54,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId };
   let result: SessionResult;
   let requeue: RequeueJob | undefined;
+  let launched = true;
   let session: AgentSession | undefined;
   let recalled: RecalledForSession | undefined;
   try {
@@ -89,6 +90,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     if (err instanceof RequeueJob) {
       // Paused before launch: nothing ran, nothing is spent; the job waits for the pause to lift.
       requeue = err;
+      launched = false;
       result = { outcome: 'canceled', reason: err.message };
     } else {
       const reason = redactSecrets(err instanceof Error ? err.message : String(err));
@@ -110,7 +112,9 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     }
     await heartbeat.stop().catch(() => undefined);
   }
-  await save(deps, record, result);
+  // A session that never launched is no run: its record goes, and the rerun writes its own.
+  if (launched) await save(deps, record, result);
+  else await deps.runs.discard(record);
   await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
   await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;

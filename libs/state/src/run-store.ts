@@ -17,6 +17,11 @@ export class RunStore {
       .exec();
   }
 
+  /** Forgets a record whose session never launched (it went back to wait for a pause): not a run. */
+  async discard(run: Pick<RunRecord, 'runId' | 'execution'>): Promise<void> {
+    await this.redis.multi().hdel(KEY.runs, runRecordKey(run)).zrem(KEY.runsByTime, runRecordKey(run)).exec();
+  }
+
   /** A record by its key (`runId`, or `runId~N` for the Nth execution). */
   async get(key: string): Promise<RunRecord | null> {
     const raw = await this.redis.hget(KEY.runs, key);
