@@ -1,11 +1,11 @@
-import { decideInfraRetry, infraFingerprint, spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
+import { decideInfraRetry, infraFingerprint, redactSecrets, spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
 import { commitAll, diffStat } from '@nightshift/git';
 import { renderPrBody, type PrBodyInput } from './pr-body';
 import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
 import { readRepoTemplate } from './repo-template';
-import { crashPoint, redactSecrets } from '@nightshift/service-shell';
+import { crashPoint } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
 /** What the session leaves for the commit and the PR body besides the tickets. */

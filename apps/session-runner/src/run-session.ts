@@ -1,10 +1,9 @@
 import type { AccountConfig } from '@nightshift/config';
-import { safeKey, type Outcome, type Ticket } from '@nightshift/domain';
+import { redactSecrets, safeKey, type Outcome, type Ticket } from '@nightshift/domain';
 import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
 import { processStartTime } from '@nightshift/agent';
 import { sessionKey, type LiveSession } from '@nightshift/state';
 import { fenceEarlierAgents } from './fence-earlier-agents';
-import { redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
 import { finishFailure } from './finish-session';

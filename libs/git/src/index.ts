@@ -1,5 +1,4 @@
 export { runGit, DEFAULT_GIT_TIMEOUT_MS, type RunGitOptions, type GitOutput } from './run-git';
-export { redactCredentials } from './redact-url';
 export { FALLBACK_IDENTITY } from './git-identity';
 export {
   WorktreeStore,

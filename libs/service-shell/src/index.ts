@@ -1,4 +1,3 @@
-export * from './redact';
 export * from './logger';
 export * from './redis-connection';
 export * from './readiness';
