@@ -10,7 +10,7 @@ import { LocalForge } from '@nightshift/forge';
 import { EventLog, RunStore } from '@nightshift/state';
 import { ComposeStack, podman, podmanUnavailable } from './harness/podman-stack';
 import { REPO_ROOT } from './harness/service-process';
-import { waitFor } from './harness/wait-for';
+import { waitFor } from '@nightshift/testing-fakes';
 
 // The deployment as users run it: the project's images, podman-compose with the primary and CI
 // files, the host's CLI and a native "Mac" runner joining over Redis. Needs Podman and the images

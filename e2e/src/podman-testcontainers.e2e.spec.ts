@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { podmanUnavailable } from './harness/podman-stack';
-import { waitFor } from './harness/wait-for';
+import { waitFor } from '@nightshift/testing-fakes';
 
 // The project's own images started by testcontainers over Podman's Docker-compatible API.
 const unavailable = process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1' ? podmanUnavailable() : 'opt-in: set NIGHTSHIFT_PODMAN_TESTS=1 (after bash deploy/podman-setup.sh)';
