@@ -1,7 +1,6 @@
-import { Queue, Worker, type Job } from 'bullmq';
 import { Counter } from 'prom-client';
-import { INTAKE_QUEUE, QUEUE_JOBS, sessionQueueName, type IntakeJob, type IntakeResult } from '@nightshift/contracts';
-import { handlerTable } from '@nightshift/service-shell';
+import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
+import { createJobQueue, createJobWorker, jobDispatcher, type JobQueue } from '@nightshift/service-shell';
 import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { bootService, createForge, createTracker, JOB_DEFAULTS, logErrors } from '@nightshift/wiring';
 import { routeIntake } from './route-intake';
@@ -13,11 +12,11 @@ void bootService('router', async (runtime, config) => {
     labelNames: ['decision'],
     registers: [runtime.registry],
   });
-  const sessionQueues = new Map<string, Queue>();
-  const sessionQueue = (capability: string): Queue => {
+  const sessionQueues = new Map<string, JobQueue<'session'>>();
+  const sessionQueue = (capability: string): JobQueue<'session'> => {
     let queue = sessionQueues.get(capability);
     if (!queue) {
-      queue = logErrors(new Queue(sessionQueueName(capability), { connection: runtime.redis, defaultJobOptions: JOB_DEFAULTS }), runtime.logger, 'session queue');
+      queue = logErrors(createJobQueue('session', sessionQueueName(capability), { connection: runtime.redis, defaultJobOptions: JOB_DEFAULTS }), runtime.logger, 'session queue');
       sessionQueues.set(capability, queue);
     }
     return queue;
@@ -33,7 +32,7 @@ void bootService('router', async (runtime, config) => {
     sessionQueue,
     logger: runtime.logger,
   };
-  const dispatch = handlerTable<'ticket.intake', Job<IntakeJob>, IntakeResult>(INTAKE_QUEUE, QUEUE_JOBS.intake, {
+  const dispatch = jobDispatcher('intake', INTAKE_QUEUE, {
     'ticket.intake': async (job) => {
       const result = await routeIntake(job.data, deps);
       decisions.inc({ decision: result.decision });
@@ -41,7 +40,7 @@ void bootService('router', async (runtime, config) => {
       return result;
     },
   });
-  const worker = new Worker<IntakeJob, IntakeResult>(INTAKE_QUEUE, dispatch, {
+  const worker = createJobWorker('intake', INTAKE_QUEUE, dispatch, {
     connection: runtime.newRedis('intake-worker'),
     autorun: false,
     concurrency: 8,

@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
 import { branchForTicket, chooseModel, infraFingerprint, routeTicket, type Ticket } from '@nightshift/domain';
@@ -7,7 +6,7 @@ import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
-import { crashPoint } from '@nightshift/service-shell';
+import { crashPoint, type JobQueue } from '@nightshift/service-shell';
 import { budgetHold, openBlockers, sessionPriority } from './dispatch-order';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
@@ -21,7 +20,7 @@ export interface RouterDeps {
   counters: TicketCounters;
   events: EventLog;
   pauses: PauseStore;
-  sessionQueue: (capability: string) => Queue;
+  sessionQueue: (capability: string) => JobQueue<'session'>;
   logger: Logger;
 }
 

@@ -1,7 +1,7 @@
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } from '@nightshift/contracts';
+import { DelayedError, Worker } from 'bullmq';
+import { sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { handlerTable } from '@nightshift/service-shell';
+import { createJobQueue, createJobWorker, jobDispatcher } from '@nightshift/service-shell';
 import { Claims, EventLog, HostRegistry, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
@@ -57,9 +57,9 @@ void bootService('session-runner', async (runtime, config) => {
   const shutdown = new AbortController();
   const workers = host.capabilities.map((capability) => {
     const queueName = sessionQueueName(capability);
-    const queue = logErrors(new Queue(queueName, { connection: runtime.redis }), runtime.logger, 'session queue');
+    const queue = logErrors(createJobQueue('session', queueName, { connection: runtime.redis }), runtime.logger, 'session queue');
     runtime.onClose(queue);
-    const dispatch = handlerTable<'session.run', Job<SessionJob>, SessionResult>(queueName, QUEUE_JOBS.session, {
+    const dispatch = jobDispatcher('session', queueName, {
       'session.run': async (job) => {
         const release = await slots.acquire();
         metrics.slotsBusy.set({ host: host.name }, slots.inUse);
@@ -71,7 +71,8 @@ void bootService('session-runner', async (runtime, config) => {
         }
       },
     });
-    const worker = new Worker<SessionJob, SessionResult>(
+    const worker = createJobWorker(
+      'session',
       queueName,
       async (job, token) => {
         try {

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { createJobQueue } from '@nightshift/service-shell';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
 import { Claims, EventLog, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
@@ -11,7 +12,7 @@ import { withTrackerMetrics } from './tracker-metrics';
 import { attachWebhooks } from './webhooks/attach-webhooks';
 
 void bootService('ticket-scanner', async (runtime, config) => {
-  const intake = logErrors(new Queue(INTAKE_QUEUE, { connection: runtime.redis, defaultJobOptions: INTAKE_JOB_DEFAULTS }), runtime.logger, 'intake queue');
+  const intake = logErrors(createJobQueue('intake', INTAKE_QUEUE, { connection: runtime.redis, defaultJobOptions: INTAKE_JOB_DEFAULTS }), runtime.logger, 'intake queue');
   const tracker = withTrackerMetrics(createTracker(config), runtime.registry);
   const events = new EventLog(runtime.redis);
   const pauses = new PauseStore(runtime.redis);

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { createJobQueue, type JobQueue } from '@nightshift/service-shell';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { INTAKE_QUEUE } from '@nightshift/contracts';
@@ -12,7 +12,7 @@ const KEY = 'lin_api_scanner_spec_0123456789';
 describe('TicketScanner polling against Linear\'s budget', () => {
   const redis = useTestRedis();
   let fake: FakeLinear;
-  let queue: Queue;
+  let queue: JobQueue<'intake'>;
   let scanner: TicketScanner | undefined;
   const logged: Array<{ delayMs?: number; msg: string }> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as { delayMs?: number; msg: string }) });
@@ -21,7 +21,7 @@ describe('TicketScanner polling against Linear\'s budget', () => {
     fake = new FakeLinear({ apiKey: KEY, teams: ['ENG'], limits });
     const apiUrl = await fake.start();
     fake.createIssue({ team: 'ENG', title: 'queued', state: 'Agent Queue' });
-    queue = new Queue(INTAKE_QUEUE, { connection: redis.redis });
+    queue = createJobQueue('intake', INTAKE_QUEUE, { connection: redis.redis });
     const tracker = new LinearTracker({ apiKey: KEY, tokenEnv: 'LINEAR_API_KEY', apiUrl, teams: [{ key: 'ENG' }], states: DEFAULT_WORKFLOW_STATES });
     scanner = new TicketScanner({ tracker, intake: queue, events: new EventLog(redis.redis), logger, registry: new Registry(), queueStates: ['Agent Queue'], scanIntervalMs: 50 });
     scanner.start();

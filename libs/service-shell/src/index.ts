@@ -8,3 +8,4 @@ export * from './handler-table';
 // Lives in config so the CLI finds Redis without loading the service shell (fastify, pino, prom-client).
 export { embeddedRedisUrlFile, resolveRedisUrl } from '@nightshift/config';
 export * from './crash-point';
+export * from './typed-queue';
