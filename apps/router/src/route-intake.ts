@@ -7,7 +7,8 @@ import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
 import { crashPoint, type JobQueue } from '@nightshift/service-shell';
-import { budgetHold, openBlockers, sessionPriority } from './dispatch-order';
+import { budgetHold, intakeHold } from '@nightshift/pause-policy';
+import { openBlockers, sessionPriority } from './dispatch-order';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
 const perRepo = new KeyedMutex();
@@ -32,8 +33,8 @@ export interface RouterDeps {
  */
 export async function routeIntake(intake: IntakeJob, deps: RouterDeps): Promise<IntakeResult> {
   const { config, tracker, events } = deps;
-  const paused = await deps.pauses.get({ kind: 'intake' });
-  if (paused) return skip(`intake paused until ${paused.until ?? 'resumed'}: ${paused.reason}`);
+  const paused = await intakeHold(deps.pauses);
+  if (paused) return skip(paused);
   const ticket = await tracker.getTicket(intake.ticketKey);
   if (!ticket) return skip('ticket not found on the tracker');
   if (!config.tracker.states.queue.includes(ticket.state)) return skip(`ticket is in "${ticket.state}", not a queue state`);

@@ -3,8 +3,8 @@ import { createJobQueue } from '@nightshift/service-shell';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
 import { Claims, EventLog, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
-import { announceEndedPauses, bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
-import { fastFailStorm } from './fast-fail-guard';
+import { announceEndedPauses, pauseIntakeOnFastFailStorm } from '@nightshift/pause-policy';
+import { bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors } from '@nightshift/wiring';
 import { reconcileSessions } from './reconcile-sessions';
 import { requeueStranded } from './requeue-stranded';
 import { TicketScanner } from './ticket-scanner';
@@ -40,14 +40,7 @@ void bootService('ticket-scanner', async (runtime, config) => {
       () => new TrackerPolls(runtime.redis).recordSuccess(tracker.kind),
       () => requeueStranded(stranded),
       () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
-      async () => {
-        const { intake: policy } = config;
-        const verdict = await fastFailStorm(runs, { ratio: policy.fastFailPauseRatio, minSessions: policy.fastFailMinSessions, windowMs: scanIntervalMs });
-        if (!verdict.storm) return;
-        const until = new Date(Date.now() + policy.fastFailPauseMin * 60_000);
-        const reason = `${Math.round(verdict.ratio * 100)}% of the ${verdict.ended} sessions started in the last scan cycle fast-failed`;
-        await pauseScope({ pauses, events, notifier }, { kind: 'intake' }, until, reason, 'ticket-scanner');
-      },
+      () => pauseIntakeOnFastFailStorm({ pauses, events, notifier, runs, config }, scanIntervalMs, 'ticket-scanner'),
     ],
   });
   // Pauses end at their reset instant, not at the next scan: look every second.
