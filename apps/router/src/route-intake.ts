@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
-import { branchForTicket, chooseModel, infraFingerprint, routeTicket, type Ticket } from '@nightshift/domain';
+import { branchForTicket, chooseModel, infraFingerprint, moveOnce, moveTicket, routeTicket, stateFor, type Ticket } from '@nightshift/domain';
 import { JOB, sessionJobId, type IntakeJob, type IntakeResult, type SessionJob } from '@nightshift/contracts';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
@@ -85,13 +85,13 @@ async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promis
   if (infra) return infra;
   const spent = await deps.counters.attemptsSpent(ticket.key);
   if (spent >= config.routing.maxAttempts) {
-    await moveOnce(deps, ticket, config.tracker.states.needsHuman);
+    await moveOnce(deps, ticket, stateFor('needs_human', config.tracker.states)!);
     return `attempt budget spent (${spent}/${config.routing.maxAttempts})`;
   }
   const open = await deps.forge.findOpenPr(repo.name, branchForTicket(ticket.key));
   if (open) {
     // A PR exists (an earlier run crashed after opening it, or a tracker update was lost): finish the move, start nothing.
-    await moveOnce(deps, ticket, config.tracker.states.inReview);
+    await moveOnce(deps, ticket, stateFor('in_review', config.tracker.states)!);
     return `PR already open: ${open.url}`;
   }
   const holder = await deps.claims.holder(ticket.key);
@@ -110,7 +110,7 @@ async function infraRetriesExhausted(deps: RouterDeps, ticket: Ticket): Promise<
     await deps.counters.clearInfraErrors(ticket.key);
     return null;
   }
-  await moveOnce(deps, ticket, config.tracker.states.needsHuman);
+  await moveOnce(deps, ticket, stateFor('needs_human', config.tracker.states)!);
   return `gave up after ${streak.count} infrastructure failures in a row; change the config or the ticket to retry`;
 }
 
@@ -119,8 +119,7 @@ async function claimAndMove(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, 
   const base = { ticket: ticket.key, repo: repo.name, run: runId };
   await deps.events.append({ type: 'ticket.claimed', ...base });
   await deps.events.append({ type: 'ticket.routed', ...base, detail: { by, capability: repo.capability } });
-  await deps.tracker.moveTo(ticket.key, deps.config.tracker.states.inProgress);
-  await deps.events.append({ type: 'ticket.moved', ...base, detail: { from: ticket.state, to: deps.config.tracker.states.inProgress } });
+  await moveTicket(deps, ticket.key, stateFor('in_progress', deps.config.tracker.states)!, { repo: repo.name, run: runId, from: ticket.state });
   crashPoint('router.after-in-progress');
   return true;
 }
@@ -143,10 +142,4 @@ async function collectBatch(deps: RouterDeps, lead: Ticket, repo: RepoConfig, ru
 
 function skip(reason: string): IntakeResult {
   return { decision: 'skipped', reason };
-}
-
-async function moveOnce(deps: RouterDeps, ticket: Ticket, state: string): Promise<void> {
-  if (ticket.state === state) return;
-  await deps.tracker.moveTo(ticket.key, state);
-  await deps.events.append({ type: 'ticket.moved', ticket: ticket.key, detail: { from: ticket.state, to: state } });
 }

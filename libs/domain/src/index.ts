@@ -7,3 +7,4 @@ export * from './infra-retry';
 export * from './terminal-text';
 export * from './budget';
 export * from './redact-secrets';
+export * from './ticket-moves';
