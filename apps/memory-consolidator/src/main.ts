@@ -3,7 +3,7 @@ import { MEMORY_CONSOLIDATION_SCHEDULER, MEMORY_OUTCOMES_QUEUE, MEMORY_REQUESTS_
 import { openMemory } from '@nightshift/memory';
 import { createJobQueue, createJobWorker, jobDispatcher, type TypedJob } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
-import { bootService, logErrors } from '@nightshift/wiring';
+import { bootService, logErrors } from '@nightshift/service-shell';
 import { memoryHandlers } from './memory-handlers';
 
 /**

@@ -6,7 +6,7 @@ import type { NightshiftConfig } from '@nightshift/config';
 import type { Notifier } from '@nightshift/notify';
 import { EventLog, PauseStore, requestRefresh, describeScope } from '@nightshift/state';
 import { BadDurationError, parseDuration, pauseScope, pauseScopeOf, resumeScope, UnknownAccountError } from '@nightshift/pause-policy';
-import type { FleetStateReader } from '@nightshift/wiring';
+import type { FleetStateReader } from '@nightshift/fleet';
 import { requireAccess, type ApiAccess } from './api-auth';
 import { ApiError, errorBody } from './api-errors';
 import { ticketDetail } from './ticket-detail';

@@ -6,7 +6,7 @@ import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { PromptReport, SessionJob } from '@nightshift/contracts';
 import { redactSecrets, safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, commitsAhead, hasChanges, hookEnv, runHook } from '@nightshift/git';
-import { launchPermissions } from '@nightshift/wiring';
+import { launchPermissions } from '@nightshift/adapter-factories';
 import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';

@@ -11,7 +11,7 @@ import { INTAKE_QUEUE, intakeJobId } from '@nightshift/contracts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
 import { FakeGitHub, FakeLinear, githubSignature, linearSignature } from '@nightshift/testing-fakes';
-import { createTracker } from '@nightshift/wiring';
+import { createTracker } from '@nightshift/adapter-factories';
 import { WebhookIntake } from './webhook-intake';
 import { webhookRoutes } from './webhook-routes';
 

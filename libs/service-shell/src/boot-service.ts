@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type NightshiftConfig, type ServiceName } from '@nightshift/config';
-import { resolveRedisUrl, ServiceRuntime } from '@nightshift/service-shell';
+import { resolveRedisUrl } from '@nightshift/config';
+import { ServiceRuntime } from './service-runtime';
 
 /** Reads `--config FILE` from argv, else NIGHTSHIFT_CONFIG, else ./nightshift.yaml. */
 export function configPathFromArgv(argv: string[] = process.argv): string | undefined {

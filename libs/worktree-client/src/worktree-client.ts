@@ -1,10 +1,8 @@
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { logErrors } from './log-errors';
 import { JOB, worktreeQueueName, type PayloadOf, type ResultOf, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
-import { createJobQueue, type JobQueue, type JobsOf } from '@nightshift/service-shell';
-import { JOB_DEFAULTS } from './queue-options';
+import { createJobQueue, JOB_DEFAULTS, logErrors, type JobQueue, type JobsOf } from '@nightshift/service-shell';
 
 /** Asks the worktree-manager of one host for worktrees over its queue, and waits for the answer. */
 export class WorktreeClient {
