@@ -115,6 +115,13 @@ void bootService('session-runner', async (runtime, config) => {
     },
   });
   return {
+    onConfigReload: (change) => {
+      if (!change.applied.includes(`hosts[${host.name}].slots`)) return;
+      slots.resize(host.slots);
+      for (const w of workers) w.concurrency = host.slots;
+      metrics.slots.set({ host: host.name }, host.slots);
+      runtime.logger.info({ host: host.name, slots: host.slots }, 'slots resized');
+    },
     start: async () => {
       await worktrees.ready();
       await cancels.start();

@@ -5,3 +5,5 @@ export * from './load-config';
 export * from './errors/config-error';
 export { githubRepoOfRemote, DEFAULT_COMMIT_AUTHOR } from './remotes';
 export * from './resolve-redis-url';
+export * from './hot-reload';
+export * from './config-watcher';
