@@ -5,7 +5,6 @@ import { handlerTable } from '@nightshift/service-shell';
 import { Claims, EventLog, HostRegistry, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
-import { AuthPreflight } from './auth-preflight';
 import { CancelWatcher } from './cancel-watcher';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 import { RequeueJob } from './requeue-job';
@@ -13,6 +12,7 @@ import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
 import type { SessionDeps } from './session-deps';
 import { SessionMetrics } from './session-metrics';
+import { AuthPreflight } from '@nightshift/agent';
 import { MemoryClient } from '@nightshift/memory';
 import { SessionMemory } from './session-memory';
 
