@@ -3,7 +3,8 @@ import { MEMORY_CONSOLIDATION_SCHEDULER, MEMORY_OUTCOMES_QUEUE, MEMORY_REQUESTS_
 import { openMemory } from '@nightshift/memory';
 import { createJobQueue, createJobWorker, jobDispatcher, type TypedJob } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
-import { bootService, logErrors } from '@nightshift/service-shell';
+import { bootService } from '@nightshift/service-boot';
+import { logErrors } from '@nightshift/service-shell';
 import { memoryHandlers } from './memory-handlers';
 
 /**

@@ -2,7 +2,8 @@ import { Counter } from 'prom-client';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { createJobQueue, createJobWorker, jobDispatcher, type JobQueue } from '@nightshift/service-shell';
 import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
-import { bootService, JOB_DEFAULTS, logErrors } from '@nightshift/service-shell';
+import { bootService } from '@nightshift/service-boot';
+import { JOB_DEFAULTS, logErrors } from '@nightshift/service-shell';
 import { createForge, createTracker } from '@nightshift/adapter-factories';
 import { routeIntake } from './route-intake';
 

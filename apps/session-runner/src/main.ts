@@ -1,13 +1,12 @@
 import { DelayedError, Worker } from 'bullmq';
 import { sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { createJobQueue, createJobWorker, jobDispatcher } from '@nightshift/service-shell';
 import { Claims, EventLog, HostRegistry, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { assertAgentSettings, createAgent, createForge, createTracker } from '@nightshift/adapter-factories';
-import { bootService, logErrors, resolveHost } from '@nightshift/service-shell';
+import { bootService } from '@nightshift/service-boot';
+import { createJobQueue, createJobWorker, jobDispatcher, logErrors, resolveHost } from '@nightshift/service-shell';
 import { WorktreeClient } from '@nightshift/worktree-client';
 import { assertAgentCommand } from './agent-preflight';
-import { AuthPreflight } from './auth-preflight';
 import { CancelWatcher } from './cancel-watcher';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 import { RequeueJob } from './requeue-job';
@@ -15,6 +14,7 @@ import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
 import type { SessionDeps } from './session-deps';
 import { SessionMetrics } from './session-metrics';
+import { AuthPreflight } from '@nightshift/agent';
 import { MemoryClient } from '@nightshift/memory';
 import { SessionMemory } from './session-memory';
 
@@ -118,6 +118,13 @@ void bootService('session-runner', async (runtime, config) => {
     },
   });
   return {
+    onConfigReload: (change) => {
+      if (!change.applied.includes(`hosts[${host.name}].slots`)) return;
+      slots.resize(host.slots);
+      for (const w of workers) w.concurrency = host.slots;
+      metrics.slots.set({ host: host.name }, host.slots);
+      runtime.logger.info({ host: host.name, slots: host.slots }, 'slots resized');
+    },
     start: async () => {
       await worktrees.ready();
       await cancels.start();

@@ -1,6 +1,7 @@
 import { worktreeQueueName } from '@nightshift/contracts';
 import { createJobWorker, jobDispatcher } from '@nightshift/service-shell';
-import { bootService, logErrors, resolveHost } from '@nightshift/service-shell';
+import { bootService } from '@nightshift/service-boot';
+import { logErrors, resolveHost } from '@nightshift/service-shell';
 import { createForge } from '@nightshift/adapter-factories';
 import { createWorktreeService } from './worktree-service';
 import { pruneFinishedBranches } from './prune-finished-branches';

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { sessionQueueName } from '@nightshift/contracts';
 import { Claims, EventLog, RunStore, SessionRegistry } from '@nightshift/state';
-import { bootService, logErrors, resolveHost } from '@nightshift/service-shell';
+import { bootService } from '@nightshift/service-boot';
+import { logErrors, resolveHost } from '@nightshift/service-shell';
 import { WorktreeClient } from '@nightshift/worktree-client';
 import { reaperMetrics } from './reaper-metrics';
 import { ZombieReaper } from './zombie-reaper';

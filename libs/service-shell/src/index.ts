@@ -9,7 +9,6 @@ export * from './handler-table';
 export { embeddedRedisUrlFile, resolveRedisUrl } from '@nightshift/config';
 export * from './crash-point';
 export * from './typed-queue';
-export * from './boot-service';
 export * from './host';
 export * from './log-errors';
 export * from './queue-options';
