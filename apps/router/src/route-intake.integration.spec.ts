@@ -8,7 +8,7 @@ import { parseConfig } from '@nightshift/config';
 import { sessionQueueName, type SessionJob } from '@nightshift/contracts';
 import { LocalForge } from '@nightshift/forge';
 import { useTestRedis } from '@nightshift/testing-fakes';
-import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
 import { LocalBoard } from '@nightshift/tracker';
 import { infraFingerprint } from '@nightshift/domain';
 import { routeIntake, type RouterDeps } from './route-intake';
@@ -47,6 +47,8 @@ beforeEach(async () => {
     counters: new TicketCounters(redis),
     events: new EventLog(redis),
     pauses: new PauseStore(redis),
+    runs: new RunStore(redis),
+    followUps: new FollowUps(redis),
     sessionQueue: () => queue,
     logger: pino({ level: 'silent' }),
   };

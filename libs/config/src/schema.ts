@@ -53,6 +53,8 @@ const repoSchema = z
     repairAttempts: z.number().int().min(0).max(10).default(2),
     /** Checks still failing after the repairs: open the PR as a draft labelled checks-failing, or send the ticket to Needs Human. */
     onChecksFailing: z.enum(['draft', 'needs-human']).default('draft'),
+    /** At most this many sessions of this repo at once across all hosts; a ticket over it waits (nothing spent). Unset: no cap. */
+    maxConcurrent: z.number().int().min(1).optional(),
     ...repoPermissionFields,
   })
   .strict();
@@ -221,6 +223,19 @@ export const configSchema = z
       .strict()
       .default({}),
     memory: memorySchema.default(memorySchema.parse({})),
+    /** Follow-up sessions on an open PR after review comments, changes requested or failed CI (same branch, same PR). */
+    followUp: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Follow-up rounds per ticket; after them a new comment gets one note, no session. */
+        maxRounds: z.number().int().min(0).default(3),
+        /** Wait until the PR has been quiet this long, so a review of several comments becomes one follow-up. */
+        debounceSec: z.number().nonnegative().default(120),
+        /** Bytes of a failed CI check's log tail put in the prompt. */
+        maxLogBytes: z.number().int().min(200).default(4000),
+      })
+      .strict()
+      .default({ enabled: true, maxRounds: 3, debounceSec: 120, maxLogBytes: 4000 }),
     observability: z
       .object({
         /** Exported as `nightshift_cost_budget_usd_per_hour`; the CostOverBudget alert compares spend with it. */
@@ -287,4 +302,5 @@ export type RepoHooksConfig = RepoConfig['hooks'];
 export type RepoCheckConfig = RepoConfig['checks'][number];
 export type WorktreesConfig = RawConfig['worktrees'];
 export type MemoryConfig = RawConfig['memory'];
+export type FollowUpConfig = RawConfig['followUp'];
 export type ServiceName = keyof RawConfig['http']['ports'];

@@ -23,6 +23,8 @@ export const EVENT_TYPES = [
   'session.canceled',
   'check.finished',
   'repair.started',
+  'followup.started',
+  'followup.capped',
   'memory.recalled',
   'memory.unavailable',
   'memory.learned',

@@ -11,3 +11,5 @@ export * from './tracker-polls';
 export * from './refresh-requests';
 export * from './run-totals';
 export * from './host-registry';
+export * from './repo-slots';
+export * from './follow-ups';
