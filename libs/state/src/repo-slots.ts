@@ -11,7 +11,15 @@ if redis.call('ZSCORE', KEYS[1], ARGV[2]) or redis.call('ZCARD', KEYS[1]) < tonu
   return 1
 end
 return 0`;
-const RENEW = `if redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]); redis.call('PEXPIRE', KEYS[1], ARGV[3]); return 1 end return 0`;
+// Only a live lease is renewed: one that ran out may already be counted as free by another acquire.
+const RENEW = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) > tonumber(ARGV[4]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return 1
+end
+return 0`;
 
 /**
  * A counting semaphore per repo shared by every host (`repos[].maxConcurrent`): at most `max` runs hold
@@ -28,7 +36,8 @@ export class RepoSlots {
 
   /** Extends the holder's lease; false when it no longer holds a slot (its lease ran out). */
   async renew(repo: string, runId: string, leaseMs: number): Promise<boolean> {
-    return (await this.redis.eval(RENEW, 1, KEY.repoSlots(repo), runId, String(Date.now() + leaseMs), String(leaseMs))) === 1;
+    const now = Date.now();
+    return (await this.redis.eval(RENEW, 1, KEY.repoSlots(repo), runId, String(now + leaseMs), String(leaseMs), String(now))) === 1;
   }
 
   async release(repo: string, runId: string): Promise<void> {
