@@ -6,6 +6,7 @@ import { registerDemoCommand } from './commands/demo.command';
 import { registerHistoryCommands } from './commands/history.command';
 import { registerMemoryCommands } from './commands/memory.command';
 import { registerPauseCommands } from './commands/pause.command';
+import { registerReviewCommands } from './commands/review.command';
 import { registerUpCommand } from './commands/up.command';
 
 // Each register* file holds only commander wiring; a command's libraries load when it runs
@@ -21,5 +22,6 @@ registerHistoryCommands(program);
 registerClassifyCommand(program);
 registerPauseCommands(program);
 registerMemoryCommands(program);
+registerReviewCommands(program);
 
 void program.parseAsync(process.argv);
