@@ -41,6 +41,23 @@ export async function lastSessionStarts(runs: RunStore): Promise<Map<string, str
 }
 
 /**
+ * Tickets whose PR a Nightshift session opened or updated (a run record carries its URL), with the
+ * repo and the start of the ticket's latest session: the ones whose PR may get feedback. Read from
+ * Redis, so watching reviews costs the tracker nothing until there is feedback to act on.
+ */
+export async function followUpCandidates(runs: RunStore): Promise<Map<string, { repo: string; since: string }>> {
+  const out = new Map<string, { repo: string; since: string }>();
+  const records = await runs.list(5000);
+  const latest = new Map<string, string>();
+  for (const run of records) for (const ticket of run.tickets) if ((latest.get(ticket) ?? '') < run.startedAt) latest.set(ticket, run.startedAt);
+  for (const run of records) {
+    if (!run.prUrl) continue;
+    for (const ticket of run.tickets) out.set(ticket, { repo: run.repo, since: latest.get(ticket)! });
+  }
+  return out;
+}
+
+/**
  * True when a Nightshift session opened or updated this PR and finished (its run record carries the PR):
  * the ticket then went to In Review, so finding it back in the queue means a human moved it. A PR with
  * no such run (a runner crashed between opening it and moving the ticket) is finished, not followed up.

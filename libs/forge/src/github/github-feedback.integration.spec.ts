@@ -63,6 +63,11 @@ describe('GitHubForge.readFeedback against the fake GitHub API (real Octokit)', 
     expect(fake.requests).toHaveLength(1);
     expect(await forge.readFeedback('api', [])).toEqual([]);
     expect(fake.requests).toHaveLength(1);
+    // A PR untouched since `since` has no new review: its reviews are not asked for (its check runs are: CI does not touch the PR).
+    fake.createPull('acme/api', { head: 'agent/ENG-5', title: 'ENG-5' });
+    fake.requests.length = 0;
+    expect(await forge.readFeedback('api', [{ head: 'agent/ENG-5', since: new Date(Date.now() + 60_000).toISOString() }])).toEqual([]);
+    expect(fake.requests.map((r) => r.path.split('/').slice(4).join('/'))).toEqual(['pulls', 'pulls/comments', 'issues/comments', expect.stringMatching(/^commits\/[0-9a-f]{40}\/check-runs$/)]);
     fake.failWith({ kind: 'unauthorized' });
     await expect(forge.readFeedback('api', [{ head: 'agent/ENG-9', since: SINCE }])).rejects.toBeInstanceOf(ForgeRemoteError);
   });

@@ -8,6 +8,7 @@ interface Where {
 interface OpenPull {
   number: number;
   html_url: string;
+  updated_at: string;
   head: { ref: string; sha: string };
 }
 interface Comment {
@@ -38,8 +39,8 @@ const FAILED = new Set(['failure', 'timed_out']);
 /**
  * Reads review feedback for the queried heads of one repo, spending as few calls as GitHub allows:
  * one listing each of open PRs, line comments and PR comments for the whole repo (since the oldest
- * `since`), then per watched PR only what GitHub has no repo-wide listing for (its reviews and its
- * head's check runs). `call` wraps each request so failures become the forge's errors.
+ * `since`), then per watched PR only what GitHub has no repo-wide listing for: its reviews (only when
+ * the PR was updated since) and its head's check runs. `call` wraps each request so failures become the forge's errors.
  */
 export async function readGitHubFeedback(client: GitHubClient, where: Where, queries: FeedbackQuery[], call: <T>(what: string, fn: () => Promise<T>) => Promise<T>): Promise<PrFeedback[]> {
   if (queries.length === 0) return [];
@@ -55,7 +56,8 @@ export async function readGitHubFeedback(client: GitHubClient, where: Where, que
   const prComments = (await call(`listing PR comments of ${name}`, () => client.paginate(client.rest.issues.listCommentsForRepo, { ...where, since: oldest, per_page: 100 }))) as Comment[];
   const out: PrFeedback[] = [];
   for (const { pr, since } of watched) {
-    const reviews = (await call(`listing reviews of ${name}#${pr.number}`, () => client.paginate(client.rest.pulls.listReviews, { ...where, pull_number: pr.number, per_page: 100 }))) as Review[];
+    // A review bumps the PR's updated_at: a PR untouched since `since` has no new review, and costs no call.
+    const reviews = pr.updated_at > since ? ((await call(`listing reviews of ${name}#${pr.number}`, () => client.paginate(client.rest.pulls.listReviews, { ...where, pull_number: pr.number, per_page: 100 }))) as Review[]) : [];
     const checks = (await call(`listing check runs of ${name}#${pr.number}`, () => client.rest.checks.listForRef({ ...where, ref: pr.head.sha, per_page: 100 }))).data.check_runs as CheckRunData[];
     const notes: ReviewNote[] = [
       ...reviews.filter((r) => r.submitted_at && r.submitted_at > since && (r.body || r.state === 'CHANGES_REQUESTED')).map((r) => ({ kind: 'review' as const, author: login(r.user), body: r.body || '(changes requested, no summary)', at: r.submitted_at!, state: r.state })),
