@@ -89,6 +89,29 @@ describe('routeIntake', () => {
     expect(await sessionJobs()).toEqual([]);
   });
 
+  it('a ticket a session finished (its run carries the PR) back in the queue is a follow-up on that PR, alone on its branch; past followUp.maxRounds it goes back to In Review with one note', async () => {
+    const t = await board.add({ title: '[api] reviewed' });
+    const other = await board.add({ title: '[api] waiting too' });
+    const { pr } = await deps.forge.findOrCreatePr({ repo: 'api', head: `agent/${t.key}`, base: 'main', title: 'x', body: '', tickets: [t.key] });
+    await deps.runs.save({ runId: `${t.key}.1`, tickets: [t.key], repo: 'api', host: 'h', model: 'm', attempt: 1, execution: 1, account: 'a', startedAt: '2026-01-01T00:00:00.000Z', outcome: 'success', prUrl: pr.url });
+    const config = { ...deps.config, followUp: { ...deps.config.followUp, maxRounds: 1 } };
+    expect(await routeIntake(intake(t.key), { ...deps, config })).toMatchObject({ decision: 'dispatched', reason: expect.stringContaining('follow-up round 1 of 1') });
+    const [job] = await sessionJobs();
+    expect(job).toMatchObject({ tickets: [t.key], branch: `agent/${t.key}`, followUp: { trigger: 'moved-back', round: 1, of: 1, prNumber: pr.number, prUrl: pr.url, since: '2026-01-01T00:00:00.000Z' } });
+    expect((await board.getTicket(other.key))!.state).toBe('Agent Queue');
+    expect((await deps.events.read()).filter((e) => e.type === 'followup.started')).toHaveLength(1);
+
+    await deps.claims.release(t.key, job!.runId);
+    await board.moveTo(t.key, 'Agent Queue');
+    for (let i = 0; i < 2; i++) {
+      expect((await routeIntake(intake(t.key), { ...deps, config })).reason).toContain('follow-up rounds spent (1/1)');
+      await board.moveTo(t.key, 'Agent Queue');
+    }
+    expect(await sessionJobs()).toHaveLength(1);
+    expect((await board.getTicket(t.key))!.comments.filter((c) => c.body.includes('follow-up round'))).toHaveLength(1);
+    expect((await deps.events.read()).filter((e) => e.type === 'followup.capped')).toHaveLength(1);
+  });
+
   it('skips while intake is paused and escalates the model after spent attempts', async () => {
     const t = await board.add({ title: '[api] again' });
     await deps.pauses.pause({ scope: { kind: 'intake' }, until: null, reason: 'freeze', by: 'test' });
