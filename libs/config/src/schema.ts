@@ -3,6 +3,7 @@ import { name } from './schema-primitives';
 import { agentPermissionFields, repoPermissionFields } from './agent-permissions.schema';
 import { forgeSchema, githubRepoOfRemote, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
 import { memorySchema, reaperSchema } from './memory-reaper.schema';
+import { followUpSchema } from './follow-up.schema';
 
 /** A hook is a program and its arguments, run without a shell: a string would invite shell injection. */
 const hookCommand = z
@@ -224,18 +225,7 @@ export const configSchema = z
       .default({}),
     memory: memorySchema.default(memorySchema.parse({})),
     /** Follow-up sessions on an open PR after review comments, changes requested or failed CI (same branch, same PR). */
-    followUp: z
-      .object({
-        enabled: z.boolean().default(true),
-        /** Follow-up rounds per ticket; after them a new comment gets one note, no session. */
-        maxRounds: z.number().int().min(0).default(3),
-        /** Wait until the PR has been quiet this long, so a review of several comments becomes one follow-up. */
-        debounceSec: z.number().nonnegative().default(120),
-        /** Bytes of a failed CI check's log tail put in the prompt. */
-        maxLogBytes: z.number().int().min(200).default(4000),
-      })
-      .strict()
-      .default({ enabled: true, maxRounds: 3, debounceSec: 120, maxLogBytes: 4000 }),
+    followUp: followUpSchema.default(followUpSchema.parse({})),
     observability: z
       .object({
         /** Exported as `nightshift_cost_budget_usd_per_hour`; the CostOverBudget alert compares spend with it. */
