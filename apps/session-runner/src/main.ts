@@ -80,7 +80,7 @@ void bootService('session-runner', async (runtime, config) => {
           return await dispatch(job);
         } catch (err) {
           if (!(err instanceof RequeueJob)) throw err;
-          runtime.logger.info({ run: job.data.runId, delayMs: err.delayMs, wholeQueue: err.wholeQueue, reason: err.message }, 'session back to waiting; no attempt spent');
+          runtime.logger[err.routine ? 'debug' : 'info']({ run: job.data.runId, delayMs: err.delayMs, wholeQueue: err.wholeQueue, reason: err.message }, 'session back to waiting; no attempt spent');
           // Neither path counts as a BullMQ attempt: the job simply waits.
           if (err.wholeQueue) {
             await queue.rateLimit(err.delayMs);

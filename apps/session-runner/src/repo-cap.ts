@@ -16,7 +16,7 @@ export async function withRepoSlot<T>(slots: RepoSlots, config: NightshiftConfig
   const max = config.repos.find((r) => r.name === job.repo)?.maxConcurrent;
   if (max === undefined) return session();
   if (!(await slots.acquire(job.repo, job.runId, max, REPO_SLOT_LEASE_MS))) {
-    throw new RequeueJob(RETRY_MS, false, `repo ${job.repo} already runs ${max} session(s) (repos[].maxConcurrent); waiting for a slot`);
+    throw new RequeueJob(RETRY_MS, false, `repo ${job.repo} already runs ${max} session(s) (repos[].maxConcurrent); waiting for a slot`, true);
   }
   const renew = setInterval(() => void slots.renew(job.repo, job.runId, REPO_SLOT_LEASE_MS).catch(() => undefined), REPO_SLOT_LEASE_MS / 3);
   try {
