@@ -124,6 +124,8 @@ function rawUsage(u) {
 
 function main() {
   const argv = process.argv.slice(2);
+  // `claude --version` as the real CLI prints it; not a launch, so not in the argv log.
+  if (argv[0] === '--version' || argv[0] === '-v') return void process.stdout.write('2.1.41 (Claude Code)\n');
   const opts = parseArgs(argv);
   const model = opts.flags['--model'];
   if (process.env.FAKE_CLAUDE_ARGV_LOG) {

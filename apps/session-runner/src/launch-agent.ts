@@ -1,14 +1,13 @@
 import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SESSION_ENV, classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
+import { accountEnv, SESSION_ENV, classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { PromptReport, SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, commitsAhead, hasChanges, hookEnv, runHook } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
 import { launchPermissions } from '@nightshift/wiring';
-import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';

@@ -5,7 +5,6 @@ import { handlerTable } from '@nightshift/service-shell';
 import { Claims, EventLog, HostRegistry, PauseStore, RepoSlots, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
-import { AuthPreflight } from './auth-preflight';
 import { CancelWatcher } from './cancel-watcher';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 import { RequeueJob } from './requeue-job';
@@ -14,6 +13,7 @@ import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
 import type { SessionDeps } from './session-deps';
 import { SessionMetrics } from './session-metrics';
+import { AuthPreflight } from '@nightshift/agent';
 import { MemoryClient } from '@nightshift/memory';
 import { SessionMemory } from './session-memory';
 
@@ -117,6 +117,13 @@ void bootService('session-runner', async (runtime, config) => {
     },
   });
   return {
+    onConfigReload: (change) => {
+      if (!change.applied.includes(`hosts[${host.name}].slots`)) return;
+      slots.resize(host.slots);
+      for (const w of workers) w.concurrency = host.slots;
+      metrics.slots.set({ host: host.name }, host.slots);
+      runtime.logger.info({ host: host.name, slots: host.slots }, 'slots resized');
+    },
     start: async () => {
       await worktrees.ready();
       await cancels.start();

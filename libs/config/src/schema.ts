@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { name } from './schema-primitives';
 import { agentPermissionFields, repoPermissionFields } from './agent-permissions.schema';
-import { forgeSchema, githubRepoOfRemote, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
+import { forgeSchema, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
+import { githubRepoOfRemote } from './remotes';
 import { memorySchema, reaperSchema } from './memory-reaper.schema';
 import { followUpSchema } from './follow-up.schema';
 

@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   'claim.reaped',
   'ticket.requeued',
   'redis.restarted',
+  'config.reloaded',
+  'config.rejected',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
