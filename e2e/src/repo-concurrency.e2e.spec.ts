@@ -37,6 +37,11 @@ describe('per-repo concurrency cap', () => {
       peak.set(e.repo, Math.max(peak.get(e.repo) ?? 0, runs.size));
     }
     expect(peak.get('alpha')).toBe(1);
+    // Each held-back alpha run said once why it waited (not on every retry); beta never waited.
+    const waits = (await pipeline.events.read()).filter((e) => e.type === 'session.waiting');
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+    expect(waits.every((e) => e.repo === 'alpha' && String(e.detail?.['reason']).includes('repos[].maxConcurrent'))).toBe(true);
+    expect(new Set(waits.map((e) => e.run)).size).toBe(waits.length);
     // The uncapped repo ran its two sessions side by side meanwhile: the cap is per repo, not global.
     expect(peak.get('beta')).toBe(2);
     const prs = await pipeline.forge.listPrs();

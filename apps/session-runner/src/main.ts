@@ -66,7 +66,7 @@ void bootService('session-runner', async (runtime, config) => {
         const release = await slots.acquire();
         metrics.slotsBusy.set({ host: host.name }, slots.inUse);
         try {
-          return await withRepoSlot(repoSlots, config, job.data, () => runSession(job.data, deps, shutdown.signal, Math.max(1, job.attemptsStarted)));
+          return await withRepoSlot(repoSlots, deps, job.data, () => runSession(job.data, deps, shutdown.signal, Math.max(1, job.attemptsStarted)));
         } finally {
           release();
           metrics.slotsBusy.set({ host: host.name }, slots.inUse);

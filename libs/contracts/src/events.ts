@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'worktree.removed',
   'worktree.waiting_for_disk',
   'worktree.swept',
+  'session.waiting',
   'session.started',
   'session.outcome',
   'session.permission_denied',
