@@ -6,6 +6,7 @@ import { githubSignature } from '../webhook-signatures';
 import { issueJson } from './github-json';
 import { GitHubStore, type FakeGitHubItem } from './github-store';
 import { githubRoutes, type RouteContext } from './github-routes';
+import { tokenRoutes } from './github-token-routes';
 
 export interface FakeGitHubOptions {
   /** The token requests must carry (`Authorization: token …` or `Bearer …`). */
@@ -16,6 +17,10 @@ export interface FakeGitHubOptions {
   headExists?: (repo: string, branch: string) => boolean;
   /** Login recorded on what the token's owner writes. */
   login?: string;
+  /** A classic token's scopes (the `x-oauth-scopes` header); unset: a fine-grained token, no header. */
+  scopes?: string;
+  /** Whether the token may push to the repos (`permissions.push`). Default true. */
+  canPush?: boolean;
 }
 
 /** A pull request as a test reads it back. */
@@ -189,7 +194,7 @@ export class FakeGitHub {
       }
     }
     const ctx: RouteContext = { store: this.store, api: this.baseUrl, login: this.opts.login ?? 'nightshift-bot', headExists: this.opts.headExists ?? (() => true), query: url.searchParams, body, origin: this.baseUrl, path: url.pathname };
-    const answer = githubRoutes(req.method ?? 'GET', url.pathname, ctx);
+    const answer = tokenRoutes(req.method ?? 'GET', url.pathname, ctx, { scopes: this.opts.scopes, canPush: this.opts.canPush ?? true }) ?? githubRoutes(req.method ?? 'GET', url.pathname, ctx);
     log(answer.status);
     sendJson(res, answer.status, answer.body, { ...rateHeaders, ...(answer.headers ?? {}) });
   }
