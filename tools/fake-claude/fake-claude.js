@@ -376,7 +376,7 @@ function writeChange(cwd, key, model) {
  * output, so a check asking for such a file passes only after a repair round.
  */
 function followFixHints(cwd, prompt) {
-  const names = [...prompt.matchAll(/^\s*FIX: create (\S+)\s*$/gm)].map((m) => sanitizeKey(m[1]));
+  const names = [...prompt.matchAll(/^\s*(?:>\s*)?FIX: create (\S+)\s*$/gm)].map((m) => sanitizeKey(m[1]));
   if (names.length === 0) return [];
   const root = fs.realpathSync(cwd);
   const dir = path.join(root, 'nightshift-fixes');

@@ -8,6 +8,7 @@ import { registerInitCommand } from './commands/init.command';
 import { registerDoctorCommand } from './commands/doctor.command';
 import { registerMemoryCommands } from './commands/memory.command';
 import { registerPauseCommands } from './commands/pause.command';
+import { registerReviewCommands } from './commands/review.command';
 import { registerUpCommand } from './commands/up.command';
 
 // Each register* file holds only commander wiring; a command's libraries load when it runs
@@ -25,5 +26,6 @@ registerHistoryCommands(program);
 registerClassifyCommand(program);
 registerPauseCommands(program);
 registerMemoryCommands(program);
+registerReviewCommands(program);
 
 void program.parseAsync(process.argv);

@@ -1,9 +1,8 @@
 import { Counter } from 'prom-client';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
-import { createJobQueue, createJobWorker, jobDispatcher, type JobQueue } from '@nightshift/service-shell';
-import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
 import { bootService } from '@nightshift/service-boot';
-import { JOB_DEFAULTS, logErrors } from '@nightshift/service-shell';
+import { createJobQueue, createJobWorker, jobDispatcher, JOB_DEFAULTS, logErrors, type JobQueue } from '@nightshift/service-shell';
 import { createForge, createTracker } from '@nightshift/adapter-factories';
 import { routeIntake } from './route-intake';
 
@@ -31,6 +30,8 @@ void bootService('router', async (runtime, config) => {
     counters: new TicketCounters(runtime.redis),
     events: new EventLog(runtime.redis),
     pauses: new PauseStore(runtime.redis),
+    runs: new RunStore(runtime.redis),
+    followUps: new FollowUps(runtime.redis),
     sessionQueue,
     logger: runtime.logger,
   };

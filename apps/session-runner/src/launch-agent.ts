@@ -11,6 +11,7 @@ import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';
 import { readRepoTemplate } from './repo-template';
+import { followUpReview } from './review-section';
 import type { SessionDeps } from './session-deps';
 
 /** How the reaper will recognise this launch: the session's key in the agent's environment, and its pgid once spawned. */
@@ -39,7 +40,8 @@ export interface AgentSession {
 export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, identity: AgentIdentity, learnings: string[] = [], repairSection?: string): Promise<AgentSession> {
   const { config } = deps;
   const template = repo.promptTemplate ? await readRepoTemplate(worktree, repo.promptTemplate, repo.name, 'promptTemplate') : undefined;
-  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, template, maxTokens: config.agent.maxPromptTokens });
+  const review = await followUpReview(deps, job);
+  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, review, template, maxTokens: config.agent.maxPromptTokens });
   const promptReport: PromptReport = { estimatedTokens: built.estimatedTokens, budgetTokens: config.agent.maxPromptTokens, cuts: built.cuts };
   // A repair round adds the failing checks' output after the budgeted prompt.
   const promptText = repairSection ? `${built.text}\n\n${repairSection}` : built.text;

@@ -1,7 +1,7 @@
 import { DelayedError, Worker } from 'bullmq';
 import { sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { Claims, EventLog, HostRegistry, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, HostRegistry, PauseStore, RepoSlots, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { assertAgentSettings, createAgent, createForge, createTracker } from '@nightshift/adapter-factories';
 import { bootService } from '@nightshift/service-boot';
 import { createJobQueue, createJobWorker, jobDispatcher, logErrors, resolveHost } from '@nightshift/service-shell';
@@ -10,6 +10,7 @@ import { assertAgentCommand } from './agent-preflight';
 import { CancelWatcher } from './cancel-watcher';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 import { RequeueJob } from './requeue-job';
+import { withRepoSlot } from './repo-cap';
 import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
 import type { SessionDeps } from './session-deps';
@@ -55,6 +56,7 @@ void bootService('session-runner', async (runtime, config) => {
   runtime.checks.push({ name: 'agent', check: async () => assertAgentCommand(config.agent.command) });
 
   const slots = new Semaphore(host.slots);
+  const repoSlots = new RepoSlots(runtime.redis);
   const hostBeat = new HostHeartbeat(new HostRegistry(runtime.redis), host, () => slots.inUse, runtime.registry, hostHeartbeatMs(process.env));
   const shutdown = new AbortController();
   const workers = host.capabilities.map((capability) => {
@@ -66,7 +68,7 @@ void bootService('session-runner', async (runtime, config) => {
         const release = await slots.acquire();
         metrics.slotsBusy.set({ host: host.name }, slots.inUse);
         try {
-          return await runSession(job.data, deps, shutdown.signal, Math.max(1, job.attemptsStarted));
+          return await withRepoSlot(repoSlots, deps, job.data, () => runSession(job.data, deps, shutdown.signal, Math.max(1, job.attemptsStarted)));
         } finally {
           release();
           metrics.slotsBusy.set({ host: host.name }, slots.inUse);
@@ -81,7 +83,7 @@ void bootService('session-runner', async (runtime, config) => {
           return await dispatch(job);
         } catch (err) {
           if (!(err instanceof RequeueJob)) throw err;
-          runtime.logger.info({ run: job.data.runId, delayMs: err.delayMs, wholeQueue: err.wholeQueue, reason: err.message }, 'session back to waiting; no attempt spent');
+          runtime.logger[err.routine ? 'debug' : 'info']({ run: job.data.runId, delayMs: err.delayMs, wholeQueue: err.wholeQueue, reason: err.message }, 'session back to waiting; no attempt spent');
           // Neither path counts as a BullMQ attempt: the job simply waits.
           if (err.wholeQueue) {
             await queue.rateLimit(err.delayMs);

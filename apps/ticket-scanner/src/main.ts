@@ -2,13 +2,14 @@ import { Queue } from 'bullmq';
 import { createJobQueue } from '@nightshift/service-shell';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { Claims, EventLog, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
+import { Claims, EventLog, FollowUps, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
 import { announceEndedPauses, pauseIntakeOnFastFailStorm } from '@nightshift/pause-policy';
 import { bootService } from '@nightshift/service-boot';
 import { INTAKE_JOB_DEFAULTS, logErrors } from '@nightshift/service-shell';
-import { createTracker } from '@nightshift/adapter-factories';
+import { createForge, createTracker } from '@nightshift/adapter-factories';
 import { reconcileSessions } from './reconcile-sessions';
 import { requeueStranded } from './requeue-stranded';
+import { watchReviews } from './review-watch';
 import { TicketScanner } from './ticket-scanner';
 import { withTrackerMetrics } from './tracker-metrics';
 import { attachWebhooks } from './webhooks/attach-webhooks';
@@ -29,6 +30,7 @@ void bootService('ticket-scanner', async (runtime, config) => {
     return queue;
   });
   const stranded = { config, tracker, redis: runtime.redis, claims: new Claims(runtime.redis), sessions: new SessionRegistry(runtime.redis), counters: new TicketCounters(runtime.redis), events, sessionQueues, logger: runtime.logger };
+  const reviews = { config, tracker, forge: createForge(config), runs, followUps: new FollowUps(runtime.redis), counters: stranded.counters, events, logger: runtime.logger };
   const scanner = new TicketScanner({
     tracker,
     intake,
@@ -41,6 +43,7 @@ void bootService('ticket-scanner', async (runtime, config) => {
       // Only reached when the tracker answered: lets a dashboard tell "no work" from "polling failed".
       () => new TrackerPolls(runtime.redis).recordSuccess(tracker.kind),
       () => requeueStranded(stranded),
+      () => watchReviews(reviews),
       () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
       () => pauseIntakeOnFastFailStorm({ pauses, events, notifier, runs, config }, scanIntervalMs, 'ticket-scanner'),
     ],

@@ -31,6 +31,7 @@ export const HOT_KEYS = [
   'hooks.timeoutSec',
   'budgets',
   'intake',
+  'followUp',
 ] as const;
 
 export interface ConfigChange {

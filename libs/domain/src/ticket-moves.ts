@@ -70,7 +70,7 @@ export interface TicketBoard {
 
 /** Where a move is recorded (the event stream). */
 export interface MoveLog {
-  append(event: { type: 'ticket.moved'; ticket: string; run?: string; host?: string; repo?: string; detail: { from?: string; to: string } }): Promise<unknown>;
+  append(event: { type: 'ticket.moved'; ticket: string; run?: string; host?: string; repo?: string; detail: { from?: string; to: string; why?: string } }): Promise<unknown>;
 }
 
 /** Who moved it and from where, for the `ticket.moved` event. */
@@ -79,6 +79,8 @@ export interface MoveContext {
   run?: string;
   host?: string;
   repo?: string;
+  /** Why, when the move is not the plain outcome of a run (e.g. `review feedback`). */
+  why?: string;
 }
 
 /**
@@ -93,8 +95,8 @@ export async function commentThenMove(tracker: TicketBoard, key: string, comment
 /** Comments (optionally), moves, and records `ticket.moved`. */
 export async function moveTicket(deps: { tracker: TicketBoard; events: MoveLog }, key: string, to: string, ctx: MoveContext = {}, comment: string | null = null): Promise<void> {
   await commentThenMove(deps.tracker, key, comment, to);
-  const { from, ...where } = ctx;
-  await deps.events.append({ type: 'ticket.moved', ticket: key, ...where, detail: { ...(from === undefined ? {} : { from }), to } });
+  const { from, why, ...where } = ctx;
+  await deps.events.append({ type: 'ticket.moved', ticket: key, ...where, detail: { ...(from === undefined ? {} : { from }), to, ...(why === undefined ? {} : { why }) } });
 }
 
 /** Moves a ticket unless it is already there (a rerun of the same decision moves nothing twice). */
