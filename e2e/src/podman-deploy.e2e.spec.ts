@@ -133,7 +133,7 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('runs every service as the non-root image user, each answering /readyz with 200', async () => {
+  it('runs every service as the non-root image user, each answering /readyz with 200 (its compose healthcheck), and no container as root', async () => {
     const names = await stack.containers();
     for (const service of SERVICES) {
       const containers = names.filter((n) => n.startsWith(`${project}_${service}_`));
@@ -145,6 +145,9 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
       }
     }
     expect(names.filter((n) => n.startsWith(`${project}_session-runner_`))).toHaveLength(3);
+    // Redis, Prometheus and the CI placeholders too: no container of the stack runs as root.
+    const uids = await Promise.all(names.map(async (n) => [n, (await podman(['exec', n, 'id', '-u'])).trim()]));
+    expect(uids.filter(([, uid]) => uid === '0')).toEqual([]);
   });
 
   it('runs Prometheus on the config the compose file mounts (promtool check config) and scrapes every service, each replica its own target', async () => {
