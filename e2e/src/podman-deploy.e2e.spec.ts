@@ -73,6 +73,7 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
   let runs: RunStore;
   let forge: LocalForge;
   let prometheusPort: number;
+  let scannerPort: number;
   const native: ChildProcess[] = [];
 
   /** `nightshift board add` run by the image's CLI in a container: the board's files stay the image user's. */
@@ -115,7 +116,7 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
       FAKE_CLAUDE_DEFAULT: `gate=${path.join(home, 'gate')} succeed`,
       REDIS_PORT: String(redisPort),
       PROMETHEUS_PORT: String((prometheusPort = await freePort())),
-      SCANNER_PORT: String(await freePort()),
+      SCANNER_PORT: String((scannerPort = await freePort())),
       EXPORTER_PORT: String(await freePort()),
       GRAFANA_PORT: String(await freePort()),
     });
@@ -230,8 +231,14 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
   it('never gives a mobile ticket to a runner without the mobile capability, and runs it when one joins', async () => {
     const key = await addTicket('[app] fix the launch screen', 'Mobile only.');
     await waitFor('the mobile ticket claimed', async () => (await events.read()).some((e) => e.type === 'ticket.claimed' && e.ticket === key), 60_000, 500);
-    // Routed and queued on session.mobile; the three linux runners keep polling their own queue.
-    await waitFor('a scan cycle after the claim', async () => (await events.read()).filter((e) => e.type === 'ticket.scanned').length > 3, 60_000, 500);
+    // Routed to the mobile lane; the three linux runners, idle, keep polling their own queue for
+    // three more scan cycles (2 s each, counted by the scanner's metric) and never start it.
+    const scans = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${scannerPort}/metrics`)).text();
+      return Number(/^nightshift_scans_total\{[^}]*result="ok"[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN);
+    };
+    const scannedAtClaim = await scans();
+    await waitFor('three scan cycles after the claim', async () => (await scans()) >= scannedAtClaim + 3, 60_000, 500);
     expect((await events.read()).some((e) => e.type === 'session.started' && e.ticket === key)).toBe(false);
 
     // The Mac's native lane: a worktree-manager and a session-runner for host mac-1, outside any container.
