@@ -1,8 +1,8 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { NightshiftConfig } from '@nightshift/config';
 import { INTAKE_QUEUE, sessionJobId, sessionQueueName, worktreeQueueName } from '@nightshift/contracts';
-import { Claims, PauseStore, RunTotalsReader, SessionRegistry, TrackerPolls, type LiveSession, type Pause, type RunTotals } from '@nightshift/state';
+import { Claims, PauseStore, QueueReader, RunTotalsReader, SessionRegistry, TrackerPolls, type LiveSession, type Pause, type RunTotals } from '@nightshift/state';
 import { describeScope, type PauseScope } from '@nightshift/state';
 
 /** Job states reported per queue; the first four also get the age of their oldest job. */
@@ -66,12 +66,14 @@ function rows(totals: RunTotals): RunTotalRows {
 export class FleetStateReader {
   private readonly queues = new Map<string, Queue>();
   private readonly totals: RunTotalsReader;
+  private readonly reader: QueueReader;
 
   constructor(
     private readonly redis: Redis,
     private readonly config: NightshiftConfig,
   ) {
     this.totals = new RunTotalsReader(redis);
+    this.reader = new QueueReader(redis);
   }
 
   /** intake, every capability's session queue, every host's worktree queue. */
@@ -80,10 +82,12 @@ export class FleetStateReader {
     return [INTAKE_QUEUE, ...capabilities.map(sessionQueueName), ...this.config.hosts.map((h) => worktreeQueueName(h.name))];
   }
 
+  /** A BullMQ handle on one queue (the queue board needs them); reading the state does not, so BullMQ loads only here. */
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis });
+      const { Queue: BullQueue } = require('bullmq') as typeof import('bullmq');
+      queue = new BullQueue(name, { connection: this.redis });
       this.queues.set(name, queue);
     }
     return queue;
@@ -117,14 +121,12 @@ export class FleetStateReader {
   }
 
   private async snapshot(name: string, now: Date): Promise<QueueSnapshot> {
-    const queue = this.queue(name);
-    const counts = (await queue.getJobCounts(...QUEUE_STATES)) as Record<QueueState, number>;
+    const counts = await this.reader.counts(name, QUEUE_STATES);
     const oldestAgeSec: QueueSnapshot['oldestAgeSec'] = {};
     await Promise.all(
       AGED_STATES.map(async (state) => {
-        if (!counts[state]) return void (oldestAgeSec[state] = null);
-        const [oldest] = await queue.getJobs([state], 0, 0, true);
-        oldestAgeSec[state] = oldest ? Math.max(0, (now.getTime() - oldest.timestamp) / 1000) : null;
+        const oldest = counts[state] ? await this.reader.oldestTimestamp(name, state) : null;
+        oldestAgeSec[state] = oldest === null ? null : Math.max(0, (now.getTime() - oldest) / 1000);
       }),
     );
     return { name, counts, oldestAgeSec };
@@ -139,7 +141,7 @@ export class FleetStateReader {
     const out: Array<{ ticket: string; runId: string }> = [];
     for (const claim of claims) {
       if (live.has(claim.runId)) continue;
-      const states = await Promise.all(sessionQueues.map((q) => this.queue(q).getJobState(sessionJobId(claim.runId))));
+      const states = await Promise.all(sessionQueues.map((q) => this.reader.jobState(q, sessionJobId(claim.runId))));
       if (!states.some((s) => PENDING_STATES.has(s))) out.push({ ticket: claim.ticket, runId: claim.runId });
     }
     return out;

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { groupMembers, groupsOfSession, processGroupOf, processStartTime, terminateGroup } from '@nightshift/agent';
 import { sessionKey, type EventLog, type LiveSession, type RunStore, type SessionRegistry } from '@nightshift/state';
 
 /** Why a session's agent is reaped; the label of `nightshift_reaper_kills_total`. */
@@ -18,6 +17,7 @@ export interface ReapDeps {
  * session's key in its environment. Nothing else: a pid reused by an unrelated process is never touched.
  */
 export function attributedAgentGroups(session: LiveSession): number[] {
+  const { groupMembers, groupsOfSession, processGroupOf, processStartTime } = agentProcesses();
   const groups = new Set(groupsOfSession(sessionKey(session)));
   const pgid = session.agentPgid;
   if (pgid && session.agentStartTime && processStartTime(pgid) === session.agentStartTime && groupMembers(pgid).length > 0) groups.add(pgid);
@@ -28,6 +28,7 @@ export function attributedAgentGroups(session: LiveSession): number[] {
 /** SIGTERM → grace → SIGKILL to each attributed group of the session; the number of groups that were alive. */
 export async function killSessionAgent(session: LiveSession, graceMs: number): Promise<number> {
   const groups = attributedAgentGroups(session);
+  const { terminateGroup } = agentProcesses();
   await Promise.all(groups.map((g) => terminateGroup(g, graceMs)));
   return groups.length;
 }
@@ -53,4 +54,9 @@ export async function closeInterruptedSession(deps: ReapDeps, session: LiveSessi
   await deps.sessions.remove(key);
   await deps.events.append({ type: 'session.reaped', ticket: session.tickets[0], run: session.runId, host: session.host, detail: { reason, killedGroups: killed, execution: session.execution ?? 1 } });
   deps.logger.warn({ run: session.runId, execution: session.execution ?? 1, reason, killedGroups: killed }, 'session reaped');
+}
+
+/** Loaded on first use: `nightshift status` reads the fleet through this lib and never reaps. */
+function agentProcesses(): typeof import('@nightshift/agent') {
+  return require('@nightshift/agent') as typeof import('@nightshift/agent');
 }
