@@ -8,9 +8,15 @@ export async function checkRepos(config: NightshiftConfig): Promise<CheckResult[
   return Promise.all(
     config.repos.map(async (repo) => {
       const out = await runCommand('git', ['ls-remote', '--heads', repo.remote, repo.baseBranch], env, 30_000);
-      if (!out.ok) return fail(`repo ${repo.name}`, `cannot read ${repo.remote}: ${out.stderr.trim().split('\n').pop() ?? ''}`, 'check the remote URL and this host\'s git credentials (ssh key or credential helper)');
+      if (!out.ok) return fail(`repo ${repo.name}`, `cannot read ${repo.remote}: ${gitError(out.stderr)}`, 'check the remote URL and this host\'s git credentials (ssh key or credential helper)');
       if (!out.stdout.trim()) return fail(`repo ${repo.name}`, `${repo.remote} has no branch ${repo.baseBranch}`, `set repos[].baseBranch to the branch PRs target`);
       return pass(`repo ${repo.name}`, `${repo.remote} (${repo.baseBranch})`);
     }),
   );
+}
+
+/** git's first `fatal:`/`ERROR:` line says what went wrong; the lines after it are advice. */
+function gitError(stderr: string): string {
+  const lines = stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.find((l) => /^(fatal|error):/i.test(l)) ?? lines[0] ?? 'git ls-remote failed').replace(/^(fatal|error):\s*/i, '');
 }
