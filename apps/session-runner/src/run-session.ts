@@ -4,7 +4,7 @@ import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type S
 import { processStartTime } from '@nightshift/agent';
 import { sessionKey, type LiveSession } from '@nightshift/state';
 import { fenceEarlierAgents } from './fence-earlier-agents';
-import { redactSecrets } from '@nightshift/service-shell';
+import { crashPoint, redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
 import { finishFailure } from './finish-session';
@@ -17,6 +17,7 @@ import { runEventBase } from './run-event';
 import { pauseScope } from '@nightshift/wiring';
 import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
+import { NotCurrent, staleSession } from './session-ownership';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
 import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
@@ -57,17 +58,24 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   let launched = true;
   let session: AgentSession | undefined;
   let recalled: RecalledForSession | undefined;
+  let notCurrent: NotCurrent | undefined;
   try {
     await heartbeat.start();
     await deps.runs.save(record);
+    const tickets = await loadTickets(deps, job.tickets);
+    // A job delivered again after its run already moved the tickets on (its runner died before BullMQ heard it
+    // finish, or the ticket was requeued meanwhile) has nothing left to do: running it would give a second outcome.
+    const stale = staleSession(tickets, config.tracker.states.inProgress);
+    if (stale) throw new NotCurrent(stale, true);
     const worktree = await deps.worktrees.create(worktreeJob);
     await heartbeat.update({ worktreePath: worktree.path });
-    const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
     recalled = await recallLearnings(deps, job, tickets);
     // Preparing the worktree takes a while: another session may have hit the account's limit meanwhile.
     await assertAccountStillFree(deps, account);
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: key, onSpawn }, recalled.lines);
+    // Fenced or reaped while the agent ran (a newer execution of this job took over): that one owns the outcome.
+    if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     const { run } = session;
     let verdict = session.verdict;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
@@ -78,6 +86,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await announce(deps, record, verdict.outcome, verdict.reason);
     const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record, identity: { sessionKey: key, onSpawn } }) : undefined;
     if (checks?.interrupted) ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
+    if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     if (verdict.outcome === 'success') {
       result = await finishChecked(deps, job, repo, tickets, worktree.path, checks, { record, finalMessage: session.run.result?.result, deniedCommands: denied, checks: [] });
     } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
@@ -86,8 +95,15 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     } else {
       result = await finishFailure(deps, job, verdict.outcome, verdict.reason, { shuttingDown: shutdown.aborted && !session.cancel, needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result), denied });
     }
+    crashPoint('session-runner.after-outcome');
   } catch (err) {
-    if (err instanceof RequeueJob) {
+    if (err instanceof NotCurrent) {
+      // Not this execution's to account: no move, no attempt, no PR; the claims and worktree stay for the current one.
+      notCurrent = err;
+      launched = false;
+      result = { outcome: 'canceled', reason: err.message };
+      await events.append({ type: 'session.superseded', ...base, detail: { reason: err.message, execution } });
+    } else if (err instanceof RequeueJob) {
       // Paused before launch: nothing ran, nothing is spent; the job waits for the pause to lift.
       requeue = err;
       launched = false;
@@ -105,7 +121,9 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     }
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
-    if (session?.cancel?.reason === 'inactive') {
+    if (notCurrent && !notCurrent.releaseClaims) {
+      // A superseded execution's worktree (same key, same run) is the current execution's now.
+    } else if (session?.cancel?.reason === 'inactive') {
       await events.append({ type: 'session.canceled', ...base, detail: { state: session.cancel.state, worktree: 'kept' } });
     } else {
       await deps.worktrees.remove(worktreeJob).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'worktree removal failed; the sweeper will retry'));
@@ -114,6 +132,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   }
   // A session that never launched is no run: its record goes, and the rerun writes its own.
   if (launched) await save(deps, record, result);
+  else if (notCurrent && !notCurrent.releaseClaims) return result; // the reaper or fence closed its record
   else await deps.runs.discard(record);
   await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
   await recordOutcome(deps, record, recalled, session?.run.result?.result);
