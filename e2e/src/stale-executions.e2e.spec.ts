@@ -7,7 +7,9 @@ import { Pipeline, quickRecoveryConfig, waitFor } from './harness';
  * - an execution superseded by a newer one of the same job (its runner froze past the job lock, the job went to
  *   another runner, which fenced the old agent) still accounted its killed agent: it moved the ticket back to the
  *   queue under the live execution and removed the worktree that execution was working in, whose agent then
- *   failed and spent attempts.
+ *   failed and spent attempts;
+ * - and the window the first fix made visible: a runner killed between a ticket's move and its event left the
+ *   stream without that ticket's outcome.
  */
 jest.setTimeout(180_000);
 
@@ -41,6 +43,24 @@ describe('stale and superseded session executions', () => {
     expect((await pipeline.board.getTicket(key))?.state).toBe('In Review');
     expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
     expect((await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(key))).toHaveLength(1);
+  });
+
+  it('a runner killed between the In Review move and its event: the redelivery records the move once, late', async () => {
+    pipeline.spawn('worktree-manager');
+    pipeline.spawn('router');
+    pipeline.spawn('ticket-scanner');
+    const doomed = pipeline.spawn('session-runner', { NIGHTSHIFT_CRASH_AT: 'session-runner.after-move' });
+    const key = (await pipeline.board.add({ title: '[alpha] move, then die', description: 'fake-agent: succeed' })).key;
+    expect(await doomed.exited).toMatchObject({ signal: 'SIGKILL' });
+    expect((await pipeline.board.getTicket(key))?.state).toBe('In Review');
+    expect((await movesOf(key)).filter((to) => TERMINAL.has(to))).toEqual([]);
+
+    pipeline.spawn('session-runner');
+    await waitFor('the redelivered job to be judged stale', async () => (await pipeline.events.read()).find((e) => e.type === 'session.superseded' && e.ticket === key), 60_000, 100);
+    const terminal = (await pipeline.events.read()).filter((e) => e.type === 'ticket.moved' && e.ticket === key && TERMINAL.has(String(e.detail?.['to'])));
+    expect(terminal.map((e) => e.detail)).toEqual([{ to: 'In Review', late: true }]);
+    expect(pipeline.agentLaunches().filter((l) => l.cwd.includes(key))).toHaveLength(1);
+    expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
   });
 
   it('an execution superseded while its runner was frozen accounts nothing: no move back to the queue, no attempt, its successor finishes', async () => {

@@ -163,5 +163,6 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
 
 async function moveTicket(deps: SessionDeps, key: string, state: string, runId: string): Promise<void> {
   await deps.tracker.moveTo(key, state);
+  crashPoint('session-runner.after-move');
   await deps.events.append({ type: 'ticket.moved', ticket: key, host: deps.host, run: runId, detail: { to: state } });
 }

@@ -17,7 +17,7 @@ import { runEventBase } from './run-event';
 import { pauseScope } from '@nightshift/wiring';
 import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
-import { NotCurrent, staleSession } from './session-ownership';
+import { NotCurrent, recordLateMoves, staleSession } from './session-ownership';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
 import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
@@ -66,7 +66,10 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     // A job delivered again after its run already moved the tickets on (its runner died before BullMQ heard it
     // finish, or the ticket was requeued meanwhile) has nothing left to do: running it would give a second outcome.
     const stale = staleSession(tickets, config.tracker.states.inProgress);
-    if (stale) throw new NotCurrent(stale, true);
+    if (stale) {
+      await recordLateMoves(deps, job, tickets);
+      throw new NotCurrent(stale, true);
+    }
     const worktree = await deps.worktrees.create(worktreeJob);
     await heartbeat.update({ worktreePath: worktree.path });
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
