@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { assertBranchName } from '@nightshift/git';
 import { PushFailedError } from './errors';
 
 const run = promisify(execFile);
@@ -26,7 +27,7 @@ export interface PushInput {
 export async function pushBranch(input: PushInput, timeoutMs: number, auth: PushAuth = {}): Promise<void> {
   const { repo, remoteUrl, worktreePath, branch } = input;
   if (!remoteUrl || remoteUrl.startsWith('-')) throw new TypeError(`pushBranch: invalid remote URL ${JSON.stringify(remoteUrl)}.`);
-  await assertValidBranch(branch, worktreePath);
+  assertValidBranch(branch);
   // Never prompt: a push that needs a password must fail, not hang a session.
   const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ...auth.env };
   const redact = (text: string) => (auth.secrets ?? []).filter((s) => s.length > 0).reduce((out, secret) => out.split(secret).join('[redacted]'), redactCredentials(text));
@@ -45,14 +46,12 @@ export async function pushBranch(input: PushInput, timeoutMs: number, auth: Push
   }
 }
 
-async function assertValidBranch(branch: string, cwd: string): Promise<void> {
+function assertValidBranch(branch: string): void {
   if (!branch || branch.startsWith('-')) throw new TypeError(`pushBranch: invalid branch name ${JSON.stringify(branch)}.`);
+  // git check-ref-format's rules, checked in-process (libs/git): one process spawn less per ticket.
   try {
-    await run('git', ['check-ref-format', `refs/heads/${branch}`], { cwd });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new TypeError(`pushBranch: cannot run git in ${cwd}: ${(err as Error).message}`);
-    }
+    assertBranchName(branch);
+  } catch {
     throw new TypeError(`pushBranch: ${JSON.stringify(branch)} is not a valid git branch name.`);
   }
 }
