@@ -86,7 +86,8 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
 
 /** Runs that pushed to this ticket's branch before, oldest first, then this one. */
 async function runsOnBranch(deps: SessionDeps, ticket: string, runId: string): Promise<string[]> {
-  const earlier = (await deps.runs.list(5000)).filter((r) => r.outcome === 'success' && r.tickets.includes(ticket) && r.runId !== runId).map((r) => r.runId);
+  // Only runs led by the ticket push to its branch (agent/<ticket>): read those, not the whole run history.
+  const earlier = (await deps.runs.ledBy(ticket)).filter((r) => r.outcome === 'success' && r.runId !== runId).map((r) => r.runId);
   return [...new Set([...earlier, runId])];
 }
 
