@@ -98,17 +98,17 @@ async function nightshift(dir, redis, connection) {
   }
 }
 
-async function floor(redis, connection) {
+async function floor(redis, connection, name) {
   const script = `
     const { Worker } = require('bullmq');
     const { Redis } = require('ioredis');
-    new Worker('bench-dispatch-floor', async () => undefined, { connection: new Redis(${JSON.stringify(redis.url)}, { maxRetriesPerRequest: null }), concurrency: ${SLOTS} })
+    new Worker(${JSON.stringify(name)}, async () => undefined, { connection: new Redis(${JSON.stringify(redis.url)}, { maxRetriesPerRequest: null }), concurrency: ${SLOTS} })
       .waitUntilReady().then(() => process.stdout.write('ready\\n'));
   `;
   const workers = Array.from({ length: HOSTS }, () => spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
   try {
     await Promise.all(workers.map((w) => new Promise((resolve) => w.stdout.once('data', resolve))));
-    const queue = new Queue('bench-dispatch-floor', { connection });
+    const queue = new Queue(name, { connection });
     await arrive(queue, (i) => ({ name: 'noop', data: { i } }));
     await waitFor('every floor job done', async () => (await queue.getCompletedCount()) === JOBS, 600_000, 500);
     const out = await latencies(queue);
@@ -125,12 +125,15 @@ async function main() {
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   try {
     const load0 = os.loadavg()[0];
-    const raw = await floor(redis, connection);
+    // The floor before and after, so a change of load during the run shows instead of skewing one side.
+    const before = await floor(redis, connection, 'bench-floor-before');
     log('floor done');
     const out = await nightshift(dir, redis, connection);
+    const after = await floor(redis, connection, 'bench-floor-after');
+    const raw = [...before, ...after].sort((a, b) => a - b);
     console.log(`dispatch latency, ${HOSTS} hosts x ${SLOTS} slots (${HOSTS * SLOTS} in all) on one Redis, ${JOBS} session jobs arriving at ${RATE}/s:`);
     console.log(`  nightshift (real session-runner per host, enqueue -> session started): ${summary(out)}`);
-    console.log(`  floor, same run (raw BullMQ, ${HOSTS} worker processes x concurrency ${SLOTS}, no-op): ${summary(raw)}`);
+    console.log(`  floor, same run (raw BullMQ, ${HOSTS} worker processes x concurrency ${SLOTS}, no-op), run before and after: ${summary(raw)} [before: ${summary(before)}; after: ${summary(after)}]`);
     console.log(`  ratio p50 ${(percentile(out, 50) / Math.max(1, percentile(raw, 50))).toFixed(1)}x, p99 ${(percentile(out, 99) / Math.max(1, percentile(raw, 99))).toFixed(1)}x`);
     console.log(`load: ${load0.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (1-min average, ${os.cpus().length} cores)`);
   } finally {
