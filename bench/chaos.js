@@ -93,10 +93,16 @@ class Service {
   }
 }
 
-function pidAlive(pid) {
+/**
+ * Whether the agent a launch line names still runs: its pid alive AND still that agent (the fake's command
+ * line, the launch's working directory). A long run spawns far more processes than pid_max (32768 here),
+ * so a bare pid check finds unrelated processes that reused the number; killing those would be worse.
+ */
+function agentAlive(launch) {
   try {
-    process.kill(pid, 0);
-    return true;
+    const cmdline = fs.readFileSync(`/proc/${launch.pid}/cmdline`, 'utf8');
+    const cwd = fs.readlinkSync(`/proc/${launch.pid}/cwd`);
+    return cmdline.includes('fake-claude') && (cwd === launch.cwd || cwd.startsWith(`${launch.cwd} `));
   } catch {
     return false;
   }
@@ -159,7 +165,7 @@ async function main() {
   // Detached services outlive this script unless it takes them down (Ctrl-C, a crash).
   process.on('exit', () => {
     services.forEach((s) => s.alive && s.child.kill('SIGKILL'));
-    for (const l of readJsonLines(argvLog)) if (pidAlive(l.pid)) try { process.kill(-l.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const l of readJsonLines(argvLog)) if (agentAlive(l)) try { process.kill(-l.pid, 'SIGKILL'); } catch { /* gone */ }
     if (redis.process.exitCode === null) redis.process.kill('SIGKILL');
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
@@ -190,7 +196,7 @@ async function main() {
       if (!chaos.hostGone && (done >= TICKETS * 0.3 || (SMALL && n >= 2))) {
         // The host dies for good: its services and its agents, as if the machine lost power.
         for (const s of services.filter((x) => x.host === gone)) await s.kill9();
-        for (const l of readJsonLines(argvLog)) if (l.cwd?.startsWith(roots[gone]) && pidAlive(l.pid)) try { process.kill(-l.pid, 'SIGKILL'); } catch { process.kill(l.pid, 'SIGKILL'); }
+        for (const l of readJsonLines(argvLog)) if (l.cwd?.startsWith(roots[gone]) && agentAlive(l)) try { process.kill(-l.pid, 'SIGKILL'); } catch { process.kill(l.pid, 'SIGKILL'); }
         chaos.hostGone = { host: gone, atTicketsDone: done };
         log(`host ${gone} taken away for good at ${done} done`);
         continue;
@@ -303,7 +309,7 @@ async function invariants({ redis, board, plan, hosts, roots, gone, argvLog, ter
 function orphans({ hosts, roots, gone, argvLog }) {
   const out = { orphanWorktreeOnLiveHost: [], orphanAgentProcess: [] };
   for (const h of hosts.filter((x) => x.name !== gone)) for (const wt of listWorktrees(roots[h.name])) out.orphanWorktreeOnLiveHost.push({ host: h.name, worktree: wt });
-  for (const l of readJsonLines(argvLog)) if (l.argv[0] !== 'auth' && pidAlive(l.pid)) out.orphanAgentProcess.push({ pid: l.pid, cwd: l.cwd });
+  for (const l of readJsonLines(argvLog)) if (l.argv[0] !== 'auth' && agentAlive(l)) out.orphanAgentProcess.push({ pid: l.pid, cwd: l.cwd });
   return out;
 }
 
