@@ -125,6 +125,8 @@ function rawUsage(u) {
 
 function main() {
   const argv = process.argv.slice(2);
+  // `claude --version` as the real CLI prints it; not a launch, so not in the argv log.
+  if (argv[0] === '--version' || argv[0] === '-v') return void process.stdout.write('2.1.41 (Claude Code)\n');
   const opts = parseArgs(argv);
   const model = opts.flags['--model'];
   if (process.env.FAKE_CLAUDE_ARGV_LOG) {
@@ -390,7 +392,7 @@ function writeChange(cwd, key, model) {
  * output, so a check asking for such a file passes only after a repair round.
  */
 function followFixHints(cwd, prompt) {
-  const names = [...prompt.matchAll(/^\s*FIX: create (\S+)\s*$/gm)].map((m) => sanitizeKey(m[1]));
+  const names = [...prompt.matchAll(/^\s*(?:>\s*)?FIX: create (\S+)\s*$/gm)].map((m) => sanitizeKey(m[1]));
   if (names.length === 0) return [];
   const root = fs.realpathSync(cwd);
   const dir = path.join(root, 'nightshift-fixes');

@@ -4,8 +4,11 @@ import { registerBoardCommands } from './commands/board.command';
 import { registerClassifyCommand } from './commands/classify.command';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerHistoryCommands } from './commands/history.command';
+import { registerInitCommand } from './commands/init.command';
+import { registerDoctorCommand } from './commands/doctor.command';
 import { registerMemoryCommands } from './commands/memory.command';
 import { registerPauseCommands } from './commands/pause.command';
+import { registerReviewCommands } from './commands/review.command';
 import { registerUpCommand } from './commands/up.command';
 
 // Each register* file holds only commander wiring; a command's libraries load when it runs
@@ -14,6 +17,8 @@ const program = new Command('nightshift')
   .description('Nightshift: tickets in, one review-ready pull request per ticket out')
   .option('--config <file>', 'config file', process.env['NIGHTSHIFT_CONFIG'] ?? 'nightshift.yaml');
 
+registerInitCommand(program);
+registerDoctorCommand(program);
 registerUpCommand(program);
 registerDemoCommand(program);
 registerBoardCommands(program);
@@ -21,5 +26,6 @@ registerHistoryCommands(program);
 registerClassifyCommand(program);
 registerPauseCommands(program);
 registerMemoryCommands(program);
+registerReviewCommands(program);
 
 void program.parseAsync(process.argv);

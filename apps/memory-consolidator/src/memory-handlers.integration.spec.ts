@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { configSchema } from '@nightshift/config';
+import { parseConfig } from '@nightshift/config';
 import { EmbeddedVectorStore, LexicalHashEmbedder, Memory } from '@nightshift/memory';
 import { EventLog } from '@nightshift/state';
 import { useTestRedis } from '@nightshift/testing-fakes';
@@ -22,7 +22,7 @@ describe('memory-consolidator handlers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const handlers = () => {
-    const config = configSchema.parse({ repos: [{ name: 'api', remote: '/r' }] }).memory;
+    const config = parseConfig('repos: [{ name: api, remote: /r }]', '/tmp/nightshift.yaml').memory;
     return memoryHandlers({ memory, config, redis: redis.redis, events: new EventLog(redis.redis), logger: pino({ level: 'silent' }) });
   };
 

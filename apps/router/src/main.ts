@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Counter } from 'prom-client';
 import { INTAKE_QUEUE, QUEUE_JOBS, sessionQueueName, type IntakeJob, type IntakeResult } from '@nightshift/contracts';
 import { handlerTable } from '@nightshift/service-shell';
-import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
 import { bootService, createForge, createTracker, JOB_DEFAULTS, logErrors } from '@nightshift/wiring';
 import { routeIntake } from './route-intake';
 
@@ -30,6 +30,8 @@ void bootService('router', async (runtime, config) => {
     counters: new TicketCounters(runtime.redis),
     events: new EventLog(runtime.redis),
     pauses: new PauseStore(runtime.redis),
+    runs: new RunStore(runtime.redis),
+    followUps: new FollowUps(runtime.redis),
     sessionQueue,
     logger: runtime.logger,
   };

@@ -8,7 +8,7 @@ import { parseConfig } from '@nightshift/config';
 import { sessionQueueName, type SessionJob } from '@nightshift/contracts';
 import { LocalForge } from '@nightshift/forge';
 import { useTestRedis } from '@nightshift/testing-fakes';
-import { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
 import { LocalBoard } from '@nightshift/tracker';
 import { infraFingerprint } from '@nightshift/domain';
 import { routeIntake, type RouterDeps } from './route-intake';
@@ -47,6 +47,8 @@ beforeEach(async () => {
     counters: new TicketCounters(redis),
     events: new EventLog(redis),
     pauses: new PauseStore(redis),
+    runs: new RunStore(redis),
+    followUps: new FollowUps(redis),
     sessionQueue: () => queue,
     logger: pino({ level: 'silent' }),
   };
@@ -85,6 +87,29 @@ describe('routeIntake', () => {
     expect((await routeIntake(intake(t.key), deps)).reason).toContain('PR already open');
     expect((await board.getTicket(t.key))!.state).toBe('In Review');
     expect(await sessionJobs()).toEqual([]);
+  });
+
+  it('a ticket a session finished (its run carries the PR) back in the queue is a follow-up on that PR, alone on its branch; past followUp.maxRounds it goes back to In Review with one note', async () => {
+    const t = await board.add({ title: '[api] reviewed' });
+    const other = await board.add({ title: '[api] waiting too' });
+    const { pr } = await deps.forge.findOrCreatePr({ repo: 'api', head: `agent/${t.key}`, base: 'main', title: 'x', body: '', tickets: [t.key] });
+    await deps.runs.save({ runId: `${t.key}.1`, tickets: [t.key], repo: 'api', host: 'h', model: 'm', attempt: 1, execution: 1, account: 'a', startedAt: '2026-01-01T00:00:00.000Z', outcome: 'success', prUrl: pr.url });
+    const config = { ...deps.config, followUp: { ...deps.config.followUp, maxRounds: 1 } };
+    expect(await routeIntake(intake(t.key), { ...deps, config })).toMatchObject({ decision: 'dispatched', reason: expect.stringContaining('follow-up round 1 of 1') });
+    const [job] = await sessionJobs();
+    expect(job).toMatchObject({ tickets: [t.key], branch: `agent/${t.key}`, followUp: { trigger: 'moved-back', round: 1, of: 1, prNumber: pr.number, prUrl: pr.url, since: '2026-01-01T00:00:00.000Z' } });
+    expect((await board.getTicket(other.key))!.state).toBe('Agent Queue');
+    expect((await deps.events.read()).filter((e) => e.type === 'followup.started')).toHaveLength(1);
+
+    await deps.claims.release(t.key, job!.runId);
+    await board.moveTo(t.key, 'Agent Queue');
+    for (let i = 0; i < 2; i++) {
+      expect((await routeIntake(intake(t.key), { ...deps, config })).reason).toContain('follow-up rounds spent (1/1)');
+      await board.moveTo(t.key, 'Agent Queue');
+    }
+    expect(await sessionJobs()).toHaveLength(1);
+    expect((await board.getTicket(t.key))!.comments.filter((c) => c.body.includes('follow-up round'))).toHaveLength(1);
+    expect((await deps.events.read()).filter((e) => e.type === 'followup.capped')).toHaveLength(1);
   });
 
   it('skips while intake is paused and escalates the model after spent attempts', async () => {

@@ -5,10 +5,12 @@ import { branchForTicket, chooseModel, infraFingerprint, routeTicket, type Ticke
 import { JOB, sessionJobId, type IntakeJob, type IntakeResult, type SessionJob } from '@nightshift/contracts';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
-import type { Claims, EventLog, PauseStore, TicketCounters } from '@nightshift/state';
+import type { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
 import { crashPoint } from '@nightshift/service-shell';
 import { budgetHold, openBlockers, sessionPriority } from './dispatch-order';
+import { followUpOnOpenPr, startFollowUp, type FollowUpPlan } from './follow-up-dispatch';
+import { moveOnce } from './move-once';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
 const perRepo = new KeyedMutex();
@@ -21,6 +23,8 @@ export interface RouterDeps {
   counters: TicketCounters;
   events: EventLog;
   pauses: PauseStore;
+  runs: RunStore;
+  followUps: FollowUps;
   sessionQueue: (capability: string) => Queue;
   logger: Logger;
 }
@@ -52,12 +56,14 @@ export async function routeIntake(intake: IntakeJob, deps: RouterDeps): Promise<
 }
 
 async function dispatch(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, by: string): Promise<IntakeResult> {
-  const blocked = await guard(deps, ticket, repo);
-  if (blocked) return skip(blocked);
+  const verdict = await guard(deps, ticket, repo, true);
+  if (typeof verdict === 'string') return skip(verdict);
   const launch = await deps.counters.nextLaunch(ticket.key);
   const runId = `${ticket.key}.${launch}`;
-  if (!(await claimAndMove(deps, ticket, repo, runId, by))) return skip('claimed by another router a moment ago');
-  const batch = [ticket.key, ...(await collectBatch(deps, ticket, repo, runId))];
+  if (!(await claimAndMove(deps, ticket, repo, runId, verdict ? `follow-up on ${verdict.pr.url}` : by))) return skip('claimed by another router a moment ago');
+  // A follow-up works on its own PR's branch: nothing else joins it.
+  const batch = verdict ? [ticket.key] : [ticket.key, ...(await collectBatch(deps, ticket, repo, runId))];
+  const followUp = verdict ? await startFollowUp(deps, ticket, repo, runId, verdict) : undefined;
 
   const spent = await deps.counters.attemptsSpent(ticket.key);
   const job: SessionJob = {
@@ -69,13 +75,15 @@ async function dispatch(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, by: 
     model: chooseModel(deps.config.agent, spent),
     attempt: spent + 1,
     routedAt: new Date().toISOString(),
+    ...(followUp ? { followUp } : {}),
   };
   await deps.sessionQueue(repo.capability).add(JOB.session, job, { jobId: sessionJobId(runId), priority: sessionPriority(ticket) });
-  return { decision: 'dispatched', reason: `routed to ${repo.name} by ${by}${batch.length > 1 ? ` with ${batch.length - 1} more` : ''}`, runId };
+  const how = followUp ? `follow-up round ${followUp.round} of ${followUp.of} on ${followUp.prUrl}` : `routed to ${repo.name} by ${by}${batch.length > 1 ? ` with ${batch.length - 1} more` : ''}`;
+  return { decision: 'dispatched', reason: how, runId };
 }
 
-/** Why this ticket must not start now, or null. */
-async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promise<string | null> {
+/** Why this ticket must not start now, or null; as a lead ticket with an open PR, the follow-up it gets. */
+async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, asLead = false): Promise<string | FollowUpPlan | null> {
   const { config } = deps;
   const waiting = openBlockers(ticket) ?? (await budgetHold(deps.pauses, ticket.key, repo.name));
   if (waiting) return waiting;
@@ -89,13 +97,11 @@ async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig): Promis
     return `attempt budget spent (${spent}/${config.routing.maxAttempts})`;
   }
   const open = await deps.forge.findOpenPr(repo.name, branchForTicket(ticket.key));
-  if (open) {
-    // A PR exists (an earlier run crashed after opening it, or a tracker update was lost): finish the move, start nothing.
-    await moveOnce(deps, ticket, config.tracker.states.inReview);
-    return `PR already open: ${open.url}`;
-  }
+  // A follow-up (review feedback, or a human moved it back), or a finished ticket whose move to In Review was lost.
+  const followUp = open ? (asLead ? await followUpOnOpenPr(deps, ticket, open) : `PR already open: ${open.url}`) : null;
+  if (typeof followUp === 'string') return followUp;
   const holder = await deps.claims.holder(ticket.key);
-  return holder ? `claimed by run ${holder}` : null;
+  return holder ? `claimed by run ${holder}` : followUp;
 }
 
 /**
@@ -143,10 +149,4 @@ async function collectBatch(deps: RouterDeps, lead: Ticket, repo: RepoConfig, ru
 
 function skip(reason: string): IntakeResult {
   return { decision: 'skipped', reason };
-}
-
-async function moveOnce(deps: RouterDeps, ticket: Ticket, state: string): Promise<void> {
-  if (ticket.state === state) return;
-  await deps.tracker.moveTo(ticket.key, state);
-  await deps.events.append({ type: 'ticket.moved', ticket: ticket.key, detail: { from: ticket.state, to: state } });
 }

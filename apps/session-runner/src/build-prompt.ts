@@ -13,7 +13,7 @@ Make the change the ticket(s) below ask for, with tests where the repo has them.
 If the fix needs a change outside this repository, say so and point to the file and line that show it.
 
 {{tickets}}
-{{rules}}
+{{review}}{{rules}}
 {{learnings}}`;
 
 export interface PromptInput {
@@ -21,6 +21,8 @@ export interface PromptInput {
   branch: string;
   tickets: Ticket[];
   rules: RulesFile[];
+  /** A follow-up's review feedback and failing CI output (already bounded and redacted); empty otherwise. */
+  review?: string;
   /** Filled by the memory service: most relevant first, so the last ones are dropped first. */
   learnings?: string[];
   template?: { text: string; source: string };
@@ -57,6 +59,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
         branch: input.branch,
         tickets: input.tickets.map((t, i) => formatTicket(t, titles[i]!, parts.descriptions[i]!, parts.comments[i]!)).join('\n'),
         ticketKeys: input.tickets.map((t) => t.key).join(', '),
+        review: input.review ?? '',
         rules: parts.rules.join('\n'),
         learnings: parts.learnings,
       },
@@ -103,7 +106,9 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const kept = fitLearnings(input.learnings ?? [], next());
   if (kept.cutBytes) cuts.push({ part: 'learnings', of: input.repo, keptBytes: Buffer.byteLength(kept.text), cutBytes: kept.cutBytes });
 
-  const text = render({ descriptions, comments, rules, learnings: kept.text });
+  const rendered = render({ descriptions, comments, rules, learnings: kept.text });
+  // A repo template written before the {{review}} slot existed still gets the feedback: a follow-up without it is blind.
+  const text = input.review && !/\{\{\s*review\s*\}\}/.test(template.text) ? `${rendered}\n\n${input.review}` : rendered;
   return { text, estimatedTokens: estimateTokens(text), cuts };
 }
 

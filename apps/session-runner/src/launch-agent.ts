@@ -1,18 +1,18 @@
 import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SESSION_ENV, classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
+import { accountEnv, SESSION_ENV, classifyOutcome, stallCheckMs, stallLimitsFromConfig, stallLogLine, StallMonitor, sumTranscriptUsage, transcriptPath, type AgentRunResult, type OutcomeClassification, type StallVerdict } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { PromptReport, SessionJob } from '@nightshift/contracts';
 import { safeKey, type Ticket } from '@nightshift/domain';
 import { assertSafeLaunch, commitsAhead, hasChanges, hookEnv, runHook } from '@nightshift/git';
 import { redactSecrets } from '@nightshift/service-shell';
 import { launchPermissions } from '@nightshift/wiring';
-import { accountEnv } from './auth-preflight';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
 import { readRules } from './read-rules';
 import { readRepoTemplate } from './repo-template';
+import { followUpReview } from './review-section';
 import type { SessionDeps } from './session-deps';
 
 /** How the reaper will recognise this launch: the session's key in the agent's environment, and its pgid once spawned. */
@@ -41,7 +41,8 @@ export interface AgentSession {
 export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: RepoConfig, account: AccountConfig, tickets: Ticket[], worktree: string, abort: AbortController, identity: AgentIdentity, learnings: string[] = [], repairSection?: string): Promise<AgentSession> {
   const { config } = deps;
   const template = repo.promptTemplate ? await readRepoTemplate(worktree, repo.promptTemplate, repo.name, 'promptTemplate') : undefined;
-  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, template, maxTokens: config.agent.maxPromptTokens });
+  const review = await followUpReview(deps, job);
+  const built = buildPrompt({ repo: repo.name, branch: job.branch, tickets, rules: await readRules(worktree, repo.rulesFiles), learnings, review, template, maxTokens: config.agent.maxPromptTokens });
   const promptReport: PromptReport = { estimatedTokens: built.estimatedTokens, budgetTokens: config.agent.maxPromptTokens, cuts: built.cuts };
   // A repair round adds the failing checks' output after the budgeted prompt.
   const promptText = repairSection ? `${built.text}\n\n${repairSection}` : built.text;

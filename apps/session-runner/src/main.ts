@@ -2,17 +2,18 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
 import { handlerTable } from '@nightshift/service-shell';
-import { Claims, EventLog, HostRegistry, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
+import { Claims, EventLog, HostRegistry, PauseStore, RepoSlots, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
 import { assertAgentCommand } from './agent-preflight';
-import { AuthPreflight } from './auth-preflight';
 import { CancelWatcher } from './cancel-watcher';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 import { RequeueJob } from './requeue-job';
+import { withRepoSlot } from './repo-cap';
 import { runSession } from './run-session';
 import { Semaphore } from './semaphore';
 import type { SessionDeps } from './session-deps';
 import { SessionMetrics } from './session-metrics';
+import { AuthPreflight } from '@nightshift/agent';
 import { MemoryClient } from '@nightshift/memory';
 import { SessionMemory } from './session-memory';
 
@@ -53,6 +54,7 @@ void bootService('session-runner', async (runtime, config) => {
   runtime.checks.push({ name: 'agent', check: async () => assertAgentCommand(config.agent.command) });
 
   const slots = new Semaphore(host.slots);
+  const repoSlots = new RepoSlots(runtime.redis);
   const hostBeat = new HostHeartbeat(new HostRegistry(runtime.redis), host, () => slots.inUse, runtime.registry, hostHeartbeatMs(process.env));
   const shutdown = new AbortController();
   const workers = host.capabilities.map((capability) => {
@@ -64,7 +66,7 @@ void bootService('session-runner', async (runtime, config) => {
         const release = await slots.acquire();
         metrics.slotsBusy.set({ host: host.name }, slots.inUse);
         try {
-          return await runSession(job.data, deps, shutdown.signal, Math.max(1, job.attemptsStarted));
+          return await withRepoSlot(repoSlots, deps, job.data, () => runSession(job.data, deps, shutdown.signal, Math.max(1, job.attemptsStarted)));
         } finally {
           release();
           metrics.slotsBusy.set({ host: host.name }, slots.inUse);
@@ -78,7 +80,7 @@ void bootService('session-runner', async (runtime, config) => {
           return await dispatch(job);
         } catch (err) {
           if (!(err instanceof RequeueJob)) throw err;
-          runtime.logger.info({ run: job.data.runId, delayMs: err.delayMs, wholeQueue: err.wholeQueue, reason: err.message }, 'session back to waiting; no attempt spent');
+          runtime.logger[err.routine ? 'debug' : 'info']({ run: job.data.runId, delayMs: err.delayMs, wholeQueue: err.wholeQueue, reason: err.message }, 'session back to waiting; no attempt spent');
           // Neither path counts as a BullMQ attempt: the job simply waits.
           if (err.wholeQueue) {
             await queue.rateLimit(err.delayMs);
@@ -115,6 +117,13 @@ void bootService('session-runner', async (runtime, config) => {
     },
   });
   return {
+    onConfigReload: (change) => {
+      if (!change.applied.includes(`hosts[${host.name}].slots`)) return;
+      slots.resize(host.slots);
+      for (const w of workers) w.concurrency = host.slots;
+      metrics.slots.set({ host: host.name }, host.slots);
+      runtime.logger.info({ host: host.name, slots: host.slots }, 'slots resized');
+    },
     start: async () => {
       await worktrees.ready();
       await cancels.start();

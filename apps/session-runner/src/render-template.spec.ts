@@ -22,6 +22,17 @@ describe('renderTemplate', () => {
     expect(prompt).toBe('T=NS-1 L=Learnings from earlier sessions on this repo:\n- run npm test first\n');
     expect(DEFAULT_TEMPLATE).toContain('{{learnings}}');
   });
+
+  it('puts a follow-up\'s review feedback in {{review}}, or after a repo template that has no slot for it; nothing when there is none', () => {
+    const build = (text: string, review?: string) => buildPrompt({ repo: 'api', branch: 'b', tickets: [ticket], rules: [], review, template: { text, source: 'repo' }, maxTokens: 60_000 }).text;
+    expect(build('T={{ticketKeys}} R={{review}}.', 'rename it')).toBe('T=NS-1 R=rename it.');
+    expect(build('T={{ticketKeys}}', 'rename it')).toBe('T=NS-1\n\nrename it');
+    expect(build('T={{ticketKeys}}')).toBe('T=NS-1');
+    const plain = buildPrompt({ repo: 'api', branch: 'b', tickets: [ticket], rules: [], maxTokens: 60_000 }).text;
+    const withReview = buildPrompt({ repo: 'api', branch: 'b', tickets: [ticket], rules: [], review: 'REVIEW NOTES\n', maxTokens: 60_000 }).text;
+    expect(withReview.indexOf('REVIEW NOTES')).toBeGreaterThan(withReview.indexOf('Ticket: NS-1'));
+    expect(withReview.replace('REVIEW NOTES\n', '')).toBe(plain);
+  });
 });
 
 describe('asksForExternalChange', () => {

@@ -9,6 +9,8 @@ export class RequeueJob extends Error {
     readonly delayMs: number,
     readonly wholeQueue: boolean,
     reason: string,
+    /** An expected, frequent wait (a repo at its concurrency cap): logged at debug, not info. */
+    readonly routine = false,
   ) {
     super(reason);
   }

@@ -2,12 +2,11 @@ import type { Logger } from 'pino';
 import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
-import type { AgentAdapter } from '@nightshift/agent';
+import type { AgentAdapter, AuthPreflight } from '@nightshift/agent';
 import type { Notifier } from '@nightshift/notify';
 import type { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
 import type { WorktreeClient } from '@nightshift/wiring';
 import type { SessionMetrics } from './session-metrics';
-import type { AuthPreflight } from './auth-preflight';
 import type { CancelWatcher } from './cancel-watcher';
 import type { SessionMemory } from './session-memory';
 

@@ -1,11 +1,12 @@
 import { Queue } from 'bullmq';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { Claims, EventLog, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
-import { announceEndedPauses, bootService, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
+import { Claims, EventLog, FollowUps, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
+import { announceEndedPauses, bootService, createForge, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
 import { fastFailStorm } from './fast-fail-guard';
 import { reconcileSessions } from './reconcile-sessions';
 import { requeueStranded } from './requeue-stranded';
+import { watchReviews } from './review-watch';
 import { TicketScanner } from './ticket-scanner';
 import { withTrackerMetrics } from './tracker-metrics';
 import { attachWebhooks } from './webhooks/attach-webhooks';
@@ -26,6 +27,7 @@ void bootService('ticket-scanner', async (runtime, config) => {
     return queue;
   });
   const stranded = { config, tracker, redis: runtime.redis, claims: new Claims(runtime.redis), sessions: new SessionRegistry(runtime.redis), counters: new TicketCounters(runtime.redis), events, sessionQueues, logger: runtime.logger };
+  const reviews = { config, tracker, forge: createForge(config), runs, followUps: new FollowUps(runtime.redis), counters: stranded.counters, events, logger: runtime.logger };
   const scanner = new TicketScanner({
     tracker,
     intake,
@@ -38,6 +40,7 @@ void bootService('ticket-scanner', async (runtime, config) => {
       // Only reached when the tracker answered: lets a dashboard tell "no work" from "polling failed".
       () => new TrackerPolls(runtime.redis).recordSuccess(tracker.kind),
       () => requeueStranded(stranded),
+      () => watchReviews(reviews),
       () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
       async () => {
         const { intake: policy } = config;

@@ -19,3 +19,4 @@ export { ALWAYS_DISALLOWED_TOOLS, DEFAULT_ALLOWED_TOOLS, checkRule, resolveToolP
 export { DenialTracker, describeDenial, isDenialText, toPermissionDenials, type PermissionDenial } from './permission-denials';
 export { assertPermissionModeAllowed, checkPermissionMode, probeSandbox, CONTAINER_MARKERS, type PermissionModeSettings, type PermissionModeVerdict, type SandboxProbe } from './sandbox-policy';
 export { UnsafePermissionModeError } from './errors/unsafe-permission-mode.error';
+export { AuthPreflight, accountEnv, type AuthVerdict, type AgentAccount, type AuthCheckSettings } from './auth-preflight';

@@ -85,4 +85,14 @@ describe('parseConfig', () => {
     expect(problemsOf(`${minimal}    checks:\n      - { name: unit, argv: "npm test && true" }\n`)).toMatch(/repos\[0\]\.checks\[0\]\.argv: a hook is an argv array/);
     expect(problemsOf(`${minimal}    onChecksFailing: ignore\n`)).toContain('repos[0].onChecksFailing');
   });
+
+  it('reads the follow-up policy and repos[].maxConcurrent with defaults, and names a bad value', () => {
+    const config = parseConfig(minimal, '/etc/nightshift/nightshift.yaml');
+    expect(config.followUp).toEqual({ enabled: true, maxRounds: 3, debounceSec: 120, maxLogBytes: 4000 });
+    expect(config.repos[0]!.maxConcurrent).toBeUndefined();
+    expect(parseConfig(`${minimal}    maxConcurrent: 2\nfollowUp: { maxRounds: 1, debounceSec: 0 }\n`, '/etc/nightshift/nightshift.yaml')).toMatchObject({ repos: [{ maxConcurrent: 2 }], followUp: { maxRounds: 1, debounceSec: 0 } });
+    expect(problemsOf(`${minimal}    maxConcurrent: 0\n`)).toContain('repos[0].maxConcurrent');
+    expect(problemsOf(`${minimal}followUp: { maxRounds: -1 }\n`)).toContain('followUp.maxRounds');
+    expect(problemsOf(`${minimal}followUp: { rounds: 2 }\n`)).toContain('followUp');
+  });
 });

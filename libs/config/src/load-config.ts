@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
-import { configSchema, type RawConfig } from './schema';
+import { ConfigCache } from './config-cache';
+import type { RawConfig } from './schema';
 import { ConfigError } from './errors/config-error';
+
+const cache = new ConfigCache();
 
 /** Config with every path made absolute and the per-folder defaults filled in. */
 export interface NightshiftConfig extends RawConfig {
@@ -29,11 +31,17 @@ export function loadConfig(file: string = defaultConfigPath()): NightshiftConfig
       code === 'ENOENT' ? 'file not found: pass --config FILE or set NIGHTSHIFT_CONFIG' : `cannot read it (${code ?? String(err)})`,
     ]);
   }
-  return parseConfig(text, abs);
+  const cached = cache.read<NightshiftConfig>(abs, text);
+  if (cached) return cached;
+  const config = parseConfig(text, abs);
+  cache.write(abs, text, config);
+  return config;
 }
 
 /** Validates config text; `file` is used for messages and to resolve relative paths. */
 export function parseConfig(text: string, file: string): NightshiftConfig {
+  const { parseDocument } = require('yaml') as typeof import('yaml');
+  const { configSchema } = require('./schema') as typeof import('./schema');
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`));

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { name } from './schema-primitives';
 import { agentPermissionFields, repoPermissionFields } from './agent-permissions.schema';
-import { forgeSchema, githubRepoOfRemote, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
+import { forgeSchema, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
+import { githubRepoOfRemote } from './remotes';
 import { memorySchema, reaperSchema } from './memory-reaper.schema';
+import { followUpSchema } from './follow-up.schema';
 
 /** A hook is a program and its arguments, run without a shell: a string would invite shell injection. */
 const hookCommand = z
@@ -53,6 +55,8 @@ const repoSchema = z
     repairAttempts: z.number().int().min(0).max(10).default(2),
     /** Checks still failing after the repairs: open the PR as a draft labelled checks-failing, or send the ticket to Needs Human. */
     onChecksFailing: z.enum(['draft', 'needs-human']).default('draft'),
+    /** At most this many sessions of this repo at once across all hosts; a ticket over it waits (nothing spent). Unset: no cap. */
+    maxConcurrent: z.number().int().min(1).optional(),
     ...repoPermissionFields,
   })
   .strict();
@@ -221,6 +225,8 @@ export const configSchema = z
       .strict()
       .default({}),
     memory: memorySchema.default(memorySchema.parse({})),
+    /** Follow-up sessions on an open PR after review comments, changes requested or failed CI (same branch, same PR). */
+    followUp: followUpSchema.default(followUpSchema.parse({})),
     observability: z
       .object({
         /** Exported as `nightshift_cost_budget_usd_per_hour`; the CostOverBudget alert compares spend with it. */
@@ -287,4 +293,5 @@ export type RepoHooksConfig = RepoConfig['hooks'];
 export type RepoCheckConfig = RepoConfig['checks'][number];
 export type WorktreesConfig = RawConfig['worktrees'];
 export type MemoryConfig = RawConfig['memory'];
+export type FollowUpConfig = RawConfig['followUp'];
 export type ServiceName = keyof RawConfig['http']['ports'];

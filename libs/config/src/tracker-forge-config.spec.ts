@@ -1,6 +1,6 @@
 import { parseConfig } from './load-config';
 import { ConfigError } from './errors/config-error';
-import { DEFAULT_COMMIT_AUTHOR, githubRepoOfRemote } from './tracker-forge.schema';
+import { DEFAULT_COMMIT_AUTHOR, githubRepoOfRemote } from './remotes';
 
 const FILE = '/etc/nightshift/nightshift.yaml';
 const repos = 'repos:\n  - name: api\n    remote: https://github.com/acme/api.git\n  - name: web\n    remote: /srv/git/web.git\n';

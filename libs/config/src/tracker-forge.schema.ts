@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_COMMIT_AUTHOR } from './remotes';
 import { envName } from './schema-primitives';
 
 /* The tracker and forge sections: local, Linear, GitHub; secrets only as environment variable names. */
@@ -108,7 +109,6 @@ const commitAuthorSchema = z
   })
   .strict();
 
-export const DEFAULT_COMMIT_AUTHOR = { name: 'Nightshift', email: 'nightshift-bot@users.noreply.localhost' } as const;
 
 const forgeCommon = {
   commitAuthor: commitAuthorSchema.default(DEFAULT_COMMIT_AUTHOR),
@@ -138,9 +138,3 @@ const githubForgeSchema = z
   .strict();
 
 export const forgeSchema = z.preprocess(withLocalKind, z.discriminatedUnion('kind', [localForgeSchema, githubForgeSchema]));
-
-/** `owner/name` of a github.com remote (https or scp-like ssh), or undefined. */
-export function githubRepoOfRemote(remote: string): string | undefined {
-  const m = /^(?:https:\/\/(?:[^@/]+@)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(remote);
-  return m?.[1];
-}

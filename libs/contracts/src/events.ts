@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'worktree.removed',
   'worktree.waiting_for_disk',
   'worktree.swept',
+  'session.waiting',
   'session.started',
   'session.outcome',
   'session.permission_denied',
@@ -23,6 +24,8 @@ export const EVENT_TYPES = [
   'session.canceled',
   'check.finished',
   'repair.started',
+  'followup.started',
+  'followup.capped',
   'memory.recalled',
   'memory.unavailable',
   'memory.learned',
@@ -32,6 +35,8 @@ export const EVENT_TYPES = [
   'claim.reaped',
   'ticket.requeued',
   'redis.restarted',
+  'config.reloaded',
+  'config.rejected',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

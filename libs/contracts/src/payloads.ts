@@ -26,6 +26,18 @@ export interface SessionJob {
   /** 1-based number of this launch for the lead ticket. */
   attempt: number;
   routedAt: string;
+  /** Set for a follow-up on the ticket's open PR (same branch, same PR): why, which round, and since when feedback counts. */
+  followUp?: SessionFollowUp;
+}
+
+export interface SessionFollowUp {
+  trigger: 'feedback' | 'moved-back';
+  round: number;
+  of: number;
+  prNumber: number;
+  prUrl: string;
+  /** Review notes and failed checks newer than this (ISO: the start of the ticket's previous session) go into the prompt. */
+  since: string;
 }
 
 export interface SessionResult {

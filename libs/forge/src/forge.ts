@@ -1,3 +1,5 @@
+import type { FeedbackQuery, PrFeedback, ReviewNote } from './review-feedback';
+
 export type PullRequestState = 'open' | 'closed' | 'merged';
 
 export interface PullRequest {
@@ -14,6 +16,17 @@ export interface PullRequest {
   /** A draft PR (e.g. its checks still fail); unset on records written before drafts existed. */
   draft?: boolean;
   labels?: string[];
+  /** Local forge only: what reviewers and CI said (the GitHub forge reads them from GitHub). */
+  reviews?: ReviewNote[];
+  checkRuns?: CheckRun[];
+}
+
+/** A CI check that ran on a PR (local forge records). */
+export interface CheckRun {
+  name: string;
+  conclusion: 'success' | 'failure' | 'timed_out' | 'cancelled';
+  at: string;
+  log: string;
 }
 
 export interface PullRequestDraft {
@@ -40,6 +53,11 @@ export interface Forge {
   listPrs(): Promise<PullRequest[]>;
   /** Replaces an open PR's title and body (a later session pushed to its branch). Throws when there is no such PR. */
   updatePr(repo: string, number: number, change: { title: string; body: string; tickets: string[] }): Promise<void>;
+  /**
+   * Review feedback and failed CI checks newer than each query's `since` on the open PRs of `repo` with
+   * those heads (one entry per PR that has any). Batched: one pass over the repo per call, within the API's budget.
+   */
+  readFeedback(repo: string, queries: FeedbackQuery[]): Promise<PrFeedback[]>;
   /** Closes an open PR (used by tests and the CLI); optional because remote forges close PRs in their own UI. */
   closePr?(repo: string, number: number): Promise<void>;
 }

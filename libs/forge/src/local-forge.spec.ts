@@ -132,3 +132,34 @@ describe('LocalForge', () => {
     expect(created).toBe(true);
   });
 });
+
+describe('LocalForge review feedback', () => {
+  it('returns reviewers\' notes and checks whose latest run failed after `since`, per queried head; not Nightshift\'s own notes, not closed PRs', async () => {
+    const f = forge();
+    const { pr } = await f.findOrCreatePr(draft('agent/NS-1'));
+    await f.findOrCreatePr(draft('agent/NS-2'));
+    const before = new Date(Date.now() - 1000).toISOString();
+    await f.addReview('web', pr.number, { author: 'rita', body: 'Rename it.', kind: 'review_comment', path: 'a.ts', line: 3 });
+    await f.addReview('web', pr.number, { author: 'nightshift', body: '<!-- nightshift:note --> cap reached' });
+    await f.addCheckRun('web', pr.number, { name: 'lint', conclusion: 'failure', log: 'lint: 1 problem' });
+    await f.addCheckRun('web', pr.number, { name: 'lint', conclusion: 'success', log: 'ok' });
+    await f.addCheckRun('web', pr.number, { name: 'unit', conclusion: 'failure', log: 'FAIL a.spec' });
+
+    const found = await forge().readFeedback('web', [{ head: 'agent/NS-1', since: before }, { head: 'agent/NS-2', since: before }, { head: 'agent/NS-9', since: before }]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ number: pr.number, head: 'agent/NS-1', url: pr.url });
+    expect(found[0]!.notes.map((n) => [n.author, n.body, n.path, n.line])).toEqual([['rita', 'Rename it.', 'a.ts', 3]]);
+    expect(found[0]!.failedChecks.map((c) => [c.name, c.log])).toEqual([['unit', 'FAIL a.spec']]);
+
+    expect(await f.readFeedback('web', [{ head: 'agent/NS-1', since: new Date(Date.now() + 1000).toISOString() }])).toEqual([]);
+    await f.closePr('web', pr.number);
+    expect(await f.readFeedback('web', [{ head: 'agent/NS-1', since: before }])).toEqual([]);
+    await expect(f.addReview('web', 99, { author: 'x', body: 'y' })).rejects.toBeInstanceOf(PullRequestNotFoundError);
+  });
+
+  it('refuses a hand-edited record whose reviews are not a list of notes', async () => {
+    fs.mkdirSync(forgeDir(), { recursive: true });
+    fs.writeFileSync(path.join(forgeDir(), 'pull-requests.json'), JSON.stringify([{ number: 1, url: 'u', repo: 'web', head: 'agent/X', base: 'main', title: 't', body: 'b', tickets: [], state: 'open', createdAt: '2026-01-01', reviews: [{ text: 'no body' }] }]));
+    await expect(forge().listPrs()).rejects.toThrow(/"reviews" must be an array of objects with "body" and "at"/);
+  });
+});

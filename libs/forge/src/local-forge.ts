@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ForgeLockError, PullRequestNotFoundError } from './errors';
-import type { Forge, PullRequest, PullRequestDraft } from './forge';
+import type { CheckRun, Forge, PullRequest, PullRequestDraft } from './forge';
+import { feedbackOf } from './local-feedback';
+import type { FeedbackQuery, PrFeedback, ReviewNote } from './review-feedback';
 import { KeyedMutex, withFileLock, writeFileAtomic, type FileLockTiming, type LockFailure, type LockLease } from '@nightshift/file-store';
 import { readPullRequests } from './pr-file';
 import { pushBranch, type PushInput } from './push-branch';
@@ -99,6 +101,40 @@ export class LocalForge implements Forge {
       const pr = prs.find((p) => p.repo === repo && p.number === number);
       if (!pr) throw new PullRequestNotFoundError(repo, number);
       Object.assign(pr, { title: change.title, body: change.body, tickets: [...new Set([...pr.tickets, ...change.tickets])] });
+      await this.write(prs, lease);
+    });
+  }
+
+  /** Review feedback and failed checks newer than each query's `since` on the repo's open PRs: one read of the records. */
+  async readFeedback(repo: string, queries: FeedbackQuery[]): Promise<PrFeedback[]> {
+    const prs = await readPullRequests(this.file);
+    return queries.flatMap((q) => {
+      const pr = findOpen(prs, repo, q.head);
+      const feedback = pr && feedbackOf(pr, q.since);
+      return feedback ? [feedback] : [];
+    });
+  }
+
+  /** A reviewer's comment (or review verdict) on a PR, as a human or a test writes it. Throws PullRequestNotFoundError. */
+  async addReview(repo: string, number: number, note: Omit<ReviewNote, 'at' | 'kind'> & { kind?: ReviewNote['kind'] }): Promise<ReviewNote> {
+    const full: ReviewNote = { kind: 'comment', ...note, at: new Date().toISOString() };
+    await this.edit(repo, number, (pr) => (pr.reviews = [...(pr.reviews ?? []), full]));
+    return full;
+  }
+
+  /** A CI check's result on a PR's current head, as a CI job reports it. Throws PullRequestNotFoundError. */
+  async addCheckRun(repo: string, number: number, run: Omit<CheckRun, 'at'>): Promise<CheckRun> {
+    const full: CheckRun = { ...run, at: new Date().toISOString() };
+    await this.edit(repo, number, (pr) => (pr.checkRuns = [...(pr.checkRuns ?? []), full]));
+    return full;
+  }
+
+  private async edit(repo: string, number: number, change: (pr: PullRequest) => void): Promise<void> {
+    await this.locked(async (lease) => {
+      const prs = await readPullRequests(this.file);
+      const pr = prs.find((p) => p.repo === repo && p.number === number);
+      if (!pr) throw new PullRequestNotFoundError(repo, number);
+      change(pr);
       await this.write(prs, lease);
     });
   }

@@ -39,4 +39,10 @@ function checkPullRequest(file: string, entry: unknown, index: number): void {
   if (!Array.isArray(pr.tickets) || !pr.tickets.every((t) => typeof t === 'string')) fail('"tickets" must be an array of strings');
   if (pr.draft !== undefined && typeof pr.draft !== 'boolean') fail('"draft" must be true or false when present');
   if (pr.labels !== undefined && (!Array.isArray(pr.labels) || !pr.labels.every((l) => typeof l === 'string'))) fail('"labels" must be an array of strings when present');
+  for (const field of ['reviews', 'checkRuns'] as const) {
+    const list = pr[field];
+    if (list === undefined) continue;
+    const ok = Array.isArray(list) && list.every((x) => typeof x === 'object' && x !== null && typeof (x as Record<string, unknown>)['at'] === 'string' && (field === 'reviews' ? typeof (x as Record<string, unknown>)['body'] === 'string' : typeof (x as Record<string, unknown>)['name'] === 'string'));
+    if (!ok) fail(`"${field}" must be an array of objects with ${field === 'reviews' ? '"body"' : '"name"'} and "at" when present`);
+  }
 }

@@ -1,10 +1,6 @@
-import { Octokit } from '@octokit/rest';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import Bottleneck from 'bottleneck';
+import type BottleneckType from 'bottleneck';
+import type { NightshiftOctokit } from './nightshift-octokit';
 
-/** Octokit with the retry and throttling plugins, as every GitHub adapter uses it. */
-export const NightshiftOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof NightshiftOctokit>;
 
 export interface GitHubClientOptions {
@@ -31,7 +27,11 @@ const silent = { debug: () => undefined, info: () => undefined, warn: () => unde
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const maxWait = opts.maxRateLimitWaitSec ?? 60;
   const shortWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= maxWait;
-  return new NightshiftOctokit({
+  // Octokit and its plugins load on first use: a CLI command or service that never talks to GitHub
+  // does not pay their start-up (bench/cli-startup.js).
+  const { NightshiftOctokit: Client } = require('./nightshift-octokit') as typeof import('./nightshift-octokit');
+  const Bottleneck = require('bottleneck') as typeof BottleneckType;
+  return new Client({
     auth: opts.token,
     baseUrl: (opts.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'nightshift',

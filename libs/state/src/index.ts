@@ -11,3 +11,6 @@ export * from './tracker-polls';
 export * from './refresh-requests';
 export * from './run-totals';
 export * from './host-registry';
+export { QueueReader, type QueueJobState } from './queue-reader';
+export * from './repo-slots';
+export * from './follow-ups';

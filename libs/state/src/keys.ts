@@ -15,4 +15,10 @@ export const KEY = {
   /** When a ticket was first seen In Progress with nothing working on it (the stranded-ticket sweep). */
   stranded: (ticket: string) => `nightshift:stranded:${ticket}`,
   trackerLastSuccess: 'nightshift:tracker:last-success',
+  /** Runs holding one of a repo's `maxConcurrent` slots (sorted set scored by lease expiry). */
+  repoSlots: (repo: string) => `nightshift:repo-slots:${repo}`,
+  /** Follow-up rounds started per ticket (review feedback on its open PR). */
+  followUpRounds: (ticket: string) => `nightshift:followup-rounds:${ticket}`,
+  /** Set by the follow-up policy when it sends an In Review ticket back for a follow-up; read by the router. */
+  followUpPending: (ticket: string) => `nightshift:followup-pending:${ticket}`,
 } as const;

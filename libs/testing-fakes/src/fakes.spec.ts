@@ -71,4 +71,20 @@ describe('FakeGitHub', () => {
     expect(res.headers.get('link')).toContain('rel="next"');
     expect(((await res.json()) as unknown[]).length).toBe(2);
   });
+
+  it('serves review feedback as GitHub does: repo-wide line comments paged at most 100, a bad since refused, reviews of a missing PR 404, check runs by head SHA', async () => {
+    const pr = fake.createPull('acme/api', { head: 'agent/R-1', title: 'R-1' });
+    for (let i = 0; i < 105; i++) fake.addReviewComment('acme/api', pr.number, { path: 'a.ts', body: `c${i}` });
+    const page = await call('GET', '/repos/acme/api/pulls/comments?per_page=500');
+    expect(((await page.json()) as unknown[]).length).toBe(100);
+    expect(page.headers.get('link')).toContain('rel="next"');
+    expect((await call('GET', '/repos/acme/api/pulls/comments?since=yesterday')).status).toBe(422);
+    expect((await call('GET', '/repos/acme/api/pulls/999/reviews')).status).toBe(404);
+    fake.addCheckRun('acme/api', pr.number, { name: 'unit', conclusion: 'failure' });
+    const sha = ((await (await call('GET', `/repos/acme/api/pulls/${pr.number}`)).json()) as { head: { sha: string } }).head.sha;
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    const runs = (await (await call('GET', `/repos/acme/api/commits/${sha}/check-runs`)).json()) as { total_count: number; check_runs: Array<{ name: string; conclusion: string }> };
+    expect(runs).toMatchObject({ total_count: 1, check_runs: [{ name: 'unit', conclusion: 'failure' }] });
+    expect(((await (await call('GET', `/repos/acme/api/commits/${'f'.repeat(40)}/check-runs`)).json()) as { total_count: number }).total_count).toBe(0);
+  });
 });

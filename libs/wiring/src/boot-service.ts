@@ -1,5 +1,13 @@
-import { ConfigError, loadConfig, type NightshiftConfig, type ServiceName } from '@nightshift/config';
+import { ConfigError, ConfigWatcher, loadConfig, type ConfigChange, type NightshiftConfig, type ServiceName } from '@nightshift/config';
 import { resolveRedisUrl, ServiceRuntime } from '@nightshift/service-shell';
+import { EventLog } from '@nightshift/state';
+
+/** What a service's build step returns: how to start it, and (optionally) how it takes a live config change. */
+export interface BuiltService {
+  start(): void | Promise<void>;
+  /** Called after a valid edit was applied to the shared config object (e.g. resize slots). */
+  onConfigReload?(change: ConfigChange): void;
+}
 
 /** Reads `--config FILE` from argv, else NIGHTSHIFT_CONFIG, else ./nightshift.yaml. */
 export function configPathFromArgv(argv: string[] = process.argv): string | undefined {
@@ -14,7 +22,7 @@ export function configPathFromArgv(argv: string[] = process.argv): string | unde
  */
 export async function bootService(
   service: ServiceName,
-  build: (runtime: ServiceRuntime, config: NightshiftConfig) => Promise<{ start(): void | Promise<void> }>,
+  build: (runtime: ServiceRuntime, config: NightshiftConfig) => Promise<BuiltService>,
 ): Promise<ServiceRuntime> {
   let config: NightshiftConfig;
   try {
@@ -43,6 +51,36 @@ export async function bootService(
   const service$ = await build(runtime, config);
   await runtime.start();
   await service$.start();
+  watchConfig(service, runtime, config, service$);
   runtime.logger.info('ready');
   return runtime;
+}
+
+/**
+ * Hot reload: a valid edit of nightshift.yaml is applied in place (the keys in HOT_KEYS) and recorded
+ * as `config.reloaded`; keys that need a restart are named in the log and the event; an edit that
+ * does not load is ignored with `config.rejected`, the last good config staying in force.
+ */
+function watchConfig(service: ServiceName, runtime: ServiceRuntime, config: NightshiftConfig, built: BuiltService): void {
+  const events = new EventLog(runtime.redis);
+  const record = (type: 'config.reloaded' | 'config.rejected', detail: Record<string, string>) =>
+    void events.append({ type, detail: { service, ...detail } }).catch((err: Error) => runtime.logger.warn({ err: err.message }, 'could not record the config event'));
+  const watcher = new ConfigWatcher(
+    config,
+    {
+      onReloaded: (change) => {
+        built.onConfigReload?.(change);
+        if (change.needsRestart.length > 0) runtime.logger.warn({ needsRestart: change.needsRestart }, `config changed in keys this service takes only at start; restart it to apply: ${change.needsRestart.join(', ')}`);
+        runtime.logger.info({ applied: change.applied }, 'config reloaded');
+        record('config.reloaded', { applied: change.applied.join(',') || '-', needsRestart: change.needsRestart.join(',') || '-' });
+      },
+      onRejected: (reason) => {
+        runtime.logger.error({ reason }, 'config edit ignored; the last good config stays in force');
+        record('config.rejected', { reason: reason.slice(0, 500) });
+      },
+    },
+    Number(process.env['NIGHTSHIFT_CONFIG_POLL_MS'] ?? 1000),
+  );
+  watcher.start();
+  runtime.onClose({ close: async () => watcher.stop() });
 }

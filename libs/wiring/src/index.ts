@@ -10,3 +10,4 @@ export * from './errors/pause-input.error';
 export * from './fleet-state';
 export * from './agent-permissions';
 export * from './reap-session';
+export * from './follow-up-policy';

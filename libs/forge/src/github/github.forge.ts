@@ -3,6 +3,8 @@ import { ForgeRemoteError, type ForgeFailureKind } from '../errors';
 import type { Forge, PullRequest, PullRequestDraft } from '../forge';
 import { pushBranch, type PushInput } from '../push-branch';
 import { gitAuthEnv } from './git-auth-env';
+import { readGitHubFeedback } from './github-feedback';
+import type { FeedbackQuery, PrFeedback } from '../review-feedback';
 
 export interface GitHubForgeOptions {
   client: GitHubClient;
@@ -98,6 +100,12 @@ export class GitHubForge implements Forge {
     await this.call(`updating PR #${number} of ${where.owner}/${where.repo}`, () =>
       this.opts.client.rest.pulls.update({ ...where, pull_number: number, title: change.title, body: withMarker(change.body, change.tickets) }),
     );
+  }
+
+  /** Reviews, line comments, PR comments and failed check runs newer than each query's `since` (see readGitHubFeedback). */
+  async readFeedback(repo: string, queries: FeedbackQuery[]): Promise<PrFeedback[]> {
+    const found = await readGitHubFeedback(this.opts.client, this.where(repo), queries, (what, fn) => this.call(what, fn));
+    return found.map((f) => ({ ...f, repo }));
   }
 
   async closePr(repo: string, number: number): Promise<void> {

@@ -6,6 +6,7 @@ import { githubSignature } from '../webhook-signatures';
 import { issueJson } from './github-json';
 import { GitHubStore, type FakeGitHubItem } from './github-store';
 import { githubRoutes, type RouteContext } from './github-routes';
+import { tokenRoutes } from './github-token-routes';
 
 export interface FakeGitHubOptions {
   /** The token requests must carry (`Authorization: token …` or `Bearer …`). */
@@ -16,6 +17,10 @@ export interface FakeGitHubOptions {
   headExists?: (repo: string, branch: string) => boolean;
   /** Login recorded on what the token's owner writes. */
   login?: string;
+  /** A classic token's scopes (the `x-oauth-scopes` header); unset: a fine-grained token, no header. */
+  scopes?: string;
+  /** Whether the token may push to the repos (`permissions.push`). Default true. */
+  canPush?: boolean;
 }
 
 /** A pull request as a test reads it back. */
@@ -33,7 +38,8 @@ export interface FakePullView {
 }
 
 /**
- * A local GitHub REST API for the endpoints Nightshift uses (pulls, issues, labels, comments), with
+ * A local GitHub REST API for the endpoints Nightshift uses (pulls, issues, labels, comments, reviews,
+ * review comments, check runs), with
  * GitHub's response shapes, Link pagination, rate-limit headers and error bodies. The real Octokit
  * talks to it through `baseUrl`. Requests are logged and faults can be armed.
  */
@@ -89,6 +95,38 @@ export class FakeGitHub {
     if (change.labels) item.labels = [...change.labels];
     if (change.state) item.state = change.state;
     this.store.touch(item);
+  }
+
+  /** A reviewer submits a review on a PR (e.g. CHANGES_REQUESTED with a summary). */
+  addReview(repo: string, number: number, input: { body: string; state?: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; user?: string }): void {
+    const item = this.pull(repo, number);
+    item.reviews = [...(item.reviews ?? []), { id: this.store.nextId(), body: input.body, state: input.state ?? 'COMMENTED', user: input.user ?? 'reviewer', submittedAt: new Date().toISOString() }];
+    this.store.touch(item);
+  }
+
+  /** A reviewer comments on a line of a PR's diff. */
+  addReviewComment(repo: string, number: number, input: { body: string; path: string; line?: number; user?: string }): void {
+    const item = this.pull(repo, number);
+    item.reviewComments = [...(item.reviewComments ?? []), { id: this.store.nextId(), body: input.body, path: input.path, line: input.line ?? 1, user: input.user ?? 'reviewer', createdAt: new Date().toISOString() }];
+    this.store.touch(item);
+  }
+
+  /** A human comments on a PR's conversation (an issue comment on the PR). */
+  commentAsHuman(repo: string, number: number, body: string, login = 'reviewer'): void {
+    this.store.comment(this.item(repo, number), body, login);
+  }
+
+  /** CI reports a completed check run on the PR's current head commit. */
+  addCheckRun(repo: string, number: number, input: { name: string; conclusion: 'success' | 'failure' | 'timed_out' | 'cancelled'; title?: string; summary?: string; text?: string }): void {
+    const item = this.pull(repo, number);
+    const output = { title: input.title ?? input.name, summary: input.summary ?? '', text: input.text ?? '' };
+    item.checkRuns = [...(item.checkRuns ?? []), { id: this.store.nextId(), name: input.name, headSha: item.headSha!, conclusion: input.conclusion, completedAt: new Date().toISOString(), output }];
+  }
+
+  private pull(repo: string, number: number): FakeGitHubItem {
+    const item = this.item(repo, number);
+    if (item.kind !== 'pull') throw new Error(`fake GitHub: #${number} in ${repo} is an issue, not a pull request`);
+    return item;
   }
 
   failWith(fault: Fault): void {
@@ -156,7 +194,7 @@ export class FakeGitHub {
       }
     }
     const ctx: RouteContext = { store: this.store, api: this.baseUrl, login: this.opts.login ?? 'nightshift-bot', headExists: this.opts.headExists ?? (() => true), query: url.searchParams, body, origin: this.baseUrl, path: url.pathname };
-    const answer = githubRoutes(req.method ?? 'GET', url.pathname, ctx);
+    const answer = tokenRoutes(req.method ?? 'GET', url.pathname, ctx, { scopes: this.opts.scopes, canPush: this.opts.canPush ?? true }) ?? githubRoutes(req.method ?? 'GET', url.pathname, ctx);
     log(answer.status);
     sendJson(res, answer.status, answer.body, { ...rateHeaders, ...(answer.headers ?? {}) });
   }

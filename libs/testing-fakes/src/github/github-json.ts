@@ -2,7 +2,7 @@ import type { FakeGitHubItem } from './github-store';
 
 const WEB = 'https://github.com';
 
-function user(login: string): Record<string, unknown> {
+export function user(login: string): Record<string, unknown> {
   return { login, id: login.length, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
 }
 
@@ -38,7 +38,7 @@ export function issueJson(api: string, repo: string, item: FakeGitHubItem): Reco
 /** A pull request with GitHub's field names. */
 export function pullJson(api: string, repo: string, item: FakeGitHubItem): Record<string, unknown> {
   const owner = repo.split('/')[0]!;
-  const ref = (name: string) => ({ label: `${owner}:${name}`, ref: name, sha: '0'.repeat(40), repo: { full_name: repo, name: repo.split('/')[1] } });
+  const ref = (name: string, sha = '0'.repeat(40)) => ({ label: `${owner}:${name}`, ref: name, sha, repo: { full_name: repo, name: repo.split('/')[1] } });
   return {
     id: item.number * 1000,
     url: `${api}/repos/${repo}/pulls/${item.number}`,
@@ -52,7 +52,7 @@ export function pullJson(api: string, repo: string, item: FakeGitHubItem): Recor
     merged_at: item.merged ? item.updatedAt : null,
     labels: labels(item),
     user: user(item.user),
-    head: ref(item.head!),
+    head: ref(item.head!, item.headSha),
     base: ref(item.base!),
     created_at: item.createdAt,
     updated_at: item.updatedAt,

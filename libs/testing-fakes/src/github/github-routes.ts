@@ -1,5 +1,6 @@
 import { commentJson, issueJson, pullJson } from './github-json';
 import type { FakeGitHubItem, GitHubStore } from './github-store';
+import { reviewRoutes } from './github-review-routes';
 
 export interface RouteContext {
   store: GitHubStore;
@@ -19,11 +20,11 @@ export interface RouteAnswer {
 }
 
 const DOC = 'https://docs.github.com/rest';
-const notFound = (): RouteAnswer => ({ status: 404, body: { message: 'Not Found', documentation_url: DOC, status: '404' } });
-const invalid = (errors: unknown[]): RouteAnswer => ({ status: 422, body: { message: 'Validation Failed', errors, documentation_url: DOC, status: '422' } });
+export const notFound = (): RouteAnswer => ({ status: 404, body: { message: 'Not Found', documentation_url: DOC, status: '404' } });
+export const invalid = (errors: unknown[]): RouteAnswer => ({ status: 422, body: { message: 'Validation Failed', errors, documentation_url: DOC, status: '422' } });
 
 /** GitHub's page/per_page pagination with a Link header (per_page max 100, default 30). */
-function paginate<T>(items: T[], ctx: RouteContext): RouteAnswer {
+export function paginate<T>(items: T[], ctx: RouteContext): RouteAnswer {
   const perPage = Math.min(100, Math.max(1, Number(ctx.query.get('per_page') ?? 30)));
   const pageNo = Math.max(1, Number(ctx.query.get('page') ?? 1));
   const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -41,6 +42,8 @@ function paginate<T>(items: T[], ctx: RouteContext): RouteAnswer {
 
 /** Answers one REST call against the store. */
 export function githubRoutes(method: string, path: string, ctx: RouteContext): RouteAnswer {
+  const review = reviewRoutes(method, path, ctx);
+  if (review) return review;
   const m = /^\/repos\/([^/]+)\/([^/]+)\/(pulls|issues)(?:\/(\d+))?(?:\/(comments|labels))?(?:\/([^/]+))?$/.exec(path);
   if (!m) return notFound();
   const repo = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`;

@@ -27,6 +27,37 @@ export interface FakeGitHubItem {
   base?: string;
   draft?: boolean;
   merged?: boolean;
+  /** Pull requests only: the head commit, and what reviewers and CI said on it. */
+  headSha?: string;
+  reviews?: FakeGitHubReview[];
+  reviewComments?: FakeGitHubReviewComment[];
+  checkRuns?: FakeGitHubCheckRun[];
+}
+
+export interface FakeGitHubReview {
+  id: number;
+  body: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+  user: string;
+  submittedAt: string;
+}
+
+export interface FakeGitHubReviewComment {
+  id: number;
+  body: string;
+  user: string;
+  path: string;
+  line: number;
+  createdAt: string;
+}
+
+export interface FakeGitHubCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  conclusion: 'success' | 'failure' | 'timed_out' | 'cancelled';
+  completedAt: string;
+  output: { title: string; summary: string; text: string };
 }
 
 /** The fake's repositories and their issues, pull requests and comments. */
@@ -49,6 +80,7 @@ export class GitHubStore {
     const items = this.repo(fullName, true)!;
     const createdAt = item.createdAt ?? new Date((this.clock += 1000)).toISOString();
     const full: FakeGitHubItem = { ...item, number: items.length + 1, createdAt, updatedAt: createdAt, comments: [], stateReason: null };
+    if (full.kind === 'pull') full.headSha ??= fakeSha(`${fullName}#${full.number}`);
     items.push(full);
     return full;
   }
@@ -60,7 +92,23 @@ export class GitHubStore {
     return comment;
   }
 
+  /** A new id for a review, review comment or check run (GitHub's ids are global too). */
+  nextId(): number {
+    return this.commentId++;
+  }
+
   touch(item: FakeGitHubItem): void {
     item.updatedAt = new Date(Math.max(Date.now(), Date.parse(item.updatedAt) + 1000)).toISOString();
   }
+}
+
+/** A stable 40-hex commit id for a fake head. */
+export function fakeSha(seed: string): string {
+  let h = 2166136261;
+  let out = '';
+  for (let round = 0; out.length < 40; round++) {
+    for (const ch of `${seed}:${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.slice(0, 40);
 }

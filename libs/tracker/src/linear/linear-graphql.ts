@@ -1,4 +1,4 @@
-import { LinearClient } from '@linear/sdk';
+import type { LinearClient } from '@linear/sdk';
 import { TrackerRateLimitedError } from '../errors';
 import type { TrackerBudget } from '../tracker';
 import { pageSizeFor, type Connection, type LinearDocument } from './linear-documents';
@@ -28,7 +28,9 @@ export class LinearGraphql {
   private backoffUntil = 0;
 
   constructor(private readonly opts: LinearGraphqlOptions) {
-    this.client = new LinearClient({ apiKey: opts.apiKey, apiUrl: opts.apiUrl });
+    // @linear/sdk loads on first use, so commands and services on other trackers skip its start-up.
+    const { LinearClient: Client } = require('@linear/sdk') as typeof import('@linear/sdk');
+    this.client = new Client({ apiKey: opts.apiKey, apiUrl: opts.apiUrl });
   }
 
   /** What Linear said is left, as of the last answer (empty before the first). */

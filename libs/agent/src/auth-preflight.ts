@@ -2,7 +2,18 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AccountConfig, AgentConfig } from '@nightshift/config';
+
+/** The parts of an agent account this needs (config's `agent.accounts[]`). */
+export interface AgentAccount {
+  name: string;
+  configDir?: string;
+}
+
+/** The parts of the agent config this needs (config's `agent`). */
+export interface AuthCheckSettings {
+  command: string;
+  authCheck: { command?: string[]; cacheSec: number; enabled: boolean };
+}
 
 export interface AuthVerdict {
   ok: boolean;
@@ -10,7 +21,7 @@ export interface AuthVerdict {
 }
 
 /** Environment for launching the agent as `account`: its own credential directory, bind-mounted, never copied. */
-export function accountEnv(account: AccountConfig): Record<string, string> {
+export function accountEnv(account: AgentAccount): Record<string, string> {
   return account.configDir ? { CLAUDE_CONFIG_DIR: account.configDir } : {};
 }
 
@@ -23,9 +34,9 @@ export class AuthPreflight {
   private readonly cache = new Map<string, { at: number; verdict: AuthVerdict }>();
   private readonly inFlight = new Map<string, Promise<AuthVerdict>>();
 
-  constructor(private readonly agent: AgentConfig) {}
+  constructor(private readonly agent: AuthCheckSettings) {}
 
-  async check(account: AccountConfig, now = Date.now()): Promise<AuthVerdict> {
+  async check(account: AgentAccount, now = Date.now()): Promise<AuthVerdict> {
     if (!this.agent.authCheck.enabled) return { ok: true, reason: 'auth check disabled' };
     const cached = this.cache.get(account.name);
     if (cached && now - cached.at < this.agent.authCheck.cacheSec * 1000) return cached.verdict;
@@ -49,7 +60,7 @@ export class AuthPreflight {
     this.cache.delete(account);
   }
 
-  private commandVerdict(account: AccountConfig): Promise<AuthVerdict> {
+  private commandVerdict(account: AgentAccount): Promise<AuthVerdict> {
     const [command, ...args] = this.agent.authCheck.command ?? [this.agent.command, 'auth', 'status'];
     return new Promise((resolve) => {
       execFile(command!, args, { env: { ...process.env, ...accountEnv(account) }, timeout: 15_000 }, (err, stdout) => {
@@ -63,7 +74,7 @@ export class AuthPreflight {
     });
   }
 
-  private async credentialFileVerdict(account: AccountConfig, now: number): Promise<AuthVerdict | null> {
+  private async credentialFileVerdict(account: AgentAccount, now: number): Promise<AuthVerdict | null> {
     const dir = account.configDir ?? path.join(os.homedir(), '.claude');
     try {
       const creds = JSON.parse(await readFile(path.join(dir, '.credentials.json'), 'utf8')) as { claudeAiOauth?: { expiresAt?: number; refreshToken?: string } };

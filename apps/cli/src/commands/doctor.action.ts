@@ -1,0 +1,25 @@
+import type { NightshiftConfig } from '@nightshift/config';
+import { checkAgent } from '../doctor/agent-checks';
+import { runChecks } from '../doctor/doctor-check';
+import { checkRedis } from '../doctor/redis-checks';
+import { checkRepos } from '../doctor/repo-checks';
+import { checkDisk, checkGit, checkNode, checkRedisServer } from '../doctor/system-checks';
+import { checkForge, checkTracker } from '../doctor/tracker-forge-checks';
+
+export async function doctor(config: NightshiftConfig, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { results, lines } = await runChecks([
+    checkNode,
+    checkGit,
+    () => checkRedisServer(config, env),
+    () => checkRedis(config, env),
+    () => checkDisk(config),
+    () => checkAgent(config),
+    () => checkTracker(config, env),
+    () => checkForge(config, env),
+    () => checkRepos(config),
+  ]);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const failed = results.filter((r) => !r.ok).length;
+  process.stdout.write(failed === 0 ? `all ${results.length} checks passed (config ${config.file})\n` : `${failed} of ${results.length} checks failed (config ${config.file})\n`);
+  if (failed > 0) process.exitCode = 1;
+}
