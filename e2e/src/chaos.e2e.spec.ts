@@ -28,7 +28,7 @@ const INVARIANTS = [
  */
 describe('chaos: kills, a Redis restart and a host lost for good', () => {
   it('ends with every ticket finished once, one PR at most, mobile work on the mobile host, nothing orphaned', async () => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench/chaos.js'), '--tickets', String(TICKETS), '--hosts', '2', '--kill-every', '4', '--timeout', '420', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench/chaos.js'), '--tickets', String(TICKETS), '--hosts', '2', '--kill-every', '4', '--timeout', '900', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -38,6 +38,7 @@ describe('chaos: kills, a Redis restart and a host lost for good', () => {
     if (!line.startsWith('{')) throw new Error(`chaos run printed no report (exit ${code}): ${err.slice(-2000)}`);
     const report = JSON.parse(line) as ChaosReport;
     process.stderr.write(`chaos figures: ${JSON.stringify(report.figures)} notes: ${JSON.stringify(report.notes)}\n`);
+    // About 3 minutes on an idle 2-core machine; the bound is for a loaded CI runner (400 s measured at load ~20).
     expect(report.figures.timedOut).toBeNull();
     expect(report.figures.tickets).toBe(TICKETS);
     expect(report.figures.serviceKills).toBeGreaterThan(0);
@@ -45,5 +46,5 @@ describe('chaos: kills, a Redis restart and a host lost for good', () => {
     expect(report.figures.hostGone).not.toBeNull();
     expect(report.violations).toEqual(Object.fromEntries(Object.keys(report.violations).map((name) => [name, []])));
     expect(Object.keys(report.violations)).toEqual(INVARIANTS);
-  }, 900_000);
+  }, 1_200_000);
 });
