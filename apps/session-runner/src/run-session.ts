@@ -2,7 +2,7 @@ import type { AccountConfig } from '@nightshift/config';
 import { safeKey, type Outcome, type Ticket } from '@nightshift/domain';
 import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
 import { processStartTime } from '@nightshift/agent';
-import { sessionKey, type LiveSession } from '@nightshift/state';
+import { runRecordKey, sessionKey, type LiveSession } from '@nightshift/state';
 import { fenceEarlierAgents } from './fence-earlier-agents';
 import { crashPoint, redactSecrets } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
@@ -103,7 +103,8 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     if (err instanceof NotCurrent) {
       // Not this execution's to account: no move, no attempt, no PR; the claims and worktree stay for the current one.
       notCurrent = err;
-      launched = false;
+      // A stale delivery launched nothing; a superseded execution did (its record is closed below or already was).
+      launched = !err.releaseClaims;
       result = { outcome: 'canceled', reason: err.message };
       await events.append({ type: 'session.superseded', ...base, detail: { reason: err.message, execution } });
     } else if (err instanceof RequeueJob) {
@@ -134,9 +135,13 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.stop().catch(() => undefined);
   }
   // A session that never launched is no run: its record goes, and the rerun writes its own.
-  if (launched) await save(deps, record, result);
-  else if (notCurrent && !notCurrent.releaseClaims) return result; // the reaper or fence closed its record
-  else await deps.runs.discard(record);
+  if (launched) {
+    // The fence or reaper that superseded this execution may have closed its record already ("interrupted"): kept.
+    const closedElsewhere = notCurrent && (await deps.runs.get(runRecordKey(record)))?.outcome;
+    if (!closedElsewhere) await save(deps, record, result);
+  } else await deps.runs.discard(record);
+  // Superseded: the claims, budget and memory outcome belong to the current execution.
+  if (notCurrent && !notCurrent.releaseClaims) return result;
   await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
   await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;
