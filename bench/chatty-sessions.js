@@ -4,7 +4,7 @@
 // over a steady window, as % of one core, and their RSS. Beside it, the floor measured in the same run: the
 // same number of the same agents spawned by one bare Node process that only reads their stdout line by line
 // (the least any director must do), its CPU and RSS; and the agents' own CPU for scale. Needs `npm run build`.
-//   node bench/chatty-sessions.js [--sessions 200] [--window 30]   (BENCH_CPU_PROF=<dir>: services' CPU profiles)
+//   node bench/chatty-sessions.js [--sessions 200] [--window 30] [--settle 30]   (BENCH_CPU_PROF=<dir>: services' CPU profiles)
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -20,6 +20,8 @@ const ROOT = path.resolve(__dirname, '..');
 const FAKE_AGENT = path.join(ROOT, 'tools/fake-claude/fake-claude.js');
 const SESSIONS = numberArg('sessions', 200);
 const WINDOW_SEC = numberArg('window', 30);
+// After the last session started: the start-up burst (200 agents' Node start, worktrees, first samples) is not steady state.
+const SETTLE_SEC = numberArg('settle', 30);
 // Long enough for every session to start on a loaded machine, then the window; the agents are killed after it.
 const CHATTY_SEC = 900;
 const SERVICES = ['worktree-manager', 'session-runner', 'router', 'ticket-scanner'];
@@ -107,10 +109,10 @@ async function directorRun(dir) {
     const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
     for (let i = 0; i < SESSIONS; i++) await board.add({ title: `[chatty] chatty ${i}`, description: `fake-agent: chatty=${CHATTY_SEC}` });
     const client = new Redis(redis.url);
-    await waitFor(`${SESSIONS} live sessions with their agents`, async () => (await client.hlen('nightshift:sessions')) === SESSIONS && agentPids().length === SESSIONS, 15 * 60_000, 1000);
+    await waitFor(`${SESSIONS} live sessions with their agents`, async () => (await client.hlen('nightshift:sessions')) === SESSIONS && agentPids().length >= SESSIONS, 15 * 60_000, 1000);
     client.disconnect();
     log(`${SESSIONS} sessions live; measuring ${WINDOW_SEC} s`);
-    await sleep(3000); // let the last starts' git work finish before the window
+    await sleep(SETTLE_SEC * 1000);
     return await measureWindow(children.map((c) => c.pid), agentPids());
   } finally {
     if (prof.length) {
@@ -146,7 +148,7 @@ async function floorRun(dir) {
   try {
     // Every agent has printed its first chatty line once lines >= SESSIONS * 2 (init + one).
     await waitFor('every floor agent streaming', async () => pids.length === SESSIONS && lines >= SESSIONS * 2, 15 * 60_000, 500);
-    await sleep(3000);
+    await sleep(SETTLE_SEC * 1000);
     return await measureWindow([reader.pid], pids);
   } finally {
     reader.kill('SIGKILL');
@@ -159,7 +161,7 @@ async function main() {
   try {
     const director = await directorRun(dir);
     const floor = await floorRun(dir);
-    console.log(`chatty sessions: ${SESSIONS} concurrent on one host, each agent printing a stream-json line every second; window ${WINDOW_SEC} s`);
+    console.log(`chatty sessions: ${SESSIONS} concurrent on one host, each agent printing a stream-json line every second; window ${WINDOW_SEC} s, ${SETTLE_SEC} s after the last one started`);
     console.log(`director CPU: ${director.percent.toFixed(1)} % of one core (${SERVICES.map((s, i) => `${s} ${director.each[i].toFixed(1)}`).join(', ')})`);
     console.log(`director RSS: ${director.rssMb.reduce((a, b) => a + b, 0).toFixed(0)} MB (${SERVICES.map((s, i) => `${s} ${director.rssMb[i].toFixed(0)}`).join(', ')})`);
     console.log(`floor, same run: one bare Node process reading the same ${SESSIONS} agents' stdout: ${floor.percent.toFixed(1)} % of one core, RSS ${floor.rssMb[0].toFixed(0)} MB`);
