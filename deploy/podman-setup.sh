@@ -45,10 +45,14 @@ if ! podman image exists localhost/debian:bookworm; then
   rm -rf "$rootfs"
 fi
 
+# The label an image was built with (empty when the image is missing): a changed recipe rebuilds it.
+recipe_of() { podman image inspect --format '{{index .Config.Labels "nightshift.recipe"}}' "$1" 2>/dev/null || true; }
+
 # The Node base: this machine's own node binary and npm on the Debian base (Debian's nodejs is 18;
 # Nightshift needs 20.19+). Users elsewhere build on the official Node image instead.
-if ! podman image exists localhost/nightshift-node-base:20; then
-  step "localhost/nightshift-node-base:20 from $(command -v node) ($(node --version))"
+node_recipe="node $(node --version), npm $(npm --version)"
+if [ "$(recipe_of localhost/nightshift-node-base:20)" != "$node_recipe" ]; then
+  step "localhost/nightshift-node-base:20 from $(command -v node) ($node_recipe)"
   ctx=$(mktemp -d)
   cp "$(readlink -f "$(command -v node)")" "$ctx/node"
   cp -a "$(npm root -g)/npm" "$ctx/npm"
@@ -68,21 +72,27 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
  && node --version && npm --version
 CF
-  podman build -q -t localhost/nightshift-node-base:20 "$ctx" >/dev/null
+  podman build -q --label "nightshift.recipe=$node_recipe" -t localhost/nightshift-node-base:20 "$ctx" >/dev/null
   rm -rf "$ctx"
 fi
 
 # Redis and Prometheus from Debian's packages (their official images cannot be pulled here).
 for svc in redis prometheus; do
-  if ! podman image exists "localhost/nightshift-$svc:local"; then
+  recipe=$(sha256sum "deploy/local-images/$svc.Containerfile" | cut -c1-16)
+  if [ "$(recipe_of "localhost/nightshift-$svc:local")" != "$recipe" ]; then
     step "localhost/nightshift-$svc:local"
-    podman build -q -t "localhost/nightshift-$svc:local" -f "deploy/local-images/$svc.Containerfile" deploy/local-images >/dev/null
+    podman build -q --label "nightshift.recipe=$recipe" -t "localhost/nightshift-$svc:local" -f "deploy/local-images/$svc.Containerfile" deploy/local-images >/dev/null
   fi
 done
 
 if [ -n "${NIGHTSHIFT_IMAGE_REBUILD:-}" ] || ! podman image exists localhost/nightshift:dev; then
   step "building localhost/nightshift:dev (deploy/Containerfile)"
+  previous=$(podman image inspect --format '{{.Id}}' localhost/nightshift:dev 2>/dev/null || true)
   podman build -q -t localhost/nightshift:dev -f deploy/Containerfile \
     --build-arg BASE_IMAGE=localhost/nightshift-node-base:20 --build-arg INSTALL_AGENT=0 . >/dev/null
+  # The image this build replaced (the layer cache the next build reuses is kept).
+  if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' localhost/nightshift:dev)" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+  fi
 fi
 step "ready: $(podman images --format '{{.Repository}}:{{.Tag}}' | grep -E 'nightshift' | tr '\n' ' ')"

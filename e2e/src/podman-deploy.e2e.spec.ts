@@ -4,13 +4,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { parse } from 'yaml';
 import { makeBareRemote } from '@nightshift/git';
-import { LocalBoard } from '@nightshift/tracker';
 import { LocalForge } from '@nightshift/forge';
 import { EventLog, RunStore } from '@nightshift/state';
 import { ComposeStack, podman, podmanUnavailable } from './harness/podman-stack';
 import { REPO_ROOT } from './harness/service-process';
-import { waitFor } from './harness/wait-for';
+import { waitFor } from '@nightshift/testing-fakes';
 
 // The deployment as users run it: the project's images, podman-compose with the primary and CI
 // files, the host's CLI and a native "Mac" runner joining over Redis. Needs Podman and the images
@@ -22,7 +22,6 @@ const describePodman = unavailable ? describe.skip : describe;
 
 const IMAGE_UID = 10001;
 const SERVICES = ['ticket-scanner', 'router', 'worktree-manager', 'session-runner', 'zombie-reaper', 'metrics-exporter', 'memory-consolidator'];
-const PORTS: Record<string, number> = { 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'zombie-reaper': 9405, 'metrics-exporter': 9406, 'memory-consolidator': 9407 };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,9 +71,18 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
   let redis: Redis;
   let events: EventLog;
   let runs: RunStore;
-  let board: LocalBoard;
   let forge: LocalForge;
+  let prometheusPort: number;
+  let scannerPort: number;
   const native: ChildProcess[] = [];
+
+  /** `nightshift board add` run by the image's CLI in a container: the board's files stay the image user's. */
+  async function addTicket(title: string, body: string): Promise<string> {
+    const scanner = (await stack.containers()).find((n) => n.startsWith(`${project}_ticket-scanner_`))!;
+    const key = (await podman(['exec', scanner, '/app/deploy/entrypoint.sh', 'nightshift', 'board', 'add', '--title', title, '--body', body])).trim();
+    if (!/^[A-Z]+-\d+$/.test(key)) throw new Error(`nightshift board add printed ${JSON.stringify(key)}, not a ticket key`);
+    return key;
+  }
 
   beforeAll(async () => {
     await makeBareRemote(path.join(home, 'remotes/api.git'), { 'README.md': '# api\n', 'CLAUDE.md': 'Rules of api.\n' });
@@ -104,10 +112,11 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
       NIGHTSHIFT_HOME: home,
       NIGHTSHIFT_CONFIG_FILE: path.join(home, 'nightshift.yaml'),
       CLAUDE_CONFIG_HOST_DIR: path.join(home, 'claude'),
-      FAKE_CLAUDE_DEFAULT: 'slow=4000 succeed',
+      // The agents wait at a gate the 10-ticket test opens once three sessions run at once.
+      FAKE_CLAUDE_DEFAULT: `gate=${path.join(home, 'gate')} succeed`,
       REDIS_PORT: String(redisPort),
-      PROMETHEUS_PORT: String(await freePort()),
-      SCANNER_PORT: String(await freePort()),
+      PROMETHEUS_PORT: String((prometheusPort = await freePort())),
+      SCANNER_PORT: String((scannerPort = await freePort())),
       EXPORTER_PORT: String(await freePort()),
       GRAFANA_PORT: String(await freePort()),
     });
@@ -115,7 +124,6 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
     redis = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: 3 });
     events = new EventLog(redis);
     runs = new RunStore(redis);
-    board = new LocalBoard({ dir: path.join(home, 'data/board') });
     forge = new LocalForge({ dir: path.join(home, 'data/forge') });
   });
 
@@ -126,22 +134,64 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('runs every service as the non-root image user, each answering /readyz with 200', async () => {
+  it('runs every service as the non-root image user, each answering /readyz with 200 (its compose healthcheck), and no container as root', async () => {
     const names = await stack.containers();
     for (const service of SERVICES) {
       const containers = names.filter((n) => n.startsWith(`${project}_${service}_`));
       expect(containers.length).toBeGreaterThan(0);
       for (const container of containers) {
-        await waitFor(`${container} /readyz`, async () => spawnSync('podman', ['exec', container, 'node', '/app/deploy/readyz.js', String(PORTS[service])]).status === 0, 120_000, 1000);
+        // The compose file's own healthcheck (deploy/readyz.js: /readyz answers 200), run by hand: no systemd runs it here.
+        await waitFor(`${container} healthy`, async () => spawnSync('podman', ['healthcheck', 'run', container]).status === 0, 120_000, 1000);
         expect((await podman(['exec', container, 'id', '-u'])).trim()).toBe(String(IMAGE_UID));
       }
     }
     expect(names.filter((n) => n.startsWith(`${project}_session-runner_`))).toHaveLength(3);
+    // Redis, Prometheus and the CI placeholders too: no container of the stack runs as root.
+    const uids = await Promise.all(names.map(async (n) => [n, (await podman(['exec', n, 'id', '-u'])).trim()]));
+    expect(uids.filter(([, uid]) => uid === '0')).toEqual([]);
+  });
+
+  it('runs Prometheus on the config the compose file mounts (promtool check config) and scrapes every service, each replica its own target', async () => {
+    const prometheus = (await stack.containers()).find((n) => n.startsWith(`${project}_prometheus_`));
+    expect(prometheus).toBeDefined();
+    const check = spawnSync('podman', ['exec', prometheus!, 'promtool', 'check', 'config', '/etc/prometheus/prometheus.yml']);
+    expect({ status: check.status, output: check.stdout.toString() + check.stderr.toString() }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    // Every job of the host's config is also scraped in the stack (the two configs list the same services).
+    const hostJobs = (parse(readFileSync(path.join(REPO_ROOT, 'prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((j) => j.job_name);
+    const expected: Record<string, number> = Object.fromEntries(SERVICES.map((s) => [s, s === 'session-runner' ? 3 : 1]));
+    expect(hostJobs.filter((job) => !(job in expected))).toEqual([]);
+    const up = await waitFor(
+      'every service scraped and up',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/targets?state=active`);
+        if (!res.ok) return null;
+        const body = (await res.json()) as { data: { activeTargets: Array<{ labels: { job: string }; health: string }> } };
+        const count: Record<string, number> = {};
+        for (const t of body.data.activeTargets) if (t.health === 'up') count[t.labels.job] = (count[t.labels.job] ?? 0) + 1;
+        return SERVICES.every((s) => count[s] === expected[s]) ? count : null;
+      },
+      120_000,
+      1000,
+    );
+    expect(up).toEqual(expected);
   });
 
   it('takes 10 tickets to 10 PRs, three sessions at once on three runner replicas', async () => {
     const keys: string[] = [];
-    for (let i = 1; i <= 10; i++) keys.push((await board.add({ title: `[api] container task ${i}`, description: 'Work in a container.', labels: [] })).key);
+    for (let i = 1; i <= 10; i++) keys.push(await addTicket(`[api] container task ${i}`, 'Work in a container.'));
+    // Sessions live at once, from the event stream: session.started … session.outcome per run.
+    const liveAndPeak = async (): Promise<{ live: number; peak: number }> => {
+      let live = 0;
+      let peak = 0;
+      for (const event of await events.read()) {
+        if (event.type === 'session.started') peak = Math.max(peak, ++live);
+        if (event.type === 'session.outcome') live--;
+      }
+      return { live, peak };
+    };
+    // The agents wait at the gate: three replicas of one slot each fill up, then the gate opens.
+    await waitFor('three sessions at once', async () => (await liveAndPeak()).live === 3, 300_000, 500);
+    writeFileSync(path.join(home, 'gate'), '');
     const prs = await waitFor(
       '10 PRs',
       async () => {
@@ -152,21 +202,15 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
       2000,
     );
     expect(prs).toHaveLength(10);
-    // Concurrency from the event stream: session.started … session.outcome per run.
-    const stream = await events.read();
-    let live = 0;
-    let peak = 0;
-    for (const event of stream) {
-      if (event.type === 'session.started') peak = Math.max(peak, ++live);
-      if (event.type === 'session.outcome') live--;
-    }
+    // Never more than the three replicas' slots.
+    const { peak } = await liveAndPeak();
     expect(peak).toBe(3);
     const records = (await runs.list()).filter((r) => r.repo === 'api');
     expect(records.every((r) => r.host === 'linux-1' && r.attempt <= 1)).toBe(true);
   });
 
   it('leaves no agent behind when a runner dies inside its container', async () => {
-    const { key } = await board.add({ title: '[api] a session whose runner dies', description: 'fake-agent: hang', labels: [] });
+    const key = await addTicket('[api] a session whose runner dies', 'fake-agent: hang');
     const started = await waitFor(
       'the hanging session',
       async () => (await events.read()).find((e) => e.type === 'session.started' && e.ticket === key),
@@ -178,16 +222,23 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
     expect(container).toBeDefined();
     // SIGKILL the runner process only (not tini): the agent, in its own process group, ignores nothing
     // it is not sent, yet the end of the container's PID namespace takes it down.
-    await podman(['exec', container!, 'sh', '-c', 'kill -9 $(pgrep -f session-runner/dist/main.js)']);
+    // (tini's child; the pattern is anchored so that it does not match this `sh -c` too)
+    await podman(['exec', container!, 'sh', '-c', "kill -9 $(pgrep -P 1 -f '^node /app/apps/session-runner/dist/main.js')"]);
     await waitFor('the agent gone with its runner', async () => !hasAgent(container!), 30_000, 200);
     expect(started.host).toBe('linux-1');
   });
 
   it('never gives a mobile ticket to a runner without the mobile capability, and runs it when one joins', async () => {
-    const { key } = await board.add({ title: '[app] fix the launch screen', description: 'Mobile only.', labels: [] });
+    const key = await addTicket('[app] fix the launch screen', 'Mobile only.');
     await waitFor('the mobile ticket claimed', async () => (await events.read()).some((e) => e.type === 'ticket.claimed' && e.ticket === key), 60_000, 500);
-    // Routed and queued on session.mobile; the three linux runners keep polling their own queue.
-    await waitFor('a scan cycle after the claim', async () => (await events.read()).filter((e) => e.type === 'ticket.scanned').length > 3, 60_000, 500);
+    // Routed to the mobile lane; the three linux runners, idle, keep polling their own queue for
+    // three more scan cycles (2 s each, counted by the scanner's metric) and never start it.
+    const scans = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${scannerPort}/metrics`)).text();
+      return Number(/^nightshift_scans_total\{[^}]*result="ok"[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN);
+    };
+    const scannedAtClaim = await scans();
+    await waitFor('three scan cycles after the claim', async () => (await scans()) >= scannedAtClaim + 3, 60_000, 500);
     expect((await events.read()).some((e) => e.type === 'session.started' && e.ticket === key)).toBe(false);
 
     // The Mac's native lane: a worktree-manager and a session-runner for host mac-1, outside any container.
@@ -218,6 +269,7 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
     expect(await stack.containers()).toEqual([]);
     expect((await podman(['pod', 'ps', '--format', '{{.Name}}'])).split('\n').filter((n) => n.includes(project))).toEqual([]);
     expect((await podman(['network', 'ls', '--format', '{{.Name}}'])).split('\n').filter((n) => n.includes(project))).toEqual([]);
+    expect((await podman(['volume', 'ls', '--format', '{{.Name}}'])).split('\n').filter((n) => n.includes(project))).toEqual([]);
     await waitFor('no agent process of this stack', async () => agentProcesses(home).length === 0, 30_000, 500);
   });
 });

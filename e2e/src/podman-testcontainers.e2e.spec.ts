@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { podmanUnavailable } from './harness/podman-stack';
-import { waitFor } from './harness/wait-for';
+import { waitFor } from '@nightshift/testing-fakes';
 
 // The project's own images started by testcontainers over Podman's Docker-compatible API.
 const unavailable = process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1' ? podmanUnavailable() : 'opt-in: set NIGHTSHIFT_PODMAN_TESTS=1 (after bash deploy/podman-setup.sh)';
@@ -15,6 +15,8 @@ describePodman('the images under testcontainers (Podman API)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-tc-'));
   const socket = path.join(dir, 'podman.sock');
   let service: ChildProcess;
+  const prefix = `nstc${process.pid}`;
+  const cleanup: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
     service = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], { stdio: 'ignore' });
@@ -26,7 +28,9 @@ describePodman('the images under testcontainers (Podman API)', () => {
     });
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    spawnSync('podman', ['rm', '-f', '-t', '2', `${prefix}-router`, `${prefix}-redis`], { stdio: 'ignore' });
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
     service?.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -34,29 +38,31 @@ describePodman('the images under testcontainers (Podman API)', () => {
   it('a router container is ready against a Redis container on one network', async () => {
     // Loaded after DOCKER_HOST is set: testcontainers reads its environment once.
     const { GenericContainer, Network, Wait } = await import('testcontainers');
-    const network = await new Network().start();
     const config = path.join(dir, 'nightshift.yaml');
     writeFileSync(config, JSON.stringify({ dataDir: '/var/lib/nightshift', http: { host: '0.0.0.0' }, repos: [{ name: 'api', remote: '/nowhere/api.git' }] }));
-    const redis = await new GenericContainer('localhost/nightshift-redis:local').withNetwork(network).withNetworkAliases('redis').start();
-    try {
-      const router = await new GenericContainer('localhost/nightshift:dev')
-        .withNetwork(network)
-        .withCommand(['router'])
-        .withEnvironment({ REDIS_URL: 'redis://redis:6379', NIGHTSHIFT_CONFIG: '/etc/nightshift/nightshift.yaml' })
-        .withCopyFilesToContainer([{ source: config, target: '/etc/nightshift/nightshift.yaml', mode: 0o644 }])
-        .withExposedPorts(9402)
-        .withWaitStrategy(Wait.forHttp('/readyz', 9402).forStatusCode(200))
-        .start();
-      try {
-        const res = await fetch(`http://${router.getHost()}:${router.getMappedPort(9402)}/readyz`);
-        expect(res.status).toBe(200);
-        expect(await res.text()).toContain('redis');
-      } finally {
-        await router.stop();
-      }
-    } finally {
-      await redis.stop();
-      await network.stop();
-    }
+    const network = await new Network().start();
+    cleanup.push(() => network.stop());
+    // Named, so that afterAll removes them even when start() fails half-way (no Ryuk here to do it).
+    // The port is published because Podman lists the image's EXPOSE as a binding testcontainers waits for.
+    const redis = await new GenericContainer('localhost/nightshift-redis:local')
+      .withName(`${prefix}-redis`)
+      .withNetwork(network)
+      .withNetworkAliases('redis')
+      .withExposedPorts(6379)
+      .start();
+    const router = await new GenericContainer('localhost/nightshift:dev')
+      .withName(`${prefix}-router`)
+      .withNetwork(network)
+      .withCommand(['router'])
+      .withEnvironment({ REDIS_URL: 'redis://redis:6379', NIGHTSHIFT_CONFIG: '/etc/nightshift/nightshift.yaml' })
+      .withCopyFilesToContainer([{ source: config, target: '/etc/nightshift/nightshift.yaml', mode: 0o644 }])
+      .withExposedPorts(9402)
+      .withWaitStrategy(Wait.forHttp('/readyz', 9402).forStatusCode(200))
+      .start();
+    const res = await fetch(`http://${router.getHost()}:${router.getMappedPort(9402)}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('redis');
+    expect((await router.exec(['id', '-u'])).output.trim()).toBe('10001');
+    expect(redis.getMappedPort(6379)).toBeGreaterThan(0);
   });
 });

@@ -52,12 +52,13 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, launches: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined, chattySec: 0 };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, launches: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined, gate: undefined, chattySec: 0 };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
       if (BEHAVIOURS.has(name)) behaviour.kind = name;
       else if (name === 'slow') behaviour.slowMs = Number(value) || 0;
+      else if (name === 'gate' && value) behaviour.gate = value;
       else if (name === 'chatty') behaviour.chattySec = Number(value) || 0;
       else if (name === 'reset') behaviour.reset = Number(value);
       else if (name === 'zone' && value) behaviour.zone = value;
@@ -209,9 +210,20 @@ function session(opts, model, prompt, via) {
 
   const ctx = { prompt, model, cwd, sessionId, started, emit, transcript, permissions };
   const work = () => (behaviour.tool ? bashToolCall(behaviour, ctx, () => run(behaviour, ctx)) : run(behaviour, ctx));
-  if (behaviour.chattySec > 0) chatter(behaviour.chattySec, ctx, behaviour.slowMs > 0 ? () => setTimeout(work, behaviour.slowMs) : work);
-  else if (behaviour.slowMs > 0) setTimeout(work, behaviour.slowMs);
-  else work();
+  const slowThenWork = () => (behaviour.slowMs > 0 ? setTimeout(work, behaviour.slowMs) : work());
+  const begin = () => (behaviour.chattySec > 0 ? chatter(behaviour.chattySec, ctx, slowThenWork) : slowThenWork());
+  if (behaviour.gate) whenFileExists(behaviour.gate, begin);
+  else begin();
+}
+
+/** Calls `then` once `file` exists (polled: the file may appear through a bind mount, where inotify is unreliable). */
+function whenFileExists(file, then) {
+  if (fs.existsSync(file)) return then();
+  const timer = setInterval(() => {
+    if (!fs.existsSync(file)) return;
+    clearInterval(timer);
+    then();
+  }, 100);
 }
 
 /** `chatty=<s>`: one assistant text line a second for `s` seconds (a working agent's stream), then `next`. */

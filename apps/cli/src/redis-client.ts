@@ -17,7 +17,7 @@ export async function connectRedis(config: NightshiftConfig): Promise<Redis> {
     await redis.connect();
   } catch {
     redis.disconnect();
-    const { redactSecrets } = require('@nightshift/service-shell') as typeof import('@nightshift/service-shell');
+    const { redactSecrets } = require('@nightshift/domain') as typeof import('@nightshift/domain');
     throw new NotRunningError(`no Redis at ${redactSecrets(url)}`);
   }
   return redis;

@@ -1,10 +1,10 @@
-import { Queue, Worker, type Job } from 'bullmq';
 import { Histogram } from 'prom-client';
-import { MEMORY_CONSOLIDATION_SCHEDULER, MEMORY_OUTCOMES_QUEUE, MEMORY_REQUESTS_QUEUE, QUEUE_JOBS } from '@nightshift/contracts';
+import { MEMORY_CONSOLIDATION_SCHEDULER, MEMORY_OUTCOMES_QUEUE, MEMORY_REQUESTS_QUEUE, type JobName, type PayloadOf, type ResultOf } from '@nightshift/contracts';
 import { openMemory } from '@nightshift/memory';
-import { handlerTable } from '@nightshift/service-shell';
+import { createJobQueue, createJobWorker, jobDispatcher, type TypedJob } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
-import { bootService, logErrors } from '@nightshift/wiring';
+import { bootService } from '@nightshift/service-boot';
+import { logErrors } from '@nightshift/service-shell';
 import { memoryHandlers } from './memory-handlers';
 
 /**
@@ -24,28 +24,28 @@ void bootService('memory-consolidator', async (runtime, config) => {
   const latency = new Histogram({ name: 'nightshift_memory_request_duration_seconds', help: 'Time to answer a memory job', labelNames: ['job'], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5, 30], registers: [runtime.registry] });
   const h = memoryHandlers({ memory, config: config.memory, redis: runtime.redis, events: new EventLog(runtime.redis), logger: runtime.logger });
   // Each queue carries several payload types; the job name (checked by handlerTable) says which.
-  const timed = <T, R>(name: string, fn: (data: T) => Promise<R>) => async (job: Job): Promise<unknown> => {
+  const timed = <N extends JobName>(name: string, fn: (data: PayloadOf<N>) => Promise<ResultOf<N>>) => async (job: TypedJob<N>): Promise<ResultOf<N>> => {
     const stop = latency.startTimer({ job: name });
     try {
-      return await fn(job.data as T);
+      return await fn(job.data);
     } finally {
       stop();
     }
   };
-  const requests = handlerTable(MEMORY_REQUESTS_QUEUE, QUEUE_JOBS.memoryRequests, {
-    'memory.recall': timed('recall', h.recall),
-    'memory.stats': timed('stats', h.stats),
-    'memory.forget': timed('forget', h.forget),
+  const requests = jobDispatcher('memoryRequests', MEMORY_REQUESTS_QUEUE, {
+    'memory.recall': timed<'memory.recall'>('recall', h.recall),
+    'memory.stats': timed<'memory.stats'>('stats', h.stats),
+    'memory.forget': timed<'memory.forget'>('forget', h.forget),
   });
-  const outcomes = handlerTable(MEMORY_OUTCOMES_QUEUE, QUEUE_JOBS.memoryOutcomes, {
-    'memory.outcome': timed('outcome', h.outcome),
-    'memory.consolidate': timed('consolidate', h.consolidate),
+  const outcomes = jobDispatcher('memoryOutcomes', MEMORY_OUTCOMES_QUEUE, {
+    'memory.outcome': timed<'memory.outcome'>('outcome', h.outcome),
+    'memory.consolidate': timed<'memory.consolidate'>('consolidate', h.consolidate),
   });
-  const requestWorker = logErrors(new Worker(MEMORY_REQUESTS_QUEUE, requests, { connection: runtime.newRedis('memory-requests'), autorun: false, concurrency: 8 }), runtime.logger, 'memory requests worker');
+  const requestWorker = logErrors(createJobWorker('memoryRequests', MEMORY_REQUESTS_QUEUE, requests, { connection: runtime.newRedis('memory-requests'), autorun: false, concurrency: 8 }), runtime.logger, 'memory requests worker');
   // One at a time: consolidation and recording must not interleave their read-modify-writes.
-  const outcomeWorker = logErrors(new Worker(MEMORY_OUTCOMES_QUEUE, outcomes, { connection: runtime.newRedis('memory-outcomes'), autorun: false, concurrency: 1 }), runtime.logger, 'memory outcomes worker');
+  const outcomeWorker = logErrors(createJobWorker('memoryOutcomes', MEMORY_OUTCOMES_QUEUE, outcomes, { connection: runtime.newRedis('memory-outcomes'), autorun: false, concurrency: 1 }), runtime.logger, 'memory outcomes worker');
   outcomeWorker.on('failed', (job, err) => runtime.logger.error({ job: job?.name, err: err.message }, 'memory job failed'));
-  const outcomesQueue = logErrors(new Queue(MEMORY_OUTCOMES_QUEUE, { connection: runtime.redis }), runtime.logger, 'memory outcomes queue');
+  const outcomesQueue = logErrors(createJobQueue('memoryOutcomes', MEMORY_OUTCOMES_QUEUE, { connection: runtime.redis }), runtime.logger, 'memory outcomes queue');
   runtime.onClose(requestWorker);
   runtime.onClose(outcomeWorker);
   runtime.onClose(outcomesQueue);

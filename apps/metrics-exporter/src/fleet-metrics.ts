@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { NightshiftConfig } from '@nightshift/config';
-import { QUEUE_STATES, type FleetState } from '@nightshift/wiring';
+import { QUEUE_STATES, type FleetState } from '@nightshift/fleet';
 import type { TicketMoveCounts } from './ticket-moves';
 
 export interface FleetSources {

@@ -1,4 +1,4 @@
-import { bootService } from '@nightshift/wiring';
+import { bootService } from '@nightshift/service-boot';
 import { buildMetricsExporter } from './metrics-exporter';
 
 void bootService('metrics-exporter', buildMetricsExporter);

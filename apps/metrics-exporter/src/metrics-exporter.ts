@@ -2,7 +2,7 @@ import { notifierFromEnv } from '@nightshift/notify';
 import { EventLog } from '@nightshift/state';
 import type { NightshiftConfig } from '@nightshift/config';
 import type { ServiceRuntime } from '@nightshift/service-shell';
-import { FleetStateReader, type FleetState } from '@nightshift/wiring';
+import { FleetStateReader, type FleetState } from '@nightshift/fleet';
 import { apiAccess } from './api-auth';
 import { registerFleetMetrics } from './fleet-metrics';
 import { registerOperatorApi } from './operator-api';

@@ -1,6 +1,5 @@
 import { committedDashboards, dashboardQueries, expectedFromOtherServices, exportedMetricNames, GRAFANA_DIR, metricNamesIn, prometheusRules } from './testing/observability-files';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderDashboards } = require(`${GRAFANA_DIR}/build-dashboards.js`) as { renderDashboards(): Record<string, string> };
 
 const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;

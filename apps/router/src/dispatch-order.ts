@@ -1,5 +1,4 @@
 import type { Ticket } from '@nightshift/domain';
-import type { PauseStore } from '@nightshift/state';
 import type { TrackerTicket } from '@nightshift/tracker';
 
 // BullMQ runs jobs without a priority before every prioritized one, so each session job gets one;
@@ -17,8 +16,3 @@ export function openBlockers(ticket: Ticket): string | null {
   return open.length > 0 ? `blocked by ${open.map((b) => `${b.key} (${b.state})`).join(', ')}` : null;
 }
 
-/** Why a budget holds the ticket or its repo (a pause set when a cap was reached), or null. */
-export async function budgetHold(pauses: PauseStore, ticket: string, repo: string): Promise<string | null> {
-  const held = (await pauses.get({ kind: 'ticket', ticket })) ?? (await pauses.get({ kind: 'repo', repo }));
-  return held ? `paused: ${held.reason}` : null;
-}

@@ -3,8 +3,8 @@ import type { SessionFollowUp } from '@nightshift/contracts';
 import type { Ticket } from '@nightshift/domain';
 import type { PullRequest } from '@nightshift/forge';
 import type { FollowUpTrigger } from '@nightshift/state';
-import { decideFollowUp, lastSessionStarts, noteFollowUpCap, sessionFinishedWithPr } from '@nightshift/wiring';
-import { moveOnce } from './move-once';
+import { decideFollowUp, lastSessionStarts, noteFollowUpCap, sessionFinishedWithPr } from '@nightshift/follow-up-policy';
+import { moveOnce } from '@nightshift/domain';
 import type { RouterDeps } from './route-intake';
 
 /** A follow-up the follow-up policy allows on the ticket's open PR. */

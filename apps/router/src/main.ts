@@ -1,9 +1,9 @@
-import { Queue, Worker, type Job } from 'bullmq';
 import { Counter } from 'prom-client';
-import { INTAKE_QUEUE, QUEUE_JOBS, sessionQueueName, type IntakeJob, type IntakeResult } from '@nightshift/contracts';
-import { handlerTable } from '@nightshift/service-shell';
+import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
-import { bootService, createForge, createTracker, JOB_DEFAULTS, logErrors } from '@nightshift/wiring';
+import { bootService } from '@nightshift/service-boot';
+import { createJobQueue, createJobWorker, jobDispatcher, JOB_DEFAULTS, logErrors, type JobQueue } from '@nightshift/service-shell';
+import { createForge, createTracker } from '@nightshift/adapter-factories';
 import { routeIntake } from './route-intake';
 
 void bootService('router', async (runtime, config) => {
@@ -13,11 +13,11 @@ void bootService('router', async (runtime, config) => {
     labelNames: ['decision'],
     registers: [runtime.registry],
   });
-  const sessionQueues = new Map<string, Queue>();
-  const sessionQueue = (capability: string): Queue => {
+  const sessionQueues = new Map<string, JobQueue<'session'>>();
+  const sessionQueue = (capability: string): JobQueue<'session'> => {
     let queue = sessionQueues.get(capability);
     if (!queue) {
-      queue = logErrors(new Queue(sessionQueueName(capability), { connection: runtime.redis, defaultJobOptions: JOB_DEFAULTS }), runtime.logger, 'session queue');
+      queue = logErrors(createJobQueue('session', sessionQueueName(capability), { connection: runtime.redis, defaultJobOptions: JOB_DEFAULTS }), runtime.logger, 'session queue');
       sessionQueues.set(capability, queue);
     }
     return queue;
@@ -35,7 +35,7 @@ void bootService('router', async (runtime, config) => {
     sessionQueue,
     logger: runtime.logger,
   };
-  const dispatch = handlerTable<'ticket.intake', Job<IntakeJob>, IntakeResult>(INTAKE_QUEUE, QUEUE_JOBS.intake, {
+  const dispatch = jobDispatcher('intake', INTAKE_QUEUE, {
     'ticket.intake': async (job) => {
       const result = await routeIntake(job.data, deps);
       decisions.inc({ decision: result.decision });
@@ -43,7 +43,7 @@ void bootService('router', async (runtime, config) => {
       return result;
     },
   });
-  const worker = new Worker<IntakeJob, IntakeResult>(INTAKE_QUEUE, dispatch, {
+  const worker = createJobWorker('intake', INTAKE_QUEUE, dispatch, {
     connection: runtime.newRedis('intake-worker'),
     autorun: false,
     concurrency: 8,

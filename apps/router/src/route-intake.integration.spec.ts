@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { parseConfig } from '@nightshift/config';
 import { sessionQueueName, type SessionJob } from '@nightshift/contracts';
+import { createJobQueue, type JobQueue } from '@nightshift/service-shell';
 import { LocalForge } from '@nightshift/forge';
 import { useTestRedis } from '@nightshift/testing-fakes';
 import { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
@@ -18,14 +18,14 @@ let redis: Redis;
 let dir: string;
 let deps: RouterDeps;
 let board: LocalBoard;
-let queue: Queue;
+let queue: JobQueue<'session'>;
 
 const intake = (ticketKey: string) => ({ ticketKey, source: 'poll' as const, seenAt: new Date().toISOString() });
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ns-router-'));
   redis = testRedis.redis;
-  queue = new Queue(sessionQueueName('linux'), { connection: redis });
+  queue = createJobQueue('session', sessionQueueName('linux'), { connection: redis });
 });
 afterAll(async () => {
   await queue.close();

@@ -1,16 +1,15 @@
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
-import { branchForTicket, chooseModel, infraFingerprint, routeTicket, type Ticket } from '@nightshift/domain';
+import { branchForTicket, chooseModel, infraFingerprint, moveOnce, moveTicket, routeTicket, stateFor, type Ticket } from '@nightshift/domain';
 import { JOB, sessionJobId, type IntakeJob, type IntakeResult, type SessionJob } from '@nightshift/contracts';
 import type { Tracker } from '@nightshift/tracker';
 import type { Forge } from '@nightshift/forge';
 import type { Claims, EventLog, FollowUps, PauseStore, RunStore, TicketCounters } from '@nightshift/state';
 import { KeyedMutex } from '@nightshift/file-store';
-import { crashPoint } from '@nightshift/service-shell';
-import { budgetHold, openBlockers, sessionPriority } from './dispatch-order';
+import { crashPoint, type JobQueue } from '@nightshift/service-shell';
+import { budgetHold, intakeHold } from '@nightshift/pause-policy';
+import { openBlockers, sessionPriority } from './dispatch-order';
 import { followUpOnOpenPr, startFollowUp, type FollowUpPlan } from './follow-up-dispatch';
-import { moveOnce } from './move-once';
 
 /** Routing of one repo is serialized in this process, so a batch gathers tickets instead of racing them. */
 const perRepo = new KeyedMutex();
@@ -25,7 +24,7 @@ export interface RouterDeps {
   pauses: PauseStore;
   runs: RunStore;
   followUps: FollowUps;
-  sessionQueue: (capability: string) => Queue;
+  sessionQueue: (capability: string) => JobQueue<'session'>;
   logger: Logger;
 }
 
@@ -37,8 +36,8 @@ export interface RouterDeps {
  */
 export async function routeIntake(intake: IntakeJob, deps: RouterDeps): Promise<IntakeResult> {
   const { config, tracker, events } = deps;
-  const paused = await deps.pauses.get({ kind: 'intake' });
-  if (paused) return skip(`intake paused until ${paused.until ?? 'resumed'}: ${paused.reason}`);
+  const paused = await intakeHold(deps.pauses);
+  if (paused) return skip(paused);
   const ticket = await tracker.getTicket(intake.ticketKey);
   if (!ticket) return skip('ticket not found on the tracker');
   if (!config.tracker.states.queue.includes(ticket.state)) return skip(`ticket is in "${ticket.state}", not a queue state`);
@@ -93,7 +92,7 @@ async function guard(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, asLead 
   if (infra) return infra;
   const spent = await deps.counters.attemptsSpent(ticket.key);
   if (spent >= config.routing.maxAttempts) {
-    await moveOnce(deps, ticket, config.tracker.states.needsHuman);
+    await moveOnce(deps, ticket, stateFor('needs_human', config.tracker.states)!);
     return `attempt budget spent (${spent}/${config.routing.maxAttempts})`;
   }
   const open = await deps.forge.findOpenPr(repo.name, branchForTicket(ticket.key));
@@ -116,7 +115,7 @@ async function infraRetriesExhausted(deps: RouterDeps, ticket: Ticket): Promise<
     await deps.counters.clearInfraErrors(ticket.key);
     return null;
   }
-  await moveOnce(deps, ticket, config.tracker.states.needsHuman);
+  await moveOnce(deps, ticket, stateFor('needs_human', config.tracker.states)!);
   return `gave up after ${streak.count} infrastructure failures in a row; change the config or the ticket to retry`;
 }
 
@@ -125,8 +124,7 @@ async function claimAndMove(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, 
   const base = { ticket: ticket.key, repo: repo.name, run: runId };
   await deps.events.append({ type: 'ticket.claimed', ...base });
   await deps.events.append({ type: 'ticket.routed', ...base, detail: { by, capability: repo.capability } });
-  await deps.tracker.moveTo(ticket.key, deps.config.tracker.states.inProgress);
-  await deps.events.append({ type: 'ticket.moved', ...base, detail: { from: ticket.state, to: deps.config.tracker.states.inProgress } });
+  await moveTicket(deps, ticket.key, stateFor('in_progress', deps.config.tracker.states)!, { repo: repo.name, run: runId, from: ticket.state });
   crashPoint('router.after-in-progress');
   return true;
 }

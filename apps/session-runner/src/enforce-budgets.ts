@@ -1,6 +1,6 @@
 import { budgetsReached } from '@nightshift/domain';
 import type { RunRecord } from '@nightshift/contracts';
-import { pauseScope } from '@nightshift/wiring';
+import { pauseScope } from '@nightshift/pause-policy';
 import type { SessionDeps } from './session-deps';
 
 // Enough history for a ticket's total and a day of runs on a busy install.

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SessionJob } from '@nightshift/contracts';
 import { sessionKey, type LiveSession } from '@nightshift/state';
-import { closeInterruptedSession, killSessionAgent } from '@nightshift/wiring';
+import { closeInterruptedSession, killSessionAgent } from '@nightshift/fleet';
 import { RequeueJob } from './requeue-job';
 import type { SessionDeps } from './session-deps';
 

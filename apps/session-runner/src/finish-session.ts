@@ -1,11 +1,11 @@
-import { decideInfraRetry, infraFingerprint, spendsAttempt, type Outcome, type Ticket } from '@nightshift/domain';
+import { decideInfraRetry, infraFingerprint, moveAfterOutcome, moveTicket, redactSecrets, spendsAttempt, stateFor, type Outcome, type Ticket } from '@nightshift/domain';
 import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
 import { commitAll, diffStat } from '@nightshift/git';
 import { renderPrBody, type PrBodyInput } from './pr-body';
 import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
 import { readRepoTemplate } from './repo-template';
-import { crashPoint, redactSecrets } from '@nightshift/service-shell';
+import { crashPoint } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
 /** What the session leaves for the commit and the PR body besides the tickets. */
@@ -75,11 +75,9 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     // The link first, then the move: whoever sees the ticket in In Review finds its PR on it.
     // Idempotent through the tracker itself: a rerun after a crash does not post the link twice.
     const fresh = await deps.tracker.getTicket(ticket.key);
-    if (fresh && !fresh.comments.some((c) => c.body.includes(pr.url))) {
-      const draftNote = options.draft ? ' as a draft: its checks still fail' : '';
-      await deps.tracker.comment(ticket.key, `Nightshift opened a pull request${draftNote}: ${pr.url} (run ${job.runId}, model ${job.model}).`);
-    }
-    await moveTicket(deps, ticket.key, deps.config.tracker.states.inReview, job.runId);
+    const draftNote = options.draft ? ' as a draft: its checks still fail' : '';
+    const link = fresh && !fresh.comments.some((c) => c.body.includes(pr.url)) ? `Nightshift opened a pull request${draftNote}: ${pr.url} (run ${job.runId}, model ${job.model}).` : null;
+    await moveTicket(withCrashPoint(deps), ticket.key, stateFor('in_review', deps.config.tracker.states)!, { host: deps.host, run: job.runId }, link);
   }
   return { outcome: 'success', reason: `PR ${pr.url}`, prUrl: pr.url };
 }
@@ -107,11 +105,10 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
     if (spendsAttempt(outcome)) {
       const spent = await deps.counters.spendAttempt(key);
       deps.metrics.attemptsSpent.inc({ repo: job.repo, outcome });
-      if (opts.needsHumanNote || spent >= deps.config.routing.maxAttempts) {
-        // The explanation first, then the move: a human who sees the ticket in Needs Human finds why on it.
+      if (moveAfterOutcome(outcome, { attemptsSpent: spent, maxAttempts: deps.config.routing.maxAttempts, asksForHuman: opts.needsHumanNote !== undefined }) === 'needs_human') {
         const note = opts.needsHumanNote ?? `Nightshift gave up after ${spent} attempts; a human needs to look.`;
-        await deps.tracker.comment(key, redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason, permissionDenials: opts.denied })}`));
-        await moveTicket(deps, key, states.needsHuman, job.runId);
+        const summary = redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason, permissionDenials: opts.denied })}`);
+        await moveTicket(withCrashPoint(deps), key, stateFor('needs_human', states)!, { host: deps.host, run: job.runId }, summary);
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
       }
@@ -121,7 +118,8 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
       await deps.counters.coolDown(key, deps.config.routing.retryDelaySec * 1000, `${outcome}: ${safeReason}`.slice(0, 300));
     }
     const ticket = await deps.tracker.getTicket(key);
-    if (ticket && ticket.state === states.inProgress) await moveTicket(deps, key, states.queue[0]!, job.runId);
+    // Back to the queue only from In Progress: a human who moved it elsewhere meanwhile decided.
+    if (ticket && ticket.state === states.inProgress) await moveTicket(withCrashPoint(deps), key, stateFor('back_to_queue', states)!, { host: deps.host, run: job.runId });
   }
   return { outcome, reason: safeReason };
 }
@@ -146,7 +144,7 @@ async function infraRetryExhausted(deps: SessionDeps, job: SessionJob, key: stri
     await deps.tracker.comment(key, redactSecrets(note));
     await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${streak} infrastructure failures in a row` });
   }
-  await moveTicket(deps, key, tracker.states.needsHuman, job.runId);
+  await moveTicket(withCrashPoint(deps), key, stateFor('needs_human', tracker.states)!, { host: deps.host, run: job.runId });
   return true;
 }
 
@@ -162,8 +160,15 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
   return `Attempts:\n${rows.join('\n')}`;
 }
 
-async function moveTicket(deps: SessionDeps, key: string, state: string, runId: string): Promise<void> {
-  await deps.tracker.moveTo(key, state);
-  crashPoint('session-runner.after-move');
-  await deps.events.append({ type: 'ticket.moved', ticket: key, host: deps.host, run: runId, detail: { to: state } });
+/** The tracker and event log moveTicket uses, with crash point `session-runner.after-move` between a move and its event. */
+function withCrashPoint(deps: SessionDeps): { tracker: SessionDeps['tracker']; events: Pick<SessionDeps['events'], 'append'> } {
+  return {
+    tracker: deps.tracker,
+    events: {
+      append: (event) => {
+        crashPoint('session-runner.after-move');
+        return deps.events.append(event);
+      },
+    },
+  };
 }

@@ -1,23 +1,13 @@
 import { Registry } from 'prom-client';
 import type { HostConfig } from '@nightshift/config';
 import { HostRegistry } from '@nightshift/state';
-import { useTestRedis } from '@nightshift/testing-fakes';
+import { useTestRedis, waitFor } from '@nightshift/testing-fakes';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 
 const testRedis = useTestRedis();
 
 const linux: HostConfig = { name: 'linux-1', capabilities: ['linux'], slots: 4 } as HostConfig;
 const mac: HostConfig = { name: 'mac-1', capabilities: ['linux', 'mobile'], slots: 2 } as HostConfig;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function metricValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -34,7 +24,7 @@ describe('HostHeartbeat on real Redis', () => {
     const first = (await hosts.list()).live;
     expect(first).toEqual([expect.objectContaining({ name: 'mac-1', capabilities: ['linux', 'mobile'], slots: 2, slotsBusy: 1, pid: process.pid, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) })]);
     busy = 2;
-    const renewed = await until('a renewed heartbeat', async () => (await hosts.list()).live.find((h) => h.slotsBusy === 2 && h.heartbeatAt > first[0]!.heartbeatAt));
+    const renewed = await waitFor('a renewed heartbeat', async () => (await hosts.list()).live.find((h) => h.slotsBusy === 2 && h.heartbeatAt > first[0]!.heartbeatAt), 5000);
     expect(renewed.startedAt).toBe(first[0]!.startedAt);
     await beat.stop();
     expect(await hosts.list()).toEqual({ live: [], gone: [expect.objectContaining({ name: 'mac-1' })] });
@@ -52,12 +42,12 @@ describe('HostHeartbeat on real Redis', () => {
     expect(await metricValue(metrics, 'nightshift_host_slots', { host: 'linux-1', state: 'busy' })).toBe(3);
     expect(await metricValue(metrics, 'nightshift_host_slots', { host: 'linux-1', state: 'free' })).toBe(1);
 
-    const view = await until('mac-1 gone', async () => {
+    const view = await waitFor('mac-1 gone', async () => {
       const v = await hosts.list();
       return v.gone.some((h) => h.name === 'mac-1') ? v : undefined;
-    });
+    }, 5000);
     expect(view.live.map((h) => h.name)).toEqual(['linux-1']);
-    await until('the survivor reporting mac-1 down', async () => ((await metricValue(metrics, 'nightshift_host_up', { host: 'mac-1' })) === 0 ? true : undefined));
+    await waitFor('the survivor reporting mac-1 down', async () => ((await metricValue(metrics, 'nightshift_host_up', { host: 'mac-1' })) === 0 ? true : undefined), 5000);
     expect(await metricValue(metrics, 'nightshift_host_slots', { host: 'mac-1', state: 'free' })).toBeUndefined();
 
     await hosts.forget('mac-1');

@@ -1,9 +1,11 @@
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import { QUEUE_JOBS, sessionQueueName, type SessionJob, type SessionResult } from '@nightshift/contracts';
+import { DelayedError, Worker } from 'bullmq';
+import { sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
-import { handlerTable } from '@nightshift/service-shell';
 import { Claims, EventLog, HostRegistry, PauseStore, RepoSlots, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
-import { assertAgentSettings, bootService, createAgent, createForge, createTracker, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
+import { assertAgentSettings, createAgent, createForge, createTracker } from '@nightshift/adapter-factories';
+import { bootService } from '@nightshift/service-boot';
+import { createJobQueue, createJobWorker, jobDispatcher, logErrors, resolveHost } from '@nightshift/service-shell';
+import { WorktreeClient } from '@nightshift/worktree-client';
 import { assertAgentCommand } from './agent-preflight';
 import { CancelWatcher } from './cancel-watcher';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
@@ -59,9 +61,9 @@ void bootService('session-runner', async (runtime, config) => {
   const shutdown = new AbortController();
   const workers = host.capabilities.map((capability) => {
     const queueName = sessionQueueName(capability);
-    const queue = logErrors(new Queue(queueName, { connection: runtime.redis }), runtime.logger, 'session queue');
+    const queue = logErrors(createJobQueue('session', queueName, { connection: runtime.redis }), runtime.logger, 'session queue');
     runtime.onClose(queue);
-    const dispatch = handlerTable<'session.run', Job<SessionJob>, SessionResult>(queueName, QUEUE_JOBS.session, {
+    const dispatch = jobDispatcher('session', queueName, {
       'session.run': async (job) => {
         const release = await slots.acquire();
         metrics.slotsBusy.set({ host: host.name }, slots.inUse);
@@ -73,7 +75,8 @@ void bootService('session-runner', async (runtime, config) => {
         }
       },
     });
-    const worker = new Worker<SessionJob, SessionResult>(
+    const worker = createJobWorker(
+      'session',
       queueName,
       async (job, token) => {
         try {

@@ -1,9 +1,6 @@
 import type { AccountConfig } from '@nightshift/config';
-import { pauseScope } from '@nightshift/wiring';
+import { accountWait, pauseAccountForAuth, AUTH_PAUSE_MS } from '@nightshift/pause-policy';
 import type { SessionDeps } from './session-deps';
-
-/** How long an account whose auth failed stays paused before the pre-flight check runs again. */
-export const AUTH_PAUSE_MS = 10 * 60_000;
 
 export type AccountPick = { account: AccountConfig } | { waitMs: number; reason: string };
 
@@ -15,15 +12,14 @@ export type AccountPick = { account: AccountConfig } | { waitMs: number; reason:
 export async function pickAccount(deps: SessionDeps, now = new Date()): Promise<AccountPick> {
   const waits: Array<{ ms: number; reason: string }> = [];
   for (const account of deps.config.agent.accounts) {
-    const scope = { kind: 'account' as const, account: account.name };
-    const pause = await deps.pauses.get(scope, now);
-    if (pause) {
-      waits.push({ ms: pause.until ? Date.parse(pause.until) - now.getTime() : 60_000, reason: `account ${account.name} paused: ${pause.reason}` });
+    const paused = await accountWait(deps.pauses, account.name, now);
+    if (paused) {
+      waits.push({ ms: paused.waitMs, reason: `account ${account.name} paused: ${paused.reason}` });
       continue;
     }
     const auth = await deps.auth.check(account, now.getTime());
     if (auth.ok) return { account };
-    await pauseScope(deps, scope, new Date(now.getTime() + AUTH_PAUSE_MS), `pre-flight auth failed: ${auth.reason}`, deps.host);
+    await pauseAccountForAuth(deps, account.name, auth.reason, deps.host, now);
     waits.push({ ms: AUTH_PAUSE_MS, reason: auth.reason });
   }
   const earliest = waits.sort((a, b) => a.ms - b.ms)[0] ?? { ms: 60_000, reason: 'no agent account configured' };

@@ -1,7 +1,6 @@
 import type { Ticket } from '@nightshift/domain';
-import { singleLine, withoutControls } from '@nightshift/domain';
+import { redactSecrets, singleLine, withoutControls } from '@nightshift/domain';
 import type { TrackerConfig } from '@nightshift/config';
-import { redactSecrets } from '@nightshift/service-shell';
 import { renderTemplate } from './render-template';
 
 /** The built-in PR body; a repo may replace it with its own file (`prTemplate` in config), rendered as strictly as the prompt. */

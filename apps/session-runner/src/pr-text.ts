@@ -1,6 +1,5 @@
 import type { Ticket } from '@nightshift/domain';
-import { singleLine, withoutControls } from '@nightshift/domain';
-import { redactSecrets } from '@nightshift/service-shell';
+import { redactSecrets, singleLine, withoutControls } from '@nightshift/domain';
 
 /** GitHub shows ~70 characters of a title in lists; 120 keeps the ticket's words without a wall of text. */
 export const MAX_PR_TITLE_CHARS = 120;

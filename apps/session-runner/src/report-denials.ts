@@ -1,6 +1,6 @@
 import { describeDenial, type AgentRunResult } from '@nightshift/agent';
 import type { RunRecord } from '@nightshift/contracts';
-import { redactSecrets } from '@nightshift/service-shell';
+import { redactSecrets } from '@nightshift/domain';
 import { runEventBase } from './run-event';
 import type { SessionDeps } from './session-deps';
 

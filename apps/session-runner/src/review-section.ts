@@ -1,6 +1,6 @@
 import type { SessionFollowUp, SessionJob } from '@nightshift/contracts';
 import type { PrFeedback } from '@nightshift/forge';
-import { redactSecrets } from '@nightshift/service-shell';
+import { redactSecrets } from '@nightshift/domain';
 import type { SessionDeps } from './session-deps';
 
 /** One reviewer note is cut past this many characters; the PR link says where the rest is. */

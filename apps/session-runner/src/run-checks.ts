@@ -1,7 +1,7 @@
 import type { RepoCheckConfig, RepoConfig } from '@nightshift/config';
 import type { SessionJob } from '@nightshift/contracts';
 import { HookFailedError, hookEnv, runHook } from '@nightshift/git';
-import { redactSecrets } from '@nightshift/service-shell';
+import { redactSecrets } from '@nightshift/domain';
 import path from 'node:path';
 import type { SessionDeps } from './session-deps';
 

@@ -1,10 +1,10 @@
 import type { AccountConfig } from '@nightshift/config';
-import { safeKey, type Outcome, type Ticket } from '@nightshift/domain';
+import { redactSecrets, safeKey, type Outcome, type Ticket } from '@nightshift/domain';
 import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
 import { processStartTime } from '@nightshift/agent';
 import { runRecordKey, sessionKey, type LiveSession } from '@nightshift/state';
 import { fenceEarlierAgents } from './fence-earlier-agents';
-import { crashPoint, redactSecrets } from '@nightshift/service-shell';
+import { crashPoint } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
 import { finishFailure } from './finish-session';
@@ -14,8 +14,8 @@ import { enforceBudgets } from './enforce-budgets';
 import { launchAgent, type AgentSession } from './launch-agent';
 import { reportDenials } from './report-denials';
 import { runEventBase } from './run-event';
-import { pauseScope } from '@nightshift/wiring';
-import { AUTH_PAUSE_MS, pickAccount } from './pick-account';
+import { accountWait, pauseAccountAfterRun, pausesAccount } from '@nightshift/pause-policy';
+import { pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
 import { NotCurrent, recordLateMoves, staleSession } from './session-ownership';
 import { SessionHeartbeat } from './session-heartbeat';
@@ -92,7 +92,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     if (verdict.outcome === 'success') {
       result = await finishChecked(deps, job, repo, tickets, worktree.path, checks, { record, finalMessage: session.run.result?.result, deniedCommands: denied, checks: [] });
-    } else if (verdict.outcome === 'rate_limited' || verdict.outcome === 'auth_failed') {
+    } else if (pausesAccount(verdict.outcome)) {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };
     } else {
@@ -177,10 +177,9 @@ function agentDeadlineMs(config: SessionDeps['config']): number {
  * and the job goes back to waiting with no attempt spent: to another account if one is free, or the
  * whole queue waits until the earliest reset.
  */
-async function pauseAccount(deps: SessionDeps, account: AccountConfig, outcome: Outcome, reason: string, retryAt: Date | null): Promise<RequeueJob> {
-  const until = outcome === 'auth_failed' ? new Date(Date.now() + AUTH_PAUSE_MS) : (retryAt ?? new Date(Date.now() + deps.config.agent.rateLimitBackoffMin * 60_000));
+async function pauseAccount(deps: SessionDeps, account: AccountConfig, outcome: 'rate_limited' | 'auth_failed', reason: string, retryAt: Date | null): Promise<RequeueJob> {
   if (outcome === 'auth_failed') deps.auth.invalidate(account.name);
-  await pauseScope(deps, { kind: 'account', account: account.name }, until, `${outcome}: ${reason}`, deps.host);
+  await pauseAccountAfterRun(deps, account.name, outcome, reason, retryAt, deps.host);
   const next = await pickAccount(deps);
   return 'waitMs' in next ? new RequeueJob(next.waitMs, true, next.reason) : new RequeueJob(0, false, `account ${account.name} paused; another account takes it`);
 }
@@ -243,8 +242,6 @@ async function tellOnce(deps: SessionDeps, tickets: string[], marker: string, te
 
 /** Throws RequeueJob (no attempt spent) when the account was paused after this session picked it. */
 async function assertAccountStillFree(deps: SessionDeps, account: AccountConfig): Promise<void> {
-  const pause = await deps.pauses.get({ kind: 'account', account: account.name });
-  if (!pause) return;
-  const waitMs = pause.until ? Math.max(1000, Date.parse(pause.until) - Date.now()) : 60_000;
-  throw new RequeueJob(waitMs, true, `account ${account.name} paused before launch: ${pause.reason}`);
+  const paused = await accountWait(deps.pauses, account.name);
+  if (paused) throw new RequeueJob(paused.waitMs, true, `account ${account.name} paused before launch: ${paused.reason}`);
 }

@@ -5,7 +5,7 @@ import type { Forge } from '@nightshift/forge';
 import type { AgentAdapter, AuthPreflight } from '@nightshift/agent';
 import type { Notifier } from '@nightshift/notify';
 import type { Claims, EventLog, PauseStore, RunStore, SessionRegistry, TicketCounters } from '@nightshift/state';
-import type { WorktreeClient } from '@nightshift/wiring';
+import type { WorktreeClient } from '@nightshift/worktree-client';
 import type { SessionMetrics } from './session-metrics';
 import type { CancelWatcher } from './cancel-watcher';
 import type { SessionMemory } from './session-memory';

@@ -1,8 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { RunRecord, SessionJob } from '@nightshift/contracts';
-import type { Ticket } from '@nightshift/domain';
+import { redactSecrets, type Ticket } from '@nightshift/domain';
 import { promptLearnings, type MemoryClient } from '@nightshift/memory';
-import { redactSecrets } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
 
 /** What a session recalled: the prompt lines, the ids it cites, and what it was about. */

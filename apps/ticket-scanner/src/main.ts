@@ -1,9 +1,12 @@
 import { Queue } from 'bullmq';
+import { createJobQueue } from '@nightshift/service-shell';
 import { INTAKE_QUEUE, sessionQueueName } from '@nightshift/contracts';
 import { notifierFromEnv } from '@nightshift/notify';
 import { Claims, EventLog, FollowUps, onRefreshRequest, PauseStore, RunStore, SessionRegistry, TicketCounters, TrackerPolls } from '@nightshift/state';
-import { announceEndedPauses, bootService, createForge, createTracker, INTAKE_JOB_DEFAULTS, logErrors, pauseScope } from '@nightshift/wiring';
-import { fastFailStorm } from './fast-fail-guard';
+import { announceEndedPauses, pauseIntakeOnFastFailStorm } from '@nightshift/pause-policy';
+import { bootService } from '@nightshift/service-boot';
+import { INTAKE_JOB_DEFAULTS, logErrors } from '@nightshift/service-shell';
+import { createForge, createTracker } from '@nightshift/adapter-factories';
 import { reconcileSessions } from './reconcile-sessions';
 import { requeueStranded } from './requeue-stranded';
 import { watchReviews } from './review-watch';
@@ -12,7 +15,7 @@ import { withTrackerMetrics } from './tracker-metrics';
 import { attachWebhooks } from './webhooks/attach-webhooks';
 
 void bootService('ticket-scanner', async (runtime, config) => {
-  const intake = logErrors(new Queue(INTAKE_QUEUE, { connection: runtime.redis, defaultJobOptions: INTAKE_JOB_DEFAULTS }), runtime.logger, 'intake queue');
+  const intake = logErrors(createJobQueue('intake', INTAKE_QUEUE, { connection: runtime.redis, defaultJobOptions: INTAKE_JOB_DEFAULTS }), runtime.logger, 'intake queue');
   const tracker = withTrackerMetrics(createTracker(config), runtime.registry);
   const events = new EventLog(runtime.redis);
   const pauses = new PauseStore(runtime.redis);
@@ -42,14 +45,7 @@ void bootService('ticket-scanner', async (runtime, config) => {
       () => requeueStranded(stranded),
       () => watchReviews(reviews),
       () => reconcileSessions({ tracker, sessions: new SessionRegistry(runtime.redis), redis: runtime.redis, events, logger: runtime.logger, activeStates: [states.inProgress], terminalStates: [states.done] }),
-      async () => {
-        const { intake: policy } = config;
-        const verdict = await fastFailStorm(runs, { ratio: policy.fastFailPauseRatio, minSessions: policy.fastFailMinSessions, windowMs: scanIntervalMs });
-        if (!verdict.storm) return;
-        const until = new Date(Date.now() + policy.fastFailPauseMin * 60_000);
-        const reason = `${Math.round(verdict.ratio * 100)}% of the ${verdict.ended} sessions started in the last scan cycle fast-failed`;
-        await pauseScope({ pauses, events, notifier }, { kind: 'intake' }, until, reason, 'ticket-scanner');
-      },
+      () => pauseIntakeOnFastFailStorm({ pauses, events, notifier, runs, config }, scanIntervalMs, 'ticket-scanner'),
     ],
   });
   // Pauses end at their reset instant, not at the next scan: look every second.

@@ -1,3 +1,4 @@
+import { commentThenMove, stateFor } from '@nightshift/domain';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -50,8 +51,8 @@ export async function requeueStranded(deps: StrandedDeps, nowMs = Date.now()): P
     // Several scanners may see it at once: one of them acts.
     if (!(await deps.counters.once(`stranded:${ticket.key}:${since}`))) continue;
     const seconds = Math.round(strandedMs / 1000);
-    await deps.tracker.comment(ticket.key, `Nightshift put this ticket back in the queue: it was In Progress for ${seconds}s with no session working on it (a service stopped between claiming it and starting the session). No attempt was spent.`);
-    await deps.tracker.moveTo(ticket.key, states.queue[0]!);
+    const note = `Nightshift put this ticket back in the queue: it was In Progress for ${seconds}s with no session working on it (a service stopped between claiming it and starting the session). No attempt was spent.`;
+    await commentThenMove(deps.tracker, ticket.key, note, stateFor('back_to_queue', states)!);
     await deps.events.append({ type: 'ticket.requeued', ticket: ticket.key, detail: { from: states.inProgress, to: states.queue[0]!, strandedSec: seconds } });
     await deps.redis.del(mark);
     deps.logger.warn({ ticket: ticket.key, strandedSec: seconds }, 'stranded ticket back in the queue');

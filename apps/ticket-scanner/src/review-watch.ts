@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { NightshiftConfig } from '@nightshift/config';
-import { branchForTicket } from '@nightshift/domain';
+import { branchForTicket, moveTicket, stateFor } from '@nightshift/domain';
 import { newestFeedbackAt, type Forge, type PrFeedback } from '@nightshift/forge';
 import type { EventLog, FollowUps, RunStore, TicketCounters } from '@nightshift/state';
 import type { Tracker } from '@nightshift/tracker';
-import { decideFollowUp, followUpCandidates, noteFollowUpCap } from '@nightshift/wiring';
+import { decideFollowUp, followUpCandidates, noteFollowUpCap } from '@nightshift/follow-up-policy';
 
 export interface ReviewWatchDeps {
   config: NightshiftConfig;
@@ -51,9 +51,7 @@ export async function watchReviews(deps: ReviewWatchDeps, now = new Date()): Pro
       if ((await deps.tracker.getTicket(ticket))?.state !== config.tracker.states.inReview) continue;
       const summary = `${feedback.notes.length} review note(s), ${feedback.failedChecks.length} failed check(s) on ${feedback.url}`;
       await deps.followUps.markPending(ticket, 'feedback', summary);
-      const queue = config.tracker.states.queue[0]!;
-      await deps.tracker.moveTo(ticket, queue);
-      await deps.events.append({ type: 'ticket.moved', ticket, repo, detail: { from: config.tracker.states.inReview, to: queue, why: 'review feedback' } });
+      await moveTicket(deps, ticket, stateFor('back_to_queue', config.tracker.states)!, { repo, from: config.tracker.states.inReview, why: 'review feedback' });
       sent.push(ticket);
     }
   }

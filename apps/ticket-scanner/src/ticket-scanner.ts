@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { JobQueue } from '@nightshift/service-shell';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { intakeJobId, JOB, type IntakeJob, type IntakeSource } from '@nightshift/contracts';
@@ -7,7 +7,7 @@ import type { EventLog } from '@nightshift/state';
 
 export interface TicketScannerOptions {
   tracker: Tracker;
-  intake: Queue;
+  intake: JobQueue<'intake'>;
   events: EventLog;
   logger: Logger;
   registry: Registry;

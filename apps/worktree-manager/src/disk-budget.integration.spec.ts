@@ -4,6 +4,7 @@ import { DiskUsage, WorktreeStore } from '@nightshift/git';
 import { DiskBudgetFullError } from './errors/disk-budget-full.error';
 import { DiskWaitAbortedError } from './errors/disk-wait-aborted.error';
 import { useWorktreeTestEnvs } from './testing/worktree-test-env';
+import { waitFor } from '@nightshift/testing-fakes';
 
 jest.setTimeout(120_000);
 
@@ -11,14 +12,6 @@ const MB = 1024 * 1024;
 const GB = 1024 ** 3;
 
 const envs = useWorktreeTestEnvs();
-
-async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Fills the root with one 8 MB worktree (BIG) and sets the budget 4 MB below what is then used. */
 async function overBudget(remote: string, root: string): Promise<{ maxDiskGb: number }> {
@@ -44,7 +37,7 @@ describe('disk budget', () => {
     const waiting = await e.waitForEvent('worktree.waiting_for_disk');
     expect(waiting).toMatchObject({ repo: 'web', run: 'run-new' });
     expect(String(waiting.detail?.['reason'])).toMatch(/over worktrees\.maxDiskGb/);
-    await waitFor('a disk sweep', () => e.logs.some((l) => l['msg'] === 'worktree sweep done' && l['reason'] === 'disk'));
+    await waitFor('a disk sweep', () => e.logs.some((l) => l['msg'] === 'worktree sweep done' && l['reason'] === 'disk'), 10_000);
     expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_waiting_for_disk')).toMatch(/waiting_for_disk(\{[^}]*\})? 1$/m);
     expect(fs.existsSync(path.join(bigPath, 'build-output.bin'))).toBe(true);
     expect(settled).toBe(false);

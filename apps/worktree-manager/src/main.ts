@@ -1,7 +1,8 @@
-import { Worker, type Job } from 'bullmq';
-import { QUEUE_JOBS, worktreeQueueName, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
-import { handlerTable } from '@nightshift/service-shell';
-import { bootService, createForge, logErrors, resolveHost } from '@nightshift/wiring';
+import { worktreeQueueName } from '@nightshift/contracts';
+import { createJobWorker, jobDispatcher } from '@nightshift/service-shell';
+import { bootService } from '@nightshift/service-boot';
+import { logErrors, resolveHost } from '@nightshift/service-shell';
+import { createForge } from '@nightshift/adapter-factories';
 import { createWorktreeService } from './worktree-service';
 import { pruneFinishedBranches } from './prune-finished-branches';
 
@@ -19,10 +20,10 @@ void bootService('worktree-manager', async (runtime, config) => {
     maxWaitingForDisk: Math.floor(concurrency / 2),
   });
   const handlers = service.handlers;
-  const dispatch = handlerTable<keyof typeof handlers, Job<WorktreeJob>, WorktreeResult>(queue, QUEUE_JOBS.worktree, handlers);
+  const dispatch = jobDispatcher('worktree', queue, handlers);
   // Git admin work on one repo is serialized inside the store; many jobs at once keep different repos busy
   // (and let creates wait for the disk budget without blocking removals that free it).
-  const worker = new Worker<WorktreeJob, WorktreeResult>(queue, dispatch, {
+  const worker = createJobWorker('worktree', queue, dispatch, {
     connection: runtime.newRedis('worktree-worker'),
     autorun: false,
     concurrency,

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import type { NightshiftConfig } from '@nightshift/config';
 import { HookFailedError, hookEnv, runHook, type HookKind } from '@nightshift/git';
-import { redactSecrets, type ServiceRuntime } from '@nightshift/service-shell';
+import { redactSecrets } from '@nightshift/domain';
+import type { ServiceRuntime } from '@nightshift/service-shell';
 import type { WorktreeMetrics } from './worktree-metrics';
 
 /** The worktree a hook runs in. */

@@ -1,7 +1,9 @@
 import { Queue } from 'bullmq';
 import { sessionQueueName } from '@nightshift/contracts';
 import { Claims, EventLog, RunStore, SessionRegistry } from '@nightshift/state';
-import { bootService, logErrors, resolveHost, WorktreeClient } from '@nightshift/wiring';
+import { bootService } from '@nightshift/service-boot';
+import { logErrors, resolveHost } from '@nightshift/service-shell';
+import { WorktreeClient } from '@nightshift/worktree-client';
 import { reaperMetrics } from './reaper-metrics';
 import { ZombieReaper } from './zombie-reaper';
 

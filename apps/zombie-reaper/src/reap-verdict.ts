@@ -1,5 +1,5 @@
 import type { LiveSession } from '@nightshift/state';
-import type { ReapReason } from '@nightshift/wiring';
+import type { ReapReason } from '@nightshift/fleet';
 
 /** What the reaper knows of a session's job: its BullMQ state and how many times it was started. */
 export interface JobFacts {

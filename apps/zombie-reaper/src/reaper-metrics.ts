@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import type { ReapReason } from '@nightshift/wiring';
+import type { ReapReason } from '@nightshift/fleet';
 
 export interface ReaperMetrics {
   /** Sessions whose agent process groups the reaper killed, by why. */

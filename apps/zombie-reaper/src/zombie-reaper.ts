@@ -5,7 +5,8 @@ import { isSameProcess } from '@nightshift/agent';
 import type { NightshiftConfig } from '@nightshift/config';
 import { sessionJobId } from '@nightshift/contracts';
 import { sessionKey, type Claims, type EventLog, type LiveSession, type RunStore, type SessionRegistry } from '@nightshift/state';
-import { closeInterruptedSession, killSessionAgent, type ReapDeps, type WorktreeClient } from '@nightshift/wiring';
+import { closeInterruptedSession, killSessionAgent, type ReapDeps } from '@nightshift/fleet';
+import { type WorktreeClient } from '@nightshift/worktree-client';
 import { PENDING_JOB_STATES, reapVerdict, type JobFacts } from './reap-verdict';
 import type { ReaperMetrics } from './reaper-metrics';
 

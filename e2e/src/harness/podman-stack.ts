@@ -9,6 +9,8 @@ export const STACK_IMAGES = ['localhost/nightshift:dev', 'localhost/nightshift-r
 
 /** Why the Podman deployment cannot be tested here, or null when it can. */
 export function podmanUnavailable(): string | null {
+  // .ci/run sets it when deploy/podman-setup.sh failed: images may be missing or stale.
+  if (process.env['NIGHTSHIFT_PODMAN_UNAVAILABLE']) return process.env['NIGHTSHIFT_PODMAN_UNAVAILABLE'];
   for (const tool of ['podman', 'podman-compose']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (run: bash deploy/podman-setup.sh)`;
   }
@@ -45,9 +47,9 @@ export class ComposeStack {
     return out.split('\n').filter(Boolean);
   }
 
-  /** The documented teardown: `down`, then the network podman-compose 1.0.3 leaves behind. */
+  /** The documented teardown: `down` (with the test project's volumes), then the network podman-compose 1.0.3 leaves behind. */
   async down(): Promise<void> {
-    await this.compose(['down', '-t', '20']).catch(() => undefined);
+    await this.compose(['down', '-v', '-t', '20']).catch(() => undefined);
     await podman(['network', 'rm', '-f', `${this.project}_default`]).catch(() => undefined);
   }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { freePort } from '@nightshift/service-shell';
 import { REPO_ROOT } from './service-process';
-import { waitFor } from './wait-for';
+import { waitFor } from '@nightshift/testing-fakes';
 
 const PROMETHEUS_DIR = path.join(REPO_ROOT, 'prometheus');
 

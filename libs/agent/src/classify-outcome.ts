@@ -1,4 +1,4 @@
-import type { Outcome } from '@nightshift/domain';
+import { redactSecrets, type Outcome } from '@nightshift/domain';
 import { findErrorSignature, linesWithoutWarnings } from './error-signatures';
 import { parseResetInstant } from './parse-reset';
 import { STALL_LOG_EVENT_TYPE } from './stall-log-line';
@@ -136,12 +136,9 @@ function lastTextLine(text: string): string | undefined {
   return lines.at(-1);
 }
 
-const SECRETS = [/\bsk-[A-Za-z0-9_-]{8,}/g, /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, /\b(?:api[_-]?key|token)=\S+/gi];
-
 /** One trimmed line, secrets masked, length capped. */
 function oneLine(text: string): string {
-  let line = text.replace(/\s+/g, ' ').trim();
-  for (const secret of SECRETS) line = line.replace(secret, '[redacted]');
+  const line = redactSecrets(text.replace(/\s+/g, ' ').trim(), []);
   return line.length > REASON_MAX ? `${line.slice(0, REASON_MAX - 1)}…` : line;
 }
 

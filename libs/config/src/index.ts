@@ -5,5 +5,6 @@ export * from './load-config';
 export * from './errors/config-error';
 export { githubRepoOfRemote, DEFAULT_COMMIT_AUTHOR } from './remotes';
 export * from './resolve-redis-url';
+export * from './secret-env-names';
 export * from './hot-reload';
 export * from './config-watcher';

@@ -6,3 +6,5 @@ export * from './escalation';
 export * from './infra-retry';
 export * from './terminal-text';
 export * from './budget';
+export * from './redact-secrets';
+export * from './ticket-moves';

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { assertBranchName } from '@nightshift/git';
+import { redactSecrets, secretValuesFromEnv } from '@nightshift/domain';
+import { GitCommandError, pushBranch as gitPush } from '@nightshift/git';
 import { PushFailedError } from './errors';
-
-const run = promisify(execFile);
 
 /** Credentials for a push, given to git through its environment (never the URL or argv, which get logged). */
 export interface PushAuth {
@@ -20,45 +17,18 @@ export interface PushInput {
 }
 
 /**
- * Force-pushes the worktree's HEAD to `refs/heads/<branch>` on `remoteUrl`. Force because the
- * branch belongs to Nightshift: a retried session replaces its own earlier attempt.
- * (libs/git will own pushing eventually; this stays a private helper until then.)
+ * A forge's push: libs/git's `pushBranch` (force, no prompt, refuses option-like remotes and bad branch
+ * names with a TypeError), with a failure reported as PushFailedError naming the repo and branch.
  */
 export async function pushBranch(input: PushInput, timeoutMs: number, auth: PushAuth = {}): Promise<void> {
   const { repo, remoteUrl, worktreePath, branch } = input;
-  if (!remoteUrl || remoteUrl.startsWith('-')) throw new TypeError(`pushBranch: invalid remote URL ${JSON.stringify(remoteUrl)}.`);
-  assertValidBranch(branch);
-  // Never prompt: a push that needs a password must fail, not hang a session.
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ...auth.env };
-  const redact = (text: string) => (auth.secrets ?? []).filter((s) => s.length > 0).reduce((out, secret) => out.split(secret).join('[redacted]'), redactCredentials(text));
+  const secrets = (auth.secrets ?? []).filter((s) => s.length > 0);
+  const env = Object.fromEntries(Object.entries(auth.env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
   try {
-    await run('git', ['push', '--force', '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
-      cwd: worktreePath,
-      env,
-      timeout: timeoutMs,
-      maxBuffer: 4 * 1024 * 1024,
-    });
+    await gitPush(worktreePath, remoteUrl, branch, { timeoutMs, env, secrets });
   } catch (err) {
-    const e = err as { stderr?: string; message?: string; killed?: boolean };
-    const output = e.killed ? `timed out after ${timeoutMs} ms` : e.stderr || e.message || String(err);
-    // The cause (execFile's error) carries the full env, token included: it is not attached.
-    throw new PushFailedError(repo, branch, redact(remoteUrl), redact(output));
+    if (!(err instanceof GitCommandError)) throw err;
+    const output = err.timedOut ? `timed out after ${timeoutMs} ms` : err.stderr || err.message;
+    throw new PushFailedError(repo, branch, redactSecrets(remoteUrl, [...secretValuesFromEnv(), ...secrets]), output);
   }
-}
-
-function assertValidBranch(branch: string): void {
-  if (!branch || branch.startsWith('-')) throw new TypeError(`pushBranch: invalid branch name ${JSON.stringify(branch)}.`);
-  // git check-ref-format's rules, checked in-process (libs/git): one process spawn less per ticket.
-  try {
-    assertBranchName(branch);
-  } catch {
-    throw new TypeError(`pushBranch: ${JSON.stringify(branch)} is not a valid git branch name.`);
-  }
-}
-
-const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi;
-
-/** Strips `user:token@` from URLs in `text` so error messages and logs never carry credentials. */
-export function redactCredentials(text: string): string {
-  return text.replace(URL_USERINFO, '$1***@');
 }

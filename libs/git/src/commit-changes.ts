@@ -57,21 +57,27 @@ export async function commitsAhead(worktreePath: string, baseRef: string): Promi
   return Number.parseInt(stdout.trim(), 10);
 }
 
+/** How a push authenticates: git config in the environment (never the URL or argv, which get logged). */
+export interface PushOptions {
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  /** Values to scrub from the error besides the secret env vars (the token, its Basic header). */
+  secrets?: readonly string[];
+}
+
 /**
- * Force-pushes HEAD to `refs/heads/<branch>` of `remoteUrl`. Forced because the branch is the ticket's own
- * (`agent/<key>`) and a retry rewrites it. Errors never carry credentials from the URL.
+ * The one push: force-pushes HEAD to `refs/heads/<branch>` of `remoteUrl`. Forced because the branch is the
+ * ticket's own (`agent/<key>`) and a retry rewrites it. A bad remote or branch is refused (InvalidRefError)
+ * before git runs; a failed push throws GitCommandError with credentials and `secrets` redacted.
  */
-export async function pushBranch(
-  worktreePath: string,
-  remoteUrl: string,
-  branch: string,
-  opts: { timeoutMs?: number } = {},
-): Promise<void> {
+export async function pushBranch(worktreePath: string, remoteUrl: string, branch: string, opts: PushOptions = {}): Promise<void> {
   assertRemoteUrl(remoteUrl);
   assertBranchName(branch);
   await runGit(['push', '--force', '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
     cwd: worktreePath,
     timeoutMs: opts.timeoutMs,
+    env: opts.env,
+    secrets: opts.secrets,
   });
 }
 

@@ -1,5 +1,4 @@
 export { runGit, DEFAULT_GIT_TIMEOUT_MS, type RunGitOptions, type GitOutput } from './run-git';
-export { redactCredentials } from './redact-url';
 export { FALLBACK_IDENTITY } from './git-identity';
 export {
   WorktreeStore,
@@ -13,7 +12,7 @@ export { runHook, hookEnv, DEFAULT_HOOK_OUTPUT_BYTES, type RunHookOptions, type 
 export { HOOK_KINDS, type HookKind, type WorktreeCommandKind } from './hooks/hook-kind';
 export { assertInsideRoot, assertSafeLaunch, type LaunchTarget } from './launch-safety';
 export { DiskUsage, type DiskUsageOptions } from './disk-usage';
-export { hasChanges, commitAll, commitsAhead, diffStat, pushBranch, type CommitIdentity } from './commit-changes';
+export { hasChanges, commitAll, commitsAhead, diffStat, pushBranch, type CommitIdentity, type PushOptions } from './commit-changes';
 export { assertBranchName } from './ref-name';
 export { makeBareRemote } from './testing/make-remote';
 export { GitCommandError } from './errors/git-command.error';

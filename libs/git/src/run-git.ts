@@ -9,6 +9,8 @@ export interface RunGitOptions {
   timeoutMs?: number;
   /** Extra environment; wins over process.env and the identity fallback. */
   env?: Record<string, string>;
+  /** Values to scrub from the error besides the secret env vars (e.g. a token passed in `env`). */
+  secrets?: readonly string[];
 }
 
 /** What git printed. */
@@ -42,7 +44,7 @@ export async function runGit(args: string[], opts: RunGitOptions): Promise<GitOu
           resolve({ stdout, stderr });
           return;
         }
-        reject(toGitError(error, args, opts.cwd, timeoutMs, stderr));
+        reject(toGitError(error, args, opts.cwd, timeoutMs, stderr, opts.secrets));
       },
     );
   });
@@ -54,15 +56,16 @@ function toGitError(
   cwd: string,
   timeoutMs: number,
   stderr: string,
+  secrets: readonly string[] = [],
 ): GitCommandError {
   const subcommand = subcommandOf(args);
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
     const note = `output exceeded ${MAX_BUFFER} bytes and git was killed`;
-    return new GitCommandError({ subcommand, cwd, exitCode: null, stderr: note, timedOut: false });
+    return new GitCommandError({ subcommand, cwd, exitCode: null, stderr: note, timedOut: false, secrets });
   }
   // Any other string code (ENOENT, EACCES…) means git never ran. error.message is never used: it holds argv.
   if (typeof error.code === 'string') {
-    return new GitCommandError({ subcommand, cwd, exitCode: null, stderr: '', timedOut: false, spawnError: error.code });
+    return new GitCommandError({ subcommand, cwd, exitCode: null, stderr: '', timedOut: false, spawnError: error.code, secrets });
   }
   const timedOut = error.killed === true && error.code == null;
   return new GitCommandError({
@@ -72,6 +75,7 @@ function toGitError(
     stderr: String(stderr ?? ''),
     timedOut,
     timeoutMs,
+    secrets,
   });
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
+import { redactSecrets } from '@nightshift/domain';
 import type { GitRunner } from './mirror';
-import { redactCredentials } from './redact-url';
 import { runGit } from './run-git';
 import { assertSafeName } from './store-layout';
 
@@ -12,7 +12,7 @@ export function observedGitRunner(opts: {
   const observe = opts.onGitCommand;
   const timing = opts.onGitTiming;
   return async (args, cwd, timeoutMs) => {
-    observe?.(args.map(redactCredentials), cwd);
+    observe?.(args.map((arg) => redactSecrets(arg)), cwd);
     const started = process.hrtime.bigint();
     let ok = false;
     try {

@@ -1,7 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@nightshift/service-shell';
+import { startFakeSlack } from '@nightshift/testing-fakes';
 import { notifierFromEnv, SlackNotifier } from './notifier';
 
 function captureLogger() {
@@ -10,25 +9,9 @@ function captureLogger() {
   return { logger: createLogger('notify-test', 'info', sink), lines };
 }
 
-/** A local server standing in for Slack's incoming webhook. */
-async function fakeSlack(status = 200) {
-  const bodies: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(status).end(status === 200 ? 'ok' : 'no');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/secretpath123`;
-  return { url, bodies, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 describe('SlackNotifier', () => {
   it('posts the text with secrets redacted', async () => {
-    const slack = await fakeSlack();
+    const slack = await startFakeSlack();
     process.env['NIGHTSHIFT_TEST_TOKEN'] = 'ghp_secretvalue42';
     try {
       const { logger } = captureLogger();
@@ -44,13 +27,13 @@ describe('SlackNotifier', () => {
   });
 
   it('logs a refused post without throwing or logging the webhook URL', async () => {
-    const slack = await fakeSlack(500);
+    const slack = await startFakeSlack({ refuseWith: 500 });
     try {
       const { logger, lines } = captureLogger();
       await expect(new SlackNotifier(slack.url, logger).notify({ kind: 'resume', text: 'resumed' })).resolves.toBeUndefined();
       await new Promise((r) => setImmediate(r));
       expect(lines.join('')).toContain('refused');
-      expect(lines.join('')).not.toContain('secretpath123');
+      expect(lines.join('')).not.toContain(slack.url.split('/').at(-1)!);
     } finally {
       await slack.close();
     }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { redactSecrets, secretValuesFromEnv } from '@nightshift/service-shell';
+import { redactSecrets, secretValuesFromEnv } from '@nightshift/domain';
 
 export type NotificationKind = 'pause' | 'resume' | 'needs_human';
 

@@ -1,4 +1,3 @@
-export * from './redact';
 export * from './logger';
 export * from './redis-connection';
 export * from './readiness';
@@ -9,3 +8,7 @@ export * from './handler-table';
 // Lives in config so the CLI finds Redis without loading the service shell (fastify, pino, prom-client).
 export { embeddedRedisUrlFile, resolveRedisUrl } from '@nightshift/config';
 export * from './crash-point';
+export * from './typed-queue';
+export * from './host';
+export * from './log-errors';
+export * from './queue-options';

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { redactSecrets } from './redact';
+import { redactSecrets } from '@nightshift/domain';
 
 export type { Logger } from 'pino';
 

@@ -1,3 +1,4 @@
+import { redactSecrets } from '@nightshift/domain';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -27,7 +28,7 @@ export function createRedis(url: string, logger: Logger, name = 'nightshift'): R
 
 /** The Redis URL with any password removed, for logs and readiness answers. */
 export function safeRedisUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  return redactSecrets(url, []);
 }
 
 /** Resolves once Redis answers PING (waiting through reconnects), or rejects after `timeoutMs`. */

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { NightshiftConfig, ServiceName } from '@nightshift/config';
+import { secretEnvNames, type NightshiftConfig, type ServiceName } from '@nightshift/config';
+import { declareSecretEnvNames } from '@nightshift/domain';
 import { createLogger } from './logger';
 import { createRedis, waitForRedis } from './redis-connection';
 import { redisCheck, type ReadinessCheck } from './readiness';
@@ -39,6 +40,7 @@ export class ServiceRuntime {
   private closing?: Promise<void>;
 
   constructor(readonly opts: ServiceRuntimeOptions) {
+    declareSecretEnvNames(secretEnvNames(opts.config));
     this.logger = createLogger(opts.service, opts.config.logLevel);
     this.redis = createRedis(opts.redisUrl, this.logger, `nightshift:${opts.service}`);
     this.registry.setDefaultLabels({ service: opts.service });

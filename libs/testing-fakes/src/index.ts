@@ -12,3 +12,5 @@ export * from './memory/fake-qdrant';
 export * from './memory/fake-ollama';
 export * from './linear/linear-complexity';
 export * from './linear/linear-budget';
+export * from './wait-for';
+export * from './slack/fake-slack';

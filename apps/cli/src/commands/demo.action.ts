@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '@nightshift/config';
 import { makeBareRemote } from '@nightshift/git';
-import { createLocalBoard } from '@nightshift/wiring';
+import { createLocalBoard } from '@nightshift/adapter-factories';
 import { up } from './up.action';
 
 /** The test double of the agent CLI shipped in the repo; the demo uses it unless told otherwise. */

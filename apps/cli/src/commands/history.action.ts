@@ -17,7 +17,7 @@ export async function listRuns(config: NightshiftConfig, opts: { json?: boolean 
 }
 
 export async function listPrs(config: NightshiftConfig, opts: { json?: boolean; show?: string; repo?: string }): Promise<void> {
-  const { createForge } = require('@nightshift/wiring') as typeof import('@nightshift/wiring');
+  const { createForge } = require('@nightshift/adapter-factories') as typeof import('@nightshift/adapter-factories');
   const prs = await createForge(config).listPrs();
   if (opts.show !== undefined) return showPr(prs, opts.show, opts.repo, opts.json);
   printList(prs, opts.json, ['REPO', '#', 'STATE', 'HEAD', 'TICKETS', 'URL'], (p) => [p.repo, String(p.number), p.state, p.head, p.tickets.join(','), p.url]);

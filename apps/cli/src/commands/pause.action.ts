@@ -2,7 +2,7 @@ import type { NightshiftConfig } from '@nightshift/config';
 import { notifierFromEnv } from '@nightshift/notify';
 import { createLogger } from '@nightshift/service-shell';
 import { describeScope, EventLog, PauseStore } from '@nightshift/state';
-import { parseDuration as parseDurationMs, pauseScope, pauseScopeOf, resumeScope } from '@nightshift/wiring';
+import { parseDuration as parseDurationMs, pauseScope, pauseScopeOf, resumeScope } from '@nightshift/pause-policy';
 import { withRedis } from '../redis-client';
 
 export interface ScopeOptions {

@@ -1,6 +1,6 @@
 import type { NightshiftConfig } from '@nightshift/config';
 import { describeScope, HostRegistry } from '@nightshift/state';
-import { FleetStateReader } from '@nightshift/wiring';
+import { FleetStateReader } from '@nightshift/fleet';
 import { formatTable } from '../format-table';
 import { formatHosts } from '../hosts-table';
 import { withRedis } from '../redis-client';

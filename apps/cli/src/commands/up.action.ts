@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { NightshiftConfig } from '@nightshift/config';
-import { assertAgentSettings } from '@nightshift/wiring';
+import { assertAgentSettings } from '@nightshift/adapter-factories';
 import { embeddedRedisUrlFile } from '@nightshift/service-shell';
 import { RedisSupervisor } from '../redis-supervisor';
 import { Supervisor, type ServiceSpec } from '../supervisor';

@@ -4,7 +4,7 @@ import { fail, pass, type CheckResult } from './doctor-check';
 
 /** The tracker answers with this token: one read of the queue states, through the same adapter the scanner uses. */
 export async function checkTracker(config: NightshiftConfig, env: NodeJS.ProcessEnv): Promise<CheckResult> {
-  const { createTracker } = require('@nightshift/wiring') as typeof import('@nightshift/wiring');
+  const { createTracker } = require('@nightshift/adapter-factories') as typeof import('@nightshift/adapter-factories');
   const kind = config.tracker.kind;
   try {
     const tracker = createTracker(config, env);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Queue } from 'bullmq';
+import type { JobQueue } from '@nightshift/service-shell';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
@@ -12,7 +12,7 @@ export type WebhookResult = 'enqueued' | 'duplicate' | 'ignored' | 'unauthorized
 
 export interface WebhookIntakeDeps {
   tracker: Tracker;
-  intake: Queue;
+  intake: JobQueue<'intake'>;
   redis: Redis;
   events: EventLog;
   logger: Logger;

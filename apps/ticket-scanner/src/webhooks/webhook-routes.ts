@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhooks } from '@octokit/webhooks';
 import type { NightshiftConfig } from '@nightshift/config';
-import { MissingSecretError } from '@nightshift/wiring';
+import { MissingSecretError } from '@nightshift/adapter-factories';
 import { linearSignatureValid, linearTimestampFresh } from './verify-linear';
 import type { WebhookAnswer, WebhookIntake } from './webhook-intake';
 

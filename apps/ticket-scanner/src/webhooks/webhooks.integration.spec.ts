@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
+import { createJobQueue, type JobQueue } from '@nightshift/service-shell';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -11,7 +11,7 @@ import { INTAKE_QUEUE, intakeJobId } from '@nightshift/contracts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
 import { FakeGitHub, FakeLinear, githubSignature, linearSignature } from '@nightshift/testing-fakes';
-import { createTracker } from '@nightshift/wiring';
+import { createTracker } from '@nightshift/adapter-factories';
 import { WebhookIntake } from './webhook-intake';
 import { webhookRoutes } from './webhook-routes';
 
@@ -22,14 +22,14 @@ const SECRET = 'whsec_spec_secret_abcdef';
 let dir: string;
 let server: EmbeddedRedis;
 let redis: Redis;
-let queue: Queue;
+let queue: JobQueue<'intake'>;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ns-webhooks-'));
   server = await startEmbeddedRedis({ dir, persist: false });
   redis = new Redis(server.url, { maxRetriesPerRequest: null });
-  queue = new Queue(INTAKE_QUEUE, { connection: redis });
+  queue = createJobQueue('intake', INTAKE_QUEUE, { connection: redis });
   // A running scanner's queue has its scripts loaded by the first poll; do the same here.
-  await (await queue.add('warm-up', {})).remove();
+  await (await queue.add('ticket.intake', { ticketKey: 'warm-up', source: 'poll', seenAt: new Date(0).toISOString() }, { jobId: 'warm-up' })).remove();
 });
 afterAll(async () => {
   await queue.close();

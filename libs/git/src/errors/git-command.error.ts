@@ -1,4 +1,4 @@
-import { redactCredentials } from '../redact-url';
+import { redactSecrets, secretValuesFromEnv } from '@nightshift/domain';
 
 /** What is known about a failed git invocation; `argv` is deliberately absent (it may carry a URL with credentials). */
 export interface GitFailure {
@@ -9,6 +9,8 @@ export interface GitFailure {
   timedOut: boolean;
   timeoutMs?: number;
   spawnError?: string;
+  /** Values to scrub besides the secret env vars (e.g. a token handed to git through its environment). */
+  secrets?: readonly string[];
 }
 
 const MAX_STDERR_IN_MESSAGE = 2000;
@@ -24,8 +26,9 @@ export class GitCommandError extends Error {
   readonly timedOut: boolean;
 
   constructor(failure: GitFailure) {
-    const stderr = redactCredentials(failure.stderr.trim());
-    super(redactCredentials(describe(failure, stderr)));
+    const secrets = [...secretValuesFromEnv(), ...(failure.secrets ?? [])];
+    const stderr = redactSecrets(failure.stderr.trim(), secrets);
+    super(redactSecrets(describe(failure, stderr), secrets));
     this.subcommand = failure.subcommand;
     this.cwd = failure.cwd;
     this.exitCode = failure.exitCode;

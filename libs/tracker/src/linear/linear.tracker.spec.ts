@@ -1,20 +1,8 @@
-import { FakeLinear } from '@nightshift/testing-fakes';
+import { FakeLinear, waitFor } from '@nightshift/testing-fakes';
 import { DEFAULT_WORKFLOW_STATES, LinearTracker, TrackerAuthError, TrackerQueryTooComplexError, TrackerRateLimitedError, TrackerUnavailableError, type LinearTrackerOptions, type TrackerTicket } from '../index';
 
 const KEY = 'lin_api_spec_key_0123456789';
 const states = { ...DEFAULT_WORKFLOW_STATES, queue: ['Agent Queue'] };
-
-async function eventually<T>(what: string, fn: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > end) throw new Error(`${what}: still failing after ${timeoutMs} ms: ${String(err)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 describe('LinearTracker against the fake Linear API', () => {
   let fake: FakeLinear;
@@ -162,7 +150,7 @@ describe('LinearTracker against the fake Linear API', () => {
     const asked = fake.requests.length;
     await expect(tracker.listByStates(['Agent Queue'])).rejects.toThrow(/backs off until/);
     expect(fake.requests).toHaveLength(asked);
-    expect(await eventually('resume after the reset', () => tracker.listByStates(['Agent Queue']))).toHaveLength(1);
+    expect(await waitFor('resume after the reset', () => tracker.listByStates(['Agent Queue']), 5000)).toHaveLength(1);
   });
 
   it('maps 5xx and refused credentials to their error kinds, never quoting the key', async () => {

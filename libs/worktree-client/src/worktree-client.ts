@@ -1,18 +1,17 @@
-import { Queue, QueueEvents } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { logErrors } from './log-errors';
-import { JOB, worktreeQueueName, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
-import { JOB_DEFAULTS } from './queue-options';
+import { JOB, worktreeQueueName, type PayloadOf, type ResultOf, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
+import { createJobQueue, JOB_DEFAULTS, logErrors, type JobQueue, type JobsOf } from '@nightshift/service-shell';
 
 /** Asks the worktree-manager of one host for worktrees over its queue, and waits for the answer. */
 export class WorktreeClient {
-  private readonly queue: Queue;
+  private readonly queue: JobQueue<'worktree'>;
   private readonly events: QueueEvents;
 
   constructor(host: string, connection: Redis, eventsConnection: Redis, logger: Logger, private readonly timeoutMs = 600_000) {
     const name = worktreeQueueName(host);
-    this.queue = logErrors(new Queue(name, { connection, defaultJobOptions: JOB_DEFAULTS }), logger, 'worktree queue');
+    this.queue = logErrors(createJobQueue('worktree', name, { connection, defaultJobOptions: JOB_DEFAULTS }), logger, 'worktree queue');
     this.events = logErrors(new QueueEvents(name, { connection: eventsConnection }), logger, 'worktree queue events');
   }
 
@@ -28,10 +27,10 @@ export class WorktreeClient {
     return this.request(JOB.worktreeRemove, job);
   }
 
-  private async request(name: string, data: WorktreeJob): Promise<WorktreeResult> {
+  private async request<N extends JobsOf<'worktree'>>(name: N, data: PayloadOf<N>): Promise<ResultOf<N>> {
     // Kept until read: removeOnComplete would race waitUntilFinished reading the return value.
     const job = await this.queue.add(name, data, { removeOnComplete: { age: 3600, count: 1000 } });
-    return (await job.waitUntilFinished(this.events, this.timeoutMs)) as WorktreeResult;
+    return (await job.waitUntilFinished(this.events, this.timeoutMs)) as ResultOf<N>;
   }
 
   async close(): Promise<void> {

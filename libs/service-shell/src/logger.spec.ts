@@ -1,20 +1,5 @@
 import { Writable } from 'node:stream';
-import { redactSecrets, secretValuesFromEnv } from './redact';
 import { createLogger } from './logger';
-
-describe('redactSecrets', () => {
-  it('removes secret env values and URL credentials', () => {
-    const secrets = secretValuesFromEnv({ GITHUB_TOKEN: 'ghp_abcdef123456', LOG_LEVEL: 'info', SHORT_TOKEN: 'abc' });
-    expect(secrets).toEqual(['ghp_abcdef123456']);
-    expect(redactSecrets('push to https://x:ghp_abcdef123456@github.com/o/r failed (ghp_abcdef123456)', secrets)).toBe(
-      'push to https://***@github.com/o/r failed ([redacted])',
-    );
-  });
-
-  it('removes a password given with no user name, as Redis URLs do', () => {
-    expect(redactSecrets('no Redis at redis://:s3cret-pass@10.0.0.5:6379', [])).toBe('no Redis at redis://***@10.0.0.5:6379');
-  });
-});
 
 describe('createLogger', () => {
   it('redacts secrets by key and by value', async () => {

@@ -1,0 +1,3 @@
+export * from './adapters';
+export * from './agent-permissions';
+export * from './errors/missing-secret.error';

@@ -1,0 +1,2 @@
+export * from './fleet-state';
+export * from './reap-session';
