@@ -5,7 +5,7 @@
 // restarts Redis once (AOF on, same port) and takes one host away for good. Prints the invariants
 // (each must be 0) and the run's figures; `--json` prints the report as JSON. Exit 1 if one is not 0.
 // Needs `npm run build` first.
-//   node bench/chaos.js [--tickets 1000] [--hosts 3] [--kill-every 8] [--timeout 1800] [--json]
+//   node bench/chaos.js [--tickets 1000] [--hosts 3] [--slots 4] [--kill-every 8] [--timeout 1800] [--json]
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -20,10 +20,13 @@ const ROOT = path.resolve(__dirname, '..');
 const FAKE_AGENT = path.join(ROOT, 'tools/fake-claude/fake-claude.js');
 const TICKETS = numberArg('tickets', 1000);
 const HOSTS = Math.max(2, numberArg('hosts', 3));
+const SLOTS = numberArg('slots', 4);
 const KILL_EVERY_MS = numberArg('kill-every', 8) * 1000;
 const TIMEOUT_MS = numberArg('timeout', 1800) * 1000;
 const JSON_OUT = process.argv.includes('--json');
 const SWEEP_SEC = 4;
+// Each host's zombie-reaper: kills the agents a killed runner left and closes their runs.
+const REAPER = { intervalSec: 2, graceSec: 1 };
 // Above the session heartbeat (claimLeaseSec / 3 = 5 s), or the sweeper takes live worktrees for orphans.
 const ORPHAN_GRACE_SEC = 12;
 const REPOS = [
@@ -45,7 +48,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function hostsOf(n) {
   // host 0 is the one taken away; the last host is the only one with `mobile`.
-  return Array.from({ length: n }, (_, i) => (i === n - 1 ? { name: `mac-${i}`, capabilities: ['linux', 'mobile'], slots: 4 } : { name: `linux-${i}`, capabilities: ['linux'], slots: 4 }));
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? { name: `mac-${i}`, capabilities: ['linux', 'mobile'], slots: SLOTS } : { name: `linux-${i}`, capabilities: ['linux'], slots: SLOTS }));
 }
 
 function pickDirective(i) {
@@ -90,10 +93,16 @@ class Service {
   }
 }
 
-function pidAlive(pid) {
+/**
+ * Whether the agent a launch line names still runs: its pid alive AND still that agent (the fake's command
+ * line, the launch's working directory). A long run spawns far more processes than pid_max (32768 here),
+ * so a bare pid check finds unrelated processes that reused the number; killing those would be worse.
+ */
+function agentAlive(launch) {
   try {
-    process.kill(pid, 0);
-    return true;
+    const cmdline = fs.readFileSync(`/proc/${launch.pid}/cmdline`, 'utf8');
+    const cwd = fs.readlinkSync(`/proc/${launch.pid}/cwd`);
+    return cmdline.includes('fake-claude') && (cwd === launch.cwd || cwd.startsWith(`${launch.cwd} `));
   } catch {
     return false;
   }
@@ -138,6 +147,7 @@ async function main() {
     agent: { command: FAKE_AGENT, model: 'cheap-model', escalationModel: 'strong-model', sessionTimeoutMin: 2 },
     routing: { retryDelaySec: 1, jobLockSec: 5, stalledCheckSec: 3, claimLeaseSec: 15 },
     worktrees: { sweepIntervalSec: SWEEP_SEC, orphanGraceSec: ORPHAN_GRACE_SEC, fetchIntervalSec: 30 },
+    reaper: REAPER,
     logLevel: 'warn',
   }));
   // One config per host, differing only in the worktree root: each host has its own disk.
@@ -150,10 +160,14 @@ async function main() {
   const argvLog = path.join(dir, 'agent-argv.jsonl');
   const env = { REDIS_URL: redis.url, FAKE_CLAUDE_ARGV_LOG: argvLog };
   const services = [];
-  for (const h of hosts) for (const name of ['worktree-manager', 'session-runner']) services.push(new Service(name, h.name, hostConfig[h.name], env, logDir));
+  for (const h of hosts) for (const name of ['worktree-manager', 'session-runner', 'zombie-reaper']) services.push(new Service(name, h.name, hostConfig[h.name], env, logDir));
   for (const name of ['router', 'ticket-scanner']) services.push(new Service(name, null, configFile, env, logDir));
   // Detached services outlive this script unless it takes them down (Ctrl-C, a crash).
-  process.on('exit', () => services.forEach((s) => s.alive && s.child.kill('SIGKILL')));
+  process.on('exit', () => {
+    services.forEach((s) => s.alive && s.child.kill('SIGKILL'));
+    for (const l of readJsonLines(argvLog)) if (agentAlive(l)) try { process.kill(-l.pid, 'SIGKILL'); } catch { /* gone */ }
+    if (redis.process.exitCode === null) redis.process.kill('SIGKILL');
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
   const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
@@ -172,20 +186,22 @@ async function main() {
   const chaos = { kills: 0, redisRestarts: 0, hostGone: null };
   let stopChaos = false;
   const gone = hosts[0].name;
+  // A small run may be over before 30 % is seen at a tick: the loss and the restart then come by tick count.
+  const SMALL = TICKETS < 300;
   const chaosLoop = (async () => {
     for (let n = 1; !stopChaos; n++) {
       await sleep(KILL_EVERY_MS);
       if (stopChaos) break;
       const done = await doneCount().catch(() => 0);
-      if (!chaos.hostGone && (done >= TICKETS * 0.3 || n >= 2)) {
+      if (!chaos.hostGone && (done >= TICKETS * 0.3 || (SMALL && n >= 2))) {
         // The host dies for good: its services and its agents, as if the machine lost power.
         for (const s of services.filter((x) => x.host === gone)) await s.kill9();
-        for (const l of readJsonLines(argvLog)) if (l.cwd?.startsWith(roots[gone]) && pidAlive(l.pid)) try { process.kill(-l.pid, 'SIGKILL'); } catch { process.kill(l.pid, 'SIGKILL'); }
+        for (const l of readJsonLines(argvLog)) if (l.cwd?.startsWith(roots[gone]) && agentAlive(l)) try { process.kill(-l.pid, 'SIGKILL'); } catch { process.kill(l.pid, 'SIGKILL'); }
         chaos.hostGone = { host: gone, atTicketsDone: done };
         log(`host ${gone} taken away for good at ${done} done`);
         continue;
       }
-      if (chaos.hostGone && !chaos.redisRestarts && (done >= TICKETS * 0.5 || n >= 4)) {
+      if (chaos.hostGone && !chaos.redisRestarts && (done >= TICKETS * 0.5 || (SMALL && n >= 4))) {
         await redis.stop();
         await sleep(1000);
         redis = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: true, port: redisPort });
@@ -213,11 +229,15 @@ async function main() {
   const wallSec = (Date.now() - started) / 1000;
   stopChaos = true;
   await chaosLoop;
-  // Two reaper intervals with everything still up, so the sweepers can clear what the kills left.
-  await sleep((2 * SWEEP_SEC + ORPHAN_GRACE_SEC) * 1000);
+  // Everything still up: the reapers and sweepers clear what the kills left. Waits until nothing is orphaned,
+  // at most two reaper intervals (kill + grace) plus one sweep past the orphan grace; what is left then is a violation.
+  const settleMs = (2 * (REAPER.intervalSec + REAPER.graceSec) + SWEEP_SEC + ORPHAN_GRACE_SEC) * 1000;
+  const settleStart = Date.now();
+  await waitFor('no orphan worktree or agent', async () => Object.values(orphans({ hosts, roots, gone, argvLog })).every((l) => l.length === 0), settleMs).catch(() => undefined);
+  const settledSec = +((Date.now() - settleStart) / 1000).toFixed(1);
 
   const report = await invariants({ dir, redis, board, plan, hosts, roots, gone, argvLog, terminal });
-  report.figures = { tickets: TICKETS, hosts: HOSTS, wallSec: Math.round(wallSec), ticketsPerSec: +(TICKETS / wallSec).toFixed(2), serviceKills: chaos.kills, redisRestarts: chaos.redisRestarts, hostGone: chaos.hostGone, agentLaunches: readJsonLines(argvLog).filter((l) => l.argv[0] !== 'auth').length, timedOut };
+  report.figures = { tickets: TICKETS, hosts: HOSTS, wallSec: Math.round(wallSec), ticketsPerSec: +(TICKETS / wallSec).toFixed(2), serviceKills: chaos.kills, redisRestarts: chaos.redisRestarts, hostGone: chaos.hostGone, agentLaunches: readJsonLines(argvLog).filter((l) => l.argv[0] !== 'auth').length, settledSec, timedOut };
   await Promise.all(services.map((s) => s.stop()));
   await redis.stop();
   if (JSON_OUT) console.log(JSON.stringify(report));
@@ -257,24 +277,40 @@ async function invariants({ redis, board, plan, hosts, roots, gone, argvLog, ter
   for (const t of tickets.filter((x) => plan.has(x.key))) {
     const p = plan.get(t.key);
     const mine = events.filter((e) => e.ticket === t.key);
-    const terminalStates = new Set(mine.filter((e) => e.type === 'ticket.moved' && terminal.has(e.detail?.to)).map((e) => e.detail.to));
-    if (!terminal.has(t.state) || terminalStates.size !== 1 || !terminalStates.has(t.state)) v.ticketNotExactlyOneTerminalOutcome.push({ ticket: t.key, state: t.state, terminalEvents: [...terminalStates] });
+    // Exactly one move into a terminal state, and it is where the ticket is: a second In Review counts too.
+    const terminalMoves = mine.filter((e) => e.type === 'ticket.moved' && terminal.has(e.detail?.to)).map((e) => e.detail.to);
+    const terminalStates = new Set(terminalMoves);
+    if (!terminal.has(t.state) || terminalMoves.length !== 1 || terminalMoves[0] !== t.state) v.ticketNotExactlyOneTerminalOutcome.push({ ticket: t.key, state: t.state, terminalMoves });
     const open = prList.filter((pr) => pr.state === 'open' && pr.head === `agent/${t.key}`);
     if (open.length > 1) v.ticketWithMoreThanOneOpenPr.push({ ticket: t.key, open: open.length });
     if (p.mobile) for (const r of runs.filter((r) => r.tickets?.includes(t.key))) if (!mobileHosts.has(r.host)) v.mobileTicketRanOnNonMobileHost.push({ ticket: t.key, host: r.host });
     if (!p.fails && attempts[t.key] > 0) v.attemptSpentWithoutTaskFailure.push({ ticket: t.key, attempts: attempts[t.key], directive: p.directive });
     if (!mine.some((e) => e.type === 'ticket.claimed') || terminalStates.size === 0) v.ticketMissingFromEventStream.push({ ticket: t.key, events: mine.map((e) => e.type) });
   }
-  for (const h of hosts.filter((x) => x.name !== gone)) for (const wt of listWorktrees(roots[h.name])) v.orphanWorktreeOnLiveHost.push({ host: h.name, worktree: wt });
+  Object.assign(v, orphans({ hosts, roots, gone, argvLog }));
   const launches = readJsonLines(argvLog).filter((l) => l.argv[0] !== 'auth');
-  for (const l of launches) if (pidAlive(l.pid)) v.orphanAgentProcess.push({ pid: l.pid, cwd: l.cwd });
+  // Attempts from the run records too: an attempt-spending outcome on a ticket whose agent never fails.
+  for (const r of runs) {
+    const p = r.tickets?.length === 1 ? plan.get(r.tickets[0]) : undefined;
+    if (p && !p.fails && ['task_failed', 'timeout', 'stalled', 'no_changes'].includes(r.outcome)) v.attemptSpentWithoutTaskFailure.push({ run: r.runId, execution: r.execution, outcome: r.outcome, reason: String(r.reason).slice(0, 120) });
+  }
   // Launches (cwd) on non-mobile hosts for mobile repos: a second view of routing, from the agent's side.
   for (const l of launches) {
     const host = hosts.find((h) => l.cwd?.startsWith(roots[h.name] + path.sep));
     if (host && !mobileHosts.has(host.name) && l.cwd.includes(`${path.sep}app${path.sep}`)) v.mobileTicketRanOnNonMobileHost.push({ launchCwd: l.cwd, host: host.name });
   }
-  const notes = { worktreesLeftOnGoneHost: listWorktrees(roots[gone]).length, outcomes: countBy(tickets.filter((x) => plan.has(x.key)).map((t) => t.state)), openPrs: prList.filter((pr) => pr.state === 'open').length };
+  const reaped = countBy(events.filter((e) => e.type === 'session.reaped').map((e) => e.detail?.reason));
+  const superseded = events.filter((e) => e.type === 'session.superseded').length;
+  const notes = { reaped, superseded, runOutcomes: countBy(runs.map((r) => r.outcome)), worktreesLeftOnGoneHost: listWorktrees(roots[gone]).length, outcomes: countBy(tickets.filter((x) => plan.has(x.key)).map((t) => t.state)), openPrs: prList.filter((pr) => pr.state === 'open').length };
   return { violations: v, notes };
+}
+
+/** Worktrees on live hosts and agent processes still there: none may be left once the reapers and sweepers had their turn. */
+function orphans({ hosts, roots, gone, argvLog }) {
+  const out = { orphanWorktreeOnLiveHost: [], orphanAgentProcess: [] };
+  for (const h of hosts.filter((x) => x.name !== gone)) for (const wt of listWorktrees(roots[h.name])) out.orphanWorktreeOnLiveHost.push({ host: h.name, worktree: wt });
+  for (const l of readJsonLines(argvLog)) if (l.argv[0] !== 'auth' && agentAlive(l)) out.orphanAgentProcess.push({ pid: l.pid, cwd: l.cwd });
+  return out;
 }
 
 function countBy(list) {

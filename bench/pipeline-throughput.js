@@ -3,6 +3,7 @@
 // throughput (instant fake agent, small local repos, every real service process), their ratio, and
 // intake latency (board add -> agent spawned) p50/p99. Needs `npm run build` first.
 //   node bench/pipeline-throughput.js [--tickets 200] [--repos 4] [--slots 16] [--latency-samples 40]
+// BENCH_CPU_PROF=<dir> writes each service's V8 CPU profile there; BENCH_AGENT=<path> swaps the agent stand-in.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -44,7 +45,9 @@ async function rawBullmq(url, jobs) {
 }
 
 function startService(name, configFile, env, logDir) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'apps', name, 'dist', 'main.js'), '--config', configFile], {
+  // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there on exit (open in Chrome DevTools).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, path.join(ROOT, 'apps', name, 'dist', 'main.js'), '--config', configFile], {
     env: { ...process.env, ...env, NIGHTSHIFT_HTTP_PORT: '0', NIGHTSHIFT_GRACE_MS: '5000' },
     stdio: ['ignore', fs.openSync(path.join(logDir, `${name}.log`), 'a'), fs.openSync(path.join(logDir, `${name}.err`), 'a')],
   });

@@ -52,13 +52,14 @@ function parseArgs(argv) {
 function parseBehaviour(prompt) {
   const defaults = (process.env.FAKE_CLAUDE_DEFAULT || '').replace(/^\s*fake-agent:\s*/, '');
   const line = /^\s*fake-agent:\s*(.+)$/m.exec(prompt);
-  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, launches: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined, gate: undefined };
+  const behaviour = { kind: 'succeed', slowMs: 0, reset: undefined, zone: 'UTC', ignoreTerm: false, ignoreClosedStdout: false, spawnChild: false, onlyModel: undefined, launches: undefined, tool: undefined, toolTimeoutMs: undefined, pitfall: undefined, gate: undefined, chattySec: 0 };
   for (const source of [defaults, line ? line[1] : '']) {
     for (const token of source.trim().split(/\s+/).filter(Boolean)) {
       const [name, value] = token.split('=');
       if (BEHAVIOURS.has(name)) behaviour.kind = name;
       else if (name === 'slow') behaviour.slowMs = Number(value) || 0;
       else if (name === 'gate' && value) behaviour.gate = value;
+      else if (name === 'chatty') behaviour.chattySec = Number(value) || 0;
       else if (name === 'reset') behaviour.reset = Number(value);
       else if (name === 'zone' && value) behaviour.zone = value;
       else if (name === 'ignore-sigterm') behaviour.ignoreTerm = true;
@@ -209,7 +210,8 @@ function session(opts, model, prompt, via) {
 
   const ctx = { prompt, model, cwd, sessionId, started, emit, transcript, permissions };
   const work = () => (behaviour.tool ? bashToolCall(behaviour, ctx, () => run(behaviour, ctx)) : run(behaviour, ctx));
-  const begin = () => (behaviour.slowMs > 0 ? setTimeout(work, behaviour.slowMs) : work());
+  const slowThenWork = () => (behaviour.slowMs > 0 ? setTimeout(work, behaviour.slowMs) : work());
+  const begin = () => (behaviour.chattySec > 0 ? chatter(behaviour.chattySec, ctx, slowThenWork) : slowThenWork());
   if (behaviour.gate) whenFileExists(behaviour.gate, begin);
   else begin();
 }
@@ -222,6 +224,20 @@ function whenFileExists(file, then) {
     clearInterval(timer);
     then();
   }, 100);
+}
+
+/** `chatty=<s>`: one assistant text line a second for `s` seconds (a working agent's stream), then `next`. */
+function chatter(seconds, ctx, next) {
+  let n = 0;
+  const timer = setInterval(() => {
+    n += 1;
+    const message = { id: `msg_chatty_${n}`, type: 'message', role: 'assistant', model: ctx.model, content: [{ type: 'text', text: `Still working (${n}/${seconds}).` }], stop_reason: null, usage: rawUsage({ input: 1, output: 8, cacheWrite: 0, cacheRead: 0 }) };
+    ctx.emit({ type: 'assistant', message, session_id: ctx.sessionId });
+    if (n >= seconds) {
+      clearInterval(timer);
+      next();
+    }
+  }, 1000);
 }
 
 function run(behaviour, ctx) {

@@ -77,14 +77,15 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     const fresh = await deps.tracker.getTicket(ticket.key);
     const draftNote = options.draft ? ' as a draft: its checks still fail' : '';
     const link = fresh && !fresh.comments.some((c) => c.body.includes(pr.url)) ? `Nightshift opened a pull request${draftNote}: ${pr.url} (run ${job.runId}, model ${job.model}).` : null;
-    await moveTicket(deps, ticket.key, stateFor('in_review', deps.config.tracker.states)!, { host: deps.host, run: job.runId }, link);
+    await moveTicket(withCrashPoint(deps), ticket.key, stateFor('in_review', deps.config.tracker.states)!, { host: deps.host, run: job.runId }, link);
   }
   return { outcome: 'success', reason: `PR ${pr.url}`, prUrl: pr.url };
 }
 
 /** Runs that pushed to this ticket's branch before, oldest first, then this one. */
 async function runsOnBranch(deps: SessionDeps, ticket: string, runId: string): Promise<string[]> {
-  const earlier = (await deps.runs.list(5000)).filter((r) => r.outcome === 'success' && r.tickets.includes(ticket) && r.runId !== runId).map((r) => r.runId);
+  // Only runs led by the ticket push to its branch (agent/<ticket>): read those, not the whole run history.
+  const earlier = (await deps.runs.ledBy(ticket)).filter((r) => r.outcome === 'success' && r.runId !== runId).map((r) => r.runId);
   return [...new Set([...earlier, runId])];
 }
 
@@ -107,7 +108,7 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
       if (moveAfterOutcome(outcome, { attemptsSpent: spent, maxAttempts: deps.config.routing.maxAttempts, asksForHuman: opts.needsHumanNote !== undefined }) === 'needs_human') {
         const note = opts.needsHumanNote ?? `Nightshift gave up after ${spent} attempts; a human needs to look.`;
         const summary = redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason, permissionDenials: opts.denied })}`);
-        await moveTicket(deps, key, stateFor('needs_human', states)!, { host: deps.host, run: job.runId }, summary);
+        await moveTicket(withCrashPoint(deps), key, stateFor('needs_human', states)!, { host: deps.host, run: job.runId }, summary);
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
       }
@@ -118,7 +119,7 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
     }
     const ticket = await deps.tracker.getTicket(key);
     // Back to the queue only from In Progress: a human who moved it elsewhere meanwhile decided.
-    if (ticket && ticket.state === states.inProgress) await moveTicket(deps, key, stateFor('back_to_queue', states)!, { host: deps.host, run: job.runId });
+    if (ticket && ticket.state === states.inProgress) await moveTicket(withCrashPoint(deps), key, stateFor('back_to_queue', states)!, { host: deps.host, run: job.runId });
   }
   return { outcome, reason: safeReason };
 }
@@ -143,7 +144,7 @@ async function infraRetryExhausted(deps: SessionDeps, job: SessionJob, key: stri
     await deps.tracker.comment(key, redactSecrets(note));
     await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${streak} infrastructure failures in a row` });
   }
-  await moveTicket(deps, key, stateFor('needs_human', tracker.states)!, { host: deps.host, run: job.runId });
+  await moveTicket(withCrashPoint(deps), key, stateFor('needs_human', tracker.states)!, { host: deps.host, run: job.runId });
   return true;
 }
 
@@ -157,4 +158,17 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
     return `- attempt ${r.attempt} · ${r.model} · ${r.outcome} · ${took}: ${r.reason ?? ''}${denied}${last}`;
   });
   return `Attempts:\n${rows.join('\n')}`;
+}
+
+/** The tracker and event log moveTicket uses, with crash point `session-runner.after-move` between a move and its event. */
+function withCrashPoint(deps: SessionDeps): { tracker: SessionDeps['tracker']; events: Pick<SessionDeps['events'], 'append'> } {
+  return {
+    tracker: deps.tracker,
+    events: {
+      append: (event) => {
+        crashPoint('session-runner.after-move');
+        return deps.events.append(event);
+      },
+    },
+  };
 }

@@ -2,8 +2,9 @@ import type { AccountConfig } from '@nightshift/config';
 import { redactSecrets, safeKey, type Outcome, type Ticket } from '@nightshift/domain';
 import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
 import { processStartTime } from '@nightshift/agent';
-import { sessionKey, type LiveSession } from '@nightshift/state';
+import { runRecordKey, sessionKey, type LiveSession } from '@nightshift/state';
 import { fenceEarlierAgents } from './fence-earlier-agents';
+import { crashPoint } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
 import { PromptTemplateError } from './render-template';
 import { finishFailure } from './finish-session';
@@ -16,6 +17,7 @@ import { runEventBase } from './run-event';
 import { accountWait, pauseAccountAfterRun, pausesAccount } from '@nightshift/pause-policy';
 import { pickAccount } from './pick-account';
 import { RequeueJob } from './requeue-job';
+import { NotCurrent, recordLateMoves, staleSession } from './session-ownership';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
 import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
@@ -56,17 +58,27 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   let launched = true;
   let session: AgentSession | undefined;
   let recalled: RecalledForSession | undefined;
+  let notCurrent: NotCurrent | undefined;
   try {
     await heartbeat.start();
     await deps.runs.save(record);
+    const tickets = await loadTickets(deps, job.tickets);
+    // A job delivered again after its run already moved the tickets on (its runner died before BullMQ heard it
+    // finish, or the ticket was requeued meanwhile) has nothing left to do: running it would give a second outcome.
+    const stale = staleSession(tickets, config.tracker.states.inProgress);
+    if (stale) {
+      await recordLateMoves(deps, job, tickets);
+      throw new NotCurrent(stale, true);
+    }
     const worktree = await deps.worktrees.create(worktreeJob);
     await heartbeat.update({ worktreePath: worktree.path });
-    const tickets = await loadTickets(deps, job.tickets);
     await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
     recalled = await recallLearnings(deps, job, tickets);
     // Preparing the worktree takes a while: another session may have hit the account's limit meanwhile.
     await assertAccountStillFree(deps, account);
     session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: key, onSpawn }, recalled.lines);
+    // Fenced or reaped while the agent ran (a newer execution of this job took over): that one owns the outcome.
+    if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     const { run } = session;
     let verdict = session.verdict;
     Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
@@ -77,6 +89,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await announce(deps, record, verdict.outcome, verdict.reason);
     const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record, identity: { sessionKey: key, onSpawn } }) : undefined;
     if (checks?.interrupted) ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
+    if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     if (verdict.outcome === 'success') {
       result = await finishChecked(deps, job, repo, tickets, worktree.path, checks, { record, finalMessage: session.run.result?.result, deniedCommands: denied, checks: [] });
     } else if (pausesAccount(verdict.outcome)) {
@@ -85,8 +98,16 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     } else {
       result = await finishFailure(deps, job, verdict.outcome, verdict.reason, { shuttingDown: shutdown.aborted && !session.cancel, needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result), denied });
     }
+    crashPoint('session-runner.after-outcome');
   } catch (err) {
-    if (err instanceof RequeueJob) {
+    if (err instanceof NotCurrent) {
+      // Not this execution's to account: no move, no attempt, no PR; the claims and worktree stay for the current one.
+      notCurrent = err;
+      // A stale delivery launched nothing; a superseded execution did (its record is closed below or already was).
+      launched = !err.releaseClaims;
+      result = { outcome: 'canceled', reason: err.message };
+      await events.append({ type: 'session.superseded', ...base, detail: { reason: err.message, execution } });
+    } else if (err instanceof RequeueJob) {
       // Paused before launch: nothing ran, nothing is spent; the job waits for the pause to lift.
       requeue = err;
       launched = false;
@@ -104,7 +125,9 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     }
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
-    if (session?.cancel?.reason === 'inactive') {
+    if (notCurrent && !notCurrent.releaseClaims) {
+      // A superseded execution's worktree (same key, same run) is the current execution's now.
+    } else if (session?.cancel?.reason === 'inactive') {
       await events.append({ type: 'session.canceled', ...base, detail: { state: session.cancel.state, worktree: 'kept' } });
     } else {
       await deps.worktrees.remove(worktreeJob).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'worktree removal failed; the sweeper will retry'));
@@ -112,8 +135,13 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     await heartbeat.stop().catch(() => undefined);
   }
   // A session that never launched is no run: its record goes, and the rerun writes its own.
-  if (launched) await save(deps, record, result);
-  else await deps.runs.discard(record);
+  if (launched) {
+    // The fence or reaper that superseded this execution may have closed its record already ("interrupted"): kept.
+    const closedElsewhere = notCurrent && (await deps.runs.get(runRecordKey(record)))?.outcome;
+    if (!closedElsewhere) await save(deps, record, result);
+  } else await deps.runs.discard(record);
+  // Superseded: the claims, budget and memory outcome belong to the current execution.
+  if (notCurrent && !notCurrent.releaseClaims) return result;
   await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
   await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;

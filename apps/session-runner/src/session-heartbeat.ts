@@ -3,12 +3,16 @@ import { sessionKey, type LiveSession } from '@nightshift/state';
 
 /**
  * Keeps a running session visible and its claims alive: renews the ticket leases and the registry
- * entry every interval. If a claim was lost (reaped, or taken over), `lost` turns true and the session
- * is aborted so two runs never work one ticket.
+ * entry every interval. If a claim was lost (reaped, or taken over) or the registry entry was removed
+ * (a newer execution of the same job fenced this one, or the reaper closed it), `lost` turns true and
+ * the session is aborted so two executions never work one ticket.
  */
 export class SessionHeartbeat {
   private timer?: NodeJS.Timeout;
+  private registered = false;
   lost = false;
+  /** Why `lost` turned true, for the run's reason. */
+  lostReason = '';
 
   constructor(
     private readonly deps: SessionDeps,
@@ -28,16 +32,45 @@ export class SessionHeartbeat {
     return this.beat();
   }
 
+  /**
+   * Asked right before the session acts on its tickets (push, PR, moves, attempts): true while this
+   * execution is still registered and its run still holds every claim. An execution that is not current any
+   * more must leave the tickets, the worktree and the claims to whoever superseded it.
+   */
+  async stillCurrent(): Promise<boolean> {
+    if (this.lost) return false;
+    if (!(await this.deps.sessions.has(sessionKey(this.session)))) this.lose('superseded: this execution was fenced or reaped');
+    for (const ticket of this.session.tickets) {
+      if (this.lost) break;
+      if ((await this.deps.claims.holder(ticket)) !== this.session.runId) this.lose(`claim on ${ticket} is no longer held by run ${this.session.runId}`);
+    }
+    return !this.lost;
+  }
+
   private async beat(): Promise<void> {
+    if (this.lost) return;
     const leaseMs = this.deps.config.routing.claimLeaseSec * 1000;
     this.session.heartbeatAt = new Date().toISOString();
-    await this.deps.sessions.put(this.session);
+    if (!this.registered) {
+      await this.deps.sessions.put(this.session);
+      this.registered = true;
+    } else if (!(await this.deps.sessions.refresh(this.session))) {
+      this.lose('superseded: this execution was fenced or reaped');
+      return;
+    }
     for (const ticket of this.session.tickets) {
-      if (!(await this.deps.claims.renew(ticket, this.session.runId, leaseMs)) && !this.lost) {
-        this.lost = true;
-        this.onLost();
+      if (!(await this.deps.claims.renew(ticket, this.session.runId, leaseMs))) {
+        this.lose(`claim on ${ticket} was lost`);
+        return;
       }
     }
+  }
+
+  private lose(reason: string): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.lostReason = reason;
+    this.onLost();
   }
 
   async stop(): Promise<void> {

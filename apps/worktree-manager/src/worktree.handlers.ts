@@ -104,7 +104,7 @@ export function worktreeHandlers(deps: HandlerDeps): Handlers {
     }
     // Asked again under the repo lock: a newer run of the same ticket may have taken the key over meanwhile.
     const { removed, skipped } =
-      other === null ? await store.removeWorktree({ ...key, onlyIf: async () => (await ownedByOther()) === null }) : { removed: false, skipped: true };
+      other === null ? await store.removeWorktree({ ...key, ...(data.branch ? { branch: data.branch } : {}), onlyIf: async () => (await ownedByOther()) === null }) : { removed: false, skipped: true };
     if (skipped) {
       deps.logger.info({ repo: data.repo, run: data.runId, worktree: path }, 'worktree now belongs to another run; left in place');
     } else {

@@ -22,7 +22,7 @@ export class GroupCpuMeter {
   private previous = new Map<number, number>();
   private total = 0;
 
-  constructor(private readonly pgid: number, private readonly read: ProcessTableReader = readProcessTable) {}
+  constructor(private readonly pgid: number, private readonly read: ProcessTableReader = () => readProcessTable()) {}
 
   /** Cumulative CPU ms of the group so far, or null when it cannot be measured. */
   async sample(): Promise<number | null> {
@@ -54,9 +54,17 @@ export function groupAndDescendants(table: readonly ProcessCpu[], pgid: number):
   return table.filter((p) => inside.has(p.pid));
 }
 
-/** /proc on Linux, `ps` elsewhere (macOS, BSDs). */
-export function readProcessTable(): Promise<ProcessCpu[] | null> {
-  return process.platform === 'linux' ? readProcTable() : readPsTable();
+let shared: { at: number; table: Promise<ProcessCpu[] | null> } | undefined;
+
+/**
+ * /proc on Linux, `ps` elsewhere (macOS, BSDs). `maxAgeMs`: a table read that recently by anyone in this
+ * process is reused. Every session's stall monitor samples its group on its own timer; with many sessions one
+ * read (every /proc/<pid>/stat) serves them all instead of one read each.
+ */
+export function readProcessTable(maxAgeMs = 0): Promise<ProcessCpu[] | null> {
+  const now = Date.now();
+  if (!shared || now - shared.at > maxAgeMs) shared = { at: now, table: process.platform === 'linux' ? readProcTable() : readPsTable() };
+  return shared.table;
 }
 
 let ticksPerSecond: number | undefined;

@@ -1,4 +1,4 @@
-import { GroupCpuMeter, type ProcessTableReader } from './process-cpu';
+import { GroupCpuMeter, readProcessTable, type ProcessTableReader } from './process-cpu';
 import { StallWatchdog, type StallLimits, type StallVerdict } from './stall-watchdog';
 import type { StreamEvent } from './stream-events';
 
@@ -34,7 +34,8 @@ export class StallMonitor {
   /** Starts sampling the group of `pgid`, with a first sample at once as the baseline. */
   start(pgid: number): void {
     if (this.timer) return;
-    this.meter = new GroupCpuMeter(pgid, this.options.readProcesses);
+    // A table up to half a check old is as good as a fresh one for this check, and shared with every other session.
+    this.meter = new GroupCpuMeter(pgid, this.options.readProcesses ?? (() => readProcessTable(this.options.checkMs / 2)));
     this.watchdog.output(Date.now());
     void this.sample();
     this.timer = setInterval(() => void this.tick(), this.options.checkMs);

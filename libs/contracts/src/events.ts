@@ -31,6 +31,7 @@ export const EVENT_TYPES = [
   'memory.learned',
   'memory.consolidated',
   'session.reaped',
+  'session.superseded',
   'claim.reaped',
   'ticket.requeued',
   'redis.restarted',

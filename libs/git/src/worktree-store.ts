@@ -133,8 +133,14 @@ export class WorktreeStore {
     return this.perKey.run(`${input.repo}/${input.worktreeKey}`, async () => {
       const made = await this.lock.run(input.repo, async () => {
         await this.layout.assertContained(input.repo, input.worktreeKey, true);
-        const entry = (await this.registered(mirror)).find((e) => e.path === target);
         const dirExists = await exists(target);
+        // The common case, a new ticket: no directory, no remote branch. One `worktree add` from the base, no
+        // listing or ref checks first; anything unusual (a stale registration, a missing base) fails it and
+        // takes the careful path below.
+        if (!dirExists && tip === null && (await this.tryAdd(mirror, input.branch, target, `refs/remotes/origin/${input.baseBranch}`))) {
+          return { path: target, reused: false };
+        }
+        const entry = (await this.registered(mirror)).find((e) => e.path === target);
         if (entry && dirExists && !entry.prunable && entry.branch === input.branch && (await this.isCheckout(target))) {
           return { path: target, reused: true };
         }
@@ -167,6 +173,12 @@ export class WorktreeStore {
     return this.lock.run(input.repo, async () => {
       if (input.onlyIf && !(await input.onlyIf())) return { removed: false, skipped: true };
       const dirExists = await exists(target);
+      if (dirExists && input.branch !== undefined && (await mirrorExists(mirror))) {
+        // The common case (a session's own worktree, branch known): remove it and drop the branch ref, no listing.
+        await this.clean(mirror, target);
+        await this.git(['update-ref', '-d', `refs/heads/${input.branch}`], mirror);
+        return { removed: true };
+      }
       if (!(await mirrorExists(mirror))) {
         await fs.promises.rm(target, { recursive: true, force: true });
         return { removed: dirExists };
@@ -291,9 +303,21 @@ export class WorktreeStore {
 
   private async clean(mirror: string, target: string): Promise<void> {
     // `worktree remove` fails on a missing directory, a broken `.git` file or submodules; rm + prune below
-    // cleans each of those cases, so its failure is expected and not an error.
-    await this.git(['worktree', 'remove', '--force', target], mirror).catch(() => undefined);
+    // cleans each of those cases, so its failure is expected and not an error. When it worked, git already
+    // dropped the registration: no prune needed.
+    const removed = await this.git(['worktree', 'remove', '--force', target], mirror).then(() => true, () => false);
+    if (removed && !(await exists(target))) return;
     await fs.promises.rm(target, { recursive: true, force: true });
     await this.git(['worktree', 'prune'], mirror);
+  }
+
+  /** `worktree add` of a fresh branch at `start`; false (nothing left behind) when git refused. */
+  private async tryAdd(mirror: string, branch: string, target: string, start: string): Promise<boolean> {
+    try {
+      await this.git(['worktree', 'add', '--no-checkout', '--no-track', '-B', branch, target, start], mirror);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -28,6 +28,30 @@ export class RunStore {
     return raw ? (JSON.parse(raw) as RunRecord) : null;
   }
 
+  /** Runs started at or after `sinceMs`, oldest first: a recent window without reading the whole history. */
+  async since(sinceMs: number, limit = 1000): Promise<RunRecord[]> {
+    const ids = await this.redis.zrangebyscore(KEY.runsByTime, String(sinceMs), '+inf', 'LIMIT', 0, limit);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.hmget(KEY.runs, ...ids);
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as RunRecord);
+  }
+
+  /**
+   * The runs led by `ticket` (run ids `<ticket>.<n>`, with `~N` executions), found by Redis (HSCAN MATCH) so
+   * only they cross the wire and get parsed, not the whole history: one ticket's finish stays O(its runs).
+   */
+  async ledBy(ticket: string): Promise<RunRecord[]> {
+    const pattern = `${ticket.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}.*`;
+    const out: RunRecord[] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(KEY.runs, cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (let i = 1; i < flat.length; i += 2) out.push(JSON.parse(flat[i]!) as RunRecord);
+    } while (cursor !== '0');
+    return out.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  }
+
   /** The most recent runs, oldest first. */
   async list(limit = 1000): Promise<RunRecord[]> {
     const ids = await this.redis.zrange(KEY.runsByTime, String(-limit), "-1");

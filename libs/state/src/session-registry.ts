@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { KEY } from './keys';
 import { runRecordKey } from './run-store';
 
+const REFRESH = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) return 1 else return 0 end`;
+
 /**
  * A live agent session as the reaper sees it: which host, which runner and agent process (pid plus
  * start time, so a reused pid is never mistaken for them), which job, until when, last sign of life.
@@ -39,6 +41,19 @@ export class SessionRegistry {
 
   async put(session: LiveSession): Promise<void> {
     await this.redis.hset(KEY.sessions, sessionKey(session), JSON.stringify(session));
+  }
+
+  /**
+   * Rewrites the entry only if it is still there; false when it is gone. An entry is removed only when its
+   * execution was reaped or fenced by a newer one: a heartbeat must not bring it back.
+   */
+  async refresh(session: LiveSession): Promise<boolean> {
+    return (await this.redis.eval(REFRESH, 1, KEY.sessions, sessionKey(session), JSON.stringify(session))) === 1;
+  }
+
+  /** Whether the entry `key` is still registered. */
+  async has(key: string): Promise<boolean> {
+    return (await this.redis.hexists(KEY.sessions, key)) === 1;
   }
 
   /** Removes the entry `key` (see `sessionKey`). */

@@ -61,6 +61,18 @@ describe('EventLog and RunStore', () => {
     await runs.save({ runId: 'a', tickets: ['T'], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt: '2026-01-01T00:00:00Z' });
     expect((await runs.list()).map((r) => r.runId)).toEqual(['a', 'b']);
   });
+
+  it('finds one ticket\'s runs and a recent window without reading the rest', async () => {
+    const runs = new RunStore(redis);
+    const run = (runId: string, startedAt: string, execution?: number) => ({ runId, execution, tickets: [runId.split('.')[0]!], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt });
+    await runs.save(run('NS-1.1', '2026-01-01T00:00:00Z'));
+    await runs.save(run('NS-1.1', '2026-01-01T00:01:00Z', 2));
+    await runs.save(run('NS-10.1', '2026-01-01T00:02:00Z'));
+    await runs.save(run('NS-1.2', '2026-01-01T00:03:00Z'));
+    expect((await runs.ledBy('NS-1')).map((r) => `${r.runId}~${r.execution ?? 1}`)).toEqual(['NS-1.1~1', 'NS-1.1~2', 'NS-1.2~1']);
+    expect((await runs.ledBy('NS-[1]')).length).toBe(0);
+    expect((await runs.since(Date.parse('2026-01-01T00:02:00Z'))).map((r) => r.runId)).toEqual(['NS-10.1', 'NS-1.2']);
+  });
 });
 
 describe('PauseStore', () => {
