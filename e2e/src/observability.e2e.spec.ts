@@ -58,7 +58,13 @@ if (process.env['CI'] && !hasPrometheus) throw new Error('CI must have the prome
       return states.filter((s) => s === 'In Review').length === 7 && states.filter((s) => s === 'Needs Human').length === 1;
     }, 120_000, 300);
 
-    expect(await prometheus!.targetHealth()).toEqual({ 'ticket-scanner': 'up', router: 'up', 'worktree-manager': 'up', 'session-runner': 'up', 'metrics-exporter': 'up' });
+    // The swarm can finish before Prometheus has discovered and scraped every target: wait for that, then compare.
+    const allUp = { 'ticket-scanner': 'up', router: 'up', 'worktree-manager': 'up', 'session-runner': 'up', 'metrics-exporter': 'up' };
+    await waitFor('every target scraped and up', async () => {
+      const health = await prometheus!.targetHealth();
+      return Object.keys(health).length === 5 && Object.values(health).every((h) => h === 'up');
+    }, 30_000, 250).catch(() => undefined);
+    expect(await prometheus!.targetHealth()).toEqual(allUp);
     // 5 plain successes plus the 2 rate-limited tickets, which succeed on their second launch.
     await expectQuery('sum(nightshift_runs_total{outcome="success"})', 7);
     await expectQuery('sum(nightshift_runs_total{outcome="rate_limited"})', 2);

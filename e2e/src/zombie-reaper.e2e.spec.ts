@@ -73,7 +73,8 @@ describe('zombie-reaper', () => {
     const runs = (await pipeline.runs.list()).filter((r) => r.tickets.includes(key));
     expect(runs.map((r) => r.outcome).sort()).toEqual(['infra_error', 'success']);
     expect(runs.every((r) => r.outcome)).toBe(true);
-    expect(sampler.samples).toBeGreaterThan(100);
+    // The sampler ran through the whole story (every 50 ms; the rerun is quick now, so a second or so) and saw the agent.
+    expect(sampler.samples).toBeGreaterThan(20);
     expect(sampler.worktreesSeen()).toBe(1);
     expect(sampler.maxPerWorktree()).toBe(1);
   });
