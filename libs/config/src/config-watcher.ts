@@ -1,7 +1,7 @@
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { ConfigError } from './errors/config-error';
 import { applyConfigChange, diffConfig, type ConfigChange } from './hot-reload';
-import { loadConfig, type NightshiftConfig } from './load-config';
+import { parseConfig, type NightshiftConfig } from './load-config';
 
 export interface ConfigWatcherHandlers {
   /** A valid edit: `change.applied` is already in the live config; `change.needsRestart` is not. */
@@ -45,7 +45,7 @@ export class ConfigWatcher {
     this.lastText = text;
     let next: NightshiftConfig;
     try {
-      next = loadConfig(this.live.file);
+      next = parseConfig(text, this.live.file);
     } catch (err) {
       this.handlers.onRejected(err instanceof ConfigError ? err.message : String(err));
       return;

@@ -5,8 +5,9 @@ import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
 import { assertSafeName, StoreLayout } from './store-layout';
 import { KeyedMutex } from '@nightshift/file-store';
-import { exists, observedGitRunner, safeEntries } from './store-helpers';
-import { parseWorktreeList, type RegisteredWorktree } from './worktree-registry';
+import { exists, observedGitRunner } from './store-helpers';
+import { deleteLocalBranches, listWorktrees, pruneWorktrees, registeredWorktrees, type MaintenanceContext } from './worktree-maintenance';
+import type { RegisteredWorktree } from './worktree-registry';
 
 /** Options of a WorktreeStore. */
 export interface WorktreeStoreOptions {
@@ -195,69 +196,23 @@ export class WorktreeStore {
     });
   }
 
-  /**
-   * Lists worktrees of one repo (or all): every directory under `worktrees/<repo>/` plus every registration
-   * pointing there whose directory is gone, so a sweeper sees orphans of both kinds.
-   */
-  async listWorktrees(repo?: string): Promise<WorktreeInfo[]> {
-    const repos = repo !== undefined ? [repo] : await safeEntries(this.layout.worktreesDir);
-    const out: WorktreeInfo[] = [];
-    for (const name of repos) {
-      const dir = this.layout.repoWorktreesDir(name);
-      const mirror = this.layout.mirrorPath(name);
-      const entries = (await mirrorExists(mirror)) ? await this.registered(mirror) : [];
-      const byPath = new Map(entries.filter((e) => path.dirname(e.path) === dir).map((e) => [e.path, e]));
-      const keys = new Set([...(await safeEntries(dir)), ...[...byPath.keys()].map((p) => path.basename(p))]);
-      for (const key of [...keys].sort()) {
-        const wtPath = path.join(dir, key);
-        out.push({ repo: name, worktreeKey: key, path: wtPath, branch: byPath.get(wtPath)?.branch ?? null });
-      }
-    }
-    return out;
+  /** Every worktree directory under `worktrees/<repo>/` plus registrations whose directory is gone (see worktree-maintenance). */
+  listWorktrees(repo?: string): Promise<WorktreeInfo[]> {
+    return listWorktrees(this.maintenance, repo);
   }
 
-  /** Runs `git worktree prune` on the mirror of each repo (default: every mirror), under each repo's lock. */
-  async pruneWorktrees(repos?: string[]): Promise<string[]> {
-    const names = repos ?? (await fs.promises.readdir(this.layout.mirrorsDir).catch(() => [] as string[]))
-      .filter((n) => n.endsWith('.git'))
-      .map((n) => n.slice(0, -'.git'.length));
-    const pruned: string[] = [];
-    for (const repo of names) {
-      const mirror = this.layout.mirrorPath(repo);
-      if (!(await mirrorExists(mirror))) continue;
-      await this.lock.run(repo, () => this.git(['worktree', 'prune'], mirror));
-      pruned.push(repo);
-    }
-    return pruned;
+  /** `git worktree prune` on each repo's mirror (default: every mirror), under each repo's lock. */
+  pruneWorktrees(repos?: string[]): Promise<string[]> {
+    return pruneWorktrees(this.maintenance, repos);
   }
 
-  /**
-   * Deletes local branches of the mirrors (terminal tickets whose PR was merged or closed). A branch still
-   * checked out in a worktree is kept and reported in `skipped`; one already gone counts as neither.
-   */
-  async deleteLocalBranches(refs: BranchRef[]): Promise<{ deleted: BranchRef[]; skipped: Array<BranchRef & { reason: string }> }> {
-    const deleted: BranchRef[] = [];
-    const skipped: Array<BranchRef & { reason: string }> = [];
-    const byRepo = new Map<string, string[]>();
-    for (const ref of refs) {
-      assertBranchName(ref.branch);
-      byRepo.set(ref.repo, [...(byRepo.get(ref.repo) ?? []), ref.branch]);
-    }
-    for (const [repo, branches] of byRepo) {
-      const mirror = this.layout.mirrorPath(repo);
-      if (!(await mirrorExists(mirror))) continue;
-      await this.lock.run(repo, async () => {
-        const checkedOut = new Set((await this.registered(mirror)).map((e) => e.branch));
-        for (const branch of branches) {
-          if (checkedOut.has(branch)) skipped.push({ repo, branch, reason: 'checked out in a worktree' });
-          else if (await refExists(this.git, mirror, `refs/heads/${branch}`)) {
-            await this.git(['branch', '-D', '--', branch], mirror);
-            deleted.push({ repo, branch });
-          }
-        }
-      });
-    }
-    return { deleted, skipped };
+  /** Deletes mirror branches of finished tickets; one still checked out is kept and reported in `skipped`. */
+  deleteLocalBranches(refs: BranchRef[]): Promise<{ deleted: BranchRef[]; skipped: Array<BranchRef & { reason: string }> }> {
+    return deleteLocalBranches(this.maintenance, refs);
+  }
+
+  private get maintenance(): MaintenanceContext {
+    return { layout: this.layout, lock: this.lock, git: this.git };
   }
 
   private async refreshMirror(repo: MirrorRepo): Promise<string> {
@@ -274,9 +229,8 @@ export class WorktreeStore {
     });
   }
 
-  private async registered(mirror: string): Promise<RegisteredWorktree[]> {
-    const { stdout } = await this.git(['worktree', 'list', '--porcelain', '-z'], mirror);
-    return parseWorktreeList(stdout).filter((e) => !e.bare);
+  private registered(mirror: string): Promise<RegisteredWorktree[]> {
+    return registeredWorktrees(this.git, mirror);
   }
 
   /** The directory is a working tree of its own (its `.git` file works), not just a leftover folder. */

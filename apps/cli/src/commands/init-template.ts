@@ -1,3 +1,5 @@
+import { githubRepoOfRemote } from '@nightshift/config';
+
 export interface InitAnswers {
   tracker: 'local' | 'linear' | 'github';
   forge: 'local' | 'github';
@@ -85,8 +87,9 @@ function forgeLines(a: InitAnswers): string[] {
   return ['forge:', '  kind: local                      # PR records in a folder, branches pushed to the remotes'];
 }
 
+/** `owner/name` of a github.com remote; an `owner/name` given as is stays. */
 function ownerName(remoteOrRepo: string): string {
-  return /github\.com[/:]([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(remoteOrRepo)?.[1] ?? remoteOrRepo;
+  return githubRepoOfRemote(remoteOrRepo) ?? remoteOrRepo;
 }
 
 function keyPrefixOf(repo: string): string {
