@@ -58,15 +58,23 @@ async function waitFor(what, probe, timeoutMs, everyMs = 500) {
 }
 
 /** CPU of `pids` over the window, as % of one core, and the agents' CPU beside it. */
-async function measureWindow(pids, agentPids) {
+async function measureWindow(pids, agentPids, names) {
   const before = pids.map(ownCpu);
   const agentsBefore = agentPids.map(ownCpu);
   const t0 = Date.now();
+  const startUs = Number(process.hrtime.bigint() / 1000n);
   await sleep(WINDOW_SEC * 1000);
   const sec = (Date.now() - t0) / 1000;
+  // The profiles' clock is the monotonic one, so bench/cpu-profile-top.js can keep only this window's samples.
+  if (names && process.env.BENCH_CPU_PROF) writeWindow(process.env.BENCH_CPU_PROF, startUs, Object.fromEntries(pids.map((p, i) => [p, names[i]])));
   const used = pids.map((p, i) => ownCpu(p) - before[i]);
   const agents = agentPids.reduce((sum, p, i) => sum + ownCpu(p) - agentsBefore[i], 0);
   return { percent: (100 * used.reduce((a, b) => a + b, 0)) / sec, each: used.map((u) => (100 * u) / sec), agentsPercent: (100 * agents) / sec, rssMb: pids.map(rssMb) };
+}
+
+function writeWindow(dir, startUs, services) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'window.json'), JSON.stringify({ startUs, endUs: Number(process.hrtime.bigint() / 1000n), services }));
 }
 
 function killGroups(pids) {
@@ -113,7 +121,7 @@ async function directorRun(dir) {
     client.disconnect();
     log(`${SESSIONS} sessions live; measuring ${WINDOW_SEC} s`);
     await sleep(SETTLE_SEC * 1000);
-    return await measureWindow(children.map((c) => c.pid), agentPids());
+    return await measureWindow(children.map((c) => c.pid), agentPids(), SERVICES);
   } finally {
     if (prof.length) {
       for (const c of children) c.kill('SIGTERM');

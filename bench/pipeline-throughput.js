@@ -22,6 +22,7 @@ const TICKETS = numberArg('tickets', 200);
 const REPOS = numberArg('repos', 4);
 const SLOTS = numberArg('slots', 16);
 const LATENCY_SAMPLES = numberArg('latency-samples', 40);
+const SERVICES = ['worktree-manager', 'session-runner', 'router', 'ticket-scanner'];
 
 async function rawBullmq(url, jobs) {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
@@ -52,6 +53,13 @@ function startService(name, configFile, env, logDir) {
     stdio: ['ignore', fs.openSync(path.join(logDir, `${name}.log`), 'a'), fs.openSync(path.join(logDir, `${name}.err`), 'a')],
   });
   return child;
+}
+
+/** The throughput phase's bounds on the profiles' (monotonic) clock, for bench/cpu-profile-top.js. */
+function writeWindow(dir, startUs, children) {
+  const services = Object.fromEntries(children.map((c, i) => [c.pid, SERVICES[i]]));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'window.json'), JSON.stringify({ startUs, endUs: Number(process.hrtime.bigint() / 1000n), services }));
 }
 
 async function waitFor(what, probe, timeoutMs, everyMs = 100) {
@@ -136,7 +144,7 @@ async function main() {
     const raw = await rawBullmq(redis.url, 20_000);
     console.log(`raw BullMQ no-op throughput: ${raw.toFixed(0)} jobs/s (20000 jobs, concurrency 50)`);
 
-    for (const name of ['worktree-manager', 'session-runner', 'router', 'ticket-scanner']) children.push(startService(name, configFile, env, logDir));
+    for (const name of SERVICES) children.push(startService(name, configFile, env, logDir));
     const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
     // Warm-up: one ticket per repo, so mirrors exist and services are ready before timing.
     for (const r of repos) await board.add({ title: `[${r}] warm-up` });
@@ -159,17 +167,19 @@ async function main() {
     // Throughput: TICKETS added at once; time until every one is In Review with its PR.
     const cpuBefore = children.map((c) => cpuOf(c.pid));
     const started = Date.now();
+    const startUs = Number(process.hrtime.bigint() / 1000n);
     for (let i = 0; i < TICKETS; i++) await board.add({ title: `[${repos[i % REPOS]}] throughput ${i}` });
     const target = repos.length + LATENCY_SAMPLES + TICKETS;
     await waitFor('throughput tickets done', async () => (await board.listByStates(['In Review'])).length === target, 600_000, 200);
     const seconds = (Date.now() - started) / 1000;
+    if (process.env.BENCH_CPU_PROF) writeWindow(process.env.BENCH_CPU_PROF, startUs, children);
     const pipeline = TICKETS / seconds;
     const steps = await stepBreakdown(redis.url, started);
     const cpuAfter = children.map((c) => cpuOf(c.pid));
     const own = cpuAfter.reduce((sum, c, i) => sum + c.own - cpuBefore[i].own, 0) / TICKETS;
     const kids = cpuAfter.reduce((sum, c, i) => sum + c.kids - cpuBefore[i].kids, 0) / TICKETS;
     const floor = gitFloor(path.join(dir, 'remotes', `${repos[0]}.git`), path.join(dir, 'floor'), Math.min(TICKETS, 100));
-    const cpu = children.map((c, i) => `${['worktree-manager', 'session-runner', 'router', 'ticket-scanner'][i]} ${cpuSeconds(c.pid)}`).join(', ');
+    const cpu = children.map((c, i) => `${SERVICES[i]} ${cpuSeconds(c.pid)}`).join(', ');
 
     console.log(`nightshift no-op pipeline throughput: ${pipeline.toFixed(2)} tickets/s (${TICKETS} tickets, ${REPOS} repos, ${SLOTS} slots, board add -> PR open and ticket In Review)`);
     console.log(`ratio pipeline/raw: 1:${(raw / pipeline).toFixed(0)}`);
@@ -177,6 +187,8 @@ async function main() {
     console.log(`director CPU-s per ticket: ${(own + kids).toFixed(3)} (${own.toFixed(3)} in Node, ${kids.toFixed(3)} in child processes: git and the agent stand-in)`);
     console.log(`raw git floor CPU-s per ticket (worktree add, commit, push, worktree remove by hand, this run): ${floor.toFixed(3)}`);
     console.log(`ratio director/floor: ${((own + kids) / floor).toFixed(1)}x`);
+    const perService = children.map((c, i) => `${SERVICES[i]} ${((cpuAfter[i].own - cpuBefore[i].own) / TICKETS).toFixed(3)} + ${((cpuAfter[i].kids - cpuBefore[i].kids) / TICKETS).toFixed(3)}`).join(', ');
+    console.log(`director CPU-s per ticket by service (Node + children): ${perService}`);
     console.log(`CPU seconds per service over the whole run (own + its git/agent children): ${cpu}`);
     console.log(`where a throughput ticket's time goes (median ms from the previous event): ${steps}`);
   } finally {

@@ -4,6 +4,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { intakeJobId, JOB, type IntakeJob, type IntakeSource } from '@nightshift/contracts';
 import { pollDelayMs, type Tracker } from '@nightshift/tracker';
 import type { EventLog } from '@nightshift/state';
+import { AfterScanTasks } from './after-scan-tasks';
 
 export interface TicketScannerOptions {
   tracker: Tracker;
@@ -13,8 +14,10 @@ export interface TicketScannerOptions {
   registry: Registry;
   queueStates: string[];
   scanIntervalMs: number;
-  /** Work done after every scan (reconciliation, the fast-fail guard); a failure is logged, never fatal. */
+  /** Work done after a scan (reconciliation, the fast-fail guard); a failure is logged, never fatal. */
   afterScan?: Array<() => Promise<unknown>>;
+  /** The least time between two runs of `afterScan` (default 1000 ms); a scan inside the gap leaves one run for its end. */
+  afterScanGapMs?: number;
 }
 
 /**
@@ -34,8 +37,10 @@ export class TicketScanner {
   private readonly scans: Counter;
   private readonly enqueued: Counter;
   private readonly scanSeconds: Histogram;
+  private readonly after: AfterScanTasks;
 
   constructor(private readonly opts: TicketScannerOptions) {
+    this.after = new AfterScanTasks(opts.afterScan ?? [], opts.afterScanGapMs ?? 1000, opts.logger);
     this.scans = new Counter({ name: 'nightshift_scans_total', help: 'Tracker scans by result', labelNames: ['result'], registers: [opts.registry] });
     this.enqueued = new Counter({ name: 'nightshift_intake_enqueued_total', help: 'Intake jobs offered to the queue', labelNames: ['source'], registers: [opts.registry] });
     this.scanSeconds = new Histogram({ name: 'nightshift_scan_duration_seconds', help: 'Time to list candidates and enqueue them', registers: [opts.registry] });
@@ -102,9 +107,7 @@ export class TicketScanner {
     this.enqueued.inc({ source }, tickets.length);
     this.scans.inc({ result: 'ok' });
     end();
-    for (const task of this.opts.afterScan ?? []) {
-      await task().catch((err: unknown) => this.opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'after-scan task failed'));
-    }
+    await this.after.request();
     return tickets.length;
   }
 
@@ -113,5 +116,6 @@ export class TicketScanner {
     if (this.timer) clearTimeout(this.timer);
     this.unwatch?.();
     await this.running;
+    await this.after.close();
   }
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { BoardCorruptError, BoardLockError, TicketNotFoundError } from './errors';
 import { KeyedMutex, withFileLock, writeFileAtomic, type FileLockTiming, type LockFailure, type LockLease } from '@nightshift/file-store';
 import { isBlocked, type Blocker, type Tracker, type TrackerTicket } from './tracker';
+import { FileTextCache } from './file-text-cache';
 import { compareDispatch, compareKeys, isSafeKey, normalizeLabels, readJson, splitKey, toTicket } from './ticket-file';
 
 export interface LocalBoardOptions {
@@ -52,6 +53,7 @@ export class LocalBoard implements Tracker {
   private readonly timing: FileLockTiming;
   private readonly queue = new KeyedMutex();
   private readonly closedStates: Set<string>;
+  private readonly files = new FileTextCache();
 
   constructor(opts: LocalBoardOptions) {
     this.dir = path.resolve(opts.dir);
@@ -109,6 +111,7 @@ export class LocalBoard implements Tracker {
   /** Every ticket on the board, by key number. */
   async list(): Promise<Ticket[]> {
     const keys = await this.keys();
+    this.files.retainOnly(new Set(keys.map((key) => this.ticketFile(key))));
     const tickets = await Promise.all(keys.map((key) => this.getTicket(key)));
     return tickets.filter((t): t is Ticket => t !== null).sort((a, b) => compareKeys(a.key, b.key));
   }
@@ -123,7 +126,7 @@ export class LocalBoard implements Tracker {
   async getTicket(key: string): Promise<Ticket | null> {
     if (!isSafeKey(key)) return null;
     const file = this.ticketFile(key);
-    const value = await readJson(file);
+    const value = await readJson(file, undefined, this.files);
     return value === undefined ? null : this.withBlockers(toTicket(file, value, key));
   }
 
@@ -133,7 +136,7 @@ export class LocalBoard implements Tracker {
     if (!blockers?.length) return rest;
     const blockedBy: Blocker[] = [];
     for (const key of blockers) {
-      const value = await readJson(this.ticketFile(key));
+      const value = await readJson(this.ticketFile(key), undefined, this.files);
       if (value === undefined) continue;
       const state = toTicket(this.ticketFile(key), value, key).state;
       blockedBy.push({ key, state, open: !this.closedStates.has(state) });
@@ -194,7 +197,7 @@ export class LocalBoard implements Tracker {
     await this.ensureDirs();
     await this.locked(`ticket-${key}`, async (lease) => {
       // The stored form (blocker keys), not the resolved one getTicket returns.
-      const value = await readJson(this.ticketFile(key));
+      const value = await readJson(this.ticketFile(key), undefined, this.files);
       if (value === undefined) throw new TicketNotFoundError(key, this.dir);
       const current = toTicket(this.ticketFile(key), value, key);
       const next = change(current);

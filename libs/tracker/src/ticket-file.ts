@@ -1,6 +1,7 @@
 import type { Ticket, TicketComment } from '@nightshift/domain';
 import { readFile } from 'node:fs/promises';
 import { BoardCorruptError } from './errors';
+import type { FileTextCache } from './file-text-cache';
 
 /** Keys are untrusted input (CLI args, ticket text, webhooks): only this shape may become a path. */
 const SAFE_KEY = /^[A-Za-z0-9_-]+$/;
@@ -25,15 +26,16 @@ export function compareKeys(a: string, b: string): number {
   return ka.n - kb.n;
 }
 
-/** Reads and parses a JSON file; undefined when it does not exist; BoardCorruptError for anything else. */
-export async function readJson(file: string, remedy?: string): Promise<unknown> {
-  let text: string;
+/** Reads (through `cache` when given) and parses a JSON file; undefined when it does not exist; BoardCorruptError for anything else. */
+export async function readJson(file: string, remedy?: string, cache?: FileTextCache): Promise<unknown> {
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = cache ? await cache.read(file) : await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new BoardCorruptError(file, `cannot read it: ${(err as Error).message}`, remedy);
   }
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
