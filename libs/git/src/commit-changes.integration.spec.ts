@@ -105,6 +105,21 @@ describe('pushBranch', () => {
     expect(await git(['rev-parse', 'refs/heads/main'], remote)).not.toBe(second.sha);
   });
 
+  it('with expectNew, creates a branch that is absent but never overwrites one that exists', async () => {
+    fs.writeFileSync(path.join(worktree, 'a.txt'), 'one');
+    const first = await commitAll(worktree, 'one');
+    await pushBranch(worktree, remote, 'agent/ENG-2', { expectNew: true });
+    expect(await git(['rev-parse', 'refs/heads/agent/ENG-2'], remote)).toBe(first.sha);
+
+    await runGit(['reset', '--hard', 'origin/main'], { cwd: worktree });
+    fs.writeFileSync(path.join(worktree, 'b.txt'), 'two');
+    await commitAll(worktree, 'two');
+    const error = await pushBranch(worktree, remote, 'agent/ENG-2', { expectNew: true }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect((error as GitCommandError).stderr).toMatch(/stale info/);
+    expect(await git(['rev-parse', 'refs/heads/agent/ENG-2'], remote)).toBe(first.sha);
+  });
+
   it('never leaks URL credentials in its error', async () => {
     const url = 'http://nightshift-bot:s3cr3t-t0ken@127.0.0.1:9/org/web.git';
     const error = await pushBranch(worktree, url, 'agent/ENG-1').then(

@@ -63,17 +63,24 @@ export interface PushOptions {
   env?: Record<string, string>;
   /** Values to scrub from the error besides the secret env vars (the token, its Basic header). */
   secrets?: readonly string[];
+  /**
+   * The branch must not exist on the remote yet (the session started it from the base without asking): the
+   * push is refused (`stale info`) rather than overwrite a branch someone else made.
+   */
+  expectNew?: boolean;
 }
 
 /**
  * The one push: force-pushes HEAD to `refs/heads/<branch>` of `remoteUrl`. Forced because the branch is the
- * ticket's own (`agent/<key>`) and a retry rewrites it. A bad remote or branch is refused (InvalidRefError)
- * before git runs; a failed push throws GitCommandError with credentials and `secrets` redacted.
+ * ticket's own (`agent/<key>`) and a retry rewrites it; with `expectNew`, only when the branch is still absent.
+ * A bad remote or branch is refused (InvalidRefError) before git runs; a failed push throws GitCommandError with
+ * credentials and `secrets` redacted.
  */
 export async function pushBranch(worktreePath: string, remoteUrl: string, branch: string, opts: PushOptions = {}): Promise<void> {
   assertRemoteUrl(remoteUrl);
   assertBranchName(branch);
-  await runGit(['push', '--force', '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
+  const force = opts.expectNew ? `--force-with-lease=refs/heads/${branch}:` : '--force';
+  await runGit(['push', force, '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
     cwd: worktreePath,
     timeoutMs: opts.timeoutMs,
     env: opts.env,

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DeferredBranchDeletes } from './deferred-branch-deletes';
 import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists, remoteBranchTip, startPoint } from './mirror';
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
@@ -31,6 +32,8 @@ export interface WorktreeStoreOptions {
   checkRemoteBranch?: boolean;
   /** git's `checkout.workers` for writing a new worktree's files: 0 = one per CPU (default), 1 = sequential. */
   checkoutWorkers?: number;
+  /** Removed worktrees' branches are deleted in batches (see DeferredBranchDeletes); a failed batch is reported here. */
+  onBranchDeleteError?: (repo: string, err: unknown) => void;
 }
 
 /** A repository as the store needs it. */
@@ -46,6 +49,8 @@ export interface CreateWorktreeInput {
   baseBranch: string;
   branch: string;
   worktreeKey: string;
+  /** No earlier run can have pushed `branch` (its ticket's first launch): the remote is not asked (no `ls-remote`). */
+  branchIsNew?: boolean;
 }
 
 /** One worktree known to the store, from its directory, its git registration, or both. */
@@ -77,6 +82,7 @@ export class WorktreeStore {
   private readonly checkRemoteBranch: boolean;
   private readonly checkoutWorkers: number;
   private readonly perKey = new KeyedMutex();
+  private readonly branchDeletes: DeferredBranchDeletes;
 
   constructor(opts: WorktreeStoreOptions) {
     this.layout = new StoreLayout(opts.root);
@@ -86,6 +92,7 @@ export class WorktreeStore {
     this.checkRemoteBranch = opts.checkRemoteBranch ?? true;
     this.checkoutWorkers = opts.checkoutWorkers ?? 0;
     this.git = observedGitRunner(opts);
+    this.branchDeletes = new DeferredBranchDeletes({ lock: this.lock, git: this.git, mirrorPath: (repo) => this.layout.mirrorPath(repo), onError: opts.onBranchDeleteError });
   }
 
   /** The real path of the store root. */
@@ -127,12 +134,15 @@ export class WorktreeStore {
     assertRemoteUrl(input.remoteUrl);
     const target = await this.layout.assertContained(input.repo, input.worktreeKey, true);
     const mirror = await this.ensureMirror({ name: input.repo, remoteUrl: input.remoteUrl });
-    const tip = this.checkRemoteBranch
-      ? await remoteBranchTip(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs)
-      : undefined;
+    const tip = input.branchIsNew
+      ? null
+      : this.checkRemoteBranch
+        ? await remoteBranchTip(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs)
+        : undefined;
     // Two creates of one key in this process (a retried job) must not see each other's half-made checkout.
     return this.perKey.run(`${input.repo}/${input.worktreeKey}`, async () => {
       const made = await this.lock.run(input.repo, async () => {
+        this.branchDeletes.keep(input.repo, input.branch);
         await this.layout.assertContained(input.repo, input.worktreeKey, true);
         const dirExists = await exists(target);
         // The common case, a new ticket: no directory, no remote branch. One `worktree add` from the base, no
@@ -156,8 +166,8 @@ export class WorktreeStore {
   }
 
   /**
-   * Removes the worktree of `worktreeKey`: directory, git registration and local branch (`branch`, or the
-   * one the registration names). Idempotent: `removed` is false when there was nothing left to remove.
+   * Removes the worktree of `worktreeKey`: directory, git registration and local branch (`branch`, deleted
+   * with the next batch; or the one the registration names, at once). Idempotent: `removed` is false when there was nothing left to remove.
    * `onlyIf` is asked under the repo lock, after any create of the same repo has finished: when it answers
    * false nothing is touched and `skipped` is true (the sweeper re-checks ownership there, race-free).
    */
@@ -175,9 +185,9 @@ export class WorktreeStore {
       if (input.onlyIf && !(await input.onlyIf())) return { removed: false, skipped: true };
       const dirExists = await exists(target);
       if (dirExists && input.branch !== undefined && (await mirrorExists(mirror))) {
-        // The common case (a session's own worktree, branch known): remove it and drop the branch ref, no listing.
+        // The common case (a session's own worktree, branch known): remove it, no listing; its branch goes in a batch.
         await this.clean(mirror, target);
-        await this.git(['update-ref', '-d', `refs/heads/${input.branch}`], mirror);
+        this.branchDeletes.queue(input.repo, input.branch);
         return { removed: true };
       }
       if (!(await mirrorExists(mirror))) {
@@ -188,12 +198,18 @@ export class WorktreeStore {
       if (entry || dirExists) await this.clean(mirror, target);
       const branch = input.branch ?? entry?.branch ?? null;
       let branchDeleted = false;
-      if (branch !== null && (await refExists(this.git, mirror, `refs/heads/${branch}`))) {
+      // A branch waiting for its batch belongs to a removal already done: a second remove finds nothing new.
+      if (branch !== null && !this.branchDeletes.isQueued(input.repo, branch) && (await refExists(this.git, mirror, `refs/heads/${branch}`))) {
         await this.git(['branch', '-D', branch], mirror);
         branchDeleted = true;
       }
       return { removed: dirExists || entry !== undefined || branchDeleted };
     });
+  }
+
+  /** Deletes the branches of removed worktrees still waiting for their batch (call before shutting down). */
+  flushBranchDeletes(): Promise<void> {
+    return this.branchDeletes.flush();
   }
 
   /** Every worktree directory under `worktrees/<repo>/` plus registrations whose directory is gone (see worktree-maintenance). */
