@@ -57,7 +57,8 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   };
   // Rendered once before anything is pushed: a broken repo PR template must not leave a branch without its PR.
   renderPrBody(bodyInput);
-  await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor });
+  // Staged when the agent (or its last repair round) finished: see launchAgent.
+  await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor, staged: true });
   await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch, ...(branchIsNew(job, report.record.execution) ? { expectNew: true } : {}) });
   crashPoint('session-runner.after-push');
   const rendered = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });

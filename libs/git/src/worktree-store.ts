@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CheckoutSizes } from './checkout-sizes';
 import { DeferredBranchDeletes } from './deferred-branch-deletes';
 import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists, remoteBranchTip, startPoint } from './mirror';
 import { assertBranchName, assertRemoteUrl } from './ref-name';
@@ -83,6 +84,7 @@ export class WorktreeStore {
   private readonly checkoutWorkers: number;
   private readonly perKey = new KeyedMutex();
   private readonly branchDeletes: DeferredBranchDeletes;
+  private readonly sizes = new CheckoutSizes();
 
   constructor(opts: WorktreeStoreOptions) {
     this.layout = new StoreLayout(opts.root);
@@ -125,7 +127,8 @@ export class WorktreeStore {
    * retried job); a broken one is cleaned away first. A new one starts from the remote's `branch` when it
    * exists (a retry continues its earlier commits), else from the remote's `baseBranch`.
    * Only git's admin work (registration, branch) runs under the repo lock; writing the files, the slow part,
-   * runs outside it in the new worktree alone, so many creates on one repo check out in parallel.
+   * runs outside it in the new worktree alone, so many creates on one repo check out in parallel. A small tree
+   * (see CheckoutSizes) is written by `worktree add` itself: one git call.
    */
   async createWorktree(input: CreateWorktreeInput): Promise<{ path: string; reused: boolean }> {
     this.layout.worktreePath(input.repo, input.worktreeKey); // path safety first: it names the worse problem
@@ -145,23 +148,25 @@ export class WorktreeStore {
         this.branchDeletes.keep(input.repo, input.branch);
         await this.layout.assertContained(input.repo, input.worktreeKey, true);
         const dirExists = await exists(target);
-        // The common case, a new ticket: no directory, no remote branch. One `worktree add` from the base, no
-        // listing or ref checks first; anything unusual (a stale registration, a missing base) fails it and
-        // takes the careful path below.
-        if (!dirExists && tip === null && (await this.tryAdd(mirror, input.branch, target, `refs/remotes/origin/${input.baseBranch}`))) {
-          return { path: target, reused: false };
+        // The common case, a new ticket: no directory, no remote branch. One `worktree add` from the base (a small
+        // tree checked out by it), no listing or ref checks first; anything unusual (a stale registration, a
+        // missing base) fails it and takes the careful path below.
+        const inline = this.sizes.inline(input.repo);
+        if (!dirExists && tip === null && (await this.tryAdd(mirror, input.branch, target, `refs/remotes/origin/${input.baseBranch}`, inline))) {
+          return { path: target, reused: false, checkedOut: inline };
         }
         const entry = (await this.registered(mirror)).find((e) => e.path === target);
         if (entry && dirExists && !entry.prunable && entry.branch === input.branch && (await this.isCheckout(target))) {
-          return { path: target, reused: true };
+          return { path: target, reused: true, checkedOut: true };
         }
         if (entry || dirExists) await this.clean(mirror, target);
         const start = await startPoint(this.git, mirror, input, tip, this.networkTimeoutMs);
         await this.git(['worktree', 'add', '--no-checkout', '--no-track', '-B', input.branch, target, start], mirror);
-        return { path: target, reused: false };
+        return { path: target, reused: false, checkedOut: false };
       });
-      if (!made.reused) await this.checkout(input.repo, mirror, target);
-      return made;
+      if (!made.reused && !made.checkedOut) await this.checkout(input.repo, mirror, target);
+      if (!made.reused) this.sizes.learn(input.repo, target);
+      return { path: made.path, reused: made.reused };
     });
   }
 
@@ -281,10 +286,10 @@ export class WorktreeStore {
     await this.git(['worktree', 'prune'], mirror);
   }
 
-  /** `worktree add` of a fresh branch at `start`; false (nothing left behind) when git refused. */
-  private async tryAdd(mirror: string, branch: string, target: string, start: string): Promise<boolean> {
+  /** `worktree add` of a fresh branch at `start` (its files written too when `checkout`); false (nothing left behind) when git refused. */
+  private async tryAdd(mirror: string, branch: string, target: string, start: string, checkout: boolean): Promise<boolean> {
     try {
-      await this.git(['worktree', 'add', '--no-checkout', '--no-track', '-B', branch, target, start], mirror);
+      await this.git(['worktree', 'add', ...(checkout ? ['--quiet'] : ['--no-checkout']), '--no-track', '-B', branch, target, start], mirror);
       return true;
     } catch {
       return false;
