@@ -274,3 +274,13 @@ describe('LocalBoard', () => {
     expect(() => DEFAULT_WORKFLOW_STATES.queue.push('x')).toThrow(TypeError);
   });
 });
+
+describe('LocalBoard directories', () => {
+  it('makes its directories again when the board directory was removed under it', async () => {
+    const b = board();
+    await b.add({ title: 'first' });
+    fs.rmSync(boardDir(), { recursive: true, force: true });
+    const again = await b.add({ title: 'second' });
+    expect((await b.getTicket(again.key))?.title).toBe('second');
+  });
+});

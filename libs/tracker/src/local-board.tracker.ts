@@ -1,5 +1,5 @@
 import type { Ticket } from '@nightshift/domain';
-import { watch as watchDir, mkdirSync, type FSWatcher } from 'node:fs';
+import { existsSync, watch as watchDir, mkdirSync, type FSWatcher } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BoardCorruptError, BoardLockError, TicketNotFoundError } from './errors';
@@ -237,7 +237,9 @@ export class LocalBoard implements Tracker {
     return this.queue.run(name, () => withFileLock(lockPath, this.timing, makeError, fn));
   }
 
+  /** Two stat calls on every write; the mkdirs (thread-pool round trips) only when a directory is missing. */
   private async ensureDirs(): Promise<void> {
+    if (existsSync(this.ticketsDir) && existsSync(this.locksDir)) return;
     await mkdir(this.ticketsDir, { recursive: true });
     await mkdir(this.locksDir, { recursive: true });
   }
