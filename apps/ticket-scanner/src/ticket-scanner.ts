@@ -18,6 +18,8 @@ export interface TicketScannerOptions {
   afterScan?: Array<() => Promise<unknown>>;
   /** The least time between two runs of `afterScan` (default 1000 ms); a scan inside the gap leaves one run for its end. */
   afterScanGapMs?: number;
+  /** A scan owed to signals that came while another ran starts at least this long after that one began (default 100 ms). */
+  followUpGapMs?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export class TicketScanner {
   private unwatch?: () => void;
   private running?: Promise<void>;
   private again = false;
+  private followUp?: NodeJS.Timeout;
   private stopped = false;
   /** Tickets this scanner already announced, by key → updatedAt, so `ticket.scanned` is not repeated every poll. */
   private readonly announced = new Map<string, string>();
@@ -62,13 +65,19 @@ export class TicketScanner {
     this.timer = setTimeout(() => void this.poll(), Math.max(0, startedAt + delay - Date.now()));
   }
 
-  /** Coalesces signals: at most one scan runs, and one more follows if anything arrived meanwhile. */
+  /**
+   * Coalesces signals: at most one scan runs, and one more follows if anything arrived meanwhile. A signal on
+   * an idle board scans at once; on a busy one (every move is a signal) the follow-up waits out the gap, so
+   * the whole board is not re-listed dozens of times a second.
+   */
   scanSoon(source: IntakeSource): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
     }
+    if (this.followUp && source === 'signal') return Promise.resolve(); // already owed, and coming
+    const startedAt = Date.now();
     const scan: Promise<void> = this.scanOnce(source)
       .then(() => undefined)
       .catch((err: unknown) => {
@@ -77,9 +86,12 @@ export class TicketScanner {
       })
       .finally(() => {
         this.running = undefined;
-        if (this.again) {
+        if (this.again && !this.followUp) {
           this.again = false;
-          void this.scanSoon('signal');
+          this.followUp = setTimeout(() => {
+            this.followUp = undefined;
+            void this.scanSoon('signal');
+          }, Math.max(0, startedAt + (this.opts.followUpGapMs ?? 100) - Date.now()));
         }
       });
     this.running = scan;
@@ -114,6 +126,7 @@ export class TicketScanner {
   async close(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.followUp) clearTimeout(this.followUp);
     this.unwatch?.();
     await this.running;
     await this.after.close();
