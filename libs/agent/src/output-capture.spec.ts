@@ -41,7 +41,19 @@ describe('stream-json capture', () => {
     expect(capture.tail.startsWith('{"type":"assistant"')).toBe(true);
     expect(capture.tail.endsWith('API Error: 529 overloaded_error\n')).toBe(true);
     expect(capture.events).toHaveLength(200);
+    // The newest 200, oldest first.
+    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual(Array.from({ length: 200 }, (_, i) => `m${300 + i}`));
     expect(capture.summary().usage.input).toBe(500);
+  });
+
+  it('skips a line past the 4 MB cap, fed over many chunks, and parses the lines around it', () => {
+    const capture = new OutputCapture();
+    const huge = `{"type":"assistant","message":{"id":"big","content":[{"type":"text","text":"${'z'.repeat(1024 * 1024)}`;
+    capture.stdout(Buffer.from(`${assistant('before', 1)}\n`));
+    for (let i = 0; i < 5; i++) capture.stdout(Buffer.from(huge));
+    capture.stdout(Buffer.from(`"}]}}\n${assistant('after', 2)}\n${assistant('last', 3)}`));
+    capture.end();
+    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual(['before', 'after', 'last']);
   });
 
   it('keeps non-JSON and unknown lines out of the typed events', () => {
