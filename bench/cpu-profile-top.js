@@ -63,7 +63,7 @@ function summarize(file) {
   }
   const top = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP);
   const windowSec = window.endUs === Infinity ? (t - profile.startTime) / 1e6 : (window.endUs - window.startUs) / 1e6;
-  const pid = path.basename(file).split('.')[2];
+  const pid = path.basename(file).split('.')[3]; // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
   const name = window.services?.[pid] ? `${window.services[pid]} (${path.basename(file)})` : path.basename(file);
   console.log(`\n== ${name}: ${(total / 1000).toFixed(0)} ms on CPU in ${windowSec.toFixed(1)} s (${((100 * total) / 1e6 / windowSec).toFixed(2)} % of a core)`);
   for (const [k, us] of top(fns)) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Prints, in one run on this machine: raw BullMQ no-op throughput, Nightshift's no-op pipeline
-// throughput (instant fake agent, small local repos, every real service process), their ratio, and
-// intake latency (board add -> agent spawned) p50/p99. Needs `npm run build` first.
+// throughput (instant fake agent, small local repos, every real service process), their ratio,
+// intake latency (board add -> agent spawned) p50/p99, and the director's CPU per ticket beside the same
+// work done by hand (bench/git-floor.js, before and after). Needs `npm run build` first.
 //   node bench/pipeline-throughput.js [--tickets 200] [--repos 4] [--slots 16] [--latency-samples 40]
 // BENCH_CPU_PROF=<dir> writes each service's V8 CPU profile there; BENCH_AGENT=<path> swaps the agent stand-in.
 const { spawn } = require('node:child_process');
@@ -101,11 +102,14 @@ function cpuOf(pid) {
   return { own: (Number(fields[11]) + Number(fields[12])) / 100, kids: (Number(fields[13]) + Number(fields[14])) / 100 };
 }
 
-/** The raw git floor (bench/git-floor.js) of `tickets` no-op tickets on this machine, in CPU-s per ticket. */
-function gitFloor(remote, work, tickets) {
-  const out = require('node:child_process').execFileSync(process.execPath, [path.join(__dirname, 'git-floor.js'), remote, work, String(tickets)]);
-  const { cpuSec } = JSON.parse(out.toString());
-  return cpuSec / tickets;
+/**
+ * The floor (bench/git-floor.js) of `tickets` no-op tickets done by hand on this machine: worktree add, the same
+ * agent stand-in, commit, push, worktree remove. CPU-s per ticket, in all and the agent's share.
+ */
+function handFloor(remote, work, tickets) {
+  const out = require('node:child_process').execFileSync(process.execPath, [path.join(__dirname, 'git-floor.js'), remote, work, String(tickets), FAKE_AGENT]);
+  const { cpuSec, agentCpuSec } = JSON.parse(out.toString());
+  return { all: cpuSec / tickets, agent: agentCpuSec / tickets };
 }
 
 /** utime+stime of a process and its reaped children, in seconds (Linux /proc). */
@@ -165,6 +169,8 @@ async function main() {
     await waitFor('latency tickets done', async () => (await board.listByStates(['In Review'])).length === repos.length + LATENCY_SAMPLES, 120_000);
 
     // Throughput: TICKETS added at once; time until every one is In Review with its PR.
+    // The floor before and after the director's run, averaged: the machine's state drifts between them.
+    const floorBefore = handFloor(path.join(dir, 'remotes', `${repos[0]}.git`), path.join(dir, 'floor-before'), Math.min(TICKETS, 100));
     const cpuBefore = children.map((c) => cpuOf(c.pid));
     const started = Date.now();
     const startUs = Number(process.hrtime.bigint() / 1000n);
@@ -178,15 +184,18 @@ async function main() {
     const cpuAfter = children.map((c) => cpuOf(c.pid));
     const own = cpuAfter.reduce((sum, c, i) => sum + c.own - cpuBefore[i].own, 0) / TICKETS;
     const kids = cpuAfter.reduce((sum, c, i) => sum + c.kids - cpuBefore[i].kids, 0) / TICKETS;
-    const floor = gitFloor(path.join(dir, 'remotes', `${repos[0]}.git`), path.join(dir, 'floor'), Math.min(TICKETS, 100));
+    const floorAfter = handFloor(path.join(dir, 'remotes', `${repos[0]}.git`), path.join(dir, 'floor-after'), Math.min(TICKETS, 100));
+    const floor = (floorBefore.all + floorAfter.all) / 2;
+    const agent = (floorBefore.agent + floorAfter.agent) / 2;
     const cpu = children.map((c, i) => `${SERVICES[i]} ${cpuSeconds(c.pid)}`).join(', ');
 
     console.log(`nightshift no-op pipeline throughput: ${pipeline.toFixed(2)} tickets/s (${TICKETS} tickets, ${REPOS} repos, ${SLOTS} slots, board add -> PR open and ticket In Review)`);
     console.log(`ratio pipeline/raw: 1:${(raw / pipeline).toFixed(0)}`);
     console.log(`intake latency (board add -> agent spawned), ${LATENCY_SAMPLES} samples: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
     console.log(`director CPU-s per ticket: ${(own + kids).toFixed(3)} (${own.toFixed(3)} in Node, ${kids.toFixed(3)} in child processes: git and the agent stand-in)`);
-    console.log(`raw git floor CPU-s per ticket (worktree add, commit, push, worktree remove by hand, this run): ${floor.toFixed(3)}`);
+    console.log(`floor CPU-s per ticket, the same work by hand in this run (worktree add, the agent stand-in, commit, push, worktree remove; mean of before ${floorBefore.all.toFixed(3)} and after ${floorAfter.all.toFixed(3)}): ${floor.toFixed(3)} (raw git ${(floor - agent).toFixed(3)}, the agent stand-in ${agent.toFixed(3)})`);
     console.log(`ratio director/floor: ${((own + kids) / floor).toFixed(1)}x`);
+    console.log(`ratio without the agent on either side (director minus the agent's floor share, over raw git): ${((own + kids - agent) / (floor - agent)).toFixed(1)}x`);
     const perService = children.map((c, i) => `${SERVICES[i]} ${((cpuAfter[i].own - cpuBefore[i].own) / TICKETS).toFixed(3)} + ${((cpuAfter[i].kids - cpuBefore[i].kids) / TICKETS).toFixed(3)}`).join(', ');
     console.log(`director CPU-s per ticket by service (Node + children): ${perService}`);
     console.log(`CPU seconds per service over the whole run (own + its git/agent children): ${cpu}`);

@@ -26,9 +26,13 @@ if [ -n "${FAKE_CLAUDE_ARGV_LOG:-}" ]; then
     arg=${arg//[\"\\]/_}
     json_args+="\"${arg//$'\n'/\\n}\","
   done
-  printf '{"argv":[%s],"cwd":"%s","pid":%d,"model":"%s","at":"%s"}\n' "${json_args%,}" "$PWD" "$$" "${model//[\"\\]/_}" "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" >> "$FAKE_CLAUDE_ARGV_LOG"
+  # Builtins only (no `date`, no `$(cat)` subshell): every fork here would count as the director's CPU in the bench.
+  now=$EPOCHREALTIME
+  TZ=UTC printf -v at '%(%Y-%m-%dT%H:%M:%S)T' "${now%.*}"
+  ms=${now#*.}
+  printf '{"argv":[%s],"cwd":"%s","pid":%d,"model":"%s","at":"%s.%sZ"}\n' "${json_args%,}" "$PWD" "$$" "${model//[\"\\]/_}" "$at" "${ms:0:3}" >> "$FAKE_CLAUDE_ARGV_LOG"
 fi
-if [ -z "$prompt" ] && [ -n "$print" ] && [ ! -t 0 ]; then prompt=$(cat); fi
+if [ -z "$prompt" ] && [ -n "$print" ] && [ ! -t 0 ]; then IFS= read -r -d '' prompt || true; fi
 [ -n "$prompt" ] || { echo 'error: Input must be provided either through stdin or as a prompt argument when using --print' >&2; exit 2; }
 [ -n "$model" ] || { echo 'error: --model <model> is required' >&2; exit 2; }
 model=${model//[\"\\]/_}
@@ -39,7 +43,7 @@ while IFS= read -r line; do
   if [[ "$line" =~ ^[[:space:]]*Ticket:[[:space:]]*([^[:space:]]+)[[:space:]]*$ ]]; then
     key=${BASH_REMATCH[1]//[^A-Za-z0-9._-]/-}
     key=${key##[.-]}
-    mkdir -p nightshift-changes
+    [ -d nightshift-changes ] || mkdir nightshift-changes
     printf '# %s\n\nChanged by instant-claude (model: %s).\n' "$key" "$model" > "nightshift-changes/${key:-ticket}.md"
     keys+=("$key")
   fi

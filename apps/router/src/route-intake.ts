@@ -75,6 +75,7 @@ async function dispatch(deps: RouterDeps, ticket: Ticket, repo: RepoConfig, by: 
     attempt: spent + 1,
     routedAt: new Date().toISOString(),
     ...(followUp ? { followUp } : {}),
+    ...(launch === 1 && !followUp ? { firstLaunch: true } : {}),
   };
   await deps.sessionQueue(repo.capability).add(JOB.session, job, { jobId: sessionJobId(runId), priority: sessionPriority(ticket) });
   const how = followUp ? `follow-up round ${followUp.round} of ${followUp.of} on ${followUp.prUrl}` : `routed to ${repo.name} by ${by}${batch.length > 1 ? ` with ${batch.length - 1} more` : ''}`;

@@ -7,6 +7,7 @@ import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './p
 import { readRepoTemplate } from './repo-template';
 import { crashPoint } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
+import { branchIsNew } from './branch-is-new';
 
 /** What the session leaves for the commit and the PR body besides the tickets. */
 export interface SessionReport {
@@ -56,8 +57,9 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   };
   // Rendered once before anything is pushed: a broken repo PR template must not leave a branch without its PR.
   renderPrBody(bodyInput);
-  await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor });
-  await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch });
+  // Staged when the agent (or its last repair round) finished: see launchAgent.
+  await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor, staged: true });
+  await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch, ...(branchIsNew(job, report.record.execution) ? { expectNew: true } : {}) });
   crashPoint('session-runner.after-push');
   const rendered = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });
   const body = options.note ? `${rendered}\n\n${options.note}` : rendered;

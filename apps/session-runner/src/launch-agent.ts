@@ -5,7 +5,7 @@ import { accountEnv, SESSION_ENV, classifyOutcome, stallCheckMs, stallLimitsFrom
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { PromptReport, SessionJob } from '@nightshift/contracts';
 import { redactSecrets, safeKey, type Ticket } from '@nightshift/domain';
-import { assertSafeLaunch, commitsAhead, hasChanges, hookEnv, runHook } from '@nightshift/git';
+import { assertSafeLaunch, commitsAhead, hookEnv, runHook, stageChanges } from '@nightshift/git';
 import { launchPermissions } from '@nightshift/adapter-factories';
 import { buildPrompt } from './build-prompt';
 import type { CancelRequest } from './cancel-watcher';
@@ -94,7 +94,8 @@ export async function launchAgent(deps: SessionDeps, job: SessionJob, repo: Repo
   if (!run.result && run.sessionId) await addTranscriptCost(run, account, worktree);
   // Changed = the branch differs from its base after the session, whoever made the commits (a rerun after a
   // runner died having pushed finds the work already on the branch: that is the one PR, not no_changes).
-  const hasDiff = (await hasChanges(worktree)) || (await commitsAhead(worktree, `origin/${repo.baseBranch}`)) > 0;
+  // The agent's work is staged here: the commit takes exactly this, not what the checks leave behind.
+  const hasDiff = (await stageChanges(worktree)) || (await commitsAhead(worktree, `origin/${repo.baseBranch}`)) > 0;
   const verdict = classifyOutcome({
     ...run,
     canceled: run.canceled && !watchdog.stalled,

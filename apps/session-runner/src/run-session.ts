@@ -21,6 +21,7 @@ import { NotCurrent, recordLateMoves, staleSession } from './session-ownership';
 import { SessionHeartbeat } from './session-heartbeat';
 import { repoConfig, type SessionDeps } from './session-deps';
 import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
+import { branchIsNew } from './branch-is-new';
 
 /**
  * One session from claim to cleanup: account, worktree, agent, classification, then the PR and In
@@ -52,7 +53,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   const heartbeat = new SessionHeartbeat(deps, liveSession(deps, job, execution), () => abort.abort());
   // Recorded right after spawn (the agent's environment names the session too, for a runner that dies before this lands).
   const onSpawn = (pid: number) => void heartbeat.update({ agentPgid: pid, agentStartTime: processStartTime(pid) ?? undefined, deadline: new Date(Date.now() + agentDeadlineMs(config)).toISOString() }).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'could not record the agent process group; the reaper finds it by its environment'));
-  const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId };
+  const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId, ...(branchIsNew(job, execution) ? { branchIsNew: true } : {}) };
   let result: SessionResult;
   let requeue: RequeueJob | undefined;
   let launched = true;

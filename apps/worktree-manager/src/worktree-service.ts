@@ -37,6 +37,7 @@ export function createWorktreeService(opts: WorktreeServiceOptions) {
     root: config.paths.worktrees,
     fetchIntervalMs: wt.fetchIntervalSec * 1000,
     onGitTiming: (op, seconds) => metrics?.gitSeconds.observe({ op }, seconds),
+    onBranchDeleteError: (repo, err) => logger.warn({ repo, err: err instanceof Error ? err.message : String(err) }, 'could not delete the local branches of removed worktrees; they stay until the finished-PR prune'),
   });
   const usage = new DiskUsage(store.root, { cacheMs: opts.diskCacheMs ?? 5000 });
   const maxBytes = wt.maxDiskGb !== undefined ? Math.round(wt.maxDiskGb * 1024 ** 3) : undefined;
@@ -70,6 +71,7 @@ export function createWorktreeService(opts: WorktreeServiceOptions) {
     async close(): Promise<void> {
       shutdown.abort();
       await sweeper.close();
+      await store.flushBranchDeletes();
     },
   };
 }

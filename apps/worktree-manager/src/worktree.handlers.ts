@@ -62,7 +62,7 @@ export function worktreeHandlers(deps: HandlerDeps): Handlers {
     await ownership.record({ ...key, runId: data.runId, createdAt: stamp() });
     let made: { path: string; reused: boolean };
     try {
-      made = await store.createWorktree({ ...key, remoteUrl: repo.remote, baseBranch: repo.baseBranch, branch: data.branch });
+      made = await store.createWorktree({ ...key, remoteUrl: repo.remote, baseBranch: repo.baseBranch, branch: data.branch, ...(data.branchIsNew ? { branchIsNew: true } : {}) });
     } catch (err) {
       await ownership.release(repo.name, data.worktreeKey, data.runId).catch(() => undefined);
       throw err;

@@ -28,6 +28,8 @@ export interface SessionJob {
   routedAt: string;
   /** Set for a follow-up on the ticket's open PR (same branch, same PR): why, which round, and since when feedback counts. */
   followUp?: SessionFollowUp;
+  /** The lead ticket's first launch ever (the router's count): no earlier run of it can have pushed its branch. */
+  firstLaunch?: boolean;
 }
 
 export interface SessionFollowUp {
@@ -54,6 +56,8 @@ export interface WorktreeJob {
   /** Sanitized key naming the worktree's directory. */
   worktreeKey: string;
   runId: string;
+  /** No earlier run can have pushed `branch`: start from the base without asking the remote where the branch is. */
+  branchIsNew?: boolean;
 }
 
 export interface WorktreeResult {

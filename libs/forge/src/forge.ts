@@ -46,7 +46,7 @@ export interface PullRequestDraft {
 export interface Forge {
   readonly kind: string;
   /** Pushes the worktree's HEAD to `branch` on the repo's remote (force: the branch belongs to Nightshift). */
-  pushBranch(input: { repo: string; remoteUrl: string; worktreePath: string; branch: string }): Promise<void>;
+  pushBranch(input: { repo: string; remoteUrl: string; worktreePath: string; branch: string; expectNew?: boolean }): Promise<void>;
   findOpenPr(repo: string, head: string): Promise<PullRequest | null>;
   /** The open PR for `head`, created if there is none. Atomic: never two open PRs for one head branch. */
   findOrCreatePr(draft: PullRequestDraft): Promise<{ pr: PullRequest; created: boolean }>;

@@ -14,6 +14,8 @@ export interface PushInput {
   remoteUrl: string;
   worktreePath: string;
   branch: string;
+  /** The branch must still be absent on the remote (see libs/git pushBranch). */
+  expectNew?: boolean;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function pushBranch(input: PushInput, timeoutMs: number, auth: Push
   const secrets = (auth.secrets ?? []).filter((s) => s.length > 0);
   const env = Object.fromEntries(Object.entries(auth.env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
   try {
-    await gitPush(worktreePath, remoteUrl, branch, { timeoutMs, env, secrets });
+    await gitPush(worktreePath, remoteUrl, branch, { timeoutMs, env, secrets, ...(input.expectNew ? { expectNew: true } : {}) });
   } catch (err) {
     if (!(err instanceof GitCommandError)) throw err;
     const output = err.timedOut ? `timed out after ${timeoutMs} ms` : err.stderr || err.message;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commitAll, commitsAhead, diffStat, GitCommandError, hasChanges, makeBareRemote, pushBranch, runGit, WorktreeStore } from './index';
+import { commitAll, commitsAhead, diffStat, GitCommandError, makeBareRemote, pushBranch, runGit, stageChanges, WorktreeStore } from './index';
 
 jest.setTimeout(60_000);
 
@@ -22,11 +22,32 @@ afterEach(() => {
 
 const git = async (args: string[], cwd: string) => (await runGit(args, { cwd })).stdout.trim();
 
-describe('hasChanges / commitAll', () => {
+describe('stageChanges / commitAll', () => {
   it('sees no changes on a fresh worktree and an untracked file as a change', async () => {
-    expect(await hasChanges(worktree)).toBe(false);
+    expect(await stageChanges(worktree)).toBe(false);
     fs.writeFileSync(path.join(worktree, 'new.txt'), 'hi');
-    expect(await hasChanges(worktree)).toBe(true);
+    expect(await stageChanges(worktree)).toBe(true);
+  });
+
+  it('counts a deletion, a change the agent staged itself, and not a file only touched', async () => {
+    fs.rmSync(path.join(worktree, 'README.md'));
+    expect(await stageChanges(worktree)).toBe(true);
+    await runGit(['reset', '--hard', '--quiet'], { cwd: worktree });
+    fs.writeFileSync(path.join(worktree, 'staged.txt'), 'by the agent');
+    await runGit(['add', 'staged.txt'], { cwd: worktree });
+    expect(await stageChanges(worktree)).toBe(true);
+    await runGit(['reset', '--hard', '--quiet'], { cwd: worktree });
+    const future = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(worktree, 'README.md'), future, future);
+    expect(await stageChanges(worktree)).toBe(false);
+  });
+
+  it('commits what was staged, not files written after it (the checks\' build output)', async () => {
+    fs.writeFileSync(path.join(worktree, 'work.txt'), 'the agent\'s');
+    expect(await stageChanges(worktree)).toBe(true);
+    fs.writeFileSync(path.join(worktree, 'coverage.out'), 'from a check');
+    expect((await commitAll(worktree, 'work', { staged: true })).committed).toBe(true);
+    expect(await git(['show', '--name-only', '--format=', 'HEAD'], worktree)).toBe('work.txt');
   });
 
   it('commits nothing when there is nothing to commit', async () => {
@@ -50,7 +71,7 @@ describe('hasChanges / commitAll', () => {
     const { stdout } = await runGit(['log', '-1', '--format=%B'], { cwd: worktree });
     expect(stdout.replace(/\n+$/, '')).toBe(message);
     expect(fs.existsSync(canary)).toBe(false);
-    expect(await hasChanges(worktree)).toBe(false);
+    expect(await stageChanges(worktree)).toBe(false);
     expect(await commitsAhead(worktree, 'origin/main')).toBe(1);
   });
 });
@@ -103,6 +124,21 @@ describe('pushBranch', () => {
     await pushBranch(worktree, `file://${remote}`, 'agent/ENG-1');
     expect(await git(['rev-parse', 'refs/heads/agent/ENG-1'], remote)).toBe(second.sha);
     expect(await git(['rev-parse', 'refs/heads/main'], remote)).not.toBe(second.sha);
+  });
+
+  it('with expectNew, creates a branch that is absent but never overwrites one that exists', async () => {
+    fs.writeFileSync(path.join(worktree, 'a.txt'), 'one');
+    const first = await commitAll(worktree, 'one');
+    await pushBranch(worktree, remote, 'agent/ENG-2', { expectNew: true });
+    expect(await git(['rev-parse', 'refs/heads/agent/ENG-2'], remote)).toBe(first.sha);
+
+    await runGit(['reset', '--hard', 'origin/main'], { cwd: worktree });
+    fs.writeFileSync(path.join(worktree, 'b.txt'), 'two');
+    await commitAll(worktree, 'two');
+    const error = await pushBranch(worktree, remote, 'agent/ENG-2', { expectNew: true }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect((error as GitCommandError).stderr).toMatch(/stale info/);
+    expect(await git(['rev-parse', 'refs/heads/agent/ENG-2'], remote)).toBe(first.sha);
   });
 
   it('never leaks URL credentials in its error', async () => {

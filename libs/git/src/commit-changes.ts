@@ -3,10 +3,16 @@ import { InvalidRefError } from './errors/invalid-ref.error';
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { runGit } from './run-git';
 
-/** True when the worktree has any change git would commit: modified, deleted, staged or untracked (not ignored). */
-export async function hasChanges(worktreePath: string): Promise<boolean> {
-  const { stdout } = await runGit(['status', '--porcelain=v1', '--untracked-files=all', '-z'], { cwd: worktreePath });
-  return stdout.length > 0;
+/**
+ * Stages every change (modified, deleted, untracked and not ignored: `git add -A`) and says whether the index
+ * now differs from HEAD, i.e. whether there is anything to commit. One git call when `add` reports what it
+ * staged; a second (`diff --cached --quiet`) only when it staged nothing new (the agent may have staged its
+ * work itself). What is staged here is what a later `commitAll(…, { staged: true })` commits: files
+ * written after this (build output of the checks) stay out of the PR.
+ */
+export async function stageChanges(worktreePath: string): Promise<boolean> {
+  const { stdout } = await runGit(['add', '-A', '--verbose'], { cwd: worktreePath });
+  return stdout.trim().length > 0 || (await hasStagedChanges(worktreePath));
 }
 
 export interface CommitIdentity {
@@ -15,15 +21,16 @@ export interface CommitIdentity {
 }
 
 /**
- * Stages everything and commits it with `message` exactly as given. The message travels as one argv entry,
+ * Stages everything (unless `staged`: the caller ran stageChanges and commits exactly that) and commits it with
+ * `message` exactly as given. The message travels as one argv entry,
  * so ticket text with `$(...)`, backticks or quotes is data, never shell. Repo hooks are skipped: they would
  * run repo code in the director's process, outside the agent's sandbox; CI checks the PR instead.
  * With `author`, it is both author and committer whatever git config or the environment says (a fleet's
  * commits must not appear under a person's global identity).
  * Returns committed: false (sha null) when there was nothing to commit.
  */
-export async function commitAll(worktreePath: string, message: string, opts: { author?: CommitIdentity } = {}): Promise<{ committed: boolean; sha: string | null }> {
-  await runGit(['add', '-A'], { cwd: worktreePath });
+export async function commitAll(worktreePath: string, message: string, opts: { author?: CommitIdentity; staged?: boolean } = {}): Promise<{ committed: boolean; sha: string | null }> {
+  if (!opts.staged) await runGit(['add', '-A'], { cwd: worktreePath });
   const a = opts.author;
   const env = a ? { GIT_AUTHOR_NAME: a.name, GIT_AUTHOR_EMAIL: a.email, GIT_COMMITTER_NAME: a.name, GIT_COMMITTER_EMAIL: a.email } : undefined;
   let stdout: string;
@@ -63,17 +70,24 @@ export interface PushOptions {
   env?: Record<string, string>;
   /** Values to scrub from the error besides the secret env vars (the token, its Basic header). */
   secrets?: readonly string[];
+  /**
+   * The branch must not exist on the remote yet (the session started it from the base without asking): the
+   * push is refused (`stale info`) rather than overwrite a branch someone else made.
+   */
+  expectNew?: boolean;
 }
 
 /**
  * The one push: force-pushes HEAD to `refs/heads/<branch>` of `remoteUrl`. Forced because the branch is the
- * ticket's own (`agent/<key>`) and a retry rewrites it. A bad remote or branch is refused (InvalidRefError)
- * before git runs; a failed push throws GitCommandError with credentials and `secrets` redacted.
+ * ticket's own (`agent/<key>`) and a retry rewrites it; with `expectNew`, only when the branch is still absent.
+ * A bad remote or branch is refused (InvalidRefError) before git runs; a failed push throws GitCommandError with
+ * credentials and `secrets` redacted.
  */
 export async function pushBranch(worktreePath: string, remoteUrl: string, branch: string, opts: PushOptions = {}): Promise<void> {
   assertRemoteUrl(remoteUrl);
   assertBranchName(branch);
-  await runGit(['push', '--force', '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
+  const force = opts.expectNew ? `--force-with-lease=refs/heads/${branch}:` : '--force';
+  await runGit(['push', force, '--', remoteUrl, `HEAD:refs/heads/${branch}`], {
     cwd: worktreePath,
     timeoutMs: opts.timeoutMs,
     env: opts.env,

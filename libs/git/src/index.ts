@@ -12,7 +12,7 @@ export { runHook, hookEnv, DEFAULT_HOOK_OUTPUT_BYTES, type RunHookOptions, type 
 export { HOOK_KINDS, type HookKind, type WorktreeCommandKind } from './hooks/hook-kind';
 export { assertInsideRoot, assertSafeLaunch, type LaunchTarget } from './launch-safety';
 export { DiskUsage, type DiskUsageOptions } from './disk-usage';
-export { hasChanges, commitAll, commitsAhead, diffStat, pushBranch, type CommitIdentity, type PushOptions } from './commit-changes';
+export { stageChanges, commitAll, commitsAhead, diffStat, pushBranch, type CommitIdentity, type PushOptions } from './commit-changes';
 export { assertBranchName } from './ref-name';
 export { makeBareRemote } from './testing/make-remote';
 export { GitCommandError } from './errors/git-command.error';

@@ -52,6 +52,21 @@ describe('retries continue the ticket branch even inside the fetch interval', ()
     expect(fs.existsSync(path.join(retry.path, 'attempt-1.txt'))).toBe(false);
   });
 
+  it('a first launch (branchIsNew) does not ask the remote: one git call makes the worktree registration', async () => {
+    const calls: string[][] = [];
+    const store = new WorktreeStore({ root, fetchIntervalMs: 60_000, onGitCommand: (args) => calls.push(args) });
+    await store.ensureMirror({ name: 'web', remoteUrl: remote });
+    calls.length = 0;
+    const made = await store.createWorktree({ ...input('ENG-11'), branchIsNew: true });
+    expect(calls.some((a) => a.includes('ls-remote'))).toBe(false);
+    expect(calls.filter((a) => a.includes('worktree'))).toHaveLength(1);
+    expect(await head(made.path)).toBe((await runGit(['rev-parse', 'main'], { cwd: remote })).stdout.trim());
+    // Every other create still asks, so a retry continues what was pushed.
+    calls.length = 0;
+    await store.createWorktree(input('ENG-12'));
+    expect(calls.some((a) => a.includes('ls-remote'))).toBe(true);
+  });
+
   it('another host whose mirror fetched before the push still continues the branch', async () => {
     const hostA = new WorktreeStore({ root, fetchIntervalMs: 60_000 });
     const hostB = new WorktreeStore({ root: path.join(tmp, 'root-b'), fetchIntervalMs: 60_000 });

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CheckoutSizes } from './checkout-sizes';
+import { DeferredBranchDeletes } from './deferred-branch-deletes';
 import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists, remoteBranchTip, startPoint } from './mirror';
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
@@ -31,6 +33,8 @@ export interface WorktreeStoreOptions {
   checkRemoteBranch?: boolean;
   /** git's `checkout.workers` for writing a new worktree's files: 0 = one per CPU (default), 1 = sequential. */
   checkoutWorkers?: number;
+  /** Removed worktrees' branches are deleted in batches (see DeferredBranchDeletes); a failed batch is reported here. */
+  onBranchDeleteError?: (repo: string, err: unknown) => void;
 }
 
 /** A repository as the store needs it. */
@@ -46,6 +50,8 @@ export interface CreateWorktreeInput {
   baseBranch: string;
   branch: string;
   worktreeKey: string;
+  /** No earlier run can have pushed `branch` (its ticket's first launch): the remote is not asked (no `ls-remote`). */
+  branchIsNew?: boolean;
 }
 
 /** One worktree known to the store, from its directory, its git registration, or both. */
@@ -77,6 +83,8 @@ export class WorktreeStore {
   private readonly checkRemoteBranch: boolean;
   private readonly checkoutWorkers: number;
   private readonly perKey = new KeyedMutex();
+  private readonly branchDeletes: DeferredBranchDeletes;
+  private readonly sizes = new CheckoutSizes();
 
   constructor(opts: WorktreeStoreOptions) {
     this.layout = new StoreLayout(opts.root);
@@ -86,6 +94,7 @@ export class WorktreeStore {
     this.checkRemoteBranch = opts.checkRemoteBranch ?? true;
     this.checkoutWorkers = opts.checkoutWorkers ?? 0;
     this.git = observedGitRunner(opts);
+    this.branchDeletes = new DeferredBranchDeletes({ lock: this.lock, git: this.git, mirrorPath: (repo) => this.layout.mirrorPath(repo), onError: opts.onBranchDeleteError });
   }
 
   /** The real path of the store root. */
@@ -118,7 +127,8 @@ export class WorktreeStore {
    * retried job); a broken one is cleaned away first. A new one starts from the remote's `branch` when it
    * exists (a retry continues its earlier commits), else from the remote's `baseBranch`.
    * Only git's admin work (registration, branch) runs under the repo lock; writing the files, the slow part,
-   * runs outside it in the new worktree alone, so many creates on one repo check out in parallel.
+   * runs outside it in the new worktree alone, so many creates on one repo check out in parallel. A small tree
+   * (see CheckoutSizes) is written by `worktree add` itself: one git call.
    */
   async createWorktree(input: CreateWorktreeInput): Promise<{ path: string; reused: boolean }> {
     this.layout.worktreePath(input.repo, input.worktreeKey); // path safety first: it names the worse problem
@@ -127,37 +137,42 @@ export class WorktreeStore {
     assertRemoteUrl(input.remoteUrl);
     const target = await this.layout.assertContained(input.repo, input.worktreeKey, true);
     const mirror = await this.ensureMirror({ name: input.repo, remoteUrl: input.remoteUrl });
-    const tip = this.checkRemoteBranch
-      ? await remoteBranchTip(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs)
-      : undefined;
+    const tip = input.branchIsNew
+      ? null
+      : this.checkRemoteBranch
+        ? await remoteBranchTip(this.git, mirror, input.remoteUrl, input.branch, this.networkTimeoutMs)
+        : undefined;
     // Two creates of one key in this process (a retried job) must not see each other's half-made checkout.
     return this.perKey.run(`${input.repo}/${input.worktreeKey}`, async () => {
       const made = await this.lock.run(input.repo, async () => {
+        this.branchDeletes.keep(input.repo, input.branch);
         await this.layout.assertContained(input.repo, input.worktreeKey, true);
         const dirExists = await exists(target);
-        // The common case, a new ticket: no directory, no remote branch. One `worktree add` from the base, no
-        // listing or ref checks first; anything unusual (a stale registration, a missing base) fails it and
-        // takes the careful path below.
-        if (!dirExists && tip === null && (await this.tryAdd(mirror, input.branch, target, `refs/remotes/origin/${input.baseBranch}`))) {
-          return { path: target, reused: false };
+        // The common case, a new ticket: no directory, no remote branch. One `worktree add` from the base (a small
+        // tree checked out by it), no listing or ref checks first; anything unusual (a stale registration, a
+        // missing base) fails it and takes the careful path below.
+        const inline = this.sizes.inline(input.repo);
+        if (!dirExists && tip === null && (await this.tryAdd(mirror, input.branch, target, `refs/remotes/origin/${input.baseBranch}`, inline))) {
+          return { path: target, reused: false, checkedOut: inline };
         }
         const entry = (await this.registered(mirror)).find((e) => e.path === target);
         if (entry && dirExists && !entry.prunable && entry.branch === input.branch && (await this.isCheckout(target))) {
-          return { path: target, reused: true };
+          return { path: target, reused: true, checkedOut: true };
         }
         if (entry || dirExists) await this.clean(mirror, target);
         const start = await startPoint(this.git, mirror, input, tip, this.networkTimeoutMs);
         await this.git(['worktree', 'add', '--no-checkout', '--no-track', '-B', input.branch, target, start], mirror);
-        return { path: target, reused: false };
+        return { path: target, reused: false, checkedOut: false };
       });
-      if (!made.reused) await this.checkout(input.repo, mirror, target);
-      return made;
+      if (!made.reused && !made.checkedOut) await this.checkout(input.repo, mirror, target);
+      if (!made.reused) this.sizes.learn(input.repo, target);
+      return { path: made.path, reused: made.reused };
     });
   }
 
   /**
-   * Removes the worktree of `worktreeKey`: directory, git registration and local branch (`branch`, or the
-   * one the registration names). Idempotent: `removed` is false when there was nothing left to remove.
+   * Removes the worktree of `worktreeKey`: directory, git registration and local branch (`branch`, deleted
+   * with the next batch; or the one the registration names, at once). Idempotent: `removed` is false when there was nothing left to remove.
    * `onlyIf` is asked under the repo lock, after any create of the same repo has finished: when it answers
    * false nothing is touched and `skipped` is true (the sweeper re-checks ownership there, race-free).
    */
@@ -175,9 +190,9 @@ export class WorktreeStore {
       if (input.onlyIf && !(await input.onlyIf())) return { removed: false, skipped: true };
       const dirExists = await exists(target);
       if (dirExists && input.branch !== undefined && (await mirrorExists(mirror))) {
-        // The common case (a session's own worktree, branch known): remove it and drop the branch ref, no listing.
+        // The common case (a session's own worktree, branch known): remove it, no listing; its branch goes in a batch.
         await this.clean(mirror, target);
-        await this.git(['update-ref', '-d', `refs/heads/${input.branch}`], mirror);
+        this.branchDeletes.queue(input.repo, input.branch);
         return { removed: true };
       }
       if (!(await mirrorExists(mirror))) {
@@ -188,12 +203,18 @@ export class WorktreeStore {
       if (entry || dirExists) await this.clean(mirror, target);
       const branch = input.branch ?? entry?.branch ?? null;
       let branchDeleted = false;
-      if (branch !== null && (await refExists(this.git, mirror, `refs/heads/${branch}`))) {
+      // A branch waiting for its batch belongs to a removal already done: a second remove finds nothing new.
+      if (branch !== null && !this.branchDeletes.isQueued(input.repo, branch) && (await refExists(this.git, mirror, `refs/heads/${branch}`))) {
         await this.git(['branch', '-D', branch], mirror);
         branchDeleted = true;
       }
       return { removed: dirExists || entry !== undefined || branchDeleted };
     });
+  }
+
+  /** Deletes the branches of removed worktrees still waiting for their batch (call before shutting down). */
+  flushBranchDeletes(): Promise<void> {
+    return this.branchDeletes.flush();
   }
 
   /** Every worktree directory under `worktrees/<repo>/` plus registrations whose directory is gone (see worktree-maintenance). */
@@ -265,10 +286,10 @@ export class WorktreeStore {
     await this.git(['worktree', 'prune'], mirror);
   }
 
-  /** `worktree add` of a fresh branch at `start`; false (nothing left behind) when git refused. */
-  private async tryAdd(mirror: string, branch: string, target: string, start: string): Promise<boolean> {
+  /** `worktree add` of a fresh branch at `start` (its files written too when `checkout`); false (nothing left behind) when git refused. */
+  private async tryAdd(mirror: string, branch: string, target: string, start: string, checkout: boolean): Promise<boolean> {
     try {
-      await this.git(['worktree', 'add', '--no-checkout', '--no-track', '-B', branch, target, start], mirror);
+      await this.git(['worktree', 'add', ...(checkout ? ['--quiet'] : ['--no-checkout']), '--no-track', '-B', branch, target, start], mirror);
       return true;
     } catch {
       return false;
