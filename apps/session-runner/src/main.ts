@@ -8,6 +8,7 @@ import { createJobQueue, createJobWorker, jobDispatcher, logErrors, resolveHost 
 import { WorktreeClient } from '@nightshift/worktree-client';
 import { assertAgentCommand } from './agent-preflight';
 import { CancelWatcher } from './cancel-watcher';
+import { HeartbeatBatch, sessionHeartbeatMs } from './heartbeat-batch';
 import { HostHeartbeat, hostHeartbeatMs } from './host-heartbeat';
 import { RequeueJob } from './requeue-job';
 import { withRepoSlot } from './repo-cap';
@@ -44,6 +45,7 @@ void bootService('session-runner', async (runtime, config) => {
     events: new EventLog(runtime.redis),
     runs: new RunStore(runtime.redis),
     sessions: new SessionRegistry(runtime.redis),
+    heartbeats: new HeartbeatBatch(runtime.redis, () => sessionHeartbeatMs(config)),
     pauses: new PauseStore(runtime.redis),
     notifier: notifierFromEnv(runtime.logger, config.notifications.slackWebhookEnv),
     auth: new AuthPreflight(config.agent),

@@ -50,7 +50,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   shutdown.addEventListener('abort', onShutdown);
-  const heartbeat = new SessionHeartbeat(deps, liveSession(deps, job, execution), () => abort.abort(), Math.min(30_000, leaseMs / 3));
+  const heartbeat = new SessionHeartbeat(deps, liveSession(deps, job, execution), () => abort.abort());
   // Recorded right after spawn (the agent's environment names the session too, for a runner that dies before this lands).
   const onSpawn = (pid: number) => void heartbeat.update({ agentPgid: pid, agentStartTime: processStartTime(pid) ?? undefined, deadline: new Date(Date.now() + agentDeadlineMs(config)).toISOString() }).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'could not record the agent process group; the reaper finds it by its environment'));
   const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId, ...(branchIsNew(job, execution) ? { branchIsNew: true } : {}) };

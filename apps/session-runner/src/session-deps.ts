@@ -9,6 +9,7 @@ import type { WorktreeClient } from '@nightshift/worktree-client';
 import type { SessionMetrics } from './session-metrics';
 import type { CancelWatcher } from './cancel-watcher';
 import type { SessionMemory } from './session-memory';
+import type { HeartbeatBatch } from './heartbeat-batch';
 
 /** Everything a session needs, built once per process by main.ts. */
 export interface SessionDeps {
@@ -23,6 +24,8 @@ export interface SessionDeps {
   events: EventLog;
   runs: RunStore;
   sessions: SessionRegistry;
+  /** Every session's periodic heartbeat, one pipeline per round for the whole runner. */
+  heartbeats: HeartbeatBatch;
   pauses: PauseStore;
   notifier: Notifier;
   auth: AuthPreflight;

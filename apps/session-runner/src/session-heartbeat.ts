@@ -1,15 +1,16 @@
 import type { SessionDeps } from './session-deps';
-import { sessionKey, type LiveSession } from '@nightshift/state';
+import { sessionKey, type BeatOutcome, type LiveSession, type SessionBeat } from '@nightshift/state';
+import type { BatchMember } from './heartbeat-batch';
 
 /**
  * Keeps a running session visible and its claims alive: renews the ticket leases and the registry
- * entry every interval. If a claim was lost (reaped, or taken over) or the registry entry was removed
+ * entry on every round of the runner's heartbeat batch (one pipeline for all its sessions). If a claim was lost (reaped, or taken over) or the registry entry was removed
  * (a newer execution of the same job fenced this one, or the reaper closed it), `lost` turns true and
  * the session is aborted so two executions never work one ticket.
  */
-export class SessionHeartbeat {
-  private timer?: NodeJS.Timeout;
+export class SessionHeartbeat implements BatchMember {
   private registered = false;
+  private stopped = false;
   lost = false;
   /** Why `lost` turned true, for the run's reason. */
   lostReason = '';
@@ -18,13 +19,24 @@ export class SessionHeartbeat {
     private readonly deps: SessionDeps,
     private readonly session: LiveSession,
     private readonly onLost: () => void,
-    private readonly intervalMs: number,
   ) {}
 
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => void this.beat().catch(() => undefined), this.intervalMs);
-    this.timer.unref();
+    if (!this.stopped) this.deps.heartbeats.join(this);
+  }
+
+  nextBeat(): SessionBeat | undefined {
+    if (this.lost || !this.registered || this.stopped) return undefined;
+    this.session.heartbeatAt = new Date().toISOString();
+    return { session: this.session, leaseMs: this.deps.config.routing.claimLeaseSec * 1000 };
+  }
+
+  beaten(outcome: BeatOutcome): void {
+    if (this.stopped) return;
+    if (outcome.kind === 'entry-gone') this.lose('superseded: this execution was fenced or reaped');
+    else if (outcome.kind === 'claim-lost') this.lose(`claim on ${outcome.ticket} was lost`);
+    // 'failed': no answer this round (Redis away); the next round tries again, the lease outlasts several.
   }
 
   update(patch: Partial<LiveSession>): Promise<void> {
@@ -74,7 +86,8 @@ export class SessionHeartbeat {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    this.deps.heartbeats.leave(this);
     await this.deps.sessions.remove(sessionKey(this.session));
   }
 }

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { AgentAdapter, AgentRunRequest, AgentRunResult } from './agent-adapter';
 import { MissingModelError } from './errors/missing-model.error';
 import { describeSpawnError } from './spawn-error';
 import { OutputCapture } from './output-capture';
 import { permissionArgs } from './permission-args';
 import { terminateGroup } from './process-group';
+import { SessionLog } from './session-log';
 import { toTokenUsage } from './stream-events';
 
 export interface ClaudeCodeAdapterOptions {
@@ -71,8 +71,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
     if (!existsSync(req.cwd)) {
       return notStarted({ spawnError: `cannot start the agent: working directory ${req.cwd} does not exist` });
     }
-    mkdirSync(dirname(req.logPath), { recursive: true });
-    const log = createWriteStream(req.logPath, { flags: 'w' });
+    const log = new SessionLog(req.logPath);
 
     const started = Date.now();
     let child: ChildProcess;
@@ -101,7 +100,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       // Never leave an unsupervised agent behind because a registry call failed.
       await terminateGroup(pid, this.killGraceMs);
       await exited(child);
-      await closeLog(log);
+      log.close();
       throw error;
     }
 
@@ -157,7 +156,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
     await (killing ?? terminateGroup(pid, this.killGraceMs));
     await streamsClosed(child, closed, 1000);
     capture.end();
-    await closeLog(log);
+    log.close();
 
     const summary = capture.summary();
     return {
@@ -179,13 +178,13 @@ export class ClaudeCodeAdapter implements AgentAdapter {
   }
 
   private async spawnFailed(
-    log: WriteStream,
+    log: SessionLog,
     error: unknown,
     notStarted: (extra: Partial<AgentRunResult>) => AgentRunResult,
   ): Promise<AgentRunResult> {
     const spawnError = this.describeSpawnError(error);
     log.write(`${spawnError}\n`);
-    await closeLog(log);
+    log.close();
     return notStarted({ spawnError, tail: `${spawnError}\n` });
   }
 
@@ -217,9 +216,4 @@ async function streamsClosed(child: ChildProcess, closed: Promise<void>, timeout
 function exited(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve([child.exitCode, child.signalCode]);
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
-}
-
-async function closeLog(log: WriteStream): Promise<void> {
-  if (log.closed) return;
-  await new Promise<void>((resolve) => log.end(resolve));
 }

@@ -12,7 +12,7 @@ export { MissingModelError } from './errors/missing-model.error';
 export { SESSION_ENV, groupMembers, groupsOfSession, isSameProcess, processGroupOf, processSession, processStartTime } from './process-identity';
 export { StallWatchdog, stallLimitsFromConfig, stallCheckMs, type StallLimits, type StallVerdict, type StallCause } from './stall-watchdog';
 export { StallMonitor, type StallMonitorOptions } from './stall-monitor';
-export { GroupCpuMeter, readProcessTable, readPsTable, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, type ProcessCpu, type ProcessTableReader } from './process-cpu';
+export { GroupCpuMeter, ProcessIndex, readProcessTable, readPsTable, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, type ProcessCpu, type ProcessTableReader } from './process-cpu';
 export { stallLogLine, readStallLine } from './stall-log-line';
 export { permissionArgs, type AgentPermissions } from './permission-args';
 export { ALWAYS_DISALLOWED_TOOLS, DEFAULT_ALLOWED_TOOLS, checkRule, resolveToolPermissions, type ToolPermissionInput } from './tool-permission-policy';

@@ -1,5 +1,5 @@
 import { OutputCapture, summarizeStreamText } from './output-capture';
-import { parseStreamLine, usageFromEvents } from './stream-events';
+import { AssistantUsageTally, parseStreamLine, usageFromEvents, type AssistantEvent } from './stream-events';
 
 const assistant = (id: string, input: number, text = 'x') =>
   JSON.stringify({ type: 'assistant', message: { id, model: 'sonnet', content: [{ type: 'text', text }], usage: { input_tokens: input, output_tokens: 1, cache_creation_input_tokens: 2, cache_read_input_tokens: 3 } } });
@@ -11,6 +11,18 @@ describe('stream-json capture', () => {
     expect(summary.usage).toEqual({ input: 15, output: 2, cacheWrite: 4, cacheRead: 6 });
     expect(summary.costUsd).toBeNull();
     expect(usageFromEvents(summary.events).usage).toEqual(summary.usage);
+  });
+
+  it('counts each message once over a long session, in bounded memory, even when a message is repeated later', () => {
+    const tally = new AssistantUsageTally();
+    const line = (id: string, input: number) => parseStreamLine(assistant(id, input)) as AssistantEvent;
+    for (let i = 0; i < 10_000; i++) {
+      tally.add(line(`m${i}`, 1));
+      tally.add(line(`m${i}`, 1)); // the next content block of the same message
+      if (i >= 100) tally.add(line(`m${i - 100}`, 1)); // a block of a message 100 messages back (interleaved streams)
+    }
+    expect(tally.total).toEqual({ input: 10_000, output: 10_000, cacheWrite: 20_000, cacheRead: 30_000 });
+    expect((tally as unknown as { byId: Map<string, unknown> }).byId.size).toBeLessThanOrEqual(256);
   });
 
   it('prefers the result event totals and cost', () => {
@@ -41,7 +53,19 @@ describe('stream-json capture', () => {
     expect(capture.tail.startsWith('{"type":"assistant"')).toBe(true);
     expect(capture.tail.endsWith('API Error: 529 overloaded_error\n')).toBe(true);
     expect(capture.events).toHaveLength(200);
+    // The newest 200, oldest first.
+    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual(Array.from({ length: 200 }, (_, i) => `m${300 + i}`));
     expect(capture.summary().usage.input).toBe(500);
+  });
+
+  it('skips a line past the 4 MB cap, fed over many chunks, and parses the lines around it', () => {
+    const capture = new OutputCapture();
+    const huge = `{"type":"assistant","message":{"id":"big","content":[{"type":"text","text":"${'z'.repeat(1024 * 1024)}`;
+    capture.stdout(Buffer.from(`${assistant('before', 1)}\n`));
+    for (let i = 0; i < 5; i++) capture.stdout(Buffer.from(huge));
+    capture.stdout(Buffer.from(`"}]}}\n${assistant('after', 2)}\n${assistant('last', 3)}`));
+    capture.end();
+    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual(['before', 'after', 'last']);
   });
 
   it('keeps non-JSON and unknown lines out of the typed events', () => {

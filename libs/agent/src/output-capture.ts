@@ -19,7 +19,12 @@ export class OutputCapture {
   private skippingLine = false;
   private readonly stdoutDecoder = new StringDecoder('utf8');
   private readonly stderrDecoder = new StringDecoder('utf8');
-  readonly events: StreamEvent[] = [];
+  /**
+   * The last MAX_EVENTS lines that parsed as events, kept as text in a ring: a string is one object to the
+   * garbage collector where a parsed event is dozens, and hundreds of sessions keep 200 each for their whole run.
+   */
+  private readonly eventLines: string[] = [];
+  private nextEventLine = 0;
   readonly tally = new AssistantUsageTally();
   private readonly denials = new DenialTracker();
   result?: ResultEvent;
@@ -32,18 +37,27 @@ export class OutputCapture {
   stdout(chunk: Buffer): boolean {
     const text = this.stdoutDecoder.write(chunk);
     this.appendTail(text);
-    const lines = (this.pendingLine + text).split('\n');
-    this.pendingLine = lines.pop() ?? '';
     let sawResult = false;
-    for (const line of lines) {
+    let from = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+      const line = this.pendingLine ? this.pendingLine + text.slice(from, newline) : text.slice(from, newline);
+      this.pendingLine = '';
+      from = newline + 1;
       if (this.skippingLine) this.skippingLine = false;
       else sawResult = this.onLine(line) || sawResult;
     }
+    if (from < text.length) this.pendingLine += text.slice(from);
     if (this.pendingLine.length > MAX_LINE_CHARS) {
       this.pendingLine = '';
       this.skippingLine = true;
     }
     return sawResult;
+  }
+
+  /** The last parsed events, oldest first. */
+  get events(): StreamEvent[] {
+    const lines = this.eventLines.length < MAX_EVENTS ? this.eventLines : [...this.eventLines.slice(this.nextEventLine), ...this.eventLines.slice(0, this.nextEventLine)];
+    return lines.map((line) => parseStreamLine(line)).filter((e): e is StreamEvent => e !== null);
   }
 
   stderr(chunk: Buffer): void {
@@ -98,8 +112,8 @@ export class OutputCapture {
     } catch {
       // an observer's failure must not stop the session's output from being read
     }
-    this.events.push(event);
-    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    this.eventLines[this.nextEventLine] = line;
+    this.nextEventLine = (this.nextEventLine + 1) % MAX_EVENTS;
     if (event.type === 'system' && event.session_id) this.sessionId = event.session_id;
     if (event.type === 'assistant') this.tally.add(event);
     this.denials.add(event);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { GroupCpuMeter, parsePsTable, parsePsTime, parseProcStat, readProcessTable, readPsTable, type ProcessTableReader } from './process-cpu';
+import { GroupCpuMeter, ProcessIndex, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, readProcessTable, readPsTable, type ProcessTableReader } from './process-cpu';
 import { signalGroup, waitForGroupGone } from './process-group';
 
 jest.setTimeout(30_000);
@@ -86,6 +86,13 @@ describe('GroupCpuMeter on real processes', () => {
     await cpuReaches(meter, 1000); // procps prints whole seconds
   });
 
+  it('reads this very process from the table with its parent and group, as ps does', async () => {
+    const own = (await readProcessTable())!.find((p) => p.pid === process.pid);
+    const ps = (await readPsTable())!.find((p) => p.pid === process.pid);
+    expect(own).toMatchObject({ pid: process.pid, ppid: process.ppid, pgid: ps!.pgid });
+    expect(own!.cpuMs).toBeGreaterThan(0);
+  });
+
   it('says "not measurable" when the process table cannot be read', async () => {
     const failing: ProcessTableReader = () => Promise.reject(new Error('no /proc'));
     expect(await new GroupCpuMeter(1, failing).sample()).toBeNull();
@@ -98,6 +105,21 @@ describe('process table parsing', () => {
     const stat = '4242 (node (x) y) S 4000 4242 4242 0 -1 4194304 100 0 0 0 150 30 7 3 20 0 1 0 100 0 0';
     expect(parseProcStat(stat, 10)).toEqual({ pid: 4242, ppid: 4000, pgid: 4242, cpuMs: (150 + 30 + 7 + 3) * 10 });
     expect(parseProcStat('garbage')).toBeNull();
+  });
+
+  it('finds through its index the same group and descendants as a full pass over the table', () => {
+    const table = [
+      { pid: 10, ppid: 1, pgid: 10, cpuMs: 1 },
+      { pid: 11, ppid: 10, pgid: 10, cpuMs: 1 },
+      { pid: 12, ppid: 11, pgid: 12, cpuMs: 1 },
+      { pid: 13, ppid: 12, pgid: 13, cpuMs: 1 },
+      { pid: 20, ppid: 1, pgid: 20, cpuMs: 1 },
+      { pid: 21, ppid: 13, pgid: 20, cpuMs: 1 },
+    ];
+    const index = new ProcessIndex(table);
+    const pids = (rows: Array<{ pid: number }>) => rows.map((p) => p.pid).sort();
+    for (const pgid of [10, 12, 13, 20, 99]) expect(pids(index.groupAndDescendants(pgid))).toEqual(pids(groupAndDescendants(table, pgid)));
+    expect(pids(index.groupAndDescendants(10))).toEqual([10, 11, 12, 13, 21]);
   });
 
   it('reads ps times on procps and BSD', () => {

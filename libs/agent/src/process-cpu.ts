@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 
 /** One process and the CPU it used (user + system, plus its reaped children on Linux), in ms. */
 export interface ProcessCpu {
@@ -27,15 +27,53 @@ export class GroupCpuMeter {
   /** Cumulative CPU ms of the group so far, or null when it cannot be measured. */
   async sample(): Promise<number | null> {
     const table = await this.read().catch(() => null);
-    if (!table) return null;
+    return this.sampleFrom(table && new ProcessIndex(table));
+  }
+
+  /** The same from a table someone already read (one read serves every session's meter). */
+  sampleFrom(index: ProcessIndex | null): number | null {
+    if (!index) return null;
     const current = new Map<number, number>();
-    for (const proc of groupAndDescendants(table, this.pgid)) {
+    for (const proc of index.groupAndDescendants(this.pgid)) {
       current.set(proc.pid, proc.cpuMs);
       this.total += Math.max(0, proc.cpuMs - (this.previous.get(proc.pid) ?? 0));
     }
     this.previous = current;
     return this.total;
   }
+}
+
+/** A process table indexed by group and parent, so each of many groups is found without a pass over the table. */
+export class ProcessIndex {
+  private readonly byGroup = new Map<number, ProcessCpu[]>();
+  private readonly byParent = new Map<number, ProcessCpu[]>();
+
+  constructor(table: readonly ProcessCpu[]) {
+    for (const p of table) {
+      push(this.byGroup, p.pgid, p);
+      push(this.byParent, p.ppid, p);
+    }
+  }
+
+  /** As `groupAndDescendants(table, pgid)`: the members of `pgid` and, transitively, every child of one of them. */
+  groupAndDescendants(pgid: number): ProcessCpu[] {
+    const found = [...(this.byGroup.get(pgid) ?? [])];
+    const inside = new Set(found.map((p) => p.pid));
+    for (let i = 0; i < found.length; i++) {
+      for (const child of this.byParent.get(found[i]!.pid) ?? []) {
+        if (inside.has(child.pid)) continue;
+        inside.add(child.pid);
+        found.push(child);
+      }
+    }
+    return found;
+  }
+}
+
+function push(map: Map<number, ProcessCpu[]>, key: number, p: ProcessCpu): void {
+  const list = map.get(key);
+  if (list) list.push(p);
+  else map.set(key, [p]);
 }
 
 /** The members of `pgid` and, transitively, every child of one of them. */
@@ -80,14 +118,47 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-async function readProcTable(): Promise<ProcessCpu[] | null> {
-  const entries = await readdir('/proc').catch(() => null);
-  if (!entries) return null;
+/**
+ * Synchronous on purpose: a /proc read never waits on a disk, and open+read+close on the loop costs a few
+ * microseconds a file, where the promise API paid four thread-pool round trips per file.
+ */
+function readProcTable(): Promise<ProcessCpu[] | null> {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return Promise.resolve(null);
+  }
   const msPerTick = 1000 / clockTicks();
-  const rows = await Promise.all(
-    entries.filter((e) => /^\d+$/.test(e)).map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then((stat) => parseProcStat(stat, msPerTick), () => null)),
-  );
-  return rows.filter((r): r is ProcessCpu => r !== null);
+  const rows: ProcessCpu[] = [];
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue; // not a pid
+    const stat = readSmall(`/proc/${entry}/stat`);
+    const row = stat === null ? null : parseProcStat(stat, msPerTick);
+    if (row) rows.push(row);
+  }
+  return Promise.resolve(rows);
+}
+
+const statBuffer = Buffer.alloc(4096);
+
+/** A /proc file that fits one read (a stat line is ~300 bytes); null when the process is gone. */
+function readSmall(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const n = readSync(fd, statBuffer, 0, statBuffer.length, 0);
+    return statBuffer.toString('latin1', 0, n);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One /proc/<pid>/stat line: utime + stime + cutime + cstime (fields 14–17), in ms. */

@@ -1,4 +1,5 @@
-import { GroupCpuMeter, readProcessTable, type ProcessTableReader } from './process-cpu';
+import { checkClock, type CheckClock, type CheckMember } from './check-clock';
+import { GroupCpuMeter, readProcessTable, type ProcessIndex, type ProcessTableReader } from './process-cpu';
 import { StallWatchdog, type StallLimits, type StallVerdict } from './stall-watchdog';
 import type { StreamEvent } from './stream-events';
 
@@ -18,10 +19,10 @@ export interface StallMonitorOptions {
  */
 export class StallMonitor {
   private readonly watchdog: StallWatchdog;
-  private timer?: NodeJS.Timeout;
-  private checking = false;
+  private clock?: CheckClock;
   private meter?: GroupCpuMeter;
   verdict?: StallVerdict;
+  private readonly onTick: CheckMember = (index) => this.tick(index);
 
   constructor(private readonly options: StallMonitorOptions) {
     this.watchdog = new StallWatchdog(options.limits, Date.now());
@@ -33,13 +34,15 @@ export class StallMonitor {
 
   /** Starts sampling the group of `pgid`, with a first sample at once as the baseline. */
   start(pgid: number): void {
-    if (this.timer) return;
-    // A table up to half a check old is as good as a fresh one for this check, and shared with every other session.
-    this.meter = new GroupCpuMeter(pgid, this.options.readProcesses ?? (() => readProcessTable(this.options.checkMs / 2)));
+    if (this.clock) return;
+    const read = this.options.readProcesses;
+    // A table up to half a check old is as good as a fresh one for a baseline, and shared with every other session.
+    this.meter = new GroupCpuMeter(pgid, read ?? (() => readProcessTable(this.options.checkMs / 2)));
     this.watchdog.output(Date.now());
-    void this.sample();
-    this.timer = setInterval(() => void this.tick(), this.options.checkMs);
-    this.timer.unref();
+    void this.meter.sample().then((cpuMs) => this.watchdog.cpu(Date.now(), cpuMs));
+    // Later samples and checks ride the clock every monitor of this interval shares: one timer, one table read.
+    this.clock = checkClock(this.options.checkMs, read);
+    this.clock.join(this.onTick);
   }
 
   output(): void {
@@ -51,29 +54,17 @@ export class StallMonitor {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.clock?.leave(this.onTick);
+    this.clock = undefined;
   }
 
-  private async sample(): Promise<void> {
-    const cpuMs = this.meter ? await this.meter.sample() : null;
-    this.watchdog.cpu(Date.now(), cpuMs);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.checking || this.verdict || !this.timer) return;
-    this.checking = true;
-    try {
-      await this.sample();
-      if (!this.timer) return;
-      const verdict = this.watchdog.check(Date.now());
-      if (verdict) {
-        this.verdict = verdict;
-        this.stop();
-        this.options.onStall(verdict);
-      }
-    } finally {
-      this.checking = false;
-    }
+  private tick(index: ProcessIndex | null): void {
+    if (this.verdict || !this.clock || !this.meter) return;
+    this.watchdog.cpu(Date.now(), this.meter.sampleFrom(index));
+    const verdict = this.watchdog.check(Date.now());
+    if (!verdict) return;
+    this.verdict = verdict;
+    this.stop();
+    this.options.onStall(verdict);
   }
 }

@@ -54,6 +54,8 @@ export class StallWatchdog {
   private lastOutputAt: number;
   private readonly open = new Map<string, OpenTool>();
   private lastEvent = 'nothing yet';
+  /** The last assistant text, described (cut to one line) only when a verdict quotes it: most never do. */
+  private lastText: string | undefined;
   private samples: CpuSample[] = [];
   /** Set when a deadline passed but the group was spared because it was using CPU. */
   private sparedAt: number | undefined;
@@ -76,9 +78,9 @@ export class StallWatchdog {
           const id = block.id ?? `anonymous-${this.open.size}`;
           const command = commandOf(block.input);
           this.open.set(id, { id, name: block.name || 'unknown', command, openedAt: now, limitMs: this.toolLimitMs(block.name, block.input) });
-          this.lastEvent = describeTool(block.name, command);
+          this.seen(describeTool(block.name, command));
         } else if (block.type === 'text') {
-          this.lastEvent = `assistant text: ${cut(block.text)}`;
+          this.lastText = block.text;
         }
       }
     } else if (event.type === 'user') {
@@ -86,13 +88,13 @@ export class StallWatchdog {
         if (block.type !== 'tool_result') continue;
         const tool = block.tool_use_id ? this.open.get(block.tool_use_id) : undefined;
         if (block.tool_use_id) this.open.delete(block.tool_use_id);
-        this.lastEvent = tool ? `result of ${describeTool(tool.name, tool.command)}` : 'a tool result';
+        this.seen(tool ? `result of ${describeTool(tool.name, tool.command)}` : 'a tool result');
       }
     } else if (event.type === 'result') {
       this.open.clear();
-      this.lastEvent = `result (${event.subtype})`;
+      this.seen(`result (${event.subtype})`);
     } else if (event.type === 'system') {
-      this.lastEvent = 'system init';
+      this.seen('system init');
     }
   }
 
@@ -124,7 +126,7 @@ export class StallWatchdog {
     const tool = overdueTool
       ? { name: overdueTool.name, command: overdueTool.command, openMs: now - overdueTool.openedAt, limitMs: overdueTool.limitMs }
       : undefined;
-    const lastSeen = overdueTool ? `open tool: ${describeTool(overdueTool.name, overdueTool.command)}` : this.lastEvent;
+    const lastSeen = overdueTool ? `open tool: ${describeTool(overdueTool.name, overdueTool.command)}` : this.lastSeen();
     const what = tool
       ? `tool ${tool.name} open past its limit (open ${secs(tool.openMs)}; limit ${secs(tool.limitMs)} + ${secs(this.limits.toolMarginMs)} margin)`
       : `silence with no tool open (${secs(silentMs)}; limit ${secs(this.limits.stallMs)})`;
@@ -132,6 +134,15 @@ export class StallWatchdog {
       return { cause: 'no_cpu', reason: `no CPU: ${what}, kept ${secs(now - deadline)} past it while the process group used CPU${idle}`, lastSeen, silentMs, tool };
     }
     return { cause: tool ? 'tool_overdue' : 'silence', reason: `${what}${idle}`, lastSeen, silentMs, tool };
+  }
+
+  private seen(description: string): void {
+    this.lastEvent = description;
+    this.lastText = undefined;
+  }
+
+  private lastSeen(): string {
+    return this.lastText === undefined ? this.lastEvent : `assistant text: ${cut(this.lastText)}`;
   }
 
   private toolLimitMs(name: string, input: unknown): number {

@@ -230,22 +230,35 @@ export function lastResult(events: readonly StreamEvent[]): ResultEvent | undefi
   return undefined;
 }
 
+/** Message ids a tally keeps apart; an older one is folded into the running sum (its lines are long over). */
+const RECENT_MESSAGE_IDS = 256;
+
 /**
  * Sums assistant usage once per message id: the CLI repeats a message's usage on each content-block line, so the
- * last line seen for an id stands for the whole message.
+ * last line seen for an id stands for the whole message. Only the most recent ids are kept apart, in bounded
+ * memory: a session printing for hours would otherwise hold every message id it ever printed.
  */
 export class AssistantUsageTally {
   private readonly byId = new Map<string, TokenUsage>();
-  private anonymous: TokenUsage = { ...ZERO_USAGE };
+  private settled: TokenUsage = { ...ZERO_USAGE };
 
   add(event: AssistantEvent): void {
     const usage = toTokenUsage(event.message.usage);
-    if (event.message.id === undefined) this.anonymous = addUsage(this.anonymous, usage);
-    else this.byId.set(event.message.id, usage);
+    const id = event.message.id;
+    if (id === undefined) {
+      this.settled = addUsage(this.settled, usage);
+      return;
+    }
+    this.byId.delete(id); // re-inserted as the newest
+    this.byId.set(id, usage);
+    if (this.byId.size <= RECENT_MESSAGE_IDS) return;
+    const [oldest, oldestUsage] = this.byId.entries().next().value as [string, TokenUsage];
+    this.byId.delete(oldest);
+    this.settled = addUsage(this.settled, oldestUsage);
   }
 
   get total(): TokenUsage {
-    let sum = this.anonymous;
+    let sum = this.settled;
     for (const usage of this.byId.values()) sum = addUsage(sum, usage);
     return sum;
   }

@@ -4,6 +4,7 @@ export * from './ticket-counters';
 export * from './event-log';
 export * from './run-store';
 export * from './session-registry';
+export * from './session-beats';
 export * from './pause-store';
 export * from './worktree-ownership';
 export * from './cancel-requests';
