@@ -11,4 +11,16 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-module.exports = { numberArg, percentile };
+/**
+ * With BENCH_CPU_PROF=<dir>: writes <dir>/window.json, the measured phase's bounds on the monotonic clock the V8
+ * profiles use (from `startUs` to now) and which pid is which service, for bench/cpu-profile-top.js.
+ */
+function writeProfileWindow(startUs, services) {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return;
+  const fs = require('node:fs');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(require('node:path').join(dir, 'window.json'), JSON.stringify({ startUs, endUs: Number(process.hrtime.bigint() / 1000n), services }));
+}
+
+module.exports = { numberArg, percentile, writeProfileWindow };

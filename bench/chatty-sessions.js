@@ -14,7 +14,7 @@ const { Redis } = require('ioredis');
 const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
-const { numberArg } = require('./bench-util');
+const { numberArg, writeProfileWindow } = require('./bench-util');
 
 const ROOT = path.resolve(__dirname, '..');
 const FAKE_AGENT = path.join(ROOT, 'tools/fake-claude/fake-claude.js');
@@ -66,15 +66,10 @@ async function measureWindow(pids, agentPids, names) {
   await sleep(WINDOW_SEC * 1000);
   const sec = (Date.now() - t0) / 1000;
   // The profiles' clock is the monotonic one, so bench/cpu-profile-top.js can keep only this window's samples.
-  if (names && process.env.BENCH_CPU_PROF) writeWindow(process.env.BENCH_CPU_PROF, startUs, Object.fromEntries(pids.map((p, i) => [p, names[i]])));
+  if (names) writeProfileWindow(startUs, Object.fromEntries(pids.map((p, i) => [p, names[i]])));
   const used = pids.map((p, i) => ownCpu(p) - before[i]);
   const agents = agentPids.reduce((sum, p, i) => sum + ownCpu(p) - agentsBefore[i], 0);
   return { percent: (100 * used.reduce((a, b) => a + b, 0)) / sec, each: used.map((u) => (100 * u) / sec), agentsPercent: (100 * agents) / sec, rssMb: pids.map(rssMb) };
-}
-
-function writeWindow(dir, startUs, services) {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'window.json'), JSON.stringify({ startUs, endUs: Number(process.hrtime.bigint() / 1000n), services }));
 }
 
 function killGroups(pids) {

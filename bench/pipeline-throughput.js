@@ -14,7 +14,7 @@ const { Redis } = require('ioredis');
 const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
-const { numberArg, percentile } = require('./bench-util');
+const { numberArg, percentile, writeProfileWindow } = require('./bench-util');
 
 const ROOT = path.resolve(__dirname, '..');
 // The instant stand-in (bash, ~5 ms) so the figure is Nightshift's cost, not Node's start-up in the fake agent.
@@ -54,13 +54,6 @@ function startService(name, configFile, env, logDir) {
     stdio: ['ignore', fs.openSync(path.join(logDir, `${name}.log`), 'a'), fs.openSync(path.join(logDir, `${name}.err`), 'a')],
   });
   return child;
-}
-
-/** The throughput phase's bounds on the profiles' (monotonic) clock, for bench/cpu-profile-top.js. */
-function writeWindow(dir, startUs, children) {
-  const services = Object.fromEntries(children.map((c, i) => [c.pid, SERVICES[i]]));
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'window.json'), JSON.stringify({ startUs, endUs: Number(process.hrtime.bigint() / 1000n), services }));
 }
 
 async function waitFor(what, probe, timeoutMs, everyMs = 100) {
@@ -112,12 +105,10 @@ function handFloor(remote, work, tickets) {
   return { all: cpuSec / tickets, agent: agentCpuSec / tickets };
 }
 
-/** utime+stime of a process and its reaped children, in seconds (Linux /proc). */
+/** cpuOf as text: total (own), or '?' for a process gone. */
 function cpuSeconds(pid) {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const own = (Number(fields[11]) + Number(fields[12])) / 100;
-    const kids = (Number(fields[13]) + Number(fields[14])) / 100;
+    const { own, kids } = cpuOf(pid);
     return `${(own + kids).toFixed(1)} (own ${own.toFixed(1)})`;
   } catch {
     return '?';
@@ -178,7 +169,7 @@ async function main() {
     const target = repos.length + LATENCY_SAMPLES + TICKETS;
     await waitFor('throughput tickets done', async () => (await board.listByStates(['In Review'])).length === target, 600_000, 200);
     const seconds = (Date.now() - started) / 1000;
-    if (process.env.BENCH_CPU_PROF) writeWindow(process.env.BENCH_CPU_PROF, startUs, children);
+    writeProfileWindow(startUs, Object.fromEntries(children.map((c, i) => [c.pid, SERVICES[i]])));
     const pipeline = TICKETS / seconds;
     const steps = await stepBreakdown(redis.url, started);
     const cpuAfter = children.map((c) => cpuOf(c.pid));
