@@ -223,7 +223,11 @@ describePodman('the Podman deployment (compose/primary.yaml + compose/ci.yaml)',
     // SIGKILL the runner process only (not tini): the agent, in its own process group, ignores nothing
     // it is not sent, yet the end of the container's PID namespace takes it down.
     // (tini's child; the pattern is anchored so that it does not match this `sh -c` too)
-    await podman(['exec', container!, 'sh', '-c', "kill -9 $(pgrep -P 1 -f '^node /app/apps/session-runner/dist/main.js')"]);
+    // The container ends with its runner, and podman may then lose the exec's own exit status ("exec died
+    // event … not found"): that error is not the test's verdict, the agent's end below is.
+    await podman(['exec', container!, 'sh', '-c', "kill -9 $(pgrep -P 1 -f '^node /app/apps/session-runner/dist/main.js')"]).catch((err: unknown) => {
+      if (!/exec died event|exec session .* not found|container .* is not running/i.test(String(err))) throw err;
+    });
     await waitFor('the agent gone with its runner', async () => !hasAgent(container!), 30_000, 200);
     expect(started.host).toBe('linux-1');
   });
