@@ -14,7 +14,7 @@ import { readRepoTemplate } from './repo-template';
 import { followUpReview } from './review-section';
 import type { SessionDeps } from './session-deps';
 
-/** How the reaper will recognise this launch: the session's key in the agent's environment, and its pgid once spawned. */
+/** How the reaper will recognise this launch: the session's key and tag in the agent's environment (agentEnvValue), and its pgid once spawned. */
 export interface AgentIdentity {
   sessionKey: string;
   onSpawn: (pid: number) => void;

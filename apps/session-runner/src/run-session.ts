@@ -2,7 +2,8 @@ import type { AccountConfig } from '@nightshift/config';
 import { redactSecrets, safeKey, type Outcome, type Ticket } from '@nightshift/domain';
 import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
 import { processStartTime } from '@nightshift/agent';
-import { runRecordKey, sessionKey, type LiveSession } from '@nightshift/state';
+import { randomBytes } from 'node:crypto';
+import { agentEnvValue, runRecordKey, sessionKey, type LiveSession } from '@nightshift/state';
 import { fenceEarlierAgents } from './fence-earlier-agents';
 import { crashPoint } from '@nightshift/service-shell';
 import { asksForExternalChange } from './external-ask';
@@ -50,7 +51,8 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   shutdown.addEventListener('abort', onShutdown);
-  const heartbeat = new SessionHeartbeat(deps, liveSession(deps, job, execution), () => abort.abort());
+  const live = liveSession(deps, job, execution);
+  const heartbeat = new SessionHeartbeat(deps, live, () => abort.abort());
   // Recorded right after spawn (the agent's environment names the session too, for a runner that dies before this lands).
   const onSpawn = (pid: number) => void heartbeat.update({ agentPgid: pid, agentStartTime: processStartTime(pid) ?? undefined, deadline: new Date(Date.now() + agentDeadlineMs(config)).toISOString() }).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'could not record the agent process group; the reaper finds it by its environment'));
   const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId, ...(branchIsNew(job, execution) ? { branchIsNew: true } : {}) };
@@ -77,7 +79,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     recalled = await recallLearnings(deps, job, tickets);
     // Preparing the worktree takes a while: another session may have hit the account's limit meanwhile.
     await assertAccountStillFree(deps, account);
-    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: key, onSpawn }, recalled.lines);
+    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: agentEnvValue(live), onSpawn }, recalled.lines);
     // Fenced or reaped while the agent ran (a newer execution of this job took over): that one owns the outcome.
     if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     const { run } = session;
@@ -88,7 +90,7 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
-    const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record, identity: { sessionKey: key, onSpawn } }) : undefined;
+    const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record, identity: { sessionKey: agentEnvValue(live), onSpawn } }) : undefined;
     if (checks?.interrupted) ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
     if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     if (verdict.outcome === 'success') {
@@ -164,6 +166,7 @@ function liveSession(deps: SessionDeps, job: SessionJob, execution: number): Liv
     queue: sessionQueueName(job.capability),
     jobId: sessionJobId(job.runId),
     tickets: job.tickets,
+    agentTag: randomBytes(6).toString('hex'),
     heartbeatAt: '',
   };
 }

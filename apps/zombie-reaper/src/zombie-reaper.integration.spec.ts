@@ -111,6 +111,19 @@ describe('ZombieReaper on real processes and Redis', () => {
     await queue.close();
   });
 
+  it('takes only its own agents when another install on this machine runs an agent with the same run id', async () => {
+    const { deps, reaper, queue } = build();
+    // Found by environment only (no recorded group): ours carries our tag, the other install's its own.
+    const ours = startGroup({ [SESSION_ENV]: 'NS-8.1#aaaaaaaaaaaa' });
+    const theirs = startGroup({ [SESSION_ENV]: 'NS-8.1#bbbbbbbbbbbb' });
+    await deps.sessions.put(agentSession('NS-8.1', 0, { agentPgid: undefined, agentStartTime: undefined, agentTag: 'aaaaaaaaaaaa', runnerPid: await deadPid() }));
+    await reaper.sweep();
+    expect(await waitForGroupGone(ours, 2000)).toBe(true);
+    expect(groupIsAlive(theirs)).toBe(true);
+    expect((await deps.events.read()).find((e) => e.type === 'session.reaped' && e.run === 'NS-8.1')?.detail).toMatchObject({ reason: 'runner_gone', killedGroups: 1 });
+    await queue.close();
+  });
+
   it('keeps the worktree of a session whose job will run again', async () => {
     const { deps, reaper, queue, removals } = build();
     await queue.add('session.run', {}, { jobId: sessionJobId('NS-4.1') });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { sessionKey, type EventLog, type LiveSession, type RunStore, type SessionRegistry } from '@nightshift/state';
+import { agentEnvValue, sessionKey, type EventLog, type LiveSession, type RunStore, type SessionRegistry } from '@nightshift/state';
 
 /** Why a session's agent is reaped; the label of `nightshift_reaper_kills_total`. */
 export type ReapReason = 'runner_gone' | 'job_inactive' | 'deadline' | 'fenced';
@@ -14,11 +14,12 @@ export interface ReapDeps {
 /**
  * The process groups on this machine that provably belong to `session`: the recorded group while its leader
  * is the recorded process (same pid and start time), and every group holding a process launched with the
- * session's key in its environment. Nothing else: a pid reused by an unrelated process is never touched.
+ * session's key and tag in its environment. Nothing else: a pid reused by an unrelated process, or an agent of
+ * another install on this machine with the same run id, is never touched.
  */
 export function attributedAgentGroups(session: LiveSession): number[] {
   const { groupMembers, groupsOfSession, processGroupOf, processStartTime } = agentProcesses();
-  const groups = new Set(groupsOfSession(sessionKey(session)));
+  const groups = new Set(groupsOfSession(agentEnvValue(session)));
   const pgid = session.agentPgid;
   if (pgid && session.agentStartTime && processStartTime(pgid) === session.agentStartTime && groupMembers(pgid).length > 0) groups.add(pgid);
   const own = processGroupOf(process.pid);

@@ -20,6 +20,11 @@ export interface LiveSession {
   agentPgid?: number;
   /** /proc start time of the agent's group leader. */
   agentStartTime?: string;
+  /**
+   * Random per execution, in the agent's environment after the key (see agentEnvValue): two Nightshift
+   * installs on one machine can have the same run ids, and neither may take the other's agents for its own.
+   */
+  agentTag?: string;
   repo?: string;
   branch?: string;
   /** The BullMQ queue and job id of the session job, so the reaper can tell whether it is still active. */
@@ -34,6 +39,12 @@ export interface LiveSession {
 
 /** The registry field of a session: its run id, with `~N` for the Nth execution (as its run record). */
 export const sessionKey = (session: Pick<LiveSession, 'runId' | 'execution'>): string => runRecordKey(session);
+
+/**
+ * What the agent's NIGHTSHIFT_SESSION holds, and what the reaper and the fence look for: `<key>#<tag>`, or the
+ * bare key for a session registered before tags (its agents carry the bare key).
+ */
+export const agentEnvValue = (session: Pick<LiveSession, 'runId' | 'execution' | 'agentTag'>): string => (session.agentTag ? `${sessionKey(session)}#${session.agentTag}` : sessionKey(session));
 
 /** Registry of running sessions (one hash field per execution), so a reaper on any host can find stale ones. */
 export class SessionRegistry {
