@@ -15,6 +15,7 @@ const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
 const { numberArg } = require('./bench-util');
+const { waitFor } = require('@nightshift/testing-fakes');
 
 const ROOT = path.resolve(__dirname, '..');
 const FAKE_AGENT = path.join(ROOT, 'tools/fake-claude/fake-claude.js');
@@ -117,15 +118,6 @@ function listWorktrees(root) {
   const dir = path.join(root, 'worktrees');
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).flatMap((repo) => fs.readdirSync(path.join(dir, repo)).map((k) => `${repo}/${k}`));
-}
-
-async function waitFor(what, probe, timeoutMs, everyMs = 500) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 async function main() {
@@ -233,7 +225,7 @@ async function main() {
   // at most two reaper intervals (kill + grace) plus one sweep past the orphan grace; what is left then is a violation.
   const settleMs = (2 * (REAPER.intervalSec + REAPER.graceSec) + SWEEP_SEC + ORPHAN_GRACE_SEC) * 1000;
   const settleStart = Date.now();
-  await waitFor('no orphan worktree or agent', async () => Object.values(orphans({ hosts, roots, gone, argvLog })).every((l) => l.length === 0), settleMs).catch(() => undefined);
+  await waitFor('no orphan worktree or agent', async () => Object.values(orphans({ hosts, roots, gone, argvLog })).every((l) => l.length === 0), settleMs, 500).catch(() => undefined);
   const settledSec = +((Date.now() - settleStart) / 1000).toFixed(1);
 
   const report = await invariants({ dir, redis, board, plan, hosts, roots, gone, argvLog, terminal });

@@ -15,6 +15,7 @@ const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
 const { numberArg, writeProfileWindow } = require('./bench-util');
+const { waitFor } = require('@nightshift/testing-fakes');
 
 const ROOT = path.resolve(__dirname, '..');
 const FAKE_AGENT = path.join(ROOT, 'tools/fake-claude/fake-claude.js');
@@ -45,15 +46,6 @@ function rssMb(pid) {
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
-  }
-}
-
-async function waitFor(what, probe, timeoutMs, everyMs = 500) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
   }
 }
 

@@ -16,6 +16,7 @@ const { Redis } = require('ioredis');
 const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { JOB, sessionJobId, sessionQueueName } = require('@nightshift/contracts');
 const { numberArg, percentile } = require('./bench-util');
+const { waitFor } = require('@nightshift/testing-fakes');
 
 const ROOT = path.resolve(__dirname, '..');
 const AGENT = path.join(ROOT, 'tools/fake-claude/instant-claude.sh');
@@ -27,15 +28,6 @@ const BATCH_EVERY_MS = 50;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-
-async function waitFor(what, probe, timeoutMs, everyMs = 200) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** Adds `JOBS` jobs made by `make(i)` at RATE per second, in small batches. */
 async function arrive(queue, make) {

@@ -14,20 +14,11 @@ const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
 const { RunStore } = require('@nightshift/state');
 const { numberArg } = require('./bench-util');
+const { waitFor } = require('@nightshift/testing-fakes');
 
 const ROOT = path.resolve(__dirname, '..');
 const TICKETS = numberArg('tickets', 6);
 const PITFALL = 'fake-agent: pitfall=stale-lockfile';
-
-async function waitFor(what, probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function run(memoryEnabled) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-bench-loop-'));
@@ -51,12 +42,12 @@ async function run(memoryEnabled) {
   try {
     const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
     const runs = new RunStore(redis);
-    const firstRun = (key) => waitFor(`first run of ${key}`, async () => (await runs.list()).find((r) => r.tickets.includes(key) && r.attempt === 1 && r.outcome), 180_000);
+    const firstRun = (key) => waitFor(`first run of ${key}`, async () => (await runs.list()).find((r) => r.tickets.includes(key) && r.attempt === 1 && r.outcome), 180_000, 200);
     const titles = ['created_at', 'updated_at', 'shipped_at', 'paid_at', 'refunded_at', 'canceled_at', 'archived_at', 'viewed_at'];
     const first = await board.add({ title: `[api] store ${titles[0]} on orders`, description: PITFALL });
     const firstOutcome = (await firstRun(first.key)).outcome;
     // The later tickets arrive once the first one is done (its lesson recorded, when memory is on).
-    await waitFor('the first ticket settled', async () => ['In Review', 'Needs Human'].includes((await board.getTicket(first.key)).state), 180_000);
+    await waitFor('the first ticket settled', async () => ['In Review', 'Needs Human'].includes((await board.getTicket(first.key)).state), 180_000, 200);
     const later = [];
     for (let i = 1; i < TICKETS; i++) later.push(await board.add({ title: `[api] store ${titles[i % titles.length]} on orders`, description: PITFALL }));
     const outcomes = [];

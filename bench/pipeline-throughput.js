@@ -15,6 +15,7 @@ const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
 const { numberArg, percentile, writeProfileWindow } = require('./bench-util');
+const { waitFor } = require('@nightshift/testing-fakes');
 
 const ROOT = path.resolve(__dirname, '..');
 // The instant stand-in (bash, ~5 ms) so the figure is Nightshift's cost, not Node's start-up in the fake agent.
@@ -54,15 +55,6 @@ function startService(name, configFile, env, logDir) {
     stdio: ['ignore', fs.openSync(path.join(logDir, `${name}.log`), 'a'), fs.openSync(path.join(logDir, `${name}.err`), 'a')],
   });
   return child;
-}
-
-async function waitFor(what, probe, timeoutMs, everyMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Median gap between consecutive events of each ticket's story, for tickets started after `since`. */
@@ -143,7 +135,7 @@ async function main() {
     const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
     // Warm-up: one ticket per repo, so mirrors exist and services are ready before timing.
     for (const r of repos) await board.add({ title: `[${r}] warm-up` });
-    await waitFor('warm-up', async () => (await board.listByStates(['In Review'])).length === repos.length, 120_000);
+    await waitFor('warm-up', async () => (await board.listByStates(['In Review'])).length === repos.length, 120_000, 100);
 
     // Intake latency: tickets added one at a time on an idle pipeline; latency = add -> agent spawned.
     const latencies = [];
@@ -157,7 +149,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 150));
     }
     latencies.sort((a, b) => a - b);
-    await waitFor('latency tickets done', async () => (await board.listByStates(['In Review'])).length === repos.length + LATENCY_SAMPLES, 120_000);
+    await waitFor('latency tickets done', async () => (await board.listByStates(['In Review'])).length === repos.length + LATENCY_SAMPLES, 120_000, 100);
 
     // Throughput: TICKETS added at once; time until every one is In Review with its PR.
     // The floor before and after the director's run, averaged: the machine's state drifts between them.

@@ -40,6 +40,12 @@ export class HeartbeatBatch {
     this.timer = undefined;
   }
 
+  /** One session's beat now, outside the rounds (its first, or after an update), through the same script. */
+  async beatOne(beat: SessionBeat): Promise<BeatOutcome> {
+    const [outcome] = await beatSessions(this.redis, [beat]);
+    return outcome!;
+  }
+
   /** One round now: every member's beat in one pipeline, each outcome back to its member. */
   async beat(): Promise<void> {
     const due: Array<{ member: BatchMember; beat: SessionBeat }> = [];

@@ -59,23 +59,20 @@ export class SessionHeartbeat implements BatchMember {
     return !this.lost;
   }
 
+  /** The first beat registers the session; every beat then runs the batch's own script (one round trip). */
   private async beat(): Promise<void> {
     if (this.lost) return;
-    const leaseMs = this.deps.config.routing.claimLeaseSec * 1000;
-    this.session.heartbeatAt = new Date().toISOString();
     if (!this.registered) {
+      this.session.heartbeatAt = new Date().toISOString();
       await this.deps.sessions.put(this.session);
       this.registered = true;
-    } else if (!(await this.deps.sessions.refresh(this.session))) {
-      this.lose('superseded: this execution was fenced or reaped');
-      return;
     }
-    for (const ticket of this.session.tickets) {
-      if (!(await this.deps.claims.renew(ticket, this.session.runId, leaseMs))) {
-        this.lose(`claim on ${ticket} was lost`);
-        return;
-      }
-    }
+    const beat = this.nextBeat();
+    if (!beat) return;
+    const outcome = await this.deps.heartbeats.beatOne(beat);
+    // Unlike a round, a beat asked for now reports a Redis failure to its caller.
+    if (outcome.kind === 'failed') throw new Error(outcome.error);
+    this.beaten(outcome);
   }
 
   private lose(reason: string): void {
