@@ -20,7 +20,21 @@ function writeProfileWindow(startUs, services) {
   if (!dir) return;
   const fs = require('node:fs');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(require('node:path').join(dir, 'window.json'), JSON.stringify({ startUs, endUs: Number(process.hrtime.bigint() / 1000n), services }));
+  fs.writeFileSync(
+    require('node:path').join(dir, 'window.json'),
+    JSON.stringify({ startUs, endUs: Number(process.hrtime.bigint() / 1000n), services }),
+  );
 }
 
-module.exports = { numberArg, percentile, writeProfileWindow };
+// All 7, as a deployment runs them (started as the e2e harness does: the same config, an ephemeral HTTP port).
+const SERVICES = [
+  'worktree-manager',
+  'session-runner',
+  'router',
+  'ticket-scanner',
+  'zombie-reaper',
+  'memory-consolidator',
+  'metrics-exporter',
+];
+
+module.exports = { numberArg, percentile, SERVICES, writeProfileWindow };

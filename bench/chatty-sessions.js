@@ -14,7 +14,7 @@ const { Redis } = require('ioredis');
 const { startEmbeddedRedis } = require('@nightshift/service-shell');
 const { makeBareRemote } = require('@nightshift/git');
 const { LocalBoard } = require('@nightshift/tracker');
-const { numberArg, writeProfileWindow } = require('./bench-util');
+const { numberArg, SERVICES, writeProfileWindow } = require('./bench-util');
 const { waitFor } = require('@nightshift/testing-fakes');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,7 +25,6 @@ const WINDOW_SEC = numberArg('window', 30);
 const SETTLE_SEC = numberArg('settle', 30);
 // Long enough for every session to start on a loaded machine, then the window; the agents are killed after it.
 const CHATTY_SEC = 900;
-const SERVICES = ['worktree-manager', 'session-runner', 'router', 'ticket-scanner'];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -61,7 +60,12 @@ async function measureWindow(pids, agentPids, names) {
   if (names) writeProfileWindow(startUs, Object.fromEntries(pids.map((p, i) => [p, names[i]])));
   const used = pids.map((p, i) => ownCpu(p) - before[i]);
   const agents = agentPids.reduce((sum, p, i) => sum + ownCpu(p) - agentsBefore[i], 0);
-  return { percent: (100 * used.reduce((a, b) => a + b, 0)) / sec, each: used.map((u) => (100 * u) / sec), agentsPercent: (100 * agents) / sec, rssMb: pids.map(rssMb) };
+  return {
+    percent: (100 * used.reduce((a, b) => a + b, 0)) / sec,
+    each: used.map((u) => (100 * u) / sec),
+    agentsPercent: (100 * agents) / sec,
+    rssMb: pids.map(rssMb),
+  };
 }
 
 function killGroups(pids) {
@@ -82,33 +86,72 @@ async function directorRun(dir) {
   const redis = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: false });
   await makeBareRemote(path.join(dir, 'remotes', 'chatty.git'), { 'README.md': '# chatty\n' });
   const configFile = path.join(dir, 'nightshift.yaml');
-  fs.writeFileSync(configFile, JSON.stringify({
-    dataDir: 'data',
-    tracker: { kind: 'local', scanIntervalSec: 5 },
-    repos: [{ name: 'chatty', remote: './remotes/chatty.git' }],
-    hosts: [{ name: 'chatty-host', capabilities: ['linux'], slots: SESSIONS }],
-    agent: { command: FAKE_AGENT, model: 'cheap-model', sessionTimeoutMin: 60 },
-    logLevel: 'warn',
-  }));
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: 'data',
+      tracker: { kind: 'local', scanIntervalSec: 5 },
+      repos: [{ name: 'chatty', remote: './remotes/chatty.git' }],
+      hosts: [{ name: 'chatty-host', capabilities: ['linux'], slots: SESSIONS }],
+      agent: {
+        command: FAKE_AGENT,
+        model: 'cheap-model',
+        sessionTimeoutMin: 60,
+        env: { pass: ['FAKE_CLAUDE_ARGV_LOG', 'FAKE_CLAUDE_DEFAULT'] },
+      },
+      logLevel: 'warn',
+    }),
+  );
   const argvLog = path.join(dir, 'argv.jsonl');
   const logDir = path.join(dir, 'logs');
   fs.mkdirSync(logDir);
   // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there (services are stopped with SIGTERM then).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const children = SERVICES.map((name) => spawn(process.execPath, [...prof, path.join(ROOT, 'apps', name, 'dist', 'main.js'), '--config', configFile], {
-    env: { ...process.env, REDIS_URL: redis.url, FAKE_CLAUDE_ARGV_LOG: argvLog, NIGHTSHIFT_HTTP_PORT: '0', NIGHTSHIFT_GRACE_MS: '2000' },
-    stdio: ['ignore', fs.openSync(path.join(logDir, `${name}.log`), 'a'), fs.openSync(path.join(logDir, `${name}.log`), 'a')],
-  }));
-  const agentPids = () => (fs.existsSync(argvLog) ? fs.readFileSync(argvLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.argv[0] !== 'auth').map((l) => l.pid) : []);
+  const children = SERVICES.map((name) =>
+    spawn(process.execPath, [...prof, path.join(ROOT, 'apps', name, 'dist', 'main.js'), '--config', configFile], {
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        FAKE_CLAUDE_ARGV_LOG: argvLog,
+        NIGHTSHIFT_HTTP_PORT: '0',
+        NIGHTSHIFT_GRACE_MS: '2000',
+      },
+      stdio: [
+        'ignore',
+        fs.openSync(path.join(logDir, `${name}.log`), 'a'),
+        fs.openSync(path.join(logDir, `${name}.log`), 'a'),
+      ],
+    }),
+  );
+  const agentPids = () =>
+    fs.existsSync(argvLog)
+      ? fs
+          .readFileSync(argvLog, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+          .filter((l) => l.argv[0] !== 'auth')
+          .map((l) => l.pid)
+      : [];
   try {
     const board = new LocalBoard({ dir: path.join(dir, 'data', 'board') });
-    for (let i = 0; i < SESSIONS; i++) await board.add({ title: `[chatty] chatty ${i}`, description: `fake-agent: chatty=${CHATTY_SEC}` });
+    for (let i = 0; i < SESSIONS; i++)
+      await board.add({ title: `[chatty] chatty ${i}`, description: `fake-agent: chatty=${CHATTY_SEC}` });
     const client = new Redis(redis.url);
-    await waitFor(`${SESSIONS} live sessions with their agents`, async () => (await client.hlen('nightshift:sessions')) === SESSIONS && agentPids().length >= SESSIONS, 15 * 60_000, 1000);
+    await waitFor(
+      `${SESSIONS} live sessions with their agents`,
+      async () => (await client.hlen('nightshift:sessions')) === SESSIONS && agentPids().length >= SESSIONS,
+      15 * 60_000,
+      1000,
+    );
     client.disconnect();
     log(`${SESSIONS} sessions live; measuring ${WINDOW_SEC} s`);
     await sleep(SETTLE_SEC * 1000);
-    return await measureWindow(children.map((c) => c.pid), agentPids(), SERVICES);
+    return await measureWindow(
+      children.map((c) => c.pid),
+      agentPids(),
+      SERVICES,
+    );
   } finally {
     if (prof.length) {
       for (const c of children) c.kill('SIGTERM');
@@ -142,7 +185,12 @@ async function floorRun(dir) {
   readline.createInterface({ input: reader.stderr }).on('line', (l) => (lines = Number(l) || lines));
   try {
     // Every agent has printed its first chatty line once lines >= SESSIONS * 2 (init + one).
-    await waitFor('every floor agent streaming', async () => pids.length === SESSIONS && lines >= SESSIONS * 2, 15 * 60_000, 500);
+    await waitFor(
+      'every floor agent streaming',
+      async () => pids.length === SESSIONS && lines >= SESSIONS * 2,
+      15 * 60_000,
+      500,
+    );
     await sleep(SETTLE_SEC * 1000);
     return await measureWindow([reader.pid], pids);
   } finally {
@@ -156,13 +204,28 @@ async function main() {
   try {
     const director = await directorRun(dir);
     const floor = await floorRun(dir);
-    console.log(`chatty sessions: ${SESSIONS} concurrent on one host, each agent printing a stream-json line every second; window ${WINDOW_SEC} s, ${SETTLE_SEC} s after the last one started`);
-    console.log(`director CPU: ${director.percent.toFixed(1)} % of one core (${SERVICES.map((s, i) => `${s} ${director.each[i].toFixed(1)}`).join(', ')})`);
-    console.log(`director RSS: ${director.rssMb.reduce((a, b) => a + b, 0).toFixed(0)} MB (${SERVICES.map((s, i) => `${s} ${director.rssMb[i].toFixed(0)}`).join(', ')})`);
-    console.log(`floor, same run: one bare Node process reading the same ${SESSIONS} agents' stdout: ${floor.percent.toFixed(1)} % of one core, RSS ${floor.rssMb[0].toFixed(0)} MB`);
+    console.log(
+      `chatty sessions: ${SESSIONS} concurrent on one host, each agent printing a stream-json line every second; window ${WINDOW_SEC} s, ${SETTLE_SEC} s after the last one started`,
+    );
+    console.log(
+      `director CPU: ${director.percent.toFixed(1)} % of one core (${SERVICES.map((s, i) => `${s} ${director.each[i].toFixed(1)}`).join(', ')})`,
+    );
+    console.log(
+      `director RSS: ${director.rssMb.reduce((a, b) => a + b, 0).toFixed(0)} MB (${SERVICES.map((s, i) => `${s} ${director.rssMb[i].toFixed(0)}`).join(', ')})`,
+    );
+    console.log(
+      `floor, same run: one bare Node process reading the same ${SESSIONS} agents' stdout: ${floor.percent.toFixed(1)} % of one core, RSS ${floor.rssMb[0].toFixed(0)} MB`,
+    );
     console.log(`ratio director/floor CPU: ${(director.percent / Math.max(floor.percent, 0.01)).toFixed(1)}x`);
-    console.log(`for scale, the ${SESSIONS} agents themselves: ${director.agentsPercent.toFixed(1)} % of one core (director run), ${floor.agentsPercent.toFixed(1)} % (floor run)`);
-    console.log(`load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min) on ${os.cpus().length} cores`);
+    console.log(
+      `for scale, the ${SESSIONS} agents themselves: ${director.agentsPercent.toFixed(1)} % of one core (director run), ${floor.agentsPercent.toFixed(1)} % (floor run)`,
+    );
+    console.log(
+      `load: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (1/5/15 min) on ${os.cpus().length} cores`,
+    );
   } finally {
     if (!process.env.NIGHTSHIFT_KEEP_BENCH) fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -41,10 +41,17 @@ async function main() {
     await redis.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const median = (name) => percentile([...times[name]].sort((a, b) => a - b), 50);
+  const median = (name) =>
+    percentile(
+      [...times[name]].sort((a, b) => a - b),
+      50,
+    );
   const floor = median('node -e 0 (floor)');
   console.log(`CLI start-up, median of ${RUNS} runs each (target: --help, board add, status within 2.5x of the floor)`);
-  for (const name of Object.keys(commands)) console.log(`  ${name.padEnd(24)} ${median(name).toFixed(0).padStart(6)} ms  ${(median(name) / floor).toFixed(2)}x`);
+  for (const name of Object.keys(commands))
+    console.log(
+      `  ${name.padEnd(24)} ${median(name).toFixed(0).padStart(6)} ms  ${(median(name) / floor).toFixed(2)}x`,
+    );
 }
 
 main().catch((err) => {

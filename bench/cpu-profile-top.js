@@ -15,7 +15,9 @@ if (!dir || !fs.existsSync(dir)) {
 }
 const TOP = numberArg('top', 25);
 const windowFile = path.join(dir, 'window.json');
-const window = fs.existsSync(windowFile) ? JSON.parse(fs.readFileSync(windowFile, 'utf8')) : { startUs: 0, endUs: Infinity };
+const window = fs.existsSync(windowFile)
+  ? JSON.parse(fs.readFileSync(windowFile, 'utf8'))
+  : { startUs: 0, endUs: Infinity };
 
 function shortUrl(url) {
   if (!url) return '(native)';
@@ -58,19 +60,31 @@ function summarize(file) {
     const { functionName, url, lineNumber } = byId.get(id).callFrame;
     const key = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
-    const fileKey = shortUrl(url).split(/[/:]/).slice(0, url.includes('node_modules') ? 1 : 3).join('/');
+    const fileKey = shortUrl(url)
+      .split(/[/:]/)
+      .slice(0, url.includes('node_modules') ? 1 : 3)
+      .join('/');
     files.set(fileKey, (files.get(fileKey) ?? 0) + us);
   }
   const top = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP);
   const windowSec = window.endUs === Infinity ? (t - profile.startTime) / 1e6 : (window.endUs - window.startUs) / 1e6;
   const pid = path.basename(file).split('.')[3]; // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
   const name = window.services?.[pid] ? `${window.services[pid]} (${path.basename(file)})` : path.basename(file);
-  console.log(`\n== ${name}: ${(total / 1000).toFixed(0)} ms on CPU in ${windowSec.toFixed(1)} s (${((100 * total) / 1e6 / windowSec).toFixed(2)} % of a core)`);
-  for (const [k, us] of top(fns)) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
-  console.log('  -- inclusive, this project\'s functions:');
-  for (const [k, us] of top(inclusive)) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+  console.log(
+    `\n== ${name}: ${(total / 1000).toFixed(0)} ms on CPU in ${windowSec.toFixed(1)} s (${((100 * total) / 1e6 / windowSec).toFixed(2)} % of a core)`,
+  );
+  for (const [k, us] of top(fns))
+    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+  console.log("  -- inclusive, this project's functions:");
+  for (const [k, us] of top(inclusive))
+    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
   console.log('  -- by file/package:');
-  for (const [k, us] of top(files).slice(0, 12)) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+  for (const [k, us] of top(files).slice(0, 12))
+    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
 }
 
-for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) summarize(path.join(dir, f));
+for (const f of fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .sort())
+  summarize(path.join(dir, f));

@@ -55,24 +55,44 @@ function summary(list) {
 async function nightshift(dir, redis, connection) {
   const configFile = path.join(dir, 'nightshift.yaml');
   const hosts = Array.from({ length: HOSTS }, (_, i) => ({ name: `host-${i}`, capabilities: ['linux'], slots: SLOTS }));
-  fs.writeFileSync(configFile, JSON.stringify({
-    dataDir: 'data',
-    tracker: { kind: 'local' },
-    repos: [{ name: 'disp', remote: './remotes/disp.git' }],
-    hosts,
-    agent: { command: AGENT, model: 'cheap-model' },
-    logLevel: 'warn',
-  }));
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: 'data',
+      tracker: { kind: 'local' },
+      repos: [{ name: 'disp', remote: './remotes/disp.git' }],
+      hosts,
+      agent: { command: AGENT, model: 'cheap-model' },
+      logLevel: 'warn',
+    }),
+  );
   const logDir = path.join(dir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
-  const runners = hosts.map((h) => spawn(process.execPath, [path.join(ROOT, 'apps/session-runner/dist/main.js'), '--config', configFile], {
-    env: { ...process.env, REDIS_URL: redis.url, NIGHTSHIFT_HOST: h.name, NIGHTSHIFT_HTTP_PORT: '0', NIGHTSHIFT_GRACE_MS: '2000' },
-    stdio: ['ignore', fs.openSync(path.join(logDir, `${h.name}.log`), 'a'), fs.openSync(path.join(logDir, `${h.name}.log`), 'a')],
-  }));
+  const runners = hosts.map((h) =>
+    spawn(process.execPath, [path.join(ROOT, 'apps/session-runner/dist/main.js'), '--config', configFile], {
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        NIGHTSHIFT_HOST: h.name,
+        NIGHTSHIFT_HTTP_PORT: '0',
+        NIGHTSHIFT_GRACE_MS: '2000',
+      },
+      stdio: [
+        'ignore',
+        fs.openSync(path.join(logDir, `${h.name}.log`), 'a'),
+        fs.openSync(path.join(logDir, `${h.name}.log`), 'a'),
+      ],
+    }),
+  );
   try {
     const client = new Redis(redis.url);
     // Every runner registered its host (it takes sessions from then on).
-    await waitFor(`${HOSTS} hosts registered`, async () => (await client.keys('nightshift:host:*')).length === HOSTS, 120_000, 500);
+    await waitFor(
+      `${HOSTS} hosts registered`,
+      async () => (await client.keys('nightshift:host:*')).length === HOSTS,
+      120_000,
+      500,
+    );
     // Held by another run: each session is refused its claim and ends at once, launching nothing.
     const pipeline = client.pipeline();
     for (let i = 0; i < JOBS; i++) pipeline.set(`nightshift:claim:D-${i}`, 'elsewhere.1', 'PX', 3_600_000);
@@ -80,7 +100,20 @@ async function nightshift(dir, redis, connection) {
     client.disconnect();
     const queue = new Queue(sessionQueueName('linux'), { connection });
     const routedAt = new Date().toISOString();
-    await arrive(queue, (i) => ({ name: JOB.session, data: { runId: `D-${i}.1`, repo: 'disp', capability: 'linux', branch: `agent/D-${i}`, tickets: [`D-${i}`], model: 'cheap-model', attempt: 1, routedAt }, opts: { jobId: sessionJobId(`D-${i}.1`) } }));
+    await arrive(queue, (i) => ({
+      name: JOB.session,
+      data: {
+        runId: `D-${i}.1`,
+        repo: 'disp',
+        capability: 'linux',
+        branch: `agent/D-${i}`,
+        tickets: [`D-${i}`],
+        model: 'cheap-model',
+        attempt: 1,
+        routedAt,
+      },
+      opts: { jobId: sessionJobId(`D-${i}.1`) },
+    }));
     await waitFor('every session job done', async () => (await queue.getCompletedCount()) === JOBS, 600_000, 500);
     const out = await latencies(queue);
     await queue.close();
@@ -97,7 +130,9 @@ async function floor(redis, connection, name) {
     new Worker(${JSON.stringify(name)}, async () => undefined, { connection: new Redis(${JSON.stringify(redis.url)}, { maxRetriesPerRequest: null }), concurrency: ${SLOTS} })
       .waitUntilReady().then(() => process.stdout.write('ready\\n'));
   `;
-  const workers = Array.from({ length: HOSTS }, () => spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const workers = Array.from({ length: HOSTS }, () =>
+    spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
   try {
     await Promise.all(workers.map((w) => new Promise((resolve) => w.stdout.once('data', resolve))));
     const queue = new Queue(name, { connection });
@@ -123,11 +158,19 @@ async function main() {
     const out = await nightshift(dir, redis, connection);
     const after = await floor(redis, connection, 'bench-floor-after');
     const raw = [...before, ...after].sort((a, b) => a - b);
-    console.log(`dispatch latency, ${HOSTS} hosts x ${SLOTS} slots (${HOSTS * SLOTS} in all) on one Redis, ${JOBS} session jobs arriving at ${RATE}/s:`);
+    console.log(
+      `dispatch latency, ${HOSTS} hosts x ${SLOTS} slots (${HOSTS * SLOTS} in all) on one Redis, ${JOBS} session jobs arriving at ${RATE}/s:`,
+    );
     console.log(`  nightshift (real session-runner per host, enqueue -> session started): ${summary(out)}`);
-    console.log(`  floor, same run (raw BullMQ, ${HOSTS} worker processes x concurrency ${SLOTS}, no-op), run before and after: ${summary(raw)} [before: ${summary(before)}; after: ${summary(after)}]`);
-    console.log(`  ratio p50 ${(percentile(out, 50) / Math.max(1, percentile(raw, 50))).toFixed(1)}x, p99 ${(percentile(out, 99) / Math.max(1, percentile(raw, 99))).toFixed(1)}x`);
-    console.log(`load: ${load0.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (1-min average, ${os.cpus().length} cores)`);
+    console.log(
+      `  floor, same run (raw BullMQ, ${HOSTS} worker processes x concurrency ${SLOTS}, no-op), run before and after: ${summary(raw)} [before: ${summary(before)}; after: ${summary(after)}]`,
+    );
+    console.log(
+      `  ratio p50 ${(percentile(out, 50) / Math.max(1, percentile(raw, 50))).toFixed(1)}x, p99 ${(percentile(out, 99) / Math.max(1, percentile(raw, 99))).toFixed(1)}x`,
+    );
+    console.log(
+      `load: ${load0.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (1-min average, ${os.cpus().length} cores)`,
+    );
   } finally {
     connection.disconnect();
     await redis.stop();

@@ -15,7 +15,13 @@ if (!remote || !work || !(tickets > 0)) {
   console.error('usage: node bench/git-floor.js <bare remote> <work dir> <tickets> [<agent command>]');
   process.exit(2);
 }
-const env = { ...process.env, GIT_AUTHOR_NAME: 'floor', GIT_AUTHOR_EMAIL: 'floor@localhost', GIT_COMMITTER_NAME: 'floor', GIT_COMMITTER_EMAIL: 'floor@localhost' };
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'floor',
+  GIT_AUTHOR_EMAIL: 'floor@localhost',
+  GIT_COMMITTER_NAME: 'floor',
+  GIT_COMMITTER_EMAIL: 'floor@localhost',
+};
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
 
 function cpuSec() {
@@ -41,7 +47,11 @@ for (let i = 0; i < tickets; i++) {
   git(mirror, 'worktree', 'add', '--quiet', '-b', branch, wt, base);
   if (agent) {
     const before = childrenCpuSec();
-    execFileSync(agent, ['-p', '--model', 'floor-model', '--output-format', 'stream-json', '--verbose'], { cwd: wt, input: `Ticket: T-${i}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+    execFileSync(agent, ['-p', '--model', 'floor-model', '--output-format', 'stream-json', '--verbose'], {
+      cwd: wt,
+      input: `Ticket: T-${i}\n`,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     agentCpuSec += childrenCpuSec() - before;
   } else {
     fs.writeFileSync(path.join(wt, `T-${i}.md`), `floor ${i}\n`);

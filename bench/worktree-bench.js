@@ -17,8 +17,12 @@ const CONCURRENT = numberArg('concurrent', 50);
 
 function git(args, cwd) {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) =>
-      err ? reject(new Error(`git ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    execFile(
+      'git',
+      args,
+      { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`git ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
     );
   });
 }
@@ -48,7 +52,20 @@ async function makeRemote(dir) {
   }
   await git(['init', '--quiet', '--initial-branch=main'], src);
   await git(['add', '-A'], src);
-  await git(['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '--quiet', '--no-verify', '-m', 'generated'], src);
+  await git(
+    [
+      '-c',
+      'user.name=bench',
+      '-c',
+      'user.email=bench@localhost',
+      'commit',
+      '--quiet',
+      '--no-verify',
+      '-m',
+      'generated',
+    ],
+    src,
+  );
   const remote = path.join(dir, 'remote.git');
   await git(['clone', '--quiet', '--bare', '--no-local', src, remote], dir);
   fs.rmSync(src, { recursive: true, force: true });
@@ -62,7 +79,13 @@ async function main() {
     const remote = await makeRemote(dir);
     const store = new WorktreeStore({ root: path.join(dir, 'root'), fetchIntervalMs: 3_600_000 });
     const mirror = await store.ensureMirror({ name: 'bench', remoteUrl: remote });
-    const input = (key) => ({ repo: 'bench', remoteUrl: remote, baseBranch: 'main', branch: `agent/${key}`, worktreeKey: key });
+    const input = (key) => ({
+      repo: 'bench',
+      remoteUrl: remote,
+      baseBranch: 'main',
+      branch: `agent/${key}`,
+      worktreeKey: key,
+    });
     const rawDir = path.join(dir, 'raw');
     fs.mkdirSync(rawDir);
 
@@ -73,7 +96,22 @@ async function main() {
     const viaCloneNoCheckout = [];
     const raw = async (i, extra) => {
       const target = path.join(rawDir, `R-${i}`);
-      const t = await timed(() => git([...extra, 'worktree', 'add', '--quiet', '--no-track', '-B', `raw/R-${i}`, target, 'refs/remotes/origin/main'], mirror));
+      const t = await timed(() =>
+        git(
+          [
+            ...extra,
+            'worktree',
+            'add',
+            '--quiet',
+            '--no-track',
+            '-B',
+            `raw/R-${i}`,
+            target,
+            'refs/remotes/origin/main',
+          ],
+          mirror,
+        ),
+      );
       await git(['worktree', 'remove', '--force', target], mirror);
       await git(['branch', '-D', `raw/R-${i}`], mirror);
       return t;

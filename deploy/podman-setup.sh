@@ -85,6 +85,15 @@ for svc in redis prometheus; do
   fi
 done
 
+# The default image of `agent.sandbox: podman`: git, node and the agent CLI (CI: INSTALL_AGENT=0, the fake is mounted).
+install_agent=${NIGHTSHIFT_SANDBOX_AGENT:-1}
+recipe="$(sha256sum deploy/local-images/sandbox.Containerfile | cut -c1-16) agent=$install_agent"
+if [ "$(recipe_of localhost/nightshift-sandbox:local)" != "$recipe" ]; then
+  step "localhost/nightshift-sandbox:local (agent CLI: $install_agent)"
+  podman build -q --label "nightshift.recipe=$recipe" --build-arg INSTALL_AGENT="$install_agent" \
+    -t localhost/nightshift-sandbox:local -f deploy/local-images/sandbox.Containerfile deploy/local-images >/dev/null
+fi
+
 if [ -n "${NIGHTSHIFT_IMAGE_REBUILD:-}" ] || ! podman image exists localhost/nightshift:dev; then
   step "building localhost/nightshift:dev (deploy/Containerfile)"
   previous=$(podman image inspect --format '{{.Id}}' localhost/nightshift:dev 2>/dev/null || true)

@@ -1,9 +1,13 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { freePort, startEmbeddedRedis } from '@nightshift/service-shell';
+
 import { Pipeline, waitFor } from './harness';
 
-async function readyz(url: string): Promise<{ status: number; body: { ready: boolean; checks: Array<{ name: string; ok: boolean; error?: string }> } }> {
+async function readyz(
+  url: string,
+): Promise<{ status: number; body: { ready: boolean; checks: Array<{ name: string; ok: boolean; error?: string }> } }> {
   const res = await fetch(`${url}/readyz`);
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -56,8 +60,16 @@ describe('bad input gets a clear answer and loses nothing', () => {
     const skipped = await pipeline.board.add({ title: `$(touch ${marker}) ../../x`, description: '`touch x`' });
     pipeline.startAll();
 
-    await waitFor('the evil ticket In Review', async () => (await pipeline.board.getTicket(evil.key))?.state === 'In Review', 60_000);
-    await waitFor('the unroutable ticket commented on', async () => ((await pipeline.board.getTicket(skipped.key))?.comments.length ?? 0) > 0, 30_000);
+    await waitFor(
+      'the evil ticket In Review',
+      async () => (await pipeline.board.getTicket(evil.key))?.state === 'In Review',
+      60_000,
+    );
+    await waitFor(
+      'the unroutable ticket commented on',
+      async () => ((await pipeline.board.getTicket(skipped.key))?.comments.length ?? 0) > 0,
+      30_000,
+    );
     expect(existsSync(marker)).toBe(false);
     const launch = pipeline.agentLaunches()[0]!;
     expect(path.relative(pipeline.worktreeRoot, launch.cwd).startsWith('..')).toBe(false);
@@ -68,16 +80,34 @@ describe('bad input gets a clear answer and loses nothing', () => {
   });
 
   it('refuses to take sessions when the agent binary is missing, spending no attempt', async () => {
-    pipeline = await Pipeline.start({ repos: ['alpha'], config: { agent: { command: '/nonexistent/bin/claude', model: 'cheap-model' } } });
+    pipeline = await Pipeline.start({
+      repos: ['alpha'],
+      config: { agent: { command: '/nonexistent/bin/claude', model: 'cheap-model' } },
+    });
     const ticket = await pipeline.board.add({ title: '[alpha] something' });
     const [, runner] = pipeline.startAll();
     const url = await runner!.url;
-    await waitFor('agent check failing on /readyz', async () => {
-      const { status, body } = await readyz(url);
-      return status === 503 && body.checks.some((c) => c.name === 'agent' && !c.ok && (c.error ?? '').includes('/nonexistent/bin/claude'));
-    }, 20_000);
-    await waitFor('ticket claimed and waiting', async () => (await pipeline.board.getTicket(ticket.key))?.state === 'In Progress', 20_000);
-    await waitFor('the runner saying why it takes no session', async () => runner!.output.join('\n').includes('agent.command'), 20_000);
+    await waitFor(
+      'agent check failing on /readyz',
+      async () => {
+        const { status, body } = await readyz(url);
+        return (
+          status === 503 &&
+          body.checks.some((c) => c.name === 'agent' && !c.ok && (c.error ?? '').includes('/nonexistent/bin/claude'))
+        );
+      },
+      20_000,
+    );
+    await waitFor(
+      'ticket claimed and waiting',
+      async () => (await pipeline.board.getTicket(ticket.key))?.state === 'In Progress',
+      20_000,
+    );
+    await waitFor(
+      'the runner saying why it takes no session',
+      async () => runner!.output.join('\n').includes('agent.command'),
+      20_000,
+    );
     expect(await pipeline.counters.attemptsSpent(ticket.key)).toBe(0);
     expect(pipeline.agentLaunches()).toHaveLength(0);
   });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+
 import { REPO_ROOT } from './harness';
 
 interface ChaosReport {
@@ -28,7 +29,22 @@ const INVARIANTS = [
  */
 describe('chaos: kills, a Redis restart and a host lost for good', () => {
   it('ends with every ticket finished once, one PR at most, mobile work on the mobile host, nothing orphaned', async () => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench/chaos.js'), '--tickets', String(TICKETS), '--hosts', '2', '--kill-every', '4', '--timeout', '900', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'bench/chaos.js'),
+        '--tickets',
+        String(TICKETS),
+        '--hosts',
+        '2',
+        '--kill-every',
+        '4',
+        '--timeout',
+        '900',
+        '--json',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
+import {
+  CLAUDE_CODE_FIXTURES,
+  type FixtureExpectation as Expected,
+  loadFixtureExpectations,
+} from '@nightshift/testing-fakes';
 import { DateTime } from 'luxon';
-import { CLAUDE_CODE_FIXTURES, loadFixtureExpectations, type FixtureExpectation as Expected } from '@nightshift/testing-fakes';
+
 import { REPO_ROOT } from './harness';
 
 const FIXTURES = CLAUDE_CODE_FIXTURES;
@@ -21,22 +27,46 @@ describe('nightshift classify on the real-world fixtures', () => {
   const expected = loadFixtureExpectations();
 
   it.each(Object.entries(expected))('%s → %j', async (file, want) => {
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'classify', path.join(FIXTURES, file), '--now', NOW]);
-    const got = JSON.parse(stdout) as { outcome: string; resetsAt: string | null; reason: string; tokens: Expected['tokens']; costUsd: number | null };
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      CLI,
+      'classify',
+      path.join(FIXTURES, file),
+      '--now',
+      NOW,
+    ]);
+    const got = JSON.parse(stdout) as {
+      outcome: string;
+      resetsAt: string | null;
+      reason: string;
+      tokens: Expected['tokens'];
+      costUsd: number | null;
+    };
     expect(got.outcome).toBe(want.outcome);
     expect(got.reason.length).toBeGreaterThan(0);
-    if (want.resetsAt !== undefined) expect(got.resetsAt === null ? null : new Date(got.resetsAt).toISOString()).toBe(want.resetsAt === null ? null : new Date(want.resetsAt).toISOString());
-    if (want.resetsAtLocal) expect(new Date(got.resetsAt!).toISOString()).toBe(new Date(nextLocal(NOW, want.resetsAtLocal)).toISOString());
+    if (want.resetsAt !== undefined)
+      expect(got.resetsAt === null ? null : new Date(got.resetsAt).toISOString()).toBe(
+        want.resetsAt === null ? null : new Date(want.resetsAt).toISOString(),
+      );
+    if (want.resetsAtLocal)
+      expect(new Date(got.resetsAt!).toISOString()).toBe(new Date(nextLocal(NOW, want.resetsAtLocal)).toISOString());
     if (want.tokens) expect(got.tokens).toEqual(want.tokens);
     if (want.costUsd !== undefined) expect(got.costUsd).toBeCloseTo(want.costUsd, 6);
   });
 
   it('crosses the DST change: 4am Chicago on 2026-03-08 is 09:00Z (CDT), not 10:00Z', () => {
-    expect(new Date(nextLocal(NOW, { hour: 4, minute: 0, zone: 'America/Chicago' })).toISOString()).toBe('2026-03-08T09:00:00.000Z');
+    expect(new Date(nextLocal(NOW, { hour: 4, minute: 0, zone: 'America/Chicago' })).toISOString()).toBe(
+      '2026-03-08T09:00:00.000Z',
+    );
   });
 
   it('says what is wrong with a bad --now', async () => {
-    const failed = await promisify(execFile)(process.execPath, [CLI, 'classify', path.join(FIXTURES, 'success.jsonl'), '--now', 'yesterday']).catch((e: { code: number; stderr: string }) => e);
+    const failed = await promisify(execFile)(process.execPath, [
+      CLI,
+      'classify',
+      path.join(FIXTURES, 'success.jsonl'),
+      '--now',
+      'yesterday',
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toContain('--now "yesterday" is not an ISO date-time');
   });

@@ -3,10 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+
 import { loadConfig } from '@nightshift/config';
 import { freePort, startEmbeddedRedis } from '@nightshift/service-shell';
 import { EventLog, RunStore } from '@nightshift/state';
+import { Redis } from 'ioredis';
+
 import { REPO_ROOT } from './harness';
 
 const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
@@ -34,22 +36,39 @@ describe('the CLI with Nightshift stopped', () => {
     const result = await cli(['runs']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`nightshift: Nightshift is not running (no Redis known: no REDIS_URL, no redis.url in ${configFile}, and no Redis started by "nightshift up"): start it with "nightshift up"\n`);
+    expect(result.stderr).toBe(
+      `nightshift: Nightshift is not running (no Redis known: no REDIS_URL, no redis.url in ${configFile}, and no Redis started by "nightshift up"): start it with "nightshift up"\n`,
+    );
   });
 
-  it.each([['runs'], ['events'], ['status'], ['pause'], ['resume']])('`%s` with REDIS_URL where nothing listens: one line naming the URL, never its password', async (command) => {
-    const port = await freePort();
-    const result = await cli([command], { ...inherited, REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}` });
-    expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toBe(`nightshift: Nightshift is not running (no Redis at redis://***@127.0.0.1:${port}): start it with "nightshift up"\n`);
-  });
+  it.each([['runs'], ['events'], ['status'], ['pause'], ['resume']])(
+    '`%s` with REDIS_URL where nothing listens: one line naming the URL, never its password',
+    async (command) => {
+      const port = await freePort();
+      const result = await cli([command], { ...inherited, REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}` });
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toBe(
+        `nightshift: Nightshift is not running (no Redis at redis://***@127.0.0.1:${port}): start it with "nightshift up"\n`,
+      );
+    },
+  );
 
   it('`runs` and `events` still show the history a stopped `up` left in its Redis AOF, without touching it', async () => {
     // What `up` does: an embedded redis-server with its AOF in <dataDir>/redis; then it stops.
     const config = loadConfig(configFile);
     const server = await startEmbeddedRedis({ dir: config.paths.redis });
     const redis = new Redis(server.url);
-    await new RunStore(redis).save({ runId: 'run-1', tickets: ['NS-7'], repo: 'api', host: 'local', model: 'sonnet', attempt: 1, startedAt: new Date().toISOString(), outcome: 'success', durationMs: 4200 });
+    await new RunStore(redis).save({
+      runId: 'run-1',
+      tickets: ['NS-7'],
+      repo: 'api',
+      host: 'local',
+      model: 'sonnet',
+      attempt: 1,
+      startedAt: new Date().toISOString(),
+      outcome: 'success',
+      durationMs: 4200,
+    });
     await new EventLog(redis).append({ type: 'pr.opened', ticket: 'NS-7', repo: 'api' });
     redis.disconnect();
     await server.stop();
@@ -57,8 +76,10 @@ describe('the CLI with Nightshift stopped', () => {
 
     const runs = await cli(['runs']);
     expect(runs.code).toBe(0);
-    expect(runs.stdout).toMatch(/NS-7\s+api\s+local\s+sonnet\s+1\s+success\s+4\.2s/);
-    expect(runs.stderr).toBe(`nightshift: Nightshift is not running; showing the history saved in ${config.paths.redis} (start it with "nightshift up")\n`);
+    expect(runs.stdout).toMatch(/NS-7\s+api\s+local\s+claude-code\s+sonnet\s+1\s+success\s+4\.2 s/);
+    expect(runs.stderr).toBe(
+      `nightshift: Nightshift is not running; showing the history saved in ${config.paths.redis} (start it with "nightshift up")\n`,
+    );
     const events = await cli(['events']);
     expect(events.code).toBe(0);
     expect(events.stdout).toMatch(/pr\.opened\s+NS-7 repo=api/);

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+
 import { Pipeline, waitFor } from './harness';
 
 /** Edits nightshift.yaml while every service runs: valid edits apply without a restart, a broken one is ignored. */
@@ -13,15 +14,32 @@ describe('config hot reload', () => {
   const lastEventId = async () => (await pipeline.events.read()).at(-1)?.id ?? '-';
 
   it('takes a new routing.maxAttempts and new repo keywords at once; a broken edit is ignored with an event and the old config still routes', async () => {
-    pipeline = await Pipeline.start({ repos: ['alpha'], config: { routing: { maxAttempts: 3, retryDelaySec: 1 } }, env: { NIGHTSHIFT_CONFIG_POLL_MS: '200' } });
+    pipeline = await Pipeline.start({
+      repos: ['alpha'],
+      config: { routing: { maxAttempts: 3, retryDelaySec: 1 } },
+      env: { NIGHTSHIFT_CONFIG_POLL_MS: '200' },
+    });
     const services = pipeline.startAll();
-    await waitFor('every service ready', async () => services.every((s) => s.output.some((l) => l.includes('"msg":"ready"'))), 60_000, 100);
+    await waitFor(
+      'every service ready',
+      async () => services.every((s) => s.output.some((l) => l.includes('"msg":"ready"'))),
+      60_000,
+      100,
+    );
 
     // Before the edit, "zebra" routes nowhere.
     const before = await pipeline.board.add({ title: 'zebra crossing before the edit' });
-    await waitFor('the unroutable ticket skipped', async () => (await pipeline.events.read()).some((e) => e.type === 'ticket.skipped' && e.ticket === before.key), 30_000, 100);
+    await waitFor(
+      'the unroutable ticket skipped',
+      async () => (await pipeline.events.read()).some((e) => e.type === 'ticket.skipped' && e.ticket === before.key),
+      30_000,
+      100,
+    );
 
-    const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as { routing: Record<string, number>; repos: Array<{ keywords: string[] }> };
+    const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as {
+      routing: Record<string, number>;
+      repos: Array<{ keywords: string[] }>;
+    };
     config.routing['maxAttempts'] = 1;
     config.repos[0]!.keywords.push('zebra');
     let since = await lastEventId();
@@ -32,8 +50,15 @@ describe('config hot reload', () => {
 
     // The new keyword routes it; the new maxAttempts (1) sends it to a human after one failed attempt, not three.
     const failing = await pipeline.board.add({ title: 'zebra stripes fade', description: 'fake-agent: fail' });
-    await waitFor('the failing ticket with a human', async () => (await pipeline.board.getTicket(failing.key))?.state === 'Needs Human', 60_000, 100);
-    expect((await pipeline.events.read()).find((e) => e.type === 'ticket.routed' && e.ticket === failing.key)?.repo).toBe('alpha');
+    await waitFor(
+      'the failing ticket with a human',
+      async () => (await pipeline.board.getTicket(failing.key))?.state === 'Needs Human',
+      60_000,
+      100,
+    );
+    expect(
+      (await pipeline.events.read()).find((e) => e.type === 'ticket.routed' && e.ticket === failing.key)?.repo,
+    ).toBe('alpha');
     expect(await pipeline.counters.attemptsSpent(failing.key)).toBe(1);
 
     // A broken edit: every service says so once, and keeps routing by the last good config.
@@ -42,10 +67,22 @@ describe('config hot reload', () => {
     const rejected = await waitFor('the router rejected the edit', () => rejectedBy('router', since), 30_000, 100);
     expect(String(rejected.detail?.['reason'])).toContain(pipeline.configFile);
     const after = await pipeline.board.add({ title: 'zebra herd after the broken edit' });
-    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(after.key))?.state === 'In Review', 60_000, 100);
-    expect((await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(after.key)).map((p) => p.repo)).toEqual(['alpha']);
+    await waitFor(
+      'the ticket In Review',
+      async () => (await pipeline.board.getTicket(after.key))?.state === 'In Review',
+      60_000,
+      100,
+    );
+    expect((await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(after.key)).map((p) => p.repo)).toEqual([
+      'alpha',
+    ]);
     // The ticket that routed nowhere before the edit is picked up by the next scan under the new keyword.
-    await waitFor('the early ticket In Review', async () => (await pipeline.board.getTicket(before.key))?.state === 'In Review', 60_000, 100);
+    await waitFor(
+      'the early ticket In Review',
+      async () => (await pipeline.board.getTicket(before.key))?.state === 'In Review',
+      60_000,
+      100,
+    );
     expect(services.every((s) => s.alive)).toBe(true);
   });
 });

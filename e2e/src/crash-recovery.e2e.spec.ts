@@ -13,7 +13,10 @@ describe('crash recovery', () => {
     pipeline = await Pipeline.start({
       repos: ['alpha'],
       // A short lease so the dead router's claim runs out within the test; strandedAfterSec is what is shown.
-      config: quickRecoveryConfig({ routing: { claimLeaseSec: 6, strandedAfterSec: 2 }, reaper: { intervalSec: 1, graceSec: 1 } }),
+      config: quickRecoveryConfig({
+        routing: { claimLeaseSec: 6, strandedAfterSec: 2 },
+        reaper: { intervalSec: 1, graceSec: 1 },
+      }),
     });
   });
   afterAll(() => pipeline?.stop());
@@ -30,15 +33,29 @@ describe('crash recovery', () => {
     expect((await pipeline.board.getTicket(key))?.state).toBe('In Progress');
     pipeline.spawn('router');
 
-    const requeued = await waitFor('the ticket.requeued event', async () => (await pipeline.events.read()).find((e) => e.type === 'ticket.requeued' && e.ticket === key), 60_000, 100);
+    const requeued = await waitFor(
+      'the ticket.requeued event',
+      async () => (await pipeline.events.read()).find((e) => e.type === 'ticket.requeued' && e.ticket === key),
+      60_000,
+      100,
+    );
     expect(requeued.detail).toMatchObject({ from: 'In Progress', to: 'Agent Queue' });
-    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 90_000, 100);
+    await waitFor(
+      'the ticket In Review',
+      async () => (await pipeline.board.getTicket(key))?.state === 'In Review',
+      90_000,
+      100,
+    );
 
     expect((await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(key))).toHaveLength(1);
     expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
-    const comments = (await pipeline.board.getTicket(key))!.comments.filter((c) => c.body.includes('back in the queue'));
+    const comments = (await pipeline.board.getTicket(key))!.comments.filter((c) =>
+      c.body.includes('back in the queue'),
+    );
     expect(comments).toHaveLength(1);
-    expect((await pipeline.events.read()).filter((e) => e.type === 'ticket.requeued' && e.ticket === key)).toHaveLength(1);
+    expect((await pipeline.events.read()).filter((e) => e.type === 'ticket.requeued' && e.ticket === key)).toHaveLength(
+      1,
+    );
   });
 
   it('a runner killed right after pushing: the rerun finds the work on the branch and opens the one PR, no no_changes', async () => {
@@ -49,7 +66,12 @@ describe('crash recovery', () => {
     expect(await pipeline.forge.listPrs()).not.toContainEqual(expect.objectContaining({ tickets: [key] }));
 
     pipeline.spawn('session-runner');
-    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 60_000, 100);
+    await waitFor(
+      'the ticket In Review',
+      async () => (await pipeline.board.getTicket(key))?.state === 'In Review',
+      60_000,
+      100,
+    );
 
     expect((await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(key))).toHaveLength(1);
     expect(await pipeline.counters.attemptsSpent(key)).toBe(0);

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+
 import { Pipeline, scrapeMetric, waitFor } from './harness';
 import { E2E_SECRETS, RemoteFakes, secretForms } from './remote-fakes';
 
@@ -26,16 +27,38 @@ describe('a Linear ticket becomes exactly one GitHub PR', () => {
     const keys: string[] = [];
     for (let i = 0; i < 19; i++) {
       const repo = ['alpha', 'beta', 'gamma'][i % 3]!;
-      const how = i % 3 === 0 ? { title: `[${repo}] task ${i}` } : i % 3 === 1 ? { title: `task ${i}`, labels: [`${repo}-label`] } : { title: `task ${i} about ${repo}kw` };
-      keys.push(fakes.linear.createIssue({ team: 'ENG', description: `Do thing ${i}.`, state: 'Agent Queue', ...how }).key);
+      const how =
+        i % 3 === 0
+          ? { title: `[${repo}] task ${i}` }
+          : i % 3 === 1
+            ? { title: `task ${i}`, labels: [`${repo}-label`] }
+            : { title: `task ${i} about ${repo}kw` };
+      keys.push(
+        fakes.linear.createIssue({ team: 'ENG', description: `Do thing ${i}.`, state: 'Agent Queue', ...how }).key,
+      );
     }
-    const unknown = fakes.linear.createIssue({ team: 'ENG', title: '[nowhere] a repo nobody configured', state: 'Agent Queue' }).key;
+    const unknown = fakes.linear.createIssue({
+      team: 'ENG',
+      title: '[nowhere] a repo nobody configured',
+      state: 'Agent Queue',
+    }).key;
     const [, , , scanner] = pipeline.startAll();
     const scannerUrl = await scanner!.url;
 
-    await waitFor('19 open PRs', async () => fakes.github.pulls().filter((p) => p.state === 'open').length >= 19, 90_000, 200);
+    await waitFor(
+      '19 open PRs',
+      async () => fakes.github.pulls().filter((p) => p.state === 'open').length >= 19,
+      90_000,
+      200,
+    );
     // The runner moves a ticket, then comments: wait for both, then check there is exactly one link.
-    await waitFor('every ticket In Review with its PR linked', async () => keys.every((k) => fakes.linear.issue(k).state === 'In Review' && fakes.linear.issue(k).comments.length > 0), 30_000, 200);
+    await waitFor(
+      'every ticket In Review with its PR linked',
+      async () =>
+        keys.every((k) => fakes.linear.issue(k).state === 'In Review' && fakes.linear.issue(k).comments.length > 0),
+      30_000,
+      200,
+    );
 
     const prs = fakes.github.pulls();
     expect(prs).toHaveLength(19);
@@ -51,7 +74,11 @@ describe('a Linear ticket becomes exactly one GitHub PR', () => {
 
     // Several more scans see the unknown ticket again; it is still commented on once.
     const scansNow = await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' });
-    await waitFor('three more scans', async () => (await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' })) >= scansNow + 3, 20_000);
+    await waitFor(
+      'three more scans',
+      async () => (await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' })) >= scansNow + 3,
+      20_000,
+    );
     const skipped = fakes.linear.issue(unknown);
     expect(skipped.state).toBe('Agent Queue');
     expect(skipped.comments).toHaveLength(1);
@@ -60,7 +87,11 @@ describe('a Linear ticket becomes exactly one GitHub PR', () => {
     // A poll of 20 candidates lists their keys in one request to Linear: count the listing requests.
     const before = fakes.linear.requests.length;
     const scansBefore = await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' });
-    await waitFor('two more scans', async () => (await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' })) >= scansBefore + 2, 20_000);
+    await waitFor(
+      'two more scans',
+      async () => (await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' })) >= scansBefore + 2,
+      20_000,
+    );
     const scans = (await scrapeMetric(scannerUrl, 'nightshift_scans_total', { result: 'ok' })) - scansBefore;
     const listing = fakes.linear.requests.slice(before).filter((r) => r.detail === 'NightshiftCandidateKeys').length;
     expect(listing).toBeGreaterThanOrEqual(scans);
@@ -78,10 +109,14 @@ describe('a Linear ticket becomes exactly one GitHub PR', () => {
 
     const runs = await pipeline.runs.list();
     expect(runs.filter((r) => r.outcome === 'success')).toHaveLength(19);
-    await waitFor('worktrees removed', async () => {
-      const dir = path.join(pipeline.worktreeRoot, 'worktrees');
-      return readdirSafe(dir).flatMap((repo) => readdirSafe(path.join(dir, repo))).length === 0;
-    }, 10_000);
+    await waitFor(
+      'worktrees removed',
+      async () => {
+        const dir = path.join(pipeline.worktreeRoot, 'worktrees');
+        return readdirSafe(dir).flatMap((repo) => readdirSafe(path.join(dir, repo))).length === 0;
+      },
+      10_000,
+    );
 
     // No token in any log line, event, comment or PR.
     const everything = [

@@ -2,11 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { podman, podmanUnavailable } from './harness/podman-stack';
 
 // What is inside the image users deploy: who it runs as, and that no layer carries a secret.
-const unavailable = process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1' ? podmanUnavailable() : 'opt-in: set NIGHTSHIFT_PODMAN_TESTS=1 (after bash deploy/podman-setup.sh)';
-if (unavailable && process.env['NIGHTSHIFT_REQUIRE_PODMAN']) throw new Error(`Podman image tests cannot run in CI: ${unavailable}`);
+const unavailable =
+  process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1'
+    ? podmanUnavailable()
+    : 'opt-in: set NIGHTSHIFT_PODMAN_TESTS=1 (after bash deploy/podman-setup.sh)';
+if (unavailable && process.env['NIGHTSHIFT_REQUIRE_PODMAN'])
+  throw new Error(`Podman image tests cannot run in CI: ${unavailable}`);
 const describePodman = unavailable ? describe.skip : describe;
 
 /** Token shapes of the services Nightshift talks to, and private keys. */
@@ -35,20 +40,38 @@ describePodman('the Nightshift image', () => {
     try {
       await podman(['save', '--format', 'docker-dir', '-o', path.join(dir, 'image'), image], 300_000);
       // The layers this project's build adds; the base image's own (Debian, Node) are not ours to scan.
-      const base = JSON.parse(await podman(['image', 'inspect', BASE, '--format', '{{json .RootFS.Layers}}'])) as string[];
+      const base = JSON.parse(
+        await podman(['image', 'inspect', BASE, '--format', '{{json .RootFS.Layers}}']),
+      ) as string[];
       const baseDigests = new Set(base.map((d) => d.replace('sha256:', '')));
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'image', 'manifest.json'), 'utf8')) as { layers: Array<{ digest: string }> };
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'image', 'manifest.json'), 'utf8')) as {
+        layers: Array<{ digest: string }>;
+      };
       const layers = manifest.layers.map((l) => l.digest.replace('sha256:', '')).filter((d) => !baseDigests.has(d));
       expect(layers.length).toBeGreaterThan(3);
       for (const layer of layers) {
         const file = path.join(dir, 'image', layer);
-        const names = execFileSync('tar', ['-tf', file], { maxBuffer: 512 * 1024 * 1024 }).toString().split('\n');
+        const names = execFileSync('tar', ['-tf', file], { maxBuffer: 512 * 1024 * 1024 })
+          .toString()
+          .split('\n');
         expect(names.filter((n) => /(^|\/)\.env(\.[^/]*)?$/.test(n) && !n.endsWith('.env.example'))).toEqual([]);
-        expect(names.filter((n) => /(^|\/)(\.npmrc|\.git-credentials|credentials\.json|\.claude\/.+)$/.test(n))).toEqual([]);
+        expect(
+          names.filter((n) => /(^|\/)(\.npmrc|\.git-credentials|credentials\.json|\.claude\/.+)$/.test(n)),
+        ).toEqual([]);
         // grep exits 1 when nothing matches; any match is printed for the failure message.
-        const hits = execFileSync('sh', ['-c', `tar -xOf "$1" | grep -a -z -o -P "$2" | tr "\\0" "\\n" | head -5 || true`, 'scan', file, SECRET_SHAPES.join('|')], {
-          maxBuffer: 64 * 1024 * 1024,
-        }).toString();
+        const hits = execFileSync(
+          'sh',
+          [
+            '-c',
+            `tar -xOf "$1" | grep -a -z -o -P "$2" | tr "\\0" "\\n" | head -5 || true`,
+            'scan',
+            file,
+            SECRET_SHAPES.join('|'),
+          ],
+          {
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        ).toString();
         expect(hits).toBe('');
       }
     } finally {

@@ -1,13 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { podmanUnavailable } from './harness/podman-stack';
+
 import { waitFor } from '@nightshift/testing-fakes';
 
+import { podmanUnavailable } from './harness/podman-stack';
+
 // The project's own images started by testcontainers over Podman's Docker-compatible API.
-const unavailable = process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1' ? podmanUnavailable() : 'opt-in: set NIGHTSHIFT_PODMAN_TESTS=1 (after bash deploy/podman-setup.sh)';
-if (unavailable && process.env['NIGHTSHIFT_REQUIRE_PODMAN']) throw new Error(`Podman API tests cannot run in CI: ${unavailable}`);
+const unavailable =
+  process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1'
+    ? podmanUnavailable()
+    : 'opt-in: set NIGHTSHIFT_PODMAN_TESTS=1 (after bash deploy/podman-setup.sh)';
+if (unavailable && process.env['NIGHTSHIFT_REQUIRE_PODMAN'])
+  throw new Error(`Podman API tests cannot run in CI: ${unavailable}`);
 const describePodman = unavailable ? describe.skip : describe;
 
 describePodman('the images under testcontainers (Podman API)', () => {
@@ -39,7 +45,14 @@ describePodman('the images under testcontainers (Podman API)', () => {
     // Loaded after DOCKER_HOST is set: testcontainers reads its environment once.
     const { GenericContainer, Network, Wait } = await import('testcontainers');
     const config = path.join(dir, 'nightshift.yaml');
-    writeFileSync(config, JSON.stringify({ dataDir: '/var/lib/nightshift', http: { host: '0.0.0.0' }, repos: [{ name: 'api', remote: '/nowhere/api.git' }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        dataDir: '/var/lib/nightshift',
+        http: { host: '0.0.0.0' },
+        repos: [{ name: 'api', remote: '/nowhere/api.git' }],
+      }),
+    );
     const network = await new Network().start();
     cleanup.push(() => network.stop());
     // Named, so that afterAll removes them even when start() fails half-way (no Ryuk here to do it).

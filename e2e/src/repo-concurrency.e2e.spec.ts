@@ -17,13 +17,37 @@ describe('per-repo concurrency cap', () => {
     });
     // Slow sessions, so without the cap the four alpha tickets would overlap on four free slots.
     const alpha: string[] = [];
-    for (let i = 0; i < 4; i++) alpha.push((await pipeline.board.add({ title: `alpha change ${i}`, labels: ['alpha-label'], description: 'fake-agent: slow=1500' })).key);
+    for (let i = 0; i < 4; i++)
+      alpha.push(
+        (
+          await pipeline.board.add({
+            title: `alpha change ${i}`,
+            labels: ['alpha-label'],
+            description: 'fake-agent: slow=1500',
+          })
+        ).key,
+      );
     const beta: string[] = [];
-    for (let i = 0; i < 2; i++) beta.push((await pipeline.board.add({ title: `beta change ${i}`, labels: ['beta-label'], description: 'fake-agent: slow=3000' })).key);
+    for (let i = 0; i < 2; i++)
+      beta.push(
+        (
+          await pipeline.board.add({
+            title: `beta change ${i}`,
+            labels: ['beta-label'],
+            description: 'fake-agent: slow=3000',
+          })
+        ).key,
+      );
     pipeline.startAll();
 
     const all = [...alpha, ...beta];
-    await waitFor('every ticket In Review', async () => (await Promise.all(all.map((k) => pipeline.board.getTicket(k)))).every((t) => t?.state === 'In Review'), 180_000, 200);
+    await waitFor(
+      'every ticket In Review',
+      async () =>
+        (await Promise.all(all.map((k) => pipeline.board.getTicket(k)))).every((t) => t?.state === 'In Review'),
+      180_000,
+      200,
+    );
 
     // Replay the event stream: a session runs from session.started to claim.released.
     const running = new Map<string, Set<string>>();
@@ -40,12 +64,19 @@ describe('per-repo concurrency cap', () => {
     // Each held-back alpha run said once why it waited (not on every retry); beta never waited.
     const waits = (await pipeline.events.read()).filter((e) => e.type === 'session.waiting');
     expect(waits.length).toBeGreaterThanOrEqual(1);
-    expect(waits.every((e) => e.repo === 'alpha' && String(e.detail?.['reason']).includes('repos[].maxConcurrent'))).toBe(true);
+    expect(
+      waits.every((e) => e.repo === 'alpha' && String(e.detail?.['reason']).includes('repos[].maxConcurrent')),
+    ).toBe(true);
     expect(new Set(waits.map((e) => e.run)).size).toBe(waits.length);
     // The uncapped repo ran its two sessions side by side meanwhile: the cap is per repo, not global.
     expect(peak.get('beta')).toBe(2);
     const prs = await pipeline.forge.listPrs();
-    expect(prs.filter((p) => p.repo === 'alpha').map((p) => p.tickets[0]).sort()).toEqual([...alpha].sort());
+    expect(
+      prs
+        .filter((p) => p.repo === 'alpha')
+        .map((p) => p.tickets[0])
+        .sort(),
+    ).toEqual([...alpha].sort());
     // Waiting for a slot spent nothing and failed nothing.
     for (const key of all) expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
     expect(pipeline.agentLaunches()).toHaveLength(all.length);

@@ -1,6 +1,7 @@
 import { groupIsAlive } from '@nightshift/agent';
-import { KEY, SessionRegistry, type LiveSession } from '@nightshift/state';
-import { Pipeline, quickRecoveryConfig, waitFor, type ServiceProcess } from './harness';
+import { KEY, type LiveSession, SessionRegistry } from '@nightshift/state';
+
+import { Pipeline, quickRecoveryConfig, type ServiceProcess, waitFor } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -25,7 +26,13 @@ describe('session-runner lifecycle', () => {
   });
   afterAll(() => pipeline?.stop());
 
-  const agentOf = (key: string) => waitFor<LiveSession>(`the agent of ${key} registered`, async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid), 60_000, 50);
+  const agentOf = (key: string) =>
+    waitFor<LiveSession>(
+      `the agent of ${key} registered`,
+      async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid),
+      60_000,
+      50,
+    );
   const runsOf = async (key: string) => (await pipeline.runs.list()).filter((r) => r.tickets.includes(key));
   const prsOf = async (key: string) => (await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(key));
 
@@ -57,7 +64,10 @@ describe('session-runner lifecycle', () => {
   });
 
   it('SIGTERM past the grace: the agent is killed, nothing spent, and the ticket finishes on the next runner', async () => {
-    const runner: ServiceProcess = pipeline.spawn('session-runner', { FAKE_CLAUDE_DEFAULT: 'slow=400000', NIGHTSHIFT_GRACE_MS: '6000' });
+    const runner: ServiceProcess = pipeline.spawn('session-runner', {
+      FAKE_CLAUDE_DEFAULT: 'slow=400000',
+      NIGHTSHIFT_GRACE_MS: '6000',
+    });
     const key = (await pipeline.board.add({ title: '[alpha] outlast the grace' })).key;
     const session = await agentOf(key);
     const stoppedAt = Date.now();
@@ -68,7 +78,12 @@ describe('session-runner lifecycle', () => {
     expect((await runsOf(key)).map((r) => r.outcome)).toEqual(['canceled']);
 
     pipeline.spawn('session-runner');
-    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 90_000, 100);
+    await waitFor(
+      'the ticket In Review',
+      async () => (await pipeline.board.getTicket(key))?.state === 'In Review',
+      90_000,
+      100,
+    );
     expect(await prsOf(key)).toHaveLength(1);
     expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
   });

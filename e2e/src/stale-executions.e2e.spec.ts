@@ -18,11 +18,17 @@ const TERMINAL = new Set(['In Review', 'Needs Human']);
 describe('stale and superseded session executions', () => {
   let pipeline: Pipeline;
   beforeEach(async () => {
-    pipeline = await Pipeline.start({ repos: ['alpha'], config: quickRecoveryConfig({ reaper: { intervalSec: 1, graceSec: 1 } }) });
+    pipeline = await Pipeline.start({
+      repos: ['alpha'],
+      config: quickRecoveryConfig({ reaper: { intervalSec: 1, graceSec: 1 } }),
+    });
   });
   afterEach(() => pipeline?.stop());
 
-  const movesOf = async (key: string) => (await pipeline.events.read()).filter((e) => e.type === 'ticket.moved' && e.ticket === key).map((e) => String(e.detail?.['to']));
+  const movesOf = async (key: string) =>
+    (await pipeline.events.read())
+      .filter((e) => e.type === 'ticket.moved' && e.ticket === key)
+      .map((e) => String(e.detail?.['to']));
 
   it('a job delivered again after its ticket reached In Review does nothing: one agent launch, one terminal outcome', async () => {
     pipeline.spawn('worktree-manager');
@@ -34,9 +40,19 @@ describe('stale and superseded session executions', () => {
     expect((await pipeline.board.getTicket(key))?.state).toBe('In Review');
 
     pipeline.spawn('session-runner');
-    const superseded = await waitFor('the redelivered job to be judged stale', async () => (await pipeline.events.read()).find((e) => e.type === 'session.superseded' && e.ticket === key), 60_000, 100);
+    const superseded = await waitFor(
+      'the redelivered job to be judged stale',
+      async () => (await pipeline.events.read()).find((e) => e.type === 'session.superseded' && e.ticket === key),
+      60_000,
+      100,
+    );
     expect(String(superseded.detail?.['reason'])).toContain('stale delivery');
-    await waitFor('the stale run to release its claim', async () => (await pipeline.redis.get(`nightshift:claim:${key}`)) === null, 30_000, 100);
+    await waitFor(
+      'the stale run to release its claim',
+      async () => (await pipeline.redis.get(`nightshift:claim:${key}`)) === null,
+      30_000,
+      100,
+    );
 
     expect(pipeline.agentLaunches().filter((l) => l.cwd.includes(key))).toHaveLength(1);
     expect((await movesOf(key)).filter((to) => TERMINAL.has(to))).toEqual(['In Review']);
@@ -56,8 +72,15 @@ describe('stale and superseded session executions', () => {
     expect((await movesOf(key)).filter((to) => TERMINAL.has(to))).toEqual([]);
 
     pipeline.spawn('session-runner');
-    await waitFor('the redelivered job to be judged stale', async () => (await pipeline.events.read()).find((e) => e.type === 'session.superseded' && e.ticket === key), 60_000, 100);
-    const terminal = (await pipeline.events.read()).filter((e) => e.type === 'ticket.moved' && e.ticket === key && TERMINAL.has(String(e.detail?.['to'])));
+    await waitFor(
+      'the redelivered job to be judged stale',
+      async () => (await pipeline.events.read()).find((e) => e.type === 'session.superseded' && e.ticket === key),
+      60_000,
+      100,
+    );
+    const terminal = (await pipeline.events.read()).filter(
+      (e) => e.type === 'ticket.moved' && e.ticket === key && TERMINAL.has(String(e.detail?.['to'])),
+    );
     expect(terminal.map((e) => e.detail)).toEqual([{ to: 'In Review', late: true }]);
     expect(pipeline.agentLaunches().filter((l) => l.cwd.includes(key))).toHaveLength(1);
     expect(await pipeline.counters.attemptsSpent(key)).toBe(0);
@@ -68,20 +91,45 @@ describe('stale and superseded session executions', () => {
     pipeline.spawn('router');
     pipeline.spawn('ticket-scanner');
     const frozen = pipeline.spawn('session-runner');
-    const key = (await pipeline.board.add({ title: '[alpha] outlive a frozen runner', description: 'fake-agent: slow=12000' })).key;
-    await waitFor('the first execution to start its agent', async () => pipeline.agentLaunches().some((l) => l.cwd.includes(key)), 60_000, 100);
+    const key = (
+      await pipeline.board.add({ title: '[alpha] outlive a frozen runner', description: 'fake-agent: slow=12000' })
+    ).key;
+    await waitFor(
+      'the first execution to start its agent',
+      async () => pipeline.agentLaunches().some((l) => l.cwd.includes(key)),
+      60_000,
+      100,
+    );
 
     // Frozen past the job lock: BullMQ hands the job to the second runner, whose fence kills the first agent.
     frozen.child.kill('SIGSTOP');
     pipeline.spawn('session-runner');
     try {
-      await waitFor('the second execution to fence the first', async () => (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.run === `${key}.1` && e.detail?.['reason'] === 'fenced'), 60_000, 100);
+      await waitFor(
+        'the second execution to fence the first',
+        async () =>
+          (await pipeline.events.read()).find(
+            (e) => e.type === 'session.reaped' && e.run === `${key}.1` && e.detail?.['reason'] === 'fenced',
+          ),
+        60_000,
+        100,
+      );
     } finally {
       frozen.child.kill('SIGCONT');
     }
-    const superseded = await waitFor('the first execution to stand down', async () => (await pipeline.events.read()).find((e) => e.type === 'session.superseded' && e.ticket === key), 60_000, 100);
+    const superseded = await waitFor(
+      'the first execution to stand down',
+      async () => (await pipeline.events.read()).find((e) => e.type === 'session.superseded' && e.ticket === key),
+      60_000,
+      100,
+    );
     expect(superseded.detail).toMatchObject({ execution: 1 });
-    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 90_000, 100);
+    await waitFor(
+      'the ticket In Review',
+      async () => (await pipeline.board.getTicket(key))?.state === 'In Review',
+      90_000,
+      100,
+    );
 
     expect(await movesOf(key)).toEqual(['In Progress', 'In Review']);
     expect(await pipeline.counters.attemptsSpent(key)).toBe(0);

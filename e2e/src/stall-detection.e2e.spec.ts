@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
 import type { RunRecord } from '@nightshift/contracts';
+
 import { Pipeline, REPO_ROOT, waitFor } from './harness';
 
 /**
@@ -19,16 +21,25 @@ const CLI = path.join(REPO_ROOT, 'apps/cli/dist/main.js');
 /** Timestamps the fake CLI wrote in its transcript for the Bash call's tool_use and tool_result. */
 function toolCallTimes(pipeline: Pipeline): { usedAt: number; resultAt?: number } {
   const projects = path.join(pipeline.dir, 'claude-main', 'projects');
-  const file = readdirSync(projects).flatMap((d) => readdirSync(path.join(projects, d)).map((f) => path.join(projects, d, f)))[0]!;
-  const records = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; timestamp: string; message?: { content?: unknown } });
-  const has = (r: { message?: { content?: unknown } }, kind: string) => JSON.stringify(r.message?.content ?? '').includes(`"type":"${kind}"`) && JSON.stringify(r.message?.content).includes('toolu_fake_bash');
+  const file = readdirSync(projects).flatMap((d) =>
+    readdirSync(path.join(projects, d)).map((f) => path.join(projects, d, f)),
+  )[0]!;
+  const records = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; timestamp: string; message?: { content?: unknown } });
+  const has = (r: { message?: { content?: unknown } }, kind: string) =>
+    JSON.stringify(r.message?.content ?? '').includes(`"type":"${kind}"`) &&
+    JSON.stringify(r.message?.content).includes('toolu_fake_bash');
   const used = records.find((r) => r.type === 'assistant' && has(r, 'tool_use'))!;
   const result = records.find((r) => r.type === 'user' && has(r, 'tool_result'));
   return { usedAt: Date.parse(used.timestamp), resultAt: result ? Date.parse(result.timestamp) : undefined };
 }
 
 async function onlyRun(pipeline: Pipeline): Promise<RunRecord> {
-  return waitFor('the run recorded with its outcome', async () => (await pipeline.runs.list()).find((r) => r.outcome !== undefined));
+  return waitFor('the run recorded with its outcome', async () =>
+    (await pipeline.runs.list()).find((r) => r.outcome !== undefined),
+  );
 }
 
 describe('stall detection: a silent build is not a hung agent', () => {
@@ -38,7 +49,10 @@ describe('stall detection: a silent build is not a hung agent', () => {
   const start = (agent: Record<string, unknown>) =>
     Pipeline.start({
       repos: ['alpha'],
-      config: { agent: { stallTimeoutSec: STALL_MS / 1000, accounts: [{ name: 'main', configDir: './claude-main' }], ...agent }, routing: { maxAttempts: 1 } },
+      config: {
+        agent: { stallTimeoutSec: STALL_MS / 1000, accounts: [{ name: 'main', configDir: './claude-main' }], ...agent },
+        routing: { maxAttempts: 1 },
+      },
       env: { GITHUB_TOKEN: SECRET },
     });
 
@@ -48,7 +62,12 @@ describe('stall detection: a silent build is not a hung agent', () => {
     pipeline = await start({ toolTimeoutMaxSec: 1, toolTimeoutMarginSec: 1 });
     const ticket = await pipeline.board.add({ title: '[alpha] slow suite', description: 'fake-agent: tool-burn=6000' });
     pipeline.startAll();
-    await waitFor('In Review', async () => (await pipeline.board.getTicket(ticket.key))?.state === 'In Review', 90_000, 100);
+    await waitFor(
+      'In Review',
+      async () => (await pipeline.board.getTicket(ticket.key))?.state === 'In Review',
+      90_000,
+      100,
+    );
     const run = await onlyRun(pipeline);
     expect(run.outcome).toBe('success');
     expect(run.stall).toBeUndefined();
@@ -60,9 +79,17 @@ describe('stall detection: a silent build is not a hung agent', () => {
 
   it('a Bash call that asked for a long timeout may stay silent and idle past stallTimeoutSec → success', async () => {
     pipeline = await start({ toolTimeoutMarginSec: 1 });
-    const ticket = await pipeline.board.add({ title: '[alpha] slow download', description: 'fake-agent: tool-idle=4000 tool-timeout=8000' });
+    const ticket = await pipeline.board.add({
+      title: '[alpha] slow download',
+      description: 'fake-agent: tool-idle=4000 tool-timeout=8000',
+    });
     pipeline.startAll();
-    await waitFor('In Review', async () => (await pipeline.board.getTicket(ticket.key))?.state === 'In Review', 90_000, 100);
+    await waitFor(
+      'In Review',
+      async () => (await pipeline.board.getTicket(ticket.key))?.state === 'In Review',
+      90_000,
+      100,
+    );
     const run = await onlyRun(pipeline);
     expect(run.outcome).toBe('success');
     const { usedAt, resultAt } = toolCallTimes(pipeline);
@@ -73,21 +100,34 @@ describe('stall detection: a silent build is not a hung agent', () => {
     pipeline = await start({});
     const ticket = await pipeline.board.add({ title: '[alpha] goes quiet', description: 'fake-agent: hang' });
     pipeline.startAll();
-    await waitFor('Needs Human after the stall', async () => (await pipeline.board.getTicket(ticket.key))?.state === 'Needs Human', 90_000, 100);
+    await waitFor(
+      'Needs Human after the stall',
+      async () => (await pipeline.board.getTicket(ticket.key))?.state === 'Needs Human',
+      90_000,
+      100,
+    );
     const run = await onlyRun(pipeline);
     expect(run.outcome).toBe('stalled');
     expect(run.stall).toMatchObject({ cause: 'silence', lastSeen: 'assistant text: Looking at the code.' });
-    expect(run.stall!.reason).toMatch(/^silence with no tool open \(2\.\d s; limit 2\.0 s\); no CPU used in the last \d\.\d s$/);
+    expect(run.stall!.reason).toMatch(
+      /^silence with no tool open \(2\.\d s; limit 2\.0 s\); no CPU used in the last \d\.\d s; CPU counted: the agent \(pid \d+\)$/,
+    );
     // Judged after the limit and at most one check later, plus LATE_MS.
     expect(run.stall!.silentMs).toBeGreaterThan(STALL_MS);
     expect(run.stall!.silentMs).toBeLessThanOrEqual(STALL_MS + CHECK_MS + LATE_MS);
     expect(run.reason).toContain('stalled: silence with no tool open');
 
     const comment = (await pipeline.board.getTicket(ticket.key))!.comments.at(-1)!.body;
-    expect(comment).toMatch(/attempt 1 · cheap-model · stalled · now: stalled: silence with no tool open .*last seen: assistant text: Looking at the code\./);
+    expect(comment).toMatch(
+      /attempt 1 · cheap-model · stalled · [\d.]+ s: stalled: silence with no tool open .*last seen: assistant text: Looking at the code\./,
+    );
 
     const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'classify', run.logPath!]);
-    const classified = JSON.parse(stdout) as { outcome: string; reason: string; stall?: { cause: string; reason: string; lastSeen: string } };
+    const classified = JSON.parse(stdout) as {
+      outcome: string;
+      reason: string;
+      stall?: { cause: string; reason: string; lastSeen: string };
+    };
     expect(classified.outcome).toBe('stalled');
     expect(classified.stall).toEqual({ cause: 'silence', reason: run.stall!.reason, lastSeen: run.stall!.lastSeen });
   });
@@ -99,19 +139,35 @@ describe('stall detection: a silent build is not a hung agent', () => {
       description: `fake-agent: tool-stuck tool-timeout=3000\nfake-agent-command: curl -H "Authorization: token ${SECRET}" https://example.test/artifact`,
     });
     pipeline.startAll();
-    await waitFor('Needs Human after the stall', async () => (await pipeline.board.getTicket(ticket.key))?.state === 'Needs Human', 90_000, 100);
+    await waitFor(
+      'Needs Human after the stall',
+      async () => (await pipeline.board.getTicket(ticket.key))?.state === 'Needs Human',
+      90_000,
+      100,
+    );
     const run = await onlyRun(pipeline);
     expect(run.outcome).toBe('stalled');
     expect(run.stall!.cause).toBe('tool_overdue');
-    expect(run.stall!.reason).toMatch(/^tool Bash open past its limit \(open 4\.\d s; limit 3\.0 s \+ 1\.0 s margin\); no CPU used in the last \d\.\d s$/);
-    expect(run.stall!.lastSeen).toBe('open tool: Bash `curl -H "Authorization: token [redacted]" https://example.test/artifact`');
+    expect(run.stall!.reason).toMatch(
+      /^tool Bash open past its limit \(open 4\.\d s; limit 3\.0 s \+ 1\.0 s margin\); no CPU used in the last \d\.\d s; CPU counted: the agent \(pid \d+\)$/,
+    );
+    expect(run.stall!.lastSeen).toBe(
+      'open tool: Bash `curl -H "Authorization: token [redacted]" https://example.test/artifact`',
+    );
     // The call's own limit (3 s) + margin (1 s), not stallTimeoutSec (2 s), and at most one check more.
     expect(run.stall!.silentMs).toBeGreaterThan(4000);
     expect(run.stall!.silentMs).toBeLessThanOrEqual(4000 + CHECK_MS + LATE_MS);
     expect(run.reason).toContain('stalled: tool Bash open past its limit');
     const comment = (await pipeline.board.getTicket(ticket.key))!.comments.at(-1)!.body;
     expect(comment).toContain('tool Bash open past its limit');
-    for (const text of [JSON.stringify(run), comment, readFileSync(run.logPath!, 'utf8').split('\n').filter((l) => l.includes('nightshift_stall')).join('\n')]) {
+    for (const text of [
+      JSON.stringify(run),
+      comment,
+      readFileSync(run.logPath!, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('nightshift_stall'))
+        .join('\n'),
+    ]) {
       expect(text).not.toContain(SECRET);
     }
   });

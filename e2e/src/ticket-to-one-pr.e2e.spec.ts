@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+
 import type { EventType } from '@nightshift/contracts';
+
 import { Pipeline, scrapeMetric, waitFor } from './harness';
 
 /**
@@ -19,18 +21,31 @@ describe('a ticket becomes exactly one PR', () => {
     const keys: string[] = [];
     for (let i = 0; i < 19; i++) {
       const repo = ['alpha', 'beta', 'gamma'][i % 3]!;
-      const how = i % 3 === 0 ? { title: `[${repo}] task ${i}` } : i % 3 === 1 ? { title: `task ${i}`, labels: [`${repo}-label`] } : { title: `task ${i} about ${repo}kw` };
+      const how =
+        i % 3 === 0
+          ? { title: `[${repo}] task ${i}` }
+          : i % 3 === 1
+            ? { title: `task ${i}`, labels: [`${repo}-label`] }
+            : { title: `task ${i} about ${repo}kw` };
       keys.push((await pipeline.board.add({ description: `Do thing ${i}.`, ...how })).key);
     }
     const unknown = (await pipeline.board.add({ title: '[nowhere] a repo nobody configured', description: '' })).key;
     const [, , , scanner] = pipeline.startAll();
     const scannerUrl = await scanner!.url;
 
-    await waitFor('19 open PRs', async () => (await pipeline.forge.listPrs()).filter((p) => p.state === 'open').length >= 19, 90_000);
-    await waitFor('every ticket In Review', async () => {
-      const tickets = await pipeline.board.list();
-      return keys.every((k) => tickets.find((t) => t.key === k)?.state === 'In Review');
-    }, 30_000);
+    await waitFor(
+      '19 open PRs',
+      async () => (await pipeline.forge.listPrs()).filter((p) => p.state === 'open').length >= 19,
+      90_000,
+    );
+    await waitFor(
+      'every ticket In Review',
+      async () => {
+        const tickets = await pipeline.board.list();
+        return keys.every((k) => tickets.find((t) => t.key === k)?.state === 'In Review');
+      },
+      30_000,
+    );
 
     const prs = await pipeline.forge.listPrs();
     expect(prs).toHaveLength(19);
@@ -45,7 +60,11 @@ describe('a ticket becomes exactly one PR', () => {
 
     // Several more scans see the unknown ticket again; it is still commented on once.
     const scansNow = await scrapeMetric(scannerUrl, 'nightshift_scans_total');
-    await waitFor('three more scans', async () => (await scrapeMetric(scannerUrl, 'nightshift_scans_total')) >= scansNow + 3, 20_000);
+    await waitFor(
+      'three more scans',
+      async () => (await scrapeMetric(scannerUrl, 'nightshift_scans_total')) >= scansNow + 3,
+      20_000,
+    );
     const skipped = (await pipeline.board.getTicket(unknown))!;
     expect(skipped.state).toBe('Agent Queue');
     expect(skipped.comments).toHaveLength(1);
@@ -60,8 +79,22 @@ describe('a ticket becomes exactly one PR', () => {
 
     // The event stream tells each ticket's story in order.
     const events = await pipeline.events.read();
-    const story = events.filter((e) => e.ticket === keys[0] || (e.run?.startsWith(`${keys[0]}.`) ?? false)).map((e) => e.type);
-    const expected: EventType[] = ['ticket.scanned', 'ticket.claimed', 'ticket.routed', 'ticket.moved', 'worktree.ready', 'session.started', 'session.outcome', 'pr.opened', 'ticket.moved', 'worktree.removed', 'claim.released'];
+    const story = events
+      .filter((e) => e.ticket === keys[0] || (e.run?.startsWith(`${keys[0]}.`) ?? false))
+      .map((e) => e.type);
+    const expected: EventType[] = [
+      'ticket.scanned',
+      'ticket.claimed',
+      'ticket.routed',
+      'ticket.moved',
+      'worktree.ready',
+      'session.started',
+      'session.outcome',
+      'pr.opened',
+      'ticket.moved',
+      'worktree.removed',
+      'claim.released',
+    ];
     let at = -1;
     for (const type of expected) {
       at = story.indexOf(type, at + 1);
@@ -74,11 +107,15 @@ describe('a ticket becomes exactly one PR', () => {
     expect(runs.every((r) => r.costUsd !== undefined && r.costUsd > 0 && (r.usage?.output ?? 0) > 0)).toBe(true);
 
     // Nothing left behind in the worktree root.
-    await waitFor('worktrees removed', async () => {
-      const dir = path.join(pipeline.worktreeRoot, 'worktrees');
-      const left = readdirSafe(dir).flatMap((repo) => readdirSafe(path.join(dir, repo)));
-      return left.length === 0;
-    }, 10_000);
+    await waitFor(
+      'worktrees removed',
+      async () => {
+        const dir = path.join(pipeline.worktreeRoot, 'worktrees');
+        const left = readdirSafe(dir).flatMap((repo) => readdirSafe(path.join(dir, repo)));
+        return left.length === 0;
+      },
+      10_000,
+    );
   });
 });
 

@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+
 import { freePort } from '@nightshift/service-shell';
 import { EventLog, RunStore, TicketCounters } from '@nightshift/state';
-import { AgentSampler, Pipeline, processesMentioning, quickRecoveryConfig, UpProcess, waitFor } from './harness';
+import { Redis } from 'ioredis';
 
+import { AgentSampler, Pipeline, processesMentioning, quickRecoveryConfig, UpProcess, waitFor } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -49,7 +50,13 @@ describe('nightshift up recovers', () => {
     });
     redisDir = path.join(pipeline.dir, 'data', 'redis');
     const config = JSON.parse(readFileSync(pipeline.configFile, 'utf8')) as Record<string, unknown>;
-    const ports = { 'ticket-scanner': await freePort(), router: await freePort(), 'worktree-manager': await freePort(), 'session-runner': await freePort(), 'zombie-reaper': await freePort() };
+    const ports = {
+      'ticket-scanner': await freePort(),
+      router: await freePort(),
+      'worktree-manager': await freePort(),
+      'session-runner': await freePort(),
+      'zombie-reaper': await freePort(),
+    };
     writeFileSync(pipeline.configFile, JSON.stringify({ ...config, http: { ports } }, null, 2));
   });
   afterAll(async () => {
@@ -60,14 +67,24 @@ describe('nightshift up recovers', () => {
 
   it('restarts a SIGKILLed redis-server on the same port with its data; in-flight tickets each end with one PR', async () => {
     const keys = await addTickets(3, 'survive a redis crash');
-    up = new UpProcess(pipeline.configFile, { FAKE_CLAUDE_ARGV_LOG: pipeline.argvLog, FAKE_CLAUDE_DEFAULT: 'slow=4000' });
+    up = new UpProcess(pipeline.configFile, {
+      FAKE_CLAUDE_ARGV_LOG: pipeline.argvLog,
+      FAKE_CLAUDE_DEFAULT: 'slow=4000',
+    });
     await waitFor('redis started by up', async () => up!.output.includes('[up] started redis-server'), 30_000);
     const url = redisUrl();
     const { events, counters } = connect();
-    await waitFor('sessions in flight', async () => (await events.read()).filter((e) => e.type === 'session.started').length >= 2, 60_000, 50);
+    await waitFor(
+      'sessions in flight',
+      async () => (await events.read()).filter((e) => e.type === 'session.started').length >= 2,
+      60_000,
+      50,
+    );
 
     // redis-server rewrites its title to `redis-server 127.0.0.1:<port>`: found by its port.
-    const [redisPid] = processesMentioning(`127.0.0.1:${new URL(url).port}`).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('redis-server'));
+    const [redisPid] = processesMentioning(`127.0.0.1:${new URL(url).port}`).filter((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('redis-server'),
+    );
     expect(redisPid).toBeGreaterThan(0);
     process.kill(redisPid!, 'SIGKILL');
     const killedAt = Date.now();
@@ -88,17 +105,34 @@ describe('nightshift up recovers', () => {
       const keys = await addTickets(3, 'survive a restart');
       // The first `up` is still running with slow agents (4 s): stop it while they work.
       const { events, runs } = connect();
-      await waitFor('the new tickets in flight', async () => {
-        const started = (await events.read()).filter((e) => e.type === 'session.started' && keys.includes(e.ticket ?? ''));
-        return started.length >= 2;
-      }, 60_000, 50);
+      await waitFor(
+        'the new tickets in flight',
+        async () => {
+          const started = (await events.read()).filter(
+            (e) => e.type === 'session.started' && keys.includes(e.ticket ?? ''),
+          );
+          return started.length >= 2;
+        },
+        60_000,
+        50,
+      );
       const url = redisUrl();
       const eventsBefore = await events.read();
       const runsBefore = await runs.list();
+      const outputBefore = up!.output.length;
       expect(await up!.stop()).toBe(0);
       // The runner stops its agents within the grace; nothing of the swarm is left.
       expect([...sampler.agentsNow().values()].flat()).toEqual([]);
       expect(processesMentioning(pipeline.configFile)).toEqual([]);
+      expect(processesMentioning(redisDir)).toEqual([]);
+      // Ctrl-C reaches the whole foreground group: Redis is not restarted while stopping, stops after every
+      // service, and the worktree-manager outlives the runners, which remove their worktrees in time.
+      const shutdown = up!.output.slice(outputBefore);
+      expect(shutdown).not.toContain('redis-server exited');
+      expect(shutdown).not.toContain('grace period over');
+      expect(shutdown).not.toMatch(/ECONNREFUSED|redis unreachable/);
+      for (const key of keys)
+        expect(existsSync(path.join(pipeline.dir, 'data', 'worktrees', 'worktrees', 'alpha', key))).toBe(false);
 
       up = new UpProcess(pipeline.configFile, { FAKE_CLAUDE_ARGV_LOG: pipeline.argvLog });
       await waitFor('redis started again', async () => up!.output.includes('[up] started redis-server'), 30_000);

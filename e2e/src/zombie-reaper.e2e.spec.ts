@@ -1,12 +1,12 @@
 import { groupIsAlive } from '@nightshift/agent';
-import { SessionRegistry, type LiveSession } from '@nightshift/state';
+import { type LiveSession, SessionRegistry } from '@nightshift/state';
+
 import { AgentSampler, Pipeline, quickRecoveryConfig, scrapeMetric, waitFor } from './harness';
 
 const INTERVAL_SEC = 2;
 const GRACE_SEC = 1;
 // What a pass costs on a loaded 2-core machine (reading /proc, a few Redis calls), on top of interval + grace.
 const PASS_SLACK_MS = 4000;
-
 
 jest.setTimeout(300_000);
 
@@ -21,7 +21,10 @@ describe('zombie-reaper', () => {
   beforeAll(async () => {
     pipeline = await Pipeline.start({
       repos: ['alpha'],
-      config: quickRecoveryConfig({ reaper: { intervalSec: INTERVAL_SEC, graceSec: GRACE_SEC }, agent: { sessionTimeoutMin: 20, stallTimeoutSec: 900 } }),
+      config: quickRecoveryConfig({
+        reaper: { intervalSec: INTERVAL_SEC, graceSec: GRACE_SEC },
+        agent: { sessionTimeoutMin: 20, stallTimeoutSec: 900 },
+      }),
     });
     sampler = new AgentSampler(pipeline.dir);
   });
@@ -39,9 +42,19 @@ describe('zombie-reaper', () => {
     pipeline.spawn('ticket-scanner');
     const registry = new SessionRegistry(pipeline.redis);
 
-    const session = await waitFor<LiveSession>('the agent recorded in the session registry', async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid && s.agentStartTime), 150_000, 50);
+    const session = await waitFor<LiveSession>(
+      'the agent recorded in the session registry',
+      async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid && s.agentStartTime),
+      150_000,
+      50,
+    );
     const pgid = session.agentPgid!;
-    expect(session).toMatchObject({ host: 'linux-1', runnerPid: doomed.child.pid, execution: 1, queue: 'session.linux' });
+    expect(session).toMatchObject({
+      host: 'linux-1',
+      runnerPid: doomed.child.pid,
+      execution: 1,
+      queue: 'session.linux',
+    });
     expect(session.runnerStartTime).toBeTruthy();
     expect(Date.parse(session.deadline!)).toBeGreaterThan(Date.now() + 19 * 60_000);
     expect(groupIsAlive(pgid)).toBe(true);
@@ -54,18 +67,33 @@ describe('zombie-reaper', () => {
     expect(goneAfterMs).toBeLessThanOrEqual(budgetMs);
 
     // `nightshift runs` no longer shows the dead execution as running.
-    const closed = await waitFor('the dead run closed', async () => {
-      const run = await pipeline.runs.get(session.runId);
-      return run?.outcome ? run : null;
-    }, 5_000, 50);
+    const closed = await waitFor(
+      'the dead run closed',
+      async () => {
+        const run = await pipeline.runs.get(session.runId);
+        return run?.outcome ? run : null;
+      },
+      5_000,
+      50,
+    );
     expect(closed).toMatchObject({ outcome: 'infra_error', execution: 1 });
     expect(closed.reason).toMatch(/interrupted: runner gone/);
-    const reaped = await waitFor('the session.reaped event', async () => (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.ticket === key), 5_000, 50);
+    const reaped = await waitFor(
+      'the session.reaped event',
+      async () => (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.ticket === key),
+      5_000,
+      50,
+    );
     expect(reaped?.detail).toMatchObject({ reason: 'runner_gone', killedGroups: 1 });
     expect(await scrapeMetric(await reaper.url, 'nightshift_reaper_kills_total', { reason: 'runner_gone' })).toBe(1);
 
     pipeline.spawn('session-runner');
-    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 90_000, 100);
+    await waitFor(
+      'the ticket In Review',
+      async () => (await pipeline.board.getTicket(key))?.state === 'In Review',
+      90_000,
+      100,
+    );
 
     const prs = (await pipeline.forge.listPrs()).filter((p) => p.tickets.includes(key));
     expect(prs).toHaveLength(1);
@@ -85,13 +113,23 @@ describe('zombie-reaper', () => {
     const key = (await pipeline.board.add({ title: '[alpha] another long silent build' })).key;
     const doomed = pipeline.spawn('session-runner', { FAKE_CLAUDE_DEFAULT: 'slow=400000 ignore-closed-stdout' });
     const registry = new SessionRegistry(pipeline.redis);
-    const session = await waitFor<LiveSession>('the agent recorded', async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid), 60_000, 50);
+    const session = await waitFor<LiveSession>(
+      'the agent recorded',
+      async () => (await registry.list()).find((s) => s.tickets.includes(key) && s.agentPgid),
+      60_000,
+      50,
+    );
     await doomed.stop('SIGKILL');
     // Nothing reaps it now: the orphan keeps running until the rerun fences it.
     expect(groupIsAlive(session.agentPgid!)).toBe(true);
 
     pipeline.spawn('session-runner');
-    await waitFor('the ticket In Review', async () => (await pipeline.board.getTicket(key))?.state === 'In Review', 90_000, 100);
+    await waitFor(
+      'the ticket In Review',
+      async () => (await pipeline.board.getTicket(key))?.state === 'In Review',
+      90_000,
+      100,
+    );
     expect(groupIsAlive(session.agentPgid!)).toBe(false);
     const fenced = (await pipeline.events.read()).find((e) => e.type === 'session.reaped' && e.ticket === key);
     // The fence kills before its own launch, so its event precedes the ticket's PR.

@@ -27,7 +27,10 @@ function parseRule(rule) {
 
 /** The parts of a compound command (`a && b | c; d`): a prefix rule must cover each one. */
 function subcommands(command) {
-  return command.split(/&&|\|\||[;|\n]/).map((s) => s.trim()).filter(Boolean);
+  return command
+    .split(/&&|\|\||[;|\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -40,7 +43,13 @@ function bashContentMatches(content, command) {
   if (pattern.endsWith(':*')) pattern = `${pattern.slice(0, -2)} *`;
   if (!pattern.includes('*')) return command === pattern;
   if (pattern.endsWith(' *') && command === pattern.slice(0, -2)) return true;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
   return re.test(command);
 }
 
@@ -60,7 +69,10 @@ function ruleMatches(rule, toolName, input) {
 function denyMatches(rule, toolName, input) {
   if (toolName !== 'Bash') return ruleMatches(rule, toolName, input);
   const command = String((input && input.command) || '');
-  return ruleMatches(rule, toolName, input) || subcommands(command).some((part) => ruleMatches(rule, toolName, { command: part }));
+  return (
+    ruleMatches(rule, toolName, input) ||
+    subcommands(command).some((part) => ruleMatches(rule, toolName, { command: part }))
+  );
 }
 
 const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
@@ -73,13 +85,16 @@ const READ_ONLY_TOOLS = new Set(['Read', 'Glob', 'Grep', 'LS', 'TodoWrite']);
 function decide({ toolName, input, mode, allowed, disallowed }) {
   const command = input && typeof input.command === 'string' ? input.command : undefined;
   if (disallowed.some((rule) => denyMatches(rule, toolName, input))) {
-    return command !== undefined ? `Permission to use ${toolName} with command ${command} has been denied.` : `Permission to use ${toolName} has been denied.`;
+    return command !== undefined
+      ? `Permission to use ${toolName} with command ${command} has been denied.`
+      : `Permission to use ${toolName} has been denied.`;
   }
   if (mode === 'bypassPermissions') return null;
   if (READ_ONLY_TOOLS.has(toolName) && mode !== 'dontAsk') return null;
   if (EDIT_TOOLS.has(toolName) && mode === 'acceptEdits') return null;
   if (allowed.some((rule) => ruleMatches(rule, toolName, input))) return null;
-  if (mode === 'dontAsk') return `Permission to use ${toolName} has been denied because Claude Code is running in don't ask mode.`;
+  if (mode === 'dontAsk')
+    return `Permission to use ${toolName} has been denied because Claude Code is running in don't ask mode.`;
   return `Claude requested permissions to use ${toolName}, but you haven't granted it yet.`;
 }
 

@@ -8,4 +8,7 @@ for (const group of ['libs', 'apps']) {
     if (fs.existsSync(path.join(root, group, name, 'tsconfig.json'))) refs.push({ path: `./${group}/${name}` });
   }
 }
-fs.writeFileSync(path.join(root, 'tsconfig.build.json'), JSON.stringify({ files: [], references: refs }, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(root, 'tsconfig.build.json'),
+  JSON.stringify({ files: [], references: refs }, null, 2) + '\n',
+);

@@ -6,7 +6,9 @@ const main = path.join(__dirname, '..', 'dist', 'main.js');
 try {
   require.resolve(main);
 } catch {
-  process.stderr.write(`nightshift: the CLI is not built yet (${main} is missing): run "npm run build" in ${path.resolve(__dirname, '../../..')}\n`);
+  process.stderr.write(
+    `nightshift: the CLI is not built yet (${main} is missing): run "npm run build" in ${path.resolve(__dirname, '../../..')}\n`,
+  );
   process.exit(2);
 }
 require(main);

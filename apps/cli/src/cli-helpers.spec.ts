@@ -18,7 +18,15 @@ describe('parseDuration', () => {
 
 describe('formatTable', () => {
   it('aligns columns to the widest cell', () => {
-    expect(formatTable(['KEY', 'STATE'], [['NS-1', 'In Review'], ['NS-10', 'Done']])).toBe('KEY    STATE\nNS-1   In Review\nNS-10  Done');
+    expect(
+      formatTable(
+        ['KEY', 'STATE'],
+        [
+          ['NS-1', 'In Review'],
+          ['NS-10', 'Done'],
+        ],
+      ),
+    ).toBe('KEY    STATE\nNS-1   In Review\nNS-10  Done');
   });
 
   it('shows control characters in a cell escaped, and aligns on what is shown', () => {

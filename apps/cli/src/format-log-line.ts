@@ -25,3 +25,19 @@ export function formatLogLine(line: string): string {
   // Values come back from JSON with their escape sequences live: a ticket title in a log field must not repaint the terminal.
   return escapeForTerminal(`${time} ${level.padEnd(5)} ${String(entry['msg'] ?? '')}${fields ? `  ${fields}` : ''}`);
 }
+
+/**
+ * `up` on a terminal: a service's warnings and errors (and anything that is not a JSON log line) as readable
+ * lines; its info and debug lines are left to the transitions `up` prints from the event stream.
+ */
+export function warningsOnly(line: string): string | null {
+  if (line.startsWith('{')) {
+    try {
+      const level = Number((JSON.parse(line) as { level?: unknown }).level);
+      if (Number.isFinite(level) && level < 40) return null;
+    } catch {
+      // not JSON after all: shown as it is
+    }
+  }
+  return formatLogLine(line);
+}

@@ -1,6 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { NightshiftConfig } from '@nightshift/config';
-import { resolveRedisUrl } from '@nightshift/config';
+import { openRedis, redisUrlPassword, resolveRedisUrl } from '@nightshift/config';
+import type { Redis } from 'ioredis';
+
 import { NotRunningError } from './errors/not-running.error';
 
 /**
@@ -9,16 +10,24 @@ import { NotRunningError } from './errors/not-running.error';
  */
 export async function connectRedis(config: NightshiftConfig): Promise<Redis> {
   const url = resolveRedisUrl(config);
-  if (!url) throw new NotRunningError(`no Redis known: no REDIS_URL, no redis.url in ${config.file}, and no Redis started by "nightshift up"`);
-  const { Redis } = require('ioredis') as typeof import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  if (!url)
+    throw new NotRunningError(
+      `no Redis known: no REDIS_URL, no redis.url in ${config.file}, and no Redis started by "nightshift up"`,
+    );
+  const redis = openRedis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined); // the failed connect() below reports it, once
   try {
     await redis.connect();
   } catch {
     redis.disconnect();
     const { redactSecrets } = require('@nightshift/domain') as typeof import('@nightshift/domain');
-    throw new NotRunningError(`no Redis at ${redactSecrets(url)}`);
+    const password = redisUrlPassword(url);
+    throw new NotRunningError(`no Redis at ${redactSecrets(url, password ? [password] : undefined)}`);
   }
   return redis;
 }

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+
 import type { NightshiftConfig } from '@nightshift/config';
+import type { Redis } from 'ioredis';
+
 import { NotRunningError } from './errors/not-running.error';
 import { withRedis } from './redis-client';
 
@@ -19,7 +22,9 @@ export async function withHistoryRedis<T>(config: NightshiftConfig, fn: (redis: 
     const aof = path.join(config.paths.redis, 'appendonlydir');
     const external = process.env['REDIS_URL'] || config.redis.url;
     if (!(err instanceof NotRunningError) || external || !existsSync(aof)) throw err;
-    process.stderr.write(`nightshift: Nightshift is not running; showing the history saved in ${config.paths.redis} (start it with "nightshift up")\n`);
+    process.stderr.write(
+      `nightshift: Nightshift is not running; showing the history saved in ${config.paths.redis} (start it with "nightshift up")\n`,
+    );
     return readSavedHistory(aof, fn);
   }
 }
@@ -30,7 +35,8 @@ async function readSavedHistory<T>(aof: string, fn: (redis: Redis) => Promise<T>
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nightshift-history-'));
   try {
     cpSync(aof, path.join(dir, 'appendonlydir'), { recursive: true });
-    const server = await startEmbeddedRedis({ dir });
+    // Behind a password of its own, like the Redis it stands in for: the copy holds the same history.
+    const server = await startEmbeddedRedis({ dir, password: randomBytes(24).toString('base64url') });
     const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
     try {
       return await fn(redis);

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
-import { formatLogLine } from './format-log-line';
 
 export interface ServiceSpec {
   /** Label in the merged output, e.g. `router` or `session-runner@mac`. */
@@ -8,19 +7,24 @@ export interface ServiceSpec {
   entry: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** Shutdown order: every service of a lower stage has exited before a higher stage is told to stop. */
+  stopStage?: number;
 }
 
 /**
  * Runs each service as a child process, prefixes its output, restarts one that dies (with backoff),
- * and on stop sends SIGTERM to all and waits for every one to exit, so nothing is left running.
+ * and on stop sends SIGTERM stage by stage and waits for every one to exit, so nothing is left running.
+ * Each child has its own process group: a Ctrl-C at the terminal reaches `up` alone, which decides the order.
  */
 export class Supervisor {
-  private readonly children = new Map<string, ChildProcess>();
+  private readonly children = new Map<string, { child: ChildProcess; stage: number }>();
   private stopping = false;
 
   constructor(
     private readonly specs: ServiceSpec[],
     private readonly out: (line: string) => void,
+    /** How a service's output line is shown; null hides it. Default: as it came. */
+    private readonly render: (line: string) => string | null = (line) => line,
   ) {}
 
   start(): void {
@@ -28,12 +32,18 @@ export class Supervisor {
   }
 
   private launch(spec: ServiceSpec, restarts: number): void {
-    const child = spawn(process.execPath, [spec.entry, ...spec.args], { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.children.set(spec.label, child);
+    const child = spawn(process.execPath, [spec.entry, ...spec.args], {
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.children.set(spec.label, { child, stage: spec.stopStage ?? 0 });
     for (const stream of [child.stdout, child.stderr]) {
-      // JSON for files and pipes (the services log JSON); one readable line each on a terminal.
-      const render = process.stdout.isTTY ? formatLogLine : (line: string) => line;
-      if (stream) readline.createInterface({ input: stream }).on('line', (line) => this.out(`[${spec.label}] ${render(line)}`));
+      if (!stream) continue;
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        const shown = this.render(line);
+        if (shown !== null) this.out(`[${spec.label}] ${shown}`);
+      });
     }
     const started = Date.now();
     child.once('exit', (code, signal) => {
@@ -46,23 +56,30 @@ export class Supervisor {
     });
   }
 
-  /** SIGTERM to every child; SIGKILL to any still alive after `killAfterMs`. Resolves when all have exited. */
+  /** Stage by stage: SIGTERM to its children, SIGKILL to any still alive after `killAfterMs`. Resolves when all have exited. */
   async stop(killAfterMs: number): Promise<void> {
     this.stopping = true;
-    const alive = [...this.children.values()];
-    await Promise.all(
-      alive.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    const stages = [...new Set([...this.children.values()].map((c) => c.stage))].sort((a, b) => a - b);
+    for (const stage of stages) {
+      const alive = [...this.children.values()].filter((c) => c.stage === stage).map((c) => c.child);
+      await stopAll(alive, killAfterMs);
+    }
   }
+}
+
+function stopAll(alive: ChildProcess[], killAfterMs: number): Promise<unknown> {
+  return Promise.all(
+    alive.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }

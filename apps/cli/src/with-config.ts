@@ -1,6 +1,10 @@
-import type { Command } from 'commander';
 import type { NightshiftConfig } from '@nightshift/config';
+import type { Command } from 'commander';
+
+import { BadInputError } from './errors/bad-input.error';
 import { NotRunningError } from './errors/not-running.error';
+import { RedisGaveUpError } from './errors/redis-gave-up.error';
+import { SetupBrokenError } from './errors/setup-broken.error';
 
 /**
  * Wraps a command action: loads `--config` (from the root program), turns known errors into one clear
@@ -20,7 +24,12 @@ export function withConfig<O, A extends string[]>(
       const config = loadConfig(root.opts<{ config: string }>().config);
       await action(config, opts, ...args);
     } catch (err) {
-      const oneLine = err instanceof ConfigError || err instanceof NotRunningError;
+      const oneLine =
+        err instanceof ConfigError ||
+        err instanceof BadInputError ||
+        err instanceof NotRunningError ||
+        err instanceof RedisGaveUpError ||
+        err instanceof SetupBrokenError;
       const message = oneLine ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       process.stderr.write(`nightshift: ${message}\n`);
       process.exitCode = 2;

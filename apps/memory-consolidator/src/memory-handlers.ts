@@ -1,9 +1,20 @@
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { MemoryConfig } from '@nightshift/config';
-import type { ConsolidateJob, ConsolidationReport, MemoryForgetRequest, MemoryForgetResult, MemoryOutcomeJob, MemoryOutcomeResult, MemoryStatsRequest, MemoryStatsResult, RecallRequest, RecallResult } from '@nightshift/contracts';
+import type {
+  ConsolidateJob,
+  ConsolidationReport,
+  MemoryForgetRequest,
+  MemoryForgetResult,
+  MemoryOutcomeJob,
+  MemoryOutcomeResult,
+  MemoryStatsRequest,
+  MemoryStatsResult,
+  RecallRequest,
+  RecallResult,
+} from '@nightshift/contracts';
 import { consolidate, type Memory } from '@nightshift/memory';
 import type { EventLog } from '@nightshift/state';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 
 /** Per-repo digests written by consolidation, and the last consolidation report. */
 export const DIGESTS_KEY = 'nightshift:memory:digests';
@@ -30,7 +41,8 @@ export function memoryHandlers(deps: MemoryHandlerDeps) {
     },
     stats: async (req: MemoryStatsRequest): Promise<MemoryStatsResult> => {
       const all = (await memory.all()).filter((l) => !req.repo || l.repo === req.repo);
-      const tally = (key: (l: (typeof all)[number]) => string) => all.reduce<Record<string, number>>((acc, l) => ({ ...acc, [key(l)]: (acc[key(l)] ?? 0) + 1 }), {});
+      const tally = (key: (l: (typeof all)[number]) => string) =>
+        all.reduce<Record<string, number>>((acc, l) => ({ ...acc, [key(l)]: (acc[key(l)] ?? 0) + 1 }), {});
       const last = await deps.redis.get(LAST_CONSOLIDATION_KEY);
       const digests = await deps.redis.hgetall(DIGESTS_KEY);
       return {
@@ -48,16 +60,34 @@ export function memoryHandlers(deps: MemoryHandlerDeps) {
     outcome: async (o: MemoryOutcomeJob): Promise<MemoryOutcomeResult> => {
       const result = await memory.record(o);
       if (result.action !== 'ignored' || result.trusted.length) {
-        await deps.events.append({ type: 'memory.learned', repo: o.repo, run: o.runId, ticket: o.tickets[0], detail: { action: result.action, learning: result.learningId ?? '', trusted: result.trusted.length } });
+        await deps.events.append({
+          type: 'memory.learned',
+          repo: o.repo,
+          run: o.runId,
+          ticket: o.tickets[0],
+          detail: { action: result.action, learning: result.learningId ?? '', trusted: result.trusted.length },
+        });
       }
       return result;
     },
     consolidate: async (job: ConsolidateJob): Promise<ConsolidationReport> => {
-      const { report, digests } = await consolidate(memory, { now: job.at ? new Date(job.at) : now(), decayDays: deps.config.decayDays });
+      const { report, digests } = await consolidate(memory, {
+        now: job.at ? new Date(job.at) : now(),
+        decayDays: deps.config.decayDays,
+      });
       const tx = deps.redis.multi().del(DIGESTS_KEY);
       if (Object.keys(digests).length) tx.hset(DIGESTS_KEY, digests);
       await tx.set(LAST_CONSOLIDATION_KEY, JSON.stringify(report)).exec();
-      await deps.events.append({ type: 'memory.consolidated', detail: { before: report.before, after: report.after, merged: report.merged, decayed: report.decayed, superseded: report.superseded } });
+      await deps.events.append({
+        type: 'memory.consolidated',
+        detail: {
+          before: report.before,
+          after: report.after,
+          merged: report.merged,
+          decayed: report.decayed,
+          superseded: report.superseded,
+        },
+      });
       deps.logger.info(report, 'memory consolidated');
       return report;
     },

@@ -1,8 +1,9 @@
-import { notifierFromEnv } from '@nightshift/notify';
-import { EventLog } from '@nightshift/state';
 import type { NightshiftConfig } from '@nightshift/config';
+import { type FleetState, FleetStateReader } from '@nightshift/fleet';
+import { notifierFromEnv } from '@nightshift/notify';
 import type { ServiceRuntime } from '@nightshift/service-shell';
-import { FleetStateReader, type FleetState } from '@nightshift/fleet';
+import { EventLog } from '@nightshift/state';
+
 import { apiAccess } from './api-auth';
 import { registerFleetMetrics } from './fleet-metrics';
 import { registerOperatorApi } from './operator-api';
@@ -16,7 +17,10 @@ const SCRAPE_CACHE_MS = 1000;
  * The metrics-exporter: fleet-level `/metrics`, the operator API (`/api/v1`) and the queue board
  * (`/queues`) on one fastify server, all reading Redis through the same FleetStateReader.
  */
-export async function buildMetricsExporter(runtime: ServiceRuntime, config: NightshiftConfig): Promise<{ start(): void }> {
+export async function buildMetricsExporter(
+  runtime: ServiceRuntime,
+  config: NightshiftConfig,
+): Promise<{ start(): void }> {
   const fleet = new FleetStateReader(runtime.redis, config);
   let cached: { at: number; state: Promise<FleetState> } | undefined;
   const fleetForScrape = (): Promise<FleetState> => {
@@ -26,14 +30,26 @@ export async function buildMetricsExporter(runtime: ServiceRuntime, config: Nigh
   const moves = new TicketMoveCounter(new EventLog(runtime.redis));
   registerFleetMetrics(runtime.registry, config, { fleet: fleetForScrape, ticketMoves: () => moves.read() });
 
-  const access = apiAccess(config.http.host, config.observability.apiTokenEnv);
+  const access = apiAccess({
+    host: config.http.host,
+    tokenEnv: config.observability.apiTokenEnv,
+    allowedHosts: config.observability.apiAllowedHosts,
+    openWrites: config.observability.apiOpenWrites,
+  });
   if (!access.openWithoutToken && !access.token) {
-    runtime.logger.warn({ host: config.http.host, tokenEnv: access.tokenEnv }, 'http.host is not loopback and no API token is set: the operator API and queue board refuse every call');
+    runtime.logger.warn(
+      { host: config.http.host, tokenEnv: access.tokenEnv },
+      'http.host is not loopback and no API token is set: the operator API and queue board refuse every call',
+    );
   }
   const notifier = notifierFromEnv(runtime.logger, config.notifications.slackWebhookEnv);
   runtime.routes.push(async (app) => {
     await registerOperatorApi(app, { redis: runtime.redis, config, fleet, access, notifier, logger: runtime.logger });
-    await registerQueueBoard(app, fleet.queueNames().map((name) => fleet.queue(name)), access);
+    await registerQueueBoard(
+      app,
+      fleet.queueNames().map((name) => fleet.queue(name)),
+      access,
+    );
   });
   runtime.onClose(fleet);
   return { start: () => undefined };

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { RunRecord } from '@nightshift/contracts';
-import { Claims, EventLog, RunStore, TicketCounters, type StoredEvent } from '@nightshift/state';
+import { Claims, EventLog, RunStore, type StoredEvent, TicketCounters } from '@nightshift/state';
+import type { Redis } from 'ioredis';
 
 /** How far back a ticket's history is looked up (recent runs and events; older ones are in `nightshift runs`/`events`). */
 const RECENT_RUNS = 10_000;

@@ -25,7 +25,8 @@ export class TicketMoveCounter {
       for (const event of batch) {
         this.lastId = event.id;
         const to = event.detail?.['to'];
-        if (event.type === 'ticket.moved' && typeof to === 'string') this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
+        if (event.type === 'ticket.moved' && typeof to === 'string')
+          this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
       }
       if (batch.length < 5000) return new Map(this.counts);
     }

@@ -11,8 +11,7 @@ export function sessionPriority(ticket: Ticket): number {
 }
 
 /** Why the ticket must wait for other tickets, or null: blockers are re-checked at dispatch, not only when listed. */
-export function openBlockers(ticket: Ticket): string | null {
+export function openBlockers(ticket: Pick<Ticket, 'key'>): string | null {
   const open = ((ticket as TrackerTicket).blockedBy ?? []).filter((b) => b.open);
   return open.length > 0 ? `blocked by ${open.map((b) => `${b.key} (${b.state})`).join(', ')}` : null;
 }
-

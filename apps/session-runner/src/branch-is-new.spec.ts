@@ -1,4 +1,5 @@
 import type { SessionJob } from '@nightshift/contracts';
+
 import { branchIsNew } from './branch-is-new';
 
 const job = (extra: Partial<SessionJob> = {}): SessionJob => ({
@@ -22,7 +23,14 @@ describe('branchIsNew', () => {
   it('is false for a redelivery (the crashed execution may have pushed), a later launch, a follow-up or an older job', () => {
     expect(branchIsNew(job({ firstLaunch: true }), 2)).toBe(false);
     expect(branchIsNew(job({ runId: 'NS-1.2' }), 1)).toBe(false);
-    const followUp = { trigger: 'feedback' as const, round: 1, of: 3, prNumber: 7, prUrl: 'local://pr/7', since: '2026-12-01T00:00:00.000Z' };
+    const followUp = {
+      trigger: 'feedback' as const,
+      round: 1,
+      of: 3,
+      prNumber: 7,
+      prUrl: 'local://pr/7',
+      since: '2026-12-01T00:00:00.000Z',
+    };
     expect(branchIsNew(job({ firstLaunch: true, followUp }), 1)).toBe(false);
     expect(branchIsNew(job(), 1)).toBe(false);
   });

@@ -1,10 +1,19 @@
-import type { Ticket, TicketComment } from '@nightshift/domain';
-import { allocate, estimateTokens, fitText, headBytes, MAX_TITLE_BYTES, PART_SHARES, truncationMarker, type PromptCut } from './prompt-budget';
+import type { Ticket } from '@nightshift/domain';
+
+import { type DataFence, neutralize, newFence } from './data-fence';
+import { allocate, estimateTokens, fitText, MAX_TITLE_BYTES, PART_SHARES, type PromptCut } from './prompt-budget';
+import { fitComments, fitLearnings, formatComments, formatRules, newestFirst } from './prompt-parts';
 import { renderTemplate } from './render-template';
 
 export interface RulesFile {
   name: string;
   content: string;
+}
+
+/** A repair round's addition: Nightshift's own instructions, and the failing checks' output (data). */
+export interface RepairSection {
+  instructions: string;
+  output: string;
 }
 
 /** The built-in template; a repo may replace it with its own file (`promptTemplate` in config). */
@@ -16,18 +25,24 @@ If the fix needs a change outside this repository, say so and point to the file 
 {{review}}{{rules}}
 {{learnings}}`;
 
+const REVIEW_SLOT = /\{\{\s*review\s*\}\}/;
+
 export interface PromptInput {
   repo: string;
   branch: string;
   tickets: Ticket[];
   rules: RulesFile[];
-  /** A follow-up's review feedback and failing CI output (already bounded and redacted); empty otherwise. */
+  /** A follow-up's review feedback and failing CI output (already redacted); empty otherwise. */
   review?: string;
+  /** A repair round's failing checks: after everything else, within the same budget. */
+  repair?: RepairSection;
   /** Filled by the memory service: most relevant first, so the last ones are dropped first. */
   learnings?: string[];
   template?: { text: string; source: string };
-  /** agent.maxPromptTokens */
+  /** agent.maxPromptTokens: the whole text sent, every part included, stays within it. */
   maxTokens: number;
+  /** Tests pass one with a fixed nonce; a session gets a random one. */
+  fence?: DataFence;
 }
 
 export interface BuiltPrompt {
@@ -36,141 +51,145 @@ export interface BuiltPrompt {
   cuts: PromptCut[];
 }
 
+interface Parts {
+  descriptions: string[];
+  comments: string[];
+  rules: string[];
+  learnings: string;
+  review: string;
+  repair: string;
+}
+
 /**
- * The agent's instructions, within `maxTokens`. Ticket text is data: it goes into the prompt (on the
- * agent's stdin, never a shell word) and nowhere else. Each ticket starts with a `Ticket: KEY` line
- * the agent (and the test double) can key on. Titles and the template are kept whole; descriptions,
- * comments (newest first), rules files and learnings share what is left (PART_SHARES), and each cut
- * says how much is missing and where the full text is.
+ * The agent's instructions, within `maxTokens`. Text anyone can write (titles, descriptions,
+ * comments, review feedback, check output, learnings) goes in fenced data blocks under a fixed frame
+ * (data-fence.ts), on the agent's stdin, never a shell word. Each ticket starts with a `Ticket: KEY`
+ * line the agent (and the test double) can key on. The template, frame and fences are fixed; titles
+ * are kept up to 1 KB; descriptions, comments (newest first), rules files, learnings, the review and
+ * the repair output share what is left (PART_SHARES), and each cut says how much is missing and where
+ * the full text is. A template without `{{review}}` gets the review after it, inside the same budget.
  */
 export function buildPrompt(input: PromptInput): BuiltPrompt {
   const template = input.template ?? { text: DEFAULT_TEMPLATE, source: 'built-in' };
+  const fence = input.fence ?? newFence();
   const cuts: PromptCut[] = [];
+  const cut = (part: PromptCut['part'], of: string, whole: string, cutBytes: number) => {
+    if (cutBytes) cuts.push({ part, of, keptBytes: Buffer.byteLength(whole) - cutBytes, cutBytes });
+  };
   const titles = input.tickets.map((t) => {
     const fitted = fitText(t.title, MAX_TITLE_BYTES, `at ${t.url}`);
-    if (fitted.cutBytes) cuts.push({ part: 'title', of: t.key, keptBytes: Buffer.byteLength(t.title) - fitted.cutBytes, cutBytes: fitted.cutBytes });
+    cut('title', t.key, t.title, fitted.cutBytes);
     return fitted.text;
   });
-  const render = (parts: { descriptions: string[]; comments: string[]; rules: string[]; learnings: string }) =>
-    renderTemplate(
+  const review = input.review?.trim() ? input.review : '';
+  const reviewInSlot = REVIEW_SLOT.test(template.text);
+  const reviewBlock = (text: string) =>
+    review ? `${fence.wrap('review feedback and CI output on the pull request', text)}\n` : '';
+  const formatLearnings = (items: string[]) =>
+    `${fence.wrap('notes from earlier runs on this repo', items.map((l) => `- ${l}`).join('\n'))}\n`;
+
+  const render = (parts: Parts) => {
+    const body = renderTemplate(
       template.text,
       {
         repo: input.repo,
         branch: input.branch,
-        tickets: input.tickets.map((t, i) => formatTicket(t, titles[i]!, parts.descriptions[i]!, parts.comments[i]!)).join('\n'),
+        tickets: input.tickets
+          .map((t, i) => formatTicket(fence, t, titles[i]!, parts.descriptions[i]!, parts.comments[i]!))
+          .join('\n'),
         ticketKeys: input.tickets.map((t) => t.key).join(', '),
-        review: input.review ?? '',
+        review: reviewInSlot ? reviewBlock(parts.review) : '',
         rules: parts.rules.join('\n'),
         learnings: parts.learnings,
       },
       template.source,
     );
+    const after = [
+      !reviewInSlot && review ? reviewBlock(parts.review).trimEnd() : '',
+      input.repair
+        ? `${input.repair.instructions.trimEnd()}\n${fence.wrap('output of the failing checks', parts.repair)}`
+        : '',
+    ].filter(Boolean);
+    return [fence.frame, body, ...after].join('\n\n');
+  };
 
-  const learnings = input.learnings?.length ? formatLearnings(input.learnings) : '';
   const whole = {
     descriptions: input.tickets.map((t) => t.description.trim() || '(no description)'),
     comments: input.tickets.map((t) => formatComments(newestFirst(t.comments))),
     rules: input.rules.map((r) => r.content.trim()),
+    learnings: input.learnings?.length ? formatLearnings(input.learnings) : '',
+    repair: input.repair?.output.trimEnd() ?? '',
   };
-  const empty = { descriptions: input.tickets.map(() => ''), comments: input.tickets.map(() => ''), rules: input.rules.map((r) => formatRules(r.name, '')), learnings: '' };
-  const fixedBytes = Buffer.byteLength(render(empty));
-  const room = input.maxTokens * 3 - fixedBytes;
+  const empty: Parts = {
+    descriptions: input.tickets.map(() => ''),
+    comments: input.tickets.map(() => ''),
+    rules: input.rules.map((r) => formatRules(r.name, '')),
+    learnings: '',
+    review: '',
+    repair: '',
+  };
+  const room = input.maxTokens * 3 - Buffer.byteLength(render(empty));
 
-  // One claimant per ticket description, per ticket's comments, per rules file, plus the learnings.
+  // One claimant per ticket description, per ticket's comments, per rules file, the learnings, the review and the repair output.
   const n = Math.max(1, input.tickets.length);
-  const claims = [
-    ...whole.descriptions.map((d) => ({ need: Buffer.byteLength(d), share: PART_SHARES.description / n })),
-    ...whole.comments.map((c) => ({ need: Buffer.byteLength(c), share: PART_SHARES.comments / n })),
-    ...whole.rules.map((r) => ({ need: Buffer.byteLength(r), share: PART_SHARES.rules / Math.max(1, input.rules.length) })),
-    { need: Buffer.byteLength(learnings), share: PART_SHARES.learnings },
-  ];
-  const grant = allocate(room, claims);
+  const claim = (text: string, share: number) => ({ need: Buffer.byteLength(text), share });
+  const grant = allocate(room, [
+    ...whole.descriptions.map((d) => claim(d, PART_SHARES.description / n)),
+    ...whole.comments.map((c) => claim(c, PART_SHARES.comments / n)),
+    ...whole.rules.map((r) => claim(r, PART_SHARES.rules / Math.max(1, input.rules.length))),
+    claim(whole.learnings, PART_SHARES.learnings),
+    claim(review, PART_SHARES.review),
+    claim(whole.repair, PART_SHARES.repair),
+  ]);
   let at = 0;
   const next = () => grant[at++]!;
 
   const descriptions = input.tickets.map((t, i) => {
     const fitted = fitText(whole.descriptions[i]!, next(), `at ${t.url}`);
-    if (fitted.cutBytes) cuts.push({ part: 'description', of: t.key, keptBytes: Buffer.byteLength(whole.descriptions[i]!) - fitted.cutBytes, cutBytes: fitted.cutBytes });
+    cut('description', t.key, whole.descriptions[i]!, fitted.cutBytes);
     return fitted.text;
   });
   const comments = input.tickets.map((t) => {
     const fitted = fitComments(newestFirst(t.comments), next(), t.url);
-    if (fitted.cutBytes) cuts.push({ part: 'comments', of: t.key, keptBytes: fitted.keptBytes, cutBytes: fitted.cutBytes });
+    if (fitted.cutBytes)
+      cuts.push({ part: 'comments', of: t.key, keptBytes: fitted.keptBytes, cutBytes: fitted.cutBytes });
     return fitted.text;
   });
   const rules = input.rules.map((r, i) => {
     const fitted = fitText(whole.rules[i]!, next(), `in ${r.name} in the repository`);
-    if (fitted.cutBytes) cuts.push({ part: 'rules', of: r.name, keptBytes: Buffer.byteLength(whole.rules[i]!) - fitted.cutBytes, cutBytes: fitted.cutBytes });
+    cut('rules', r.name, whole.rules[i]!, fitted.cutBytes);
     return formatRules(r.name, fitted.text);
   });
-  const kept = fitLearnings(input.learnings ?? [], next());
-  if (kept.cutBytes) cuts.push({ part: 'learnings', of: input.repo, keptBytes: Buffer.byteLength(kept.text), cutBytes: kept.cutBytes });
+  const learnings = fitLearnings(input.learnings ?? [], next(), formatLearnings);
+  if (learnings.cutBytes)
+    cuts.push({
+      part: 'learnings',
+      of: input.repo,
+      keptBytes: Buffer.byteLength(learnings.text),
+      cutBytes: learnings.cutBytes,
+    });
+  const fittedReview = fitText(review, next(), 'on the pull request');
+  cut('review', input.repo, review, fittedReview.cutBytes);
+  const fittedRepair = fitText(whole.repair, next(), 'in the check logs of this run');
+  cut('repair', input.repo, whole.repair, fittedRepair.cutBytes);
 
-  const rendered = render({ descriptions, comments, rules, learnings: kept.text });
-  // A repo template written before the {{review}} slot existed still gets the feedback: a follow-up without it is blind.
-  const text = input.review && !/\{\{\s*review\s*\}\}/.test(template.text) ? `${rendered}\n\n${input.review}` : rendered;
+  const text = render({
+    descriptions,
+    comments,
+    rules,
+    learnings: learnings.text,
+    review: fittedReview.text,
+    repair: fittedRepair.text,
+  });
   return { text, estimatedTokens: estimateTokens(text), cuts };
 }
 
-function formatTicket(ticket: Ticket, title: string, description: string, comments: string): string {
-  const parts = [`Ticket: ${ticket.key}`, `Title: ${title}`, '', description, ''];
-  if (comments) parts.push(comments, '');
-  return parts.join('\n');
-}
-
-function newestFirst(comments: TicketComment[]): TicketComment[] {
-  return [...comments].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-}
-
-const COMMENTS_HEADING = 'Comments (newest first):';
-const formatComment = (c: TicketComment) => `- ${c.author} (${c.createdAt}): ${c.body}`;
-
-function formatComments(comments: TicketComment[]): string {
-  return comments.length ? [COMMENTS_HEADING, ...comments.map(formatComment)].join('\n') : '';
-}
-
-/** Newest comments first, whole while they fit; the first that does not fit is cut, older ones are left out. */
-function fitComments(comments: TicketComment[], bytes: number, url: string): { text: string; keptBytes: number; cutBytes: number } {
-  const whole = formatComments(comments);
-  const size = Buffer.byteLength(whole);
-  if (size <= bytes) return { text: whole, keptBytes: size, cutBytes: 0 };
-  const markerRoom = Buffer.byteLength(truncationMarker(size, `at ${url}`)) + 2;
-  let left = bytes - markerRoom - Buffer.byteLength(COMMENTS_HEADING) - 1;
-  const lines: string[] = [];
-  for (const comment of comments) {
-    const line = formatComment(comment);
-    const lineBytes = Buffer.byteLength(line) + 1;
-    if (lineBytes <= left) {
-      lines.push(line);
-      left -= lineBytes;
-      continue;
-    }
-    if (left > 200) lines.push(headBytes(line, left - 1));
-    break;
-  }
-  const keptText = lines.length ? [COMMENTS_HEADING, ...lines].join('\n') : COMMENTS_HEADING;
-  const keptBytes = Buffer.byteLength(keptText);
-  const cutBytes = Math.max(1, size - keptBytes);
-  return { text: `${keptText}\n${truncationMarker(cutBytes, `at ${url}`)}`, keptBytes, cutBytes };
-}
-
-function formatRules(name: string, body: string): string {
-  return `Repository rules from ${name}:\n${body}\n`;
-}
-
-function formatLearnings(items: string[]): string {
-  return `Learnings from earlier sessions on this repo:\n${items.map((l) => `- ${l}`).join('\n')}\n`;
-}
-
-/** Learnings are whole items, most relevant first: the ones that do not fit are dropped, and the drop is said. */
-function fitLearnings(items: string[], bytes: number): { text: string; cutBytes: number } {
-  const whole = items.length ? formatLearnings(items) : '';
-  if (Buffer.byteLength(whole) <= bytes) return { text: whole, cutBytes: 0 };
-  for (let keep = items.length - 1; keep >= 0; keep--) {
-    const dropped = items.length - keep;
-    const note = `- …${dropped} more learning(s) left out to fit the prompt budget\n`;
-    const text = keep > 0 ? `${formatLearnings(items.slice(0, keep))}${note}` : '';
-    if (Buffer.byteLength(text) <= bytes) return { text, cutBytes: Buffer.byteLength(whole) - Buffer.byteLength(text) };
-  }
-  return { text: '', cutBytes: Buffer.byteLength(whole) };
+function formatTicket(fence: DataFence, ticket: Ticket, title: string, description: string, comments: string): string {
+  const parts = [
+    `Ticket: ${neutralize(ticket.key).replace(/\s+/g, '')}`,
+    fence.wrap(`ticket ${ticket.key} title`, title),
+    fence.wrap(`ticket ${ticket.key} description`, description),
+  ];
+  if (ticket.comments.length) parts.push(fence.wrap(`ticket ${ticket.key} comments, newest first`, comments));
+  return `${parts.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { CANCEL_CHANNEL, type CancelRequest } from '@nightshift/state';
+import type { Redis } from 'ioredis';
 
 export type { CancelRequest } from '@nightshift/state';
 

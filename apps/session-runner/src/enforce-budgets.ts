@@ -1,6 +1,7 @@
-import { budgetsReached } from '@nightshift/domain';
 import type { RunRecord } from '@nightshift/contracts';
+import { budgetsReached } from '@nightshift/domain';
 import { pauseScope } from '@nightshift/pause-policy';
+
 import type { SessionDeps } from './session-deps';
 
 // Enough history for a ticket's total and a day of runs on a busy install.
@@ -13,9 +14,18 @@ const RUNS_CONSIDERED = 5000;
  */
 export async function enforceBudgets(deps: SessionDeps, record: RunRecord): Promise<void> {
   const { budgets } = deps.config;
-  if (budgets.perTicketUsd === undefined && budgets.perRepoDailyUsd === undefined && budgets.perAccountDailyUsd === undefined) return;
+  if (
+    budgets.perTicketUsd === undefined &&
+    budgets.perRepoDailyUsd === undefined &&
+    budgets.perAccountDailyUsd === undefined
+  )
+    return;
   const runs = await deps.runs.list(RUNS_CONSIDERED);
-  for (const hit of budgetsReached(budgets, runs, { tickets: record.tickets, repo: record.repo, account: record.account })) {
-    await pauseScope(deps, hit.scope, hit.until, hit.reason, deps.host);
+  for (const hit of budgetsReached(budgets, runs, {
+    tickets: record.tickets,
+    repo: record.repo,
+    account: record.account,
+  })) {
+    await pauseScope(deps, hit.scope, hit.until, hit.reason, deps.host, 'budget');
   }
 }

@@ -1,5 +1,7 @@
-const ASKS_HUMAN = /\b(you|please|someone|an? (admin|operator|human))\b[^.]{0,80}\b(change|update|set|configure|modify|rotate|enable|disable|add)\b/i;
-const OUTSIDE = /\b(config(uration)?|settings?|environment variables?|env vars?|dashboard|console|dns|secrets?|credentials?|infrastructure|deployment|server|vercel|aws|gcp|cloudflare|heroku|outside (this|the) repo(sitory)?)\b/i;
+const ASKS_HUMAN =
+  /\b(you|please|someone|an? (admin|operator|human))\b[^.]{0,80}\b(change|update|set|configure|modify|rotate|enable|disable|add)\b/i;
+const OUTSIDE =
+  /\b(config(uration)?|settings?|environment variables?|env vars?|dashboard|console|dns|secrets?|credentials?|infrastructure|deployment|server|vercel|aws|gcp|cloudflare|heroku|outside (this|the) repo(sitory)?)\b/i;
 
 /**
  * True when the agent's final message asks a human to change something outside the repository

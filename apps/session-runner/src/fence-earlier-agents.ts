@@ -1,7 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
+
+import { sandboxPodman } from '@nightshift/config';
 import type { SessionJob } from '@nightshift/contracts';
-import { sessionKey, type LiveSession } from '@nightshift/state';
 import { closeInterruptedSession, killSessionAgent } from '@nightshift/fleet';
+import { type LiveSession, sessionKey } from '@nightshift/state';
+
 import { RequeueJob } from './requeue-job';
 import type { SessionDeps } from './session-deps';
 
@@ -17,23 +20,30 @@ export async function fenceEarlierAgents(deps: SessionDeps, job: SessionJob, own
   const deadline = Date.now() + 2 * (intervalSec + graceSec) * 1000;
   const leaseMs = deps.config.routing.claimLeaseSec * 1000;
   for (;;) {
-    const earlier = (await deps.sessions.list()).filter((s) => sessionKey(s) !== ownKey && s.tickets.some((t) => job.tickets.includes(t)));
+    const earlier = (await deps.sessions.list()).filter(
+      (s) => sessionKey(s) !== ownKey && s.tickets.some((t) => job.tickets.includes(t)),
+    );
     if (earlier.length === 0) return;
     const remote: LiveSession[] = [];
     for (const session of earlier) {
       if (session.host !== deps.host) {
         // A host silent for a whole claim lease is gone (its runner could not have held the ticket that long).
-        if (Date.now() - Date.parse(session.heartbeatAt) > leaseMs) await closeInterruptedSession(deps, session, 'runner_gone', 0);
+        if (Date.now() - Date.parse(session.heartbeatAt) > leaseMs)
+          await closeInterruptedSession(deps, session, 'runner_gone', 0);
         else remote.push(session);
         continue;
       }
-      const killed = await killSessionAgent(session, graceSec * 1000);
+      const killed = await killSessionAgent(session, graceSec * 1000, sandboxPodman(deps.config, deps.host));
       await closeInterruptedSession(deps, session, 'fenced', killed);
     }
     if (remote.length === 0) return;
     if (Date.now() > deadline) {
       const where = remote.map((s) => `${sessionKey(s)} on ${s.host}`).join(', ');
-      throw new RequeueJob(intervalSec * 1000, false, `an earlier execution may still be running (${where}); waiting for its host's reaper`);
+      throw new RequeueJob(
+        intervalSec * 1000,
+        false,
+        `an earlier execution may still be running (${where}); waiting for its host's reaper`,
+      );
     }
     await delay(Math.min(1000, intervalSec * 250));
   }

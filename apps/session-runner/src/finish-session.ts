@@ -1,13 +1,30 @@
-import { decideInfraRetry, infraFingerprint, moveAfterOutcome, moveTicket, redactSecrets, spendsAttempt, stateFor, type Outcome, type Ticket } from '@nightshift/domain';
-import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
 import type { RepoConfig } from '@nightshift/config';
-import { commitAll, diffStat } from '@nightshift/git';
-import { renderPrBody, type PrBodyInput } from './pr-body';
+import type { RunRecord, SessionJob, SessionResult } from '@nightshift/contracts';
+import {
+  branchForTicket,
+  decideInfraRetry,
+  humanDuration,
+  inertText,
+  infraFingerprint,
+  moveAfterOutcome,
+  moveTicket,
+  type Outcome,
+  redactSecrets,
+  spendsAttempt,
+  stateFor,
+  type Ticket,
+} from '@nightshift/domain';
+import { commitAll, diffStat, headCommit } from '@nightshift/git';
+import { crashPoint } from '@nightshift/service-shell';
+
+import { branchIsNew } from './branch-is-new';
+import { gatePush } from './gate-push';
+import { prAssignment } from './pr-assignment';
+import { type PrBodyInput, renderPrBody } from './pr-body';
 import { agentSummary, commitMessage, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
 import { readRepoTemplate } from './repo-template';
-import { crashPoint } from '@nightshift/service-shell';
 import type { SessionDeps } from './session-deps';
-import { branchIsNew } from './branch-is-new';
+import { trustedWorktree } from './trusted-worktree';
 
 /** What the session leaves for the commit and the PR body besides the tickets. */
 export interface SessionReport {
@@ -34,11 +51,21 @@ export interface PrOptions {
  * the same branch, then move every ticket to In Review with a link. Each step is idempotent, so a
  * rerun after a crash anywhere in here converges.
  */
-export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: RepoConfig, tickets: Ticket[], worktree: string, report: SessionReport, options: PrOptions = {}): Promise<SessionResult> {
+export async function finishSuccess(
+  deps: SessionDeps,
+  job: SessionJob,
+  repo: RepoConfig,
+  tickets: Ticket[],
+  worktree: string,
+  report: SessionReport,
+  options: PrOptions = {},
+): Promise<SessionResult> {
   const lead = tickets[0]!;
   const base = { repo: repo.name, host: deps.host, run: job.runId };
   const summary = agentSummary(report.finalMessage);
-  const template = repo.prTemplate ? await readRepoTemplate(worktree, repo.prTemplate, repo.name, 'prTemplate') : undefined;
+  const template = repo.prTemplate
+    ? await readRepoTemplate(worktree, repo.prTemplate, repo.name, 'prTemplate')
+    : undefined;
   const bodyInput: PrBodyInput = {
     repo: repo.name,
     tickets,
@@ -58,19 +85,64 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
   // Rendered once before anything is pushed: a broken repo PR template must not leave a branch without its PR.
   renderPrBody(bodyInput);
   // Staged when the agent (or its last repair round) finished: see launchAgent.
-  await commitAll(worktree, commitMessage(tickets, job.runId, summary), { author: deps.config.forge.commitAuthor, staged: true });
-  await deps.forge.pushBranch({ repo: repo.name, remoteUrl: repo.remote, worktreePath: worktree, branch: job.branch, ...(branchIsNew(job, report.record.execution) ? { expectNew: true } : {}) });
+  await commitAll(await trustedWorktree(deps, repo, worktree), commitMessage(tickets, job.runId, summary), {
+    author: deps.config.forge.commitAuthor,
+    staged: true,
+  });
+  const blocked = await gatePush(deps, job, repo, worktree);
+  if (blocked) return blocked;
+  await deps.forge.pushBranch({
+    repo: repo.name,
+    remoteUrl: repo.remote,
+    // Checked before the push as before the commit: the push carries the token.
+    worktreePath: await trustedWorktree(deps, repo, worktree),
+    branch: job.branch,
+    ...(branchIsNew(job, report.record.execution) ? { expectNew: true } : {}),
+  });
+  // The lease of any later rewrite of the branch (a rebase when its base moves): only what Nightshift pushed.
+  await deps.pushedHeads?.record(repo.name, job.branch, await headCommit(await trustedWorktree(deps, repo, worktree)));
   crashPoint('session-runner.after-push');
-  const rendered = renderPrBody({ ...bodyInput, diffstat: await diffStat(worktree, `refs/remotes/origin/${repo.baseBranch}`), runIds: await runsOnBranch(deps, lead.key, job.runId) });
+  const diffstat = await diffStat(
+    await trustedWorktree(deps, repo, worktree),
+    `refs/remotes/origin/${repo.baseBranch}`,
+  );
+  report.record.changes = diffstat.split('\n').at(-1)?.trim() ?? '';
+  const rendered = renderPrBody({
+    ...bodyInput,
+    diffstat,
+    runIds: await runsOnBranch(deps, job),
+  });
   const body = options.note ? `${rendered}\n\n${options.note}` : rendered;
-  const draft = { repo: repo.name, head: job.branch, base: repo.baseBranch, title: ticketLine(tickets, MAX_PR_TITLE_CHARS), body: redactSecrets(body), tickets: tickets.map((t) => t.key), ...(options.draft ? { draft: true } : {}), ...(options.labels?.length ? { labels: options.labels } : {}) };
-  const { pr, created } = await deps.forge.findOrCreatePr(draft);
+  const draft = {
+    repo: repo.name,
+    head: job.branch,
+    base: repo.baseBranch,
+    title: ticketLine(tickets, MAX_PR_TITLE_CHARS),
+    body: redactSecrets(body),
+    tickets: tickets.map((t) => t.key),
+    ...(options.draft ? { draft: true } : {}),
+    ...prAssignment(repo.pr, options.labels),
+  };
+  const { pr, created, refused } = await deps.forge.findOrCreatePr(draft);
   if (created) {
-    await deps.events.append({ type: 'pr.opened', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+    await deps.events.append({
+      type: 'pr.opened',
+      ...base,
+      ticket: lead.key,
+      // A reviewer GitHub would not take leaves the PR open without them: say so where the operator looks.
+      detail: { url: pr.url, number: pr.number, ...(refused?.length ? { refused: refused.join('; ') } : {}) },
+    });
   } else if (pr.body !== draft.body || pr.title !== draft.title) {
     // A later session pushed to the same branch: the PR must describe what it now holds.
-    await deps.forge.updatePr(repo.name, pr.number, { title: draft.title, body: draft.body, tickets: draft.tickets });
-    await deps.events.append({ type: 'pr.updated', ...base, ticket: lead.key, detail: { url: pr.url, number: pr.number } });
+    // Tickets of the PR that sat this session out (Done, with a human) stay on it.
+    const tickets = [...new Set([...draft.tickets, ...pr.tickets])];
+    await deps.forge.updatePr(repo.name, pr.number, { title: draft.title, body: draft.body, tickets });
+    await deps.events.append({
+      type: 'pr.updated',
+      ...base,
+      ticket: lead.key,
+      detail: { url: pr.url, number: pr.number },
+    });
   }
   for (const ticket of tickets) {
     await deps.counters.clearInfraErrors(ticket.key);
@@ -78,17 +150,36 @@ export async function finishSuccess(deps: SessionDeps, job: SessionJob, repo: Re
     // Idempotent through the tracker itself: a rerun after a crash does not post the link twice.
     const fresh = await deps.tracker.getTicket(ticket.key);
     const draftNote = options.draft ? ' as a draft: its checks still fail' : '';
-    const link = fresh && !fresh.comments.some((c) => c.body.includes(pr.url)) ? `Nightshift opened a pull request${draftNote}: ${pr.url} (run ${job.runId}, model ${job.model}).` : null;
-    await moveTicket(withCrashPoint(deps), ticket.key, stateFor('in_review', deps.config.tracker.states)!, { host: deps.host, run: job.runId }, link);
+    const link =
+      fresh && !fresh.comments.some((c) => c.body.includes(pr.url))
+        ? `Nightshift opened a pull request${draftNote}: ${pr.url} (run ${job.runId}, model ${job.model}).`
+        : null;
+    await moveTicket(
+      withCrashPoint(deps),
+      ticket.key,
+      stateFor('in_review', deps.config.tracker.states)!,
+      { host: deps.host, run: job.runId },
+      link,
+    );
   }
   return { outcome: 'success', reason: `PR ${pr.url}`, prUrl: pr.url };
 }
 
-/** Runs that pushed to this ticket's branch before, oldest first, then this one. */
-async function runsOnBranch(deps: SessionDeps, ticket: string, runId: string): Promise<string[]> {
-  // Only runs led by the ticket push to its branch (agent/<ticket>): read those, not the whole run history.
-  const earlier = (await deps.runs.ledBy(ticket)).filter((r) => r.outcome === 'success' && r.runId !== runId).map((r) => r.runId);
-  return [...new Set([...earlier, runId])];
+/** Runs that pushed to this branch before, oldest first, then this one. */
+async function runsOnBranch(deps: SessionDeps, job: SessionJob): Promise<string[]> {
+  // Runs are led by one of the tickets on the branch (a batch's follow-up may be led by any of them): read those
+  // runs, not the whole run history; records from before runs kept their branch were on their lead's.
+  const earlier: RunRecord[] = [];
+  for (const ticket of job.tickets)
+    for (const r of await deps.runs.ledBy(ticket))
+      if (
+        r.outcome === 'success' &&
+        r.runId !== job.runId &&
+        (r.branch ?? branchForTicket(r.tickets[0]!)) === job.branch
+      )
+        earlier.push(r);
+  earlier.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  return [...new Set([...earlier.map((r) => r.runId), job.runId])];
 }
 
 /**
@@ -97,7 +188,13 @@ async function runsOnBranch(deps: SessionDeps, ticket: string, runId: string): P
  * back to the queue after a cool-down. A session canceled because a human moved its ticket leaves
  * the ticket where the human put it.
  */
-export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome: Outcome, reason: string, opts: { shuttingDown: boolean; needsHumanNote?: string; denied?: string[] }): Promise<SessionResult> {
+export async function finishFailure(
+  deps: SessionDeps,
+  job: SessionJob,
+  outcome: Outcome,
+  reason: string,
+  opts: { shuttingDown: boolean; needsHumanNote?: string; denied?: string[] },
+): Promise<SessionResult> {
   const states = deps.config.tracker.states;
   const safeReason = redactSecrets(reason);
   if (outcome === 'canceled' && !opts.shuttingDown) return { outcome, reason: safeReason };
@@ -107,21 +204,46 @@ export async function finishFailure(deps: SessionDeps, job: SessionJob, outcome:
     if (spendsAttempt(outcome)) {
       const spent = await deps.counters.spendAttempt(key);
       deps.metrics.attemptsSpent.inc({ repo: job.repo, outcome });
-      if (moveAfterOutcome(outcome, { attemptsSpent: spent, maxAttempts: deps.config.routing.maxAttempts, asksForHuman: opts.needsHumanNote !== undefined }) === 'needs_human') {
+      if (
+        moveAfterOutcome(outcome, {
+          attemptsSpent: spent,
+          maxAttempts: deps.config.routing.maxAttempts,
+          asksForHuman: opts.needsHumanNote !== undefined,
+        }) === 'needs_human'
+      ) {
         const note = opts.needsHumanNote ?? `Nightshift gave up after ${spent} attempts; a human needs to look.`;
-        const summary = redactSecrets(`${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason, permissionDenials: opts.denied })}`);
-        await moveTicket(withCrashPoint(deps), key, stateFor('needs_human', states)!, { host: deps.host, run: job.runId }, summary);
+        // Quotes the agent's final message and output: inert, so none of it mentions, closes or hides anything.
+        const summary = inertText(
+          redactSecrets(
+            `${note}\n\n${await attemptSummary(deps, key, { runId: job.runId, model: job.model, attempt: job.attempt, outcome, reason: safeReason, permissionDenials: opts.denied })}`,
+          ),
+        );
+        await moveTicket(
+          withCrashPoint(deps),
+          key,
+          stateFor('needs_human', states)!,
+          { host: deps.host, run: job.runId },
+          summary,
+        );
         await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${note.split('\n')[0]}` });
         continue;
       }
     } else if (outcome === 'infra_error') {
       if (await infraRetryExhausted(deps, job, key, safeReason)) continue;
     } else {
-      await deps.counters.coolDown(key, deps.config.routing.retryDelaySec * 1000, `${outcome}: ${safeReason}`.slice(0, 300));
+      await deps.counters.coolDown(
+        key,
+        deps.config.routing.retryDelaySec * 1000,
+        `${outcome}: ${safeReason}`.slice(0, 300),
+      );
     }
     const ticket = await deps.tracker.getTicket(key);
     // Back to the queue only from In Progress: a human who moved it elsewhere meanwhile decided.
-    if (ticket && ticket.state === states.inProgress) await moveTicket(withCrashPoint(deps), key, stateFor('back_to_queue', states)!, { host: deps.host, run: job.runId });
+    if (ticket && ticket.state === states.inProgress)
+      await moveTicket(withCrashPoint(deps), key, stateFor('back_to_queue', states)!, {
+        host: deps.host,
+        run: job.runId,
+      });
   }
   return { outcome, reason: safeReason };
 }
@@ -136,25 +258,41 @@ async function infraRetryExhausted(deps: SessionDeps, job: SessionJob, key: stri
   const ticket = await deps.tracker.getTicket(key);
   const fingerprint = ticket ? infraFingerprint(ticket, deps.config) : 'ticket-gone';
   const streak = await deps.counters.recordInfraError(key, fingerprint);
-  const decision = decideInfraRetry(streak, { maxInfraRetries: routing.maxInfraRetries, retryDelayMs: routing.retryDelaySec * 1000 });
+  const decision = decideInfraRetry(streak, {
+    maxInfraRetries: routing.maxInfraRetries,
+    retryDelayMs: routing.retryDelaySec * 1000,
+  });
   if (decision.kind === 'retry') {
-    await deps.counters.coolDown(key, decision.delayMs, `infra_error ${streak}/${routing.maxInfraRetries}: ${reason}`.slice(0, 300));
+    await deps.counters.coolDown(
+      key,
+      decision.delayMs,
+      `infra_error ${streak}/${routing.maxInfraRetries}: ${reason}`.slice(0, 300),
+    );
     return false;
   }
   if (await deps.counters.once(`infra-gave-up:${key}:${fingerprint}`)) {
-    const note = `Nightshift stopped retrying after ${streak} infrastructure failures in a row (no attempt was spent). The last one:\n\n> ${reason.split('\n').join('\n> ')}\n\nFix the cause (agent command, configuration, hooks) or edit the ticket, then move it back to ${tracker.states.queue[0]}: a changed configuration or ticket text makes it eligible again.`;
-    await deps.tracker.comment(key, redactSecrets(note));
-    await deps.notifier.notify({ kind: 'needs_human', text: `${key} needs a human: ${streak} infrastructure failures in a row` });
+    const note = `Nightshift stopped retrying after ${streak} infrastructure failures in a row (no attempt was spent). The last one:\n\n> ${reason.split('\n').join('\n> ')}\n\nFix the cause (agent command, configuration, hooks) or edit the ticket, then move it back to ${tracker.states.queue[0]}: moving it back means "try again", and the count of failures starts over.`;
+    await deps.tracker.comment(key, inertText(redactSecrets(note)));
+    await deps.notifier.notify({
+      kind: 'needs_human',
+      text: `${key} needs a human: ${streak} infrastructure failures in a row`,
+    });
   }
-  await moveTicket(withCrashPoint(deps), key, stateFor('needs_human', tracker.states)!, { host: deps.host, run: job.runId });
+  await moveTicket(withCrashPoint(deps), key, stateFor('needs_human', tracker.states)!, {
+    host: deps.host,
+    run: job.runId,
+  });
   return true;
 }
 
 /** One line per attempt: model, outcome, duration and the last lines of output. */
 async function attemptSummary(deps: SessionDeps, ticket: string, current: Partial<RunRecord>): Promise<string> {
-  const earlier: Array<Partial<RunRecord>> = (await deps.runs.list(5000)).filter((r) => r.tickets.includes(ticket) && r.outcome && r.runId !== current.runId);
-  const rows = [...earlier, current].map((r) => {
-    const took = typeof r.durationMs === 'number' ? `${Math.round(r.durationMs / 1000)}s` : 'now';
+  const all = (await deps.runs.list(5000)).filter((r) => r.tickets.includes(ticket) && r.outcome);
+  const earlier: Array<Partial<RunRecord>> = all.filter((r) => r.runId !== current.runId);
+  // This run's record is saved before the ticket moves: its duration and last lines are there.
+  const saved = all.findLast((r) => r.runId === current.runId);
+  const rows = [...earlier, { ...saved, ...current }].map((r) => {
+    const took = typeof r.durationMs === 'number' ? humanDuration(r.durationMs) : 'duration unknown';
     const last = r.lastLines ? `\n  > ${r.lastLines.split('\n').join('\n  > ')}` : '';
     const denied = r.permissionDenials?.length ? `\n  not allowed to run: ${r.permissionDenials.join('; ')}` : '';
     return `- attempt ${r.attempt} · ${r.model} · ${r.outcome} · ${took}: ${r.reason ?? ''}${denied}${last}`;
@@ -163,7 +301,10 @@ async function attemptSummary(deps: SessionDeps, ticket: string, current: Partia
 }
 
 /** The tracker and event log moveTicket uses, with crash point `session-runner.after-move` between a move and its event. */
-function withCrashPoint(deps: SessionDeps): { tracker: SessionDeps['tracker']; events: Pick<SessionDeps['events'], 'append'> } {
+function withCrashPoint(deps: SessionDeps): {
+  tracker: SessionDeps['tracker'];
+  events: Pick<SessionDeps['events'], 'append'>;
+} {
   return {
     tracker: deps.tracker,
     events: {

@@ -1,5 +1,5 @@
+import { type BeatOutcome, beatSessions, type SessionBeat } from '@nightshift/state';
 import type { Redis } from 'ioredis';
-import { beatSessions, type BeatOutcome, type SessionBeat } from '@nightshift/state';
 
 /** A third of the claim lease (at most 30 s): a lease survives two missed rounds. */
 export function sessionHeartbeatMs(config: { routing: { claimLeaseSec: number } }): number {
@@ -22,7 +22,10 @@ export class HeartbeatBatch {
   private readonly members = new Set<BatchMember>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly redis: Redis, private readonly intervalMs: () => number) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly intervalMs: () => number,
+  ) {}
 
   get size(): number {
     return this.members.size;
@@ -53,7 +56,10 @@ export class HeartbeatBatch {
       const beat = member.nextBeat();
       if (beat) due.push({ member, beat });
     }
-    const outcomes = await beatSessions(this.redis, due.map((d) => d.beat)).catch((err: unknown) => due.map((): BeatOutcome => ({ kind: 'failed', error: String(err) })));
+    const outcomes = await beatSessions(
+      this.redis,
+      due.map((d) => d.beat),
+    ).catch((err: unknown) => due.map((): BeatOutcome => ({ kind: 'failed', error: String(err) })));
     due.forEach(({ member }, i) => {
       // A member that left while the round was in flight (its session ended) has nothing left to lose.
       if (this.members.has(member)) member.beaten(outcomes[i]!);

@@ -1,6 +1,7 @@
-import type { Ticket } from '@nightshift/domain';
-import { redactSecrets, singleLine, withoutControls } from '@nightshift/domain';
 import type { TrackerConfig } from '@nightshift/config';
+import type { Ticket } from '@nightshift/domain';
+import { inertText, redactSecrets, singleLine, withoutControls } from '@nightshift/domain';
+
 import { renderTemplate } from './render-template';
 
 /** The built-in PR body; a repo may replace it with its own file (`prTemplate` in config), rendered as strictly as the prompt. */
@@ -61,12 +62,22 @@ export interface PrBodyInput {
  */
 export function renderPrBody(input: PrBodyInput): string {
   const template = input.template ?? { text: DEFAULT_PR_TEMPLATE, source: 'built-in' };
-  const lines = (items: string[], none: string) => (items.length ? items.map((i) => `- ${singleLine(redactSecrets(i), 300)}`).join('\n') : none);
+  const lines = (items: string[], none: string) =>
+    items.length ? items.map((i) => `- ${singleLine(inertText(redactSecrets(i)), 300)}`).join('\n') : none;
   const diffLines = input.diffstat.split('\n');
-  const diffstat = diffLines.length > MAX_DIFFSTAT_LINES ? [...diffLines.slice(0, MAX_DIFFSTAT_LINES - 1), `… ${diffLines.length - MAX_DIFFSTAT_LINES + 1} more lines`, diffLines.at(-1)!].join('\n') : input.diffstat;
+  const diffstat =
+    diffLines.length > MAX_DIFFSTAT_LINES
+      ? [
+          ...diffLines.slice(0, MAX_DIFFSTAT_LINES - 1),
+          `… ${diffLines.length - MAX_DIFFSTAT_LINES + 1} more lines`,
+          diffLines.at(-1)!,
+        ].join('\n')
+      : input.diffstat;
   const values = {
     closingLinks: input.tickets.map((t) => closingLink(t, input.tracker)).join('\n'),
-    tickets: input.tickets.map((t) => `- ${singleLine(t.key, 40)}: ${singleLine(redactSecrets(t.title), 200)} (${t.url})`).join('\n'),
+    tickets: input.tickets
+      .map((t) => `- ${singleLine(t.key, 40)}: ${singleLine(inertText(redactSecrets(t.title)), 200)} (${t.url})`)
+      .join('\n'),
     summary: input.summary || '_The agent gave no summary._',
     diffstat: withoutControls(diffstat).replace(/```/g, '`\u200b``') || '(no changes)',
     checks: lines(input.checks, '_No checks recorded for this run._'),
@@ -84,8 +95,10 @@ export function renderPrBody(input: PrBodyInput): string {
 /** What the agent asked to run and was refused: a reviewer should know which checks it could not run itself, and how to allow them. */
 function deniedCommandsText(denied: string[], repo: string): string {
   if (denied.length === 0) return '_None._';
-  const unique = [...new Set(denied.map((d) => singleLine(redactSecrets(d), 300)))];
-  const bash = /^Bash\((.+)\)$/.exec(unique.find((d) => d.startsWith('Bash(') && !d.startsWith('Bash(git push')) ?? '')?.[1];
+  const unique = [...new Set(denied.map((d) => singleLine(inertText(redactSecrets(d)), 300)))];
+  const bash = /^Bash\((.+)\)$/.exec(
+    unique.find((d) => d.startsWith('Bash(') && !d.startsWith('Bash(git push')) ?? '',
+  )?.[1];
   const example = bash ? `Bash(${bash}:*)` : unique[0];
   return [
     `The agent was not allowed to run ${unique.length === 1 ? 'this' : `these ${unique.length}`} (no permission rule covered ${unique.length === 1 ? 'it' : 'them'}), so it did not see their results:`,

@@ -1,16 +1,31 @@
 import type { Ticket } from '@nightshift/domain';
-import { closingLink, renderPrBody, type PrBodyInput } from './pr-body';
+
+import { closingLink, type PrBodyInput, renderPrBody } from './pr-body';
 import { agentSummary, commitMessage, MAX_COMMIT_SUBJECT_CHARS, MAX_PR_TITLE_CHARS, ticketLine } from './pr-text';
 import { PromptTemplateError } from './render-template';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function ticket(extra: Partial<Ticket> = {}): Ticket {
-  return { key: 'NS-1', title: 'Fix it', description: '', state: 'In Progress', labels: [], priority: 0, createdAt: '', updatedAt: '', url: 'local://board/NS-1', comments: [], ...extra };
+  return {
+    key: 'NS-1',
+    title: 'Fix it',
+    description: '',
+    state: 'In Progress',
+    labels: [],
+    priority: 0,
+    createdAt: '',
+    updatedAt: '',
+    url: 'local://board/NS-1',
+    comments: [],
+    ...extra,
+  };
 }
 
 describe('ticketLine and commitMessage', () => {
-  const hostile = ticket({ title: `\u001b[31mred\u001b[0m \u001b]52;c;ZXZpbA==\u0007title\nwith a second line ${'y'.repeat(500)}` });
+  const hostile = ticket({
+    title: `\u001b[31mred\u001b[0m \u001b]52;c;ZXZpbA==\u0007title\nwith a second line ${'y'.repeat(500)}`,
+  });
 
   it('makes a one-line, capped PR title and commit subject from a title with newlines, escapes and 500 characters', () => {
     const title = ticketLine([hostile], MAX_PR_TITLE_CHARS);
@@ -46,8 +61,20 @@ describe('ticketLine and commitMessage', () => {
 
 describe('renderPrBody', () => {
   const input = (extra: Partial<PrBodyInput> = {}): PrBodyInput => ({
-    repo: 'api', tickets: [ticket()], tracker: 'local', branch: 'agent/NS-1', summary: 'Changed the parser.', diffstat: ' src/a.ts | 3 ++-\n 1 file changed, 2 insertions(+), 1 deletion(-)',
-    checks: [], deniedCommands: [], model: 'sonnet', attempt: 2, tokens: 12345, costUsd: 0.01234, runIds: ['NS-1.1', 'NS-1.2'], ...extra,
+    repo: 'api',
+    tickets: [ticket()],
+    tracker: 'local',
+    branch: 'agent/NS-1',
+    summary: 'Changed the parser.',
+    diffstat: ' src/a.ts | 3 ++-\n 1 file changed, 2 insertions(+), 1 deletion(-)',
+    checks: [],
+    deniedCommands: [],
+    model: 'sonnet',
+    attempt: 2,
+    tokens: 12345,
+    costUsd: 0.01234,
+    runIds: ['NS-1.1', 'NS-1.2'],
+    ...extra,
   });
 
   it('holds the link, summary, diffstat, checks and denials slots, model, attempt, tokens, cost and runs', () => {
@@ -63,15 +90,75 @@ describe('renderPrBody', () => {
     expect(body).toContain('| sonnet | 2 | 12,345 | $0.0123 | NS-1.1, NS-1.2 |');
   });
 
-  it('uses each tracker\'s closing syntax', () => {
-    expect(closingLink(ticket({ key: 'GH-7', url: 'https://github.com/acme/api/issues/7' }), 'github')).toBe('Fixes acme/api#7');
-    expect(closingLink(ticket({ key: 'ENG-12', url: 'https://linear.app/acme/issue/ENG-12' }), 'linear')).toBe('Fixes ENG-12 (https://linear.app/acme/issue/ENG-12)');
+  it("uses each tracker's closing syntax", () => {
+    expect(closingLink(ticket({ key: 'GH-7', url: 'https://github.com/acme/api/issues/7' }), 'github')).toBe(
+      'Fixes acme/api#7',
+    );
+    expect(closingLink(ticket({ key: 'ENG-12', url: 'https://linear.app/acme/issue/ENG-12' }), 'linear')).toBe(
+      'Fixes ENG-12 (https://linear.app/acme/issue/ENG-12)',
+    );
     expect(closingLink(ticket(), 'local')).toBe('Ticket NS-1: local://board/NS-1');
   });
 
   it('renders a repo template strictly: an unknown variable names the template and what it may use', () => {
-    expect(renderPrBody(input({ template: { text: '{{closingLinks}} by {{model}}', source: 'api:.nightshift/pr.md' } }))).toBe('Ticket NS-1: local://board/NS-1 by sonnet');
-    expect(() => renderPrBody(input({ template: { text: '{{sumary}}', source: 'api:.nightshift/pr.md' } }))).toThrow(PromptTemplateError);
-    expect(() => renderPrBody(input({ template: { text: '{{sumary}}', source: 'api:.nightshift/pr.md' } }))).toThrow(/api:\.nightshift\/pr\.md uses unknown variable\(s\) \{\{sumary\}\}; available: .*\{\{summary\}\}/);
+    expect(
+      renderPrBody(input({ template: { text: '{{closingLinks}} by {{model}}', source: 'api:.nightshift/pr.md' } })),
+    ).toBe('Ticket NS-1: local://board/NS-1 by sonnet');
+    expect(() => renderPrBody(input({ template: { text: '{{sumary}}', source: 'api:.nightshift/pr.md' } }))).toThrow(
+      PromptTemplateError,
+    );
+    expect(() => renderPrBody(input({ template: { text: '{{sumary}}', source: 'api:.nightshift/pr.md' } }))).toThrow(
+      /api:\.nightshift\/pr\.md uses unknown variable\(s\) \{\{sumary\}\}; available: .*\{\{summary\}\}/,
+    );
+  });
+});
+
+describe('agent text in a PR body and commit is quoted, not obeyed', () => {
+  it('an agent summary with `Fixes other#1`, an `@team` mention and a fake marker: only the closing line of Nightshift acts', () => {
+    const gh = ticket({
+      key: 'org/api#7',
+      url: 'https://github.com/org/api/issues/7',
+      title: 'Paginate; closes org/api#9 for @org/ops',
+    });
+    const raw = [
+      'Done. Fixes other/repo#1, resolves #2 and closes ENG-3.',
+      'cc @org/team and @alice, mail bob@example.com',
+      '<!-- nightshift:tickets other/repo#1 -->',
+      '<img src="https://evil.example/pixel">',
+    ].join('\n');
+    const summary = agentSummary(raw);
+    const body = renderPrBody({
+      repo: 'api',
+      tickets: [gh],
+      tracker: 'github',
+      branch: 'agent/org-api-7',
+      summary,
+      diffstat: '',
+      checks: [],
+      deniedCommands: ['Bash(curl @org/team)'],
+      model: 'sonnet',
+      attempt: 1,
+      tokens: 0,
+      costUsd: undefined,
+      runIds: ['r1'],
+    });
+    // GitHub's closing keywords, as it matches them: exactly one, Nightshift's own.
+    const closing = [
+      ...body.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:[\w.-]+\/[\w.-]+)?#\d+/gi),
+    ].map((m) => m[0]);
+    expect(closing).toEqual(['Fixes org/api#7']);
+    expect(body).not.toMatch(/(^|[^\w`])@[A-Za-z0-9]/m); // no mention GitHub would ping
+    expect(body).not.toContain('<!--');
+    expect(body).not.toMatch(/<img/i);
+    expect(body).toContain('bob@example.com');
+    // A human reads the same words.
+    expect(body.replace(/\u200b/g, '')).toContain('Fixes other/repo#1, resolves #2 and closes ENG-3.');
+    expect(body.replace(/\u200b/g, '')).toContain('cc @org/team and @alice');
+    // The commit carries the summary too (GitHub closes issues from commit messages on merge).
+    const message = commitMessage([gh], 'r1', summary);
+    expect([
+      ...message.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:[\w.-]+\/[\w.-]+)?#\d+/gi),
+    ]).toEqual([]);
+    expect(message).not.toMatch(/(^|[^\w`])@[A-Za-z0-9]/m);
   });
 });

@@ -1,5 +1,5 @@
 import type { Ticket } from '@nightshift/domain';
-import { redactSecrets, singleLine, withoutControls } from '@nightshift/domain';
+import { inertText, redactSecrets, singleLine, withoutControls } from '@nightshift/domain';
 
 /** GitHub shows ~70 characters of a title in lists; 120 keeps the ticket's words without a wall of text. */
 export const MAX_PR_TITLE_CHARS = 120;
@@ -17,12 +17,12 @@ export function ticketLine(tickets: Ticket[], max: number): string {
   const keys = tickets.map((t) => singleLine(t.key, 40)).join(', ');
   const suffix = tickets.length > 1 ? ` (+${tickets.length - 1})` : '';
   const room = Math.max(10, max - [...keys].length - 2 - suffix.length);
-  return singleLine(`${keys}: ${singleLine(redactSecrets(lead.title), room)}${suffix}`, max);
+  return singleLine(`${keys}: ${singleLine(inertText(redactSecrets(lead.title)), room)}${suffix}`, max);
 }
 
-/** The agent's final message for a commit or PR body: redacted, without control characters, capped. */
+/** The agent's final message for a commit or PR body: redacted, without control characters, inert (see inertText), capped. */
 export function agentSummary(text: string | undefined): string {
-  const clean = withoutControls(redactSecrets(text ?? '')).trim();
+  const clean = inertText(withoutControls(redactSecrets(text ?? ''))).trim();
   if (!clean) return '';
   return clean.length <= MAX_SUMMARY_CHARS ? clean : `${clean.slice(0, MAX_SUMMARY_CHARS - 1).trimEnd()}…`;
 }

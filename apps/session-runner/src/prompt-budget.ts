@@ -8,7 +8,15 @@
 export const BYTES_PER_TOKEN = 3;
 
 /** The share of the room left after the fixed text that each kind of part may take before it is cut. */
-export const PART_SHARES = { description: 0.4, comments: 0.25, rules: 0.25, learnings: 0.1 } as const;
+export const PART_SHARES = {
+  description: 0.4,
+  comments: 0.25,
+  rules: 0.25,
+  learnings: 0.1,
+  /** A follow-up's review feedback and a repair round's check output: as much as a description. */
+  review: 0.4,
+  repair: 0.4,
+} as const;
 export type PartKind = keyof typeof PART_SHARES;
 
 /** A title longer than this is cut (titles are otherwise kept whole). */
@@ -72,8 +80,11 @@ export function truncationMarker(cutBytes: number, where: string): string {
 export function fitText(text: string, bytes: number, where: string): { text: string; cutBytes: number } {
   const size = Buffer.byteLength(text);
   if (size <= bytes) return { text, cutBytes: 0 };
-  const markerRoom = Buffer.byteLength(truncationMarker(size, where)) + 2;
+  const markerRoom = Buffer.byteLength(truncationMarker(size, where)) + 1;
+  // A share smaller than the marker leaves the part out: a marker written anyway would overrun the budget.
+  if (bytes < markerRoom) return { text: '', cutBytes: size };
   const kept = headBytes(text, Math.max(0, bytes - markerRoom));
   const cutBytes = size - Buffer.byteLength(kept);
-  return { text: `${kept}\n${truncationMarker(cutBytes, where)}`, cutBytes };
+  const marker = truncationMarker(cutBytes, where);
+  return { text: kept ? `${kept}\n${marker}` : marker, cutBytes };
 }

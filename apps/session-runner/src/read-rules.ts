@@ -1,5 +1,6 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+
 import type { RulesFile } from './build-prompt';
 
 /** The repo's rules files (CLAUDE.md, AGENTS.md, ...) that exist in the worktree; a symlink out of it is ignored. */

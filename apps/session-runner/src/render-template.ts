@@ -17,7 +17,11 @@ export function renderTemplate(template: string, values: Record<string, string>,
   }
   if (unknown.size > 0) {
     throw new PromptTemplateError(
-      `prompt template ${source} uses unknown variable(s) ${[...unknown].map((v) => `{{${v}}}`).join(', ')}; available: ${Object.keys(values).map((k) => `{{${k}}}`).join(', ')}`,
+      `prompt template ${source} uses unknown variable(s) ${[...unknown].map((v) => `{{${v}}}`).join(', ')}; available: ${Object.keys(
+        values,
+      )
+        .map((k) => `{{${k}}}`)
+        .join(', ')}`,
     );
   }
   return template.replace(VARIABLE, (_, name: string) => values[name] ?? '');

@@ -2,8 +2,10 @@ import { addUsage } from '@nightshift/agent';
 import type { AccountConfig, RepoConfig } from '@nightshift/config';
 import type { RunRecord, SessionJob } from '@nightshift/contracts';
 import type { Ticket } from '@nightshift/domain';
-import { launchAgent, type AgentIdentity, type AgentSession } from './launch-agent';
-import { runChecks, type CheckOutcome } from './run-checks';
+
+import type { RepairSection } from './build-prompt';
+import { type AgentIdentity, type AgentSession, launchAgent } from './launch-agent';
+import { type CheckOutcome, runChecks } from './run-checks';
 import type { SessionDeps } from './session-deps';
 
 /** What the checks said after the repairs, or the repair session that ended some other way. */
@@ -40,8 +42,26 @@ export async function verifyWithRepairs(deps: SessionDeps, ctx: RepairContext): 
   let repairs = 0;
   while (failing.length > 0 && repairs < repo.repairAttempts) {
     repairs += 1;
-    await deps.events.append({ type: 'repair.started', repo: repo.name, host: deps.host, run: job.runId, ticket: job.tickets[0], detail: { round: repairs, of: repo.repairAttempts, checks: failing.map((c) => c.name).join(',') } });
-    const session = await launchAgent(deps, job, repo, ctx.account, ctx.tickets, ctx.worktree, ctx.abort, ctx.identity, [], repairPrompt(failing, repairs, repo.repairAttempts));
+    await deps.events.append({
+      type: 'repair.started',
+      repo: repo.name,
+      host: deps.host,
+      run: job.runId,
+      ticket: job.tickets[0],
+      detail: { round: repairs, of: repo.repairAttempts, checks: failing.map((c) => c.name).join(',') },
+    });
+    const session = await launchAgent(
+      deps,
+      job,
+      repo,
+      ctx.account,
+      ctx.tickets,
+      ctx.worktree,
+      ctx.abort,
+      ctx.identity,
+      [],
+      repairPrompt(failing, repairs, repo.repairAttempts),
+    );
     addSpend(ctx.record, session);
     if (session.verdict.outcome !== 'success') return { failing, repairs, interrupted: session };
     failing = failed(await runChecks(deps, job, repo, ctx.worktree, repairs));
@@ -49,18 +69,29 @@ export async function verifyWithRepairs(deps: SessionDeps, ctx: RepairContext): 
   return { failing, repairs };
 }
 
-/** The section added to the agent's prompt for a repair round: which checks failed and the tail of their output. */
-export function repairPrompt(failing: CheckOutcome[], round: number, of: number): string {
-  const parts = [
+/** The section added to the agent's prompt for a repair round: which checks failed (instructions) and the tail of their output (data). */
+export function repairPrompt(failing: CheckOutcome[], round: number, of: number): RepairSection {
+  const instructions = [
     `Nightshift ran the repository's checks on your changes and ${failing.length === 1 ? 'one failed' : `${failing.length} failed`} (repair round ${round} of ${of}).`,
-    'Fix the code so they pass. Do not weaken, skip or delete the checks.',
-    '',
-  ];
+    'Fix the code so they pass. Do not weaken, skip or delete the checks. Their output is quoted below.',
+  ].join('\n');
+  const parts: string[] = [];
   for (const check of failing) {
-    const how = check.outcome === 'timed_out' ? 'timed out' : check.exitCode === null ? 'did not run' : `exit code ${check.exitCode}`;
-    parts.push(`Check "${check.name}" (${how}), last lines of its output:`, '```', check.outputTail.trimEnd(), '```', '');
+    const how =
+      check.outcome === 'timed_out'
+        ? 'timed out'
+        : check.exitCode === null
+          ? 'did not run'
+          : `exit code ${check.exitCode}`;
+    parts.push(
+      `Check "${check.name}" (${how}), last lines of its output:`,
+      '```',
+      check.outputTail.trimEnd(),
+      '```',
+      '',
+    );
   }
-  return parts.join('\n');
+  return { instructions, output: parts.join('\n') };
 }
 
 /** The note on a PR (or ticket) whose checks still fail after the repairs. */

@@ -1,6 +1,7 @@
-import { describeDenial, type AgentRunResult } from '@nightshift/agent';
+import { type AgentRunResult, describeDenial } from '@nightshift/agent';
 import type { RunRecord } from '@nightshift/contracts';
 import { redactSecrets } from '@nightshift/domain';
+
 import { runEventBase } from './run-event';
 import type { SessionDeps } from './session-deps';
 
@@ -20,4 +21,20 @@ export async function reportDenials(deps: SessionDeps, record: RunRecord, run: A
     detail: { count: denied.length, tools: [...new Set(denied)].join('; ').slice(0, 500) },
   });
   return denied;
+}
+
+/** Connections the sandbox's proxy refused: on the run (the metric was counted as each happened), and one event. */
+export async function reportEgressDenials(
+  deps: SessionDeps,
+  record: RunRecord,
+  sandbox: RunRecord['sandbox'],
+): Promise<void> {
+  if (!sandbox) return;
+  record.sandbox = sandbox;
+  if (sandbox.egressDenied === 0) return;
+  await deps.events.append({
+    type: 'session.egress_denied',
+    ...runEventBase(record),
+    detail: { count: sandbox.egressDenied, hosts: sandbox.deniedHosts.join(', ').slice(0, 500) },
+  });
 }

@@ -1,28 +1,39 @@
-import type { AccountConfig } from '@nightshift/config';
-import { redactSecrets, safeKey, type Outcome, type Ticket } from '@nightshift/domain';
-import { sessionJobId, sessionQueueName, type RunRecord, type SessionJob, type SessionResult } from '@nightshift/contracts';
-import { processStartTime } from '@nightshift/agent';
 import { randomBytes } from 'node:crypto';
-import { agentEnvValue, runRecordKey, sessionKey, type LiveSession } from '@nightshift/state';
-import { fenceEarlierAgents } from './fence-earlier-agents';
-import { crashPoint } from '@nightshift/service-shell';
-import { asksForExternalChange } from './external-ask';
-import { PromptTemplateError } from './render-template';
-import { finishFailure } from './finish-session';
-import { finishChecked } from './finish-checked';
-import { verifyWithRepairs } from './repair-loop';
-import { enforceBudgets } from './enforce-budgets';
-import { launchAgent, type AgentSession } from './launch-agent';
-import { reportDenials } from './report-denials';
-import { runEventBase } from './run-event';
+
+import { processStartTime, transcriptLines } from '@nightshift/agent';
+import { type AccountConfig, repoAgent } from '@nightshift/config';
+import {
+  type RunRecord,
+  type SessionJob,
+  sessionJobId,
+  sessionQueueName,
+  type SessionResult,
+} from '@nightshift/contracts';
+import { type Outcome, redactSecrets, safeKey, type Ticket } from '@nightshift/domain';
+import { MirrorTamperedError } from '@nightshift/git';
 import { accountWait, pauseAccountAfterRun, pausesAccount } from '@nightshift/pause-policy';
-import { pickAccount } from './pick-account';
-import { RequeueJob } from './requeue-job';
-import { NotCurrent, recordLateMoves, staleSession } from './session-ownership';
-import { SessionHeartbeat } from './session-heartbeat';
-import { repoConfig, type SessionDeps } from './session-deps';
-import { recallLearnings, recordOutcome, type RecalledForSession } from './session-memory';
+import { crashPoint } from '@nightshift/service-shell';
+import { agentEnvValue, type LiveSession, runRecordKey, sessionKey } from '@nightshift/state';
+
 import { branchIsNew } from './branch-is-new';
+import { enforceBudgets } from './enforce-budgets';
+import { asksForExternalChange } from './external-ask';
+import { fenceEarlierAgents } from './fence-earlier-agents';
+import { finishChecked } from './finish-checked';
+import { finishFailure } from './finish-session';
+import { finishUnchangedFollowUp } from './finish-unchanged-follow-up';
+import { type AgentSession, launchAgent } from './launch-agent';
+import { pickAccount } from './pick-account';
+import { pickLaunch } from './pick-launch';
+import { PromptTemplateError } from './render-template';
+import { verifyWithRepairs } from './repair-loop';
+import { reportDenials, reportEgressDenials } from './report-denials';
+import { RequeueJob } from './requeue-job';
+import { runEventBase } from './run-event';
+import { agentOfRepo, repoConfig, type SessionDeps } from './session-deps';
+import { SessionHeartbeat } from './session-heartbeat';
+import { type RecalledForSession, recallLearnings, recordOutcome } from './session-memory';
+import { NotCurrent, recordLateMoves, staleSession } from './session-ownership';
 
 /**
  * One session from claim to cleanup: account, worktree, agent, classification, then the PR and In
@@ -30,13 +41,29 @@ import { branchIsNew } from './branch-is-new';
  * happened (kept only when a human moved the ticket to a non-terminal state mid-session).
  * Throws RequeueJob when the session must run again later without spending an attempt.
  */
-export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: AbortSignal, execution = 1): Promise<SessionResult> {
+export async function runSession(
+  job: SessionJob,
+  deps: SessionDeps,
+  shutdown: AbortSignal,
+  execution = 1,
+): Promise<SessionResult> {
   const { config, events } = deps;
   const repo = repoConfig(deps, job.repo);
   const base = { repo: repo.name, host: deps.host, run: job.runId, ticket: job.tickets[0] };
-  const pick = await pickAccount(deps);
-  if ('waitMs' in pick) throw new RequeueJob(pick.waitMs, true, pick.reason);
-  const account = pick.account;
+  const launch = await pickLaunch(deps, repo, job);
+  if ('waitMs' in launch) throw new RequeueJob(launch.waitMs, true, launch.reason);
+  const account = launch.account;
+  const onOtherCli = launch.kind !== repoAgent(config, repo).kind;
+  if (onOtherCli || launch.movedFrom) {
+    // A ticket label or the escalation chain chose another CLI the repo allows, or its own vendor is paused.
+    job = { ...job, model: launch.model };
+    deps = { ...deps, repoAgents: new Map([[repo.name, launch.agent]]) };
+    deps.logger.info(
+      { run: job.runId, agent: launch.kind, model: launch.model },
+      `runs on ${launch.kind}${launch.movedFrom ? `: ${launch.movedFrom}` : ''}`,
+    );
+  }
+  const launchRepo = onOtherCli ? { ...repo, agent: { kind: launch.kind, model: launch.model } } : repo;
 
   const leaseMs = config.routing.claimLeaseSec * 1000;
   for (const ticket of job.tickets) {
@@ -47,21 +74,54 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   }
   const key = sessionKey({ runId: job.runId, execution });
   await fenceEarlierAgents(deps, job, key);
-  const record: RunRecord = { runId: job.runId, tickets: job.tickets, repo: repo.name, host: deps.host, model: job.model, attempt: job.attempt, execution, account: account.name, startedAt: new Date().toISOString() };
+  const record: RunRecord = {
+    runId: job.runId,
+    tickets: job.tickets,
+    repo: repo.name,
+    branch: job.branch,
+    host: deps.host,
+    model: job.model,
+    agent: agentOfRepo(deps, repo.name).kind,
+    attempt: job.attempt,
+    execution,
+    account: account.name,
+    startedAt: new Date().toISOString(),
+  };
   const abort = new AbortController();
   const onShutdown = () => abort.abort();
   shutdown.addEventListener('abort', onShutdown);
   const live = liveSession(deps, job, execution);
   const heartbeat = new SessionHeartbeat(deps, live, () => abort.abort());
   // Recorded right after spawn (the agent's environment names the session too, for a runner that dies before this lands).
-  const onSpawn = (pid: number) => void heartbeat.update({ agentPgid: pid, agentStartTime: processStartTime(pid) ?? undefined, deadline: new Date(Date.now() + agentDeadlineMs(config)).toISOString() }).catch((err: unknown) => deps.logger.warn({ run: job.runId, err: String(err) }, 'could not record the agent process group; the reaper finds it by its environment'));
-  const worktreeJob = { repo: repo.name, branch: job.branch, worktreeKey: safeKey(job.tickets[0] ?? job.runId), runId: job.runId, ...(branchIsNew(job, execution) ? { branchIsNew: true } : {}) };
+  const onSpawn = (pid: number) =>
+    void heartbeat
+      .update({
+        agentPgid: pid,
+        agentStartTime: processStartTime(pid) ?? undefined,
+        deadline: new Date(Date.now() + agentDeadlineMs(config)).toISOString(),
+      })
+      .catch((err: unknown) =>
+        deps.logger.warn(
+          { run: job.runId, err: String(err) },
+          'could not record the agent process group; the reaper finds it by its environment',
+        ),
+      );
+  const worktreeJob = {
+    repo: repo.name,
+    branch: job.branch,
+    worktreeKey: safeKey(job.tickets[0] ?? job.runId),
+    runId: job.runId,
+    ...(branchIsNew(job, execution) ? { branchIsNew: true } : {}),
+    // It merges the base before the agent starts: the base as it is now, not the mirror's last fetch.
+    ...(job.followUp?.trigger === 'base-moved' ? { freshBase: true } : {}),
+  };
   let result: SessionResult;
   let requeue: RequeueJob | undefined;
   let launched = true;
   let session: AgentSession | undefined;
   let recalled: RecalledForSession | undefined;
   let notCurrent: NotCurrent | undefined;
+  let keptForHuman: string | undefined;
   try {
     await heartbeat.start();
     await deps.runs.save(record);
@@ -75,31 +135,84 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
     }
     const worktree = await deps.worktrees.create(worktreeJob);
     await heartbeat.update({ worktreePath: worktree.path });
-    await events.append({ type: 'session.started', ...base, detail: { model: job.model, attempt: job.attempt, account: account.name } });
+    await events.append({
+      type: 'session.started',
+      ...base,
+      detail: { model: job.model, attempt: job.attempt, account: account.name },
+    });
     recalled = await recallLearnings(deps, job, tickets);
     // Preparing the worktree takes a while: another session may have hit the account's limit meanwhile.
     await assertAccountStillFree(deps, account);
-    session = await launchAgent(deps, job, repo, account, tickets, worktree.path, abort, { sessionKey: agentEnvValue(live), onSpawn }, recalled.lines);
+    session = await launchAgent(
+      deps,
+      job,
+      launchRepo,
+      account,
+      tickets,
+      worktree.path,
+      abort,
+      { sessionKey: agentEnvValue(live), onSpawn },
+      recalled.lines,
+    );
     // Fenced or reaped while the agent ran (a newer execution of this job took over): that one owns the outcome.
     if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     const { run } = session;
     let verdict = session.verdict;
-    Object.assign(record, { usage: run.usage, costUsd: run.costUsd ?? undefined, logPath: session.logPath, lastLines: lastLines(run.tail), prompt: session.prompt });
-    if (session.stall) record.stall = { cause: session.stall.cause, reason: session.stall.reason, lastSeen: session.stall.lastSeen, silentMs: session.stall.silentMs };
+    Object.assign(record, {
+      usage: run.usage,
+      costUsd: run.costUsd ?? undefined,
+      ...(run.costEstimated ? { costEstimated: true } : {}),
+      logPath: session.logPath,
+      lastLines: lastLines(run.tail),
+      prompt: session.prompt,
+    });
+    if (session.stall)
+      record.stall = {
+        cause: session.stall.cause,
+        reason: session.stall.reason,
+        lastSeen: session.stall.lastSeen,
+        silentMs: session.stall.silentMs,
+      };
     const denied = await reportDenials(deps, record, run);
+    await reportEgressDenials(deps, record, session.sandbox);
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
     await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
     await announce(deps, record, verdict.outcome, verdict.reason);
-    const checks = verdict.outcome === 'success' ? await verifyWithRepairs(deps, { job, repo, account, tickets, worktree: worktree.path, abort, record, identity: { sessionKey: agentEnvValue(live), onSpawn } }) : undefined;
-    if (checks?.interrupted) ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
+    const checks =
+      verdict.outcome === 'success'
+        ? await verifyWithRepairs(deps, {
+            job,
+            repo,
+            account,
+            tickets,
+            worktree: worktree.path,
+            abort,
+            record,
+            identity: { sessionKey: agentEnvValue(live), onSpawn },
+          })
+        : undefined;
+    if (checks?.interrupted)
+      ({ session, verdict } = { session: checks.interrupted, verdict: checks.interrupted.verdict });
     if (!(await heartbeat.stillCurrent())) throw new NotCurrent(heartbeat.lostReason, false);
     if (verdict.outcome === 'success') {
-      result = await finishChecked(deps, job, repo, tickets, worktree.path, checks, { record, finalMessage: session.run.result?.result, deniedCommands: denied, checks: [] });
+      result = await finishChecked(deps, job, repo, tickets, worktree.path, checks, {
+        record,
+        finalMessage: session.run.result?.result,
+        deniedCommands: denied,
+        checks: [],
+      });
+      keptForHuman = result.worktreeKept;
+    } else if (verdict.outcome === 'no_changes' && job.followUp) {
+      result = await finishUnchangedFollowUp(deps, job, repo, tickets, session.run.result?.result);
     } else if (pausesAccount(verdict.outcome)) {
       requeue = await pauseAccount(deps, account, verdict.outcome, verdict.reason, verdict.retryAt);
       result = { outcome: verdict.outcome, reason: verdict.reason };
     } else {
-      result = await finishFailure(deps, job, verdict.outcome, verdict.reason, { shuttingDown: shutdown.aborted && !session.cancel, needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result), denied });
+      result = await finishFailure(deps, job, verdict.outcome, verdict.reason, {
+        shuttingDown: shutdown.aborted && !session.cancel,
+        needsHumanNote: needsHumanNote(verdict.outcome, run.result?.result),
+        denied,
+      });
     }
     crashPoint('session-runner.after-outcome');
   } catch (err) {
@@ -115,25 +228,54 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
       requeue = err;
       launched = false;
       result = { outcome: 'canceled', reason: err.message };
+    } else if (err instanceof MirrorTamperedError) {
+      // No retry fixes this and another worktree of the repo may be the culprit: nothing pushed, a human looks.
+      const reason = redactSecrets(err.message);
+      await events.append({ type: 'git.tampered', ...base, detail: { reason: reason.slice(0, 300) } });
+      result = await finishFailure(deps, job, 'task_failed', reason, {
+        shuttingDown: false,
+        needsHumanNote: `Nightshift refused to commit or push: ${reason}`,
+      });
     } else {
       const reason = redactSecrets(err instanceof Error ? err.message : String(err));
       deps.logger.error({ run: job.runId, err: reason }, 'session failed outside the agent');
       await announce(deps, record, 'infra_error', reason).catch(() => undefined);
-      if (err instanceof PromptTemplateError) await tellOnce(deps, job.tickets, `prompt-template:${reason}`, `Nightshift cannot start this ticket: ${reason}`).catch(() => undefined);
-      result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch((finishErr: unknown) => {
-        // The ticket may be left In Progress: the stranded-ticket sweep returns it to the queue.
-        deps.logger.error({ run: job.runId, err: redactSecrets(String(finishErr)) }, 'could not record the failure on the ticket');
-        return { outcome: 'infra_error' as const, reason };
-      });
+      if (err instanceof PromptTemplateError)
+        await tellOnce(
+          deps,
+          job.tickets,
+          `prompt-template:${reason}`,
+          `Nightshift cannot start this ticket: ${reason}`,
+        ).catch(() => undefined);
+      result = await finishFailure(deps, job, 'infra_error', reason, { shuttingDown: shutdown.aborted }).catch(
+        (finishErr: unknown) => {
+          // The ticket may be left In Progress: the stranded-ticket sweep returns it to the queue.
+          deps.logger.error(
+            { run: job.runId, err: redactSecrets(String(finishErr)) },
+            'could not record the failure on the ticket',
+          );
+          return { outcome: 'infra_error' as const, reason };
+        },
+      );
     }
   } finally {
     shutdown.removeEventListener('abort', onShutdown);
     if (notCurrent && !notCurrent.releaseClaims) {
       // A superseded execution's worktree (same key, same run) is the current execution's now.
+    } else if (keptForHuman) {
+      deps.logger.info({ run: job.runId, why: keptForHuman }, 'worktree kept for a human');
     } else if (session?.cancel?.reason === 'inactive') {
-      await events.append({ type: 'session.canceled', ...base, detail: { state: session.cancel.state, worktree: 'kept' } });
+      await events.append({
+        type: 'session.canceled',
+        ...base,
+        detail: { state: session.cancel.state, worktree: 'kept' },
+      });
     } else {
-      await deps.worktrees.remove(worktreeJob).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'worktree removal failed; the sweeper will retry'));
+      await deps.worktrees
+        .remove(worktreeJob)
+        .catch((err: unknown) =>
+          deps.logger.error({ run: job.runId, err: String(err) }, 'worktree removal failed; the sweeper will retry'),
+        );
     }
     await heartbeat.stop().catch(() => undefined);
   }
@@ -145,7 +287,9 @@ export async function runSession(job: SessionJob, deps: SessionDeps, shutdown: A
   } else await deps.runs.discard(record);
   // Superseded: the claims, budget and memory outcome belong to the current execution.
   if (notCurrent && !notCurrent.releaseClaims) return result;
-  await enforceBudgets(deps, record).catch((err: unknown) => deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'));
+  await enforceBudgets(deps, record).catch((err: unknown) =>
+    deps.logger.error({ run: job.runId, err: String(err) }, 'budget check failed'),
+  );
   await recordOutcome(deps, record, recalled, session?.run.result?.result);
   if (requeue) throw requeue;
   for (const ticket of job.tickets) await deps.claims.release(ticket, job.runId);
@@ -173,7 +317,9 @@ function liveSession(deps: SessionDeps, job: SessionJob, execution: number): Liv
 
 /** Past this, the agent outlived every limit its own runner enforces (timeout, after-result grace, kill grace): overdue. */
 function agentDeadlineMs(config: SessionDeps['config']): number {
-  return config.agent.sessionTimeoutMin * 60_000 + (config.agent.afterResultGraceSec + config.reaper.graceSec + 60) * 1000;
+  return (
+    config.agent.sessionTimeoutMin * 60_000 + (config.agent.afterResultGraceSec + config.reaper.graceSec + 60) * 1000
+  );
 }
 
 /**
@@ -181,17 +327,28 @@ function agentDeadlineMs(config: SessionDeps['config']): number {
  * and the job goes back to waiting with no attempt spent: to another account if one is free, or the
  * whole queue waits until the earliest reset.
  */
-async function pauseAccount(deps: SessionDeps, account: AccountConfig, outcome: 'rate_limited' | 'auth_failed', reason: string, retryAt: Date | null): Promise<RequeueJob> {
+async function pauseAccount(
+  deps: SessionDeps,
+  account: AccountConfig,
+  outcome: 'rate_limited' | 'auth_failed',
+  reason: string,
+  retryAt: Date | null,
+): Promise<RequeueJob> {
   if (outcome === 'auth_failed') deps.auth.invalidate(account.name);
   await pauseAccountAfterRun(deps, account.name, outcome, reason, retryAt, deps.host);
   const next = await pickAccount(deps);
-  return 'waitMs' in next ? new RequeueJob(next.waitMs, true, next.reason) : new RequeueJob(0, false, `account ${account.name} paused; another account takes it`);
+  return 'waitMs' in next
+    ? new RequeueJob(next.waitMs, true, next.reason)
+    : new RequeueJob(0, false, `account ${account.name} paused; another account takes it`);
 }
 
 /** A run that changed nothing but asks a human to change something elsewhere goes straight to a human. */
 function needsHumanNote(outcome: Outcome, finalMessage: string | undefined): string | undefined {
   if (outcome !== 'no_changes' || !asksForExternalChange(finalMessage)) return undefined;
-  const quoted = (finalMessage ?? '').split('\n').map((l) => `> ${l}`).join('\n');
+  const quoted = (finalMessage ?? '')
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
   return `The agent changed no code and asks for a change outside the repository:\n\n${quoted}\n\nNo code evidence (file and line) was produced; check the claim before acting on it.`;
 }
 
@@ -205,8 +362,17 @@ async function loadTickets(deps: SessionDeps, keys: string[]): Promise<Ticket[]>
   );
 }
 
+/** The end of the agent's output as a person reads it (what it said, its last calls and errors), never cut-off JSON. */
 function lastLines(tail: string, count = 5): string {
-  return redactSecrets(tail.trimEnd().split('\n').slice(-count).join('\n')).slice(-800);
+  const readable = tail
+    .split('\n')
+    .flatMap((line) => transcriptLines(line))
+    .filter((t) => t.kind !== 'session')
+    .map((t) => {
+      const flat = t.text.replace(/\s+/g, ' ').trim();
+      return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+    });
+  return redactSecrets(readable.slice(-count).join('\n'));
 }
 
 async function announce(deps: SessionDeps, record: RunRecord, outcome: string, reason: string): Promise<void> {
@@ -233,7 +399,9 @@ async function save(deps: SessionDeps, record: RunRecord, result: SessionResult)
   const m = deps.metrics;
   m.sessions.inc({ outcome: result.outcome, model: record.model, repo: record.repo, host: record.host });
   m.duration.observe({ outcome: result.outcome, model: record.model }, (record.durationMs ?? 0) / 1000);
-  if (record.usage) for (const [kind, n] of Object.entries(record.usage)) m.tokens.inc({ kind, model: record.model, repo: record.repo }, n);
+  if (record.usage)
+    for (const [kind, n] of Object.entries(record.usage))
+      m.tokens.inc({ kind, model: record.model, repo: record.repo }, n);
   if (record.costUsd) m.cost.inc({ model: record.model, repo: record.repo }, record.costUsd);
 }
 
@@ -247,5 +415,6 @@ async function tellOnce(deps: SessionDeps, tickets: string[], marker: string, te
 /** Throws RequeueJob (no attempt spent) when the account was paused after this session picked it. */
 async function assertAccountStillFree(deps: SessionDeps, account: AccountConfig): Promise<void> {
   const paused = await accountWait(deps.pauses, account.name);
-  if (paused) throw new RequeueJob(paused.waitMs, true, `account ${account.name} paused before launch: ${paused.reason}`);
+  if (paused)
+    throw new RequeueJob(paused.waitMs, true, `account ${account.name} paused before launch: ${paused.reason}`);
 }

@@ -1,6 +1,7 @@
-import type { SessionDeps } from './session-deps';
-import { sessionKey, type BeatOutcome, type LiveSession, type SessionBeat } from '@nightshift/state';
+import { type BeatOutcome, type LiveSession, type SessionBeat, sessionKey } from '@nightshift/state';
+
 import type { BatchMember } from './heartbeat-batch';
+import type { SessionDeps } from './session-deps';
 
 /**
  * Keeps a running session visible and its claims alive: renews the ticket leases and the registry
@@ -51,10 +52,12 @@ export class SessionHeartbeat implements BatchMember {
    */
   async stillCurrent(): Promise<boolean> {
     if (this.lost) return false;
-    if (!(await this.deps.sessions.has(sessionKey(this.session)))) this.lose('superseded: this execution was fenced or reaped');
+    if (!(await this.deps.sessions.has(sessionKey(this.session))))
+      this.lose('superseded: this execution was fenced or reaped');
     for (const ticket of this.session.tickets) {
       if (this.lost) break;
-      if ((await this.deps.claims.holder(ticket)) !== this.session.runId) this.lose(`claim on ${ticket} is no longer held by run ${this.session.runId}`);
+      if ((await this.deps.claims.holder(ticket)) !== this.session.runId)
+        this.lose(`claim on ${ticket} is no longer held by run ${this.session.runId}`);
     }
     return !this.lost;
   }

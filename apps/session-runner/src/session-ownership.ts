@@ -1,5 +1,6 @@
-import type { Ticket } from '@nightshift/domain';
 import type { SessionJob } from '@nightshift/contracts';
+import type { Ticket } from '@nightshift/domain';
+
 import type { SessionDeps } from './session-deps';
 
 /**
@@ -33,14 +34,25 @@ export function staleSession(tickets: Ticket[], inProgress: string): string | nu
  * event that says so, the stream would never account for that move: the redelivery appends it, once, marked
  * late. Only events since the job was routed are read (stream ids are times), so this stays cheap.
  */
-export async function recordLateMoves(deps: Pick<SessionDeps, 'events' | 'host' | 'config'>, job: Pick<SessionJob, 'runId' | 'routedAt'>, tickets: Ticket[]): Promise<void> {
+export async function recordLateMoves(
+  deps: Pick<SessionDeps, 'events' | 'host' | 'config'>,
+  job: Pick<SessionJob, 'runId' | 'routedAt'>,
+  tickets: Ticket[],
+): Promise<void> {
   const { inReview, needsHuman } = deps.config.tracker.states;
   const moved = tickets.filter((t) => t.state === inReview || t.state === needsHuman);
   if (moved.length === 0) return;
   const since = Date.parse(job.routedAt ?? '');
   const recent = await deps.events.read(Number.isFinite(since) ? `${since - 1}-0` : '-');
   for (const ticket of moved) {
-    if (recent.some((e) => e.type === 'ticket.moved' && e.ticket === ticket.key && e.detail?.['to'] === ticket.state)) continue;
-    await deps.events.append({ type: 'ticket.moved', ticket: ticket.key, host: deps.host, run: job.runId, detail: { to: ticket.state, late: true } });
+    if (recent.some((e) => e.type === 'ticket.moved' && e.ticket === ticket.key && e.detail?.['to'] === ticket.state))
+      continue;
+    await deps.events.append({
+      type: 'ticket.moved',
+      ticket: ticket.key,
+      host: deps.host,
+      run: job.runId,
+      detail: { to: ticket.state, late: true },
+    });
   }
 }

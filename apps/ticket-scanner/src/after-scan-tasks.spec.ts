@@ -1,4 +1,5 @@
 import pino from 'pino';
+
 import { AfterScanTasks } from './after-scan-tasks';
 
 const logger = pino({ level: 'silent' });
@@ -10,7 +11,8 @@ function counter() {
     runs += 1;
     for (const w of waiters.filter((w) => runs >= w.n)) w.resolve();
   };
-  const reached = (n: number) => (runs >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })));
+  const reached = (n: number) =>
+    runs >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }));
   return { task, reached, runs: () => runs };
 }
 

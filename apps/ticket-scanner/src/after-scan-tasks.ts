@@ -44,7 +44,9 @@ export class AfterScanTasks {
     this.running = (async () => {
       for (const task of this.tasks) {
         if (this.closed) return;
-        await task().catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'after-scan task failed'));
+        await task().catch((err: unknown) =>
+          this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'after-scan task failed'),
+        );
       }
     })().finally(() => {
       this.running = undefined;

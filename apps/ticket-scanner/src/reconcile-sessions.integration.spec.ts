@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
-import pino from 'pino';
+
 import { CANCEL_CHANNEL, EventLog, SessionRegistry } from '@nightshift/state';
 import { useTestRedis } from '@nightshift/testing-fakes';
 import { LocalBoard } from '@nightshift/tracker';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+
 import { reconcileSessions } from './reconcile-sessions';
 
 const test = useTestRedis();
@@ -32,12 +34,29 @@ describe('reconcileSessions', () => {
     const done = await board.add({ title: 'finished normally', state: 'In Review' });
     const working = await board.add({ title: 'still working', state: 'In Progress' });
     const sessions = new SessionRegistry(test.redis);
-    const session = (runId: string, ticket: string) => ({ runId, host: 'h', runnerPid: process.pid, tickets: [ticket], heartbeatAt: new Date().toISOString() });
+    const session = (runId: string, ticket: string) => ({
+      runId,
+      host: 'h',
+      runnerPid: process.pid,
+      tickets: [ticket],
+      heartbeatAt: new Date().toISOString(),
+    });
     await sessions.put(session(`${done.key}.1`, done.key));
     await sessions.put(session(`${working.key}.1`, working.key));
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(chunk.toString()), cb()) }));
-    const deps = { tracker: board, sessions, redis: test.redis, events: new EventLog(test.redis), logger, activeStates: ['In Progress'], terminalStates: ['Done'] };
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(chunk.toString()), cb()) }),
+    );
+    const deps = {
+      tracker: board,
+      sessions,
+      redis: test.redis,
+      events: new EventLog(test.redis),
+      logger,
+      activeStates: ['In Progress'],
+      terminalStates: ['Done'],
+    };
 
     const asked = [];
     for (let scan = 0; scan < 5; scan++) asked.push(await reconcileSessions(deps));
@@ -47,18 +66,33 @@ describe('reconcileSessions', () => {
     // A second scanner (same Redis) does not ask again either.
     expect(await reconcileSessions({ ...deps, logger: pino({ level: 'silent' }) })).toEqual([]);
     await subscriber.ping(); // its reply comes after every message published before it
-    expect(published.map((m) => JSON.parse(m) as unknown)).toEqual([{ runId: `${done.key}.1`, reason: 'inactive', state: 'In Review' }]);
+    expect(published.map((m) => JSON.parse(m) as unknown)).toEqual([
+      { runId: `${done.key}.1`, reason: 'inactive', state: 'In Review' },
+    ]);
   });
 
   it('asks again for a session that is still listed after the ask expired', async () => {
     const board = new LocalBoard({ dir, defaultState: 'Agent Queue' });
     const ticket = await board.add({ title: 'moved to Done by a human', state: 'Done' });
     const sessions = new SessionRegistry(test.redis);
-    await sessions.put({ runId: `${ticket.key}.1`, host: 'h', runnerPid: process.pid, tickets: [ticket.key], heartbeatAt: new Date().toISOString() });
-    const deps = { tracker: board, sessions, redis: test.redis, events: new EventLog(test.redis), logger: pino({ level: 'silent' }), activeStates: ['In Progress'], terminalStates: ['Done'] };
+    await sessions.put({
+      runId: `${ticket.key}.1`,
+      host: 'h',
+      runnerPid: process.pid,
+      tickets: [ticket.key],
+      heartbeatAt: new Date().toISOString(),
+    });
+    const deps = {
+      tracker: board,
+      sessions,
+      redis: test.redis,
+      events: new EventLog(test.redis),
+      logger: pino({ level: 'silent' }),
+      activeStates: ['In Progress'],
+      terminalStates: ['Done'],
+    };
     expect(await reconcileSessions(deps)).toEqual([`${ticket.key}.1`]);
     await test.redis.del(`nightshift:cancel-asked:${ticket.key}.1`); // what the TTL does after an hour
     expect(await reconcileSessions(deps)).toEqual([`${ticket.key}.1`]);
   });
 });
-

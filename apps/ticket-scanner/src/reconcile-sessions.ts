@@ -1,7 +1,7 @@
+import { type EventLog, requestCancelOnce, type SessionRegistry } from '@nightshift/state';
+import type { Tracker } from '@nightshift/tracker';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Tracker } from '@nightshift/tracker';
-import { requestCancelOnce, type EventLog, type SessionRegistry } from '@nightshift/state';
 
 export interface ReconcileDeps {
   tracker: Tracker;
@@ -24,14 +24,20 @@ export interface ReconcileDeps {
 export async function reconcileSessions(deps: ReconcileDeps): Promise<string[]> {
   const asked: string[] = [];
   const sessions = await deps.sessions.list();
-  const states = await currentStates(deps.tracker, sessions.flatMap((s) => s.tickets));
+  const states = await currentStates(
+    deps.tracker,
+    sessions.flatMap((s) => s.tickets),
+  );
   for (const session of sessions) {
     for (const key of session.tickets) {
       const state = states.get(key);
       if (state !== undefined && deps.activeStates.includes(state)) continue;
       const reason = state === undefined || deps.terminalStates.includes(state) ? 'terminal' : 'inactive';
       if (await requestCancelOnce(deps.redis, { runId: session.runId, reason, state: state ?? '(deleted)' })) {
-        deps.logger.info({ run: session.runId, ticket: key, state: state ?? '(deleted)' }, 'ticket left the active states; stopping its session');
+        deps.logger.info(
+          { run: session.runId, ticket: key, state: state ?? '(deleted)' },
+          'ticket left the active states; stopping its session',
+        );
         asked.push(session.runId);
       }
       break;

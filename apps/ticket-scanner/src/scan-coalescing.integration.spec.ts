@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
-import { Registry } from 'prom-client';
-import { createJobQueue, type JobQueue } from '@nightshift/service-shell';
+
 import { INTAKE_QUEUE } from '@nightshift/contracts';
+import { createJobQueue, type JobQueue } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
 import { useTestRedis, waitFor } from '@nightshift/testing-fakes';
 import { LocalBoard } from '@nightshift/tracker';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+
 import { TicketScanner } from './ticket-scanner';
 
 describe('TicketScanner under a stream of change signals', () => {
@@ -36,7 +38,16 @@ describe('TicketScanner under a stream of change signals', () => {
     });
     queue = createJobQueue('intake', INTAKE_QUEUE, { connection: redis.redis });
     const gap = 300;
-    scanner = new TicketScanner({ tracker, intake: queue, events: new EventLog(redis.redis), logger: pino({ level: 'silent' }), registry: new Registry(), queueStates: ['Agent Queue'], scanIntervalMs: 3_600_000, followUpGapMs: gap });
+    scanner = new TicketScanner({
+      tracker,
+      intake: queue,
+      events: new EventLog(redis.redis),
+      logger: pino({ level: 'silent' }),
+      registry: new Registry(),
+      queueStates: ['Agent Queue'],
+      scanIntervalMs: 3_600_000,
+      followUpGapMs: gap,
+    });
 
     const first = scanner.scanSoon('signal');
     for (let i = 0; i < 50; i++) void scanner.scanSoon('signal');
@@ -45,7 +56,7 @@ describe('TicketScanner under a stream of change signals', () => {
     expect(listedAt[1]! - listedAt[0]!).toBeGreaterThanOrEqual(gap - 5);
     // Another burst once that is done: again one scan at once and one follow-up after the gap, no more.
     for (let i = 0; i < 20; i++) void scanner.scanSoon('signal');
-    await waitFor('the second burst\'s follow-up', () => listedAt.length === 4, 10_000);
+    await waitFor("the second burst's follow-up", () => listedAt.length === 4, 10_000);
     expect(listedAt[3]! - listedAt[2]!).toBeGreaterThanOrEqual(gap - 5);
 
     // Idle again (well past the gap): a lone signal scans at once, and nothing follows it.

@@ -1,5 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Tracker } from '@nightshift/tracker';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Error names the tracker adapters throw, as the `reason` label (anything else is "other"). */
 const REASONS: Record<string, string> = {
@@ -16,7 +16,12 @@ const REASONS: Record<string, string> = {
  * rate-limit budget left (`nightshift_tracker_budget_remaining{tracker,kind}`) for trackers that report it.
  */
 export function withTrackerMetrics(tracker: Tracker, registry: Registry): Tracker {
-  const errors = new Counter({ name: 'nightshift_tracker_errors_total', help: 'Failed tracker calls by operation and reason', labelNames: ['tracker', 'operation', 'reason'], registers: [registry] });
+  const errors = new Counter({
+    name: 'nightshift_tracker_errors_total',
+    help: 'Failed tracker calls by operation and reason',
+    labelNames: ['tracker', 'operation', 'reason'],
+    registers: [registry],
+  });
   if (tracker.budget) {
     const budget = tracker.budget.bind(tracker);
     new Gauge({
@@ -44,6 +49,7 @@ export function withTrackerMetrics(tracker: Tracker, registry: Registry): Tracke
   if (tracker.watch) wrapped.watch = (onChange) => tracker.watch!(onChange);
   if (tracker.statesOf) wrapped.statesOf = (keys) => count('states', () => tracker.statesOf!(keys));
   if (tracker.budget) wrapped.budget = () => tracker.budget!();
+  if (tracker.usage) wrapped.usage = () => tracker.usage!();
   if (tracker.addLabel) wrapped.addLabel = (key, label) => count('label', () => tracker.addLabel!(key, label));
   return wrapped;
 }

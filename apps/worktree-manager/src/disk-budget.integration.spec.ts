@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { DiskUsage, WorktreeStore } from '@nightshift/git';
+import { waitFor } from '@nightshift/testing-fakes';
+
 import { DiskBudgetFullError } from './errors/disk-budget-full.error';
 import { DiskWaitAbortedError } from './errors/disk-wait-aborted.error';
 import { useWorktreeTestEnvs } from './testing/worktree-test-env';
-import { waitFor } from '@nightshift/testing-fakes';
 
 jest.setTimeout(120_000);
 
@@ -16,7 +18,13 @@ const envs = useWorktreeTestEnvs();
 /** Fills the root with one 8 MB worktree (BIG) and sets the budget 4 MB below what is then used. */
 async function overBudget(remote: string, root: string): Promise<{ maxDiskGb: number }> {
   const store = new WorktreeStore({ root });
-  const big = await store.createWorktree({ repo: 'web', remoteUrl: remote, baseBranch: 'main', branch: 'agent/BIG', worktreeKey: 'BIG' });
+  const big = await store.createWorktree({
+    repo: 'web',
+    remoteUrl: remote,
+    baseBranch: 'main',
+    branch: 'agent/BIG',
+    worktreeKey: 'BIG',
+  });
   fs.writeFileSync(path.join(big.path, 'build-output.bin'), Buffer.alloc(8 * MB, 1));
   const used = await new DiskUsage(root).bytes();
   return { maxDiskGb: (used - 4 * MB) / GB };
@@ -27,7 +35,12 @@ describe('disk budget', () => {
     const e = await envs.start({ prepare: overBudget });
     const bigPath = e.service.store.worktreePath('web', 'BIG');
     // BIG belongs to a run that is still heartbeating: live, so the sweeper must leave it.
-    await e.service.ownership.record({ repo: 'web', worktreeKey: 'BIG', runId: 'run-big', createdAt: new Date(e.now() - 3_600_000).toISOString() });
+    await e.service.ownership.record({
+      repo: 'web',
+      worktreeKey: 'BIG',
+      runId: 'run-big',
+      createdAt: new Date(e.now() - 3_600_000).toISOString(),
+    });
     await e.heartbeat('run-big');
 
     let settled = false;
@@ -37,8 +50,14 @@ describe('disk budget', () => {
     const waiting = await e.waitForEvent('worktree.waiting_for_disk');
     expect(waiting).toMatchObject({ repo: 'web', run: 'run-new' });
     expect(String(waiting.detail?.['reason'])).toMatch(/over worktrees\.maxDiskGb/);
-    await waitFor('a disk sweep', () => e.logs.some((l) => l['msg'] === 'worktree sweep done' && l['reason'] === 'disk'), 10_000);
-    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_waiting_for_disk')).toMatch(/waiting_for_disk(\{[^}]*\})? 1$/m);
+    await waitFor(
+      'a disk sweep',
+      () => e.logs.some((l) => l['msg'] === 'worktree sweep done' && l['reason'] === 'disk'),
+      10_000,
+    );
+    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_waiting_for_disk')).toMatch(
+      /waiting_for_disk(\{[^}]*\})? 1$/m,
+    );
     expect(fs.existsSync(path.join(bigPath, 'build-output.bin'))).toBe(true);
     expect(settled).toBe(false);
     expect(fs.existsSync(e.service.store.worktreePath('web', 'NEW'))).toBe(false);
@@ -49,7 +68,9 @@ describe('disk budget', () => {
     expect(made.changed).toBe(true);
     expect(fs.existsSync(path.join(made.path, 'README.md'))).toBe(true);
     expect(fs.existsSync(bigPath)).toBe(false);
-    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_waiting_for_disk')).toMatch(/waiting_for_disk(\{[^}]*\})? 0$/m);
+    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_waiting_for_disk')).toMatch(
+      /waiting_for_disk(\{[^}]*\})? 0$/m,
+    );
     const ready = await e.waitForEvent('worktree.ready');
     expect(Number(ready.detail?.['waitedForDiskMs'])).toBeGreaterThan(0);
   });
@@ -58,7 +79,9 @@ describe('disk budget', () => {
     const e = await envs.start({ worktrees: { maxDiskGb: 50 } });
     await e.create('ENG-1', 'run-1');
     expect((await e.events.read()).map((ev) => ev.type)).toEqual(['worktree.ready']);
-    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_disk_budget_bytes')).toContain(String(50 * GB));
+    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_disk_budget_bytes')).toContain(
+      String(50 * GB),
+    );
   });
 
   it('a create still waiting when the service shuts down fails instead of holding the shutdown', async () => {

@@ -1,6 +1,7 @@
 import type { DiskUsage } from '@nightshift/git';
 import type { ServiceRuntime } from '@nightshift/service-shell';
 import type { EventLog } from '@nightshift/state';
+
 import { DiskBudgetFullError } from './errors/disk-budget-full.error';
 import { DiskWaitAbortedError } from './errors/disk-wait-aborted.error';
 import type { WorktreeMetrics } from './worktree-metrics';
@@ -45,11 +46,16 @@ export class DiskBudget {
       for (;;) {
         const used = await usage.bytes();
         if (used <= maxBytes) {
-          if (announced) logger.info({ repo: ctx.repo, run: ctx.runId, waitedMs: Date.now() - started, used }, 'disk budget has room again; creating the worktree');
+          if (announced)
+            logger.info(
+              { repo: ctx.repo, run: ctx.runId, waitedMs: Date.now() - started, used },
+              'disk budget has room again; creating the worktree',
+            );
           return Date.now() - started;
         }
         if (!announced) {
-          if (this.waiting >= (this.deps.maxWaiting ?? Number.POSITIVE_INFINITY)) throw new DiskBudgetFullError(used, maxBytes, this.waiting);
+          if (this.waiting >= (this.deps.maxWaiting ?? Number.POSITIVE_INFINITY))
+            throw new DiskBudgetFullError(used, maxBytes, this.waiting);
           announced = true;
           this.waiting++;
           metrics.waitingForDisk.inc();
@@ -83,7 +89,10 @@ export class DiskBudget {
 
   private pause(): Promise<void> {
     const signal = this.deps.signal;
-    if (signal?.aborted) return Promise.reject(new DiskWaitAbortedError('the worktree-manager is shutting down; the create was not started'));
+    if (signal?.aborted)
+      return Promise.reject(
+        new DiskWaitAbortedError('the worktree-manager is shutting down; the create was not started'),
+      );
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         clearTimeout(timer);

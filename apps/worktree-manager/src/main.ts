@@ -1,10 +1,11 @@
-import { worktreeQueueName } from '@nightshift/contracts';
-import { createJobWorker, jobDispatcher } from '@nightshift/service-shell';
-import { bootService } from '@nightshift/service-boot';
-import { logErrors, resolveHost } from '@nightshift/service-shell';
 import { createForge } from '@nightshift/adapter-factories';
-import { createWorktreeService } from './worktree-service';
+import { worktreeQueueName } from '@nightshift/contracts';
+import { bootService } from '@nightshift/service-boot';
+import { createJobWorker, jobDispatcher } from '@nightshift/service-shell';
+import { logErrors, resolveHost } from '@nightshift/service-shell';
+
 import { pruneFinishedBranches } from './prune-finished-branches';
+import { createWorktreeService } from './worktree-service';
 
 void bootService('worktree-manager', async (runtime, config) => {
   const host = resolveHost(config);
@@ -29,12 +30,17 @@ void bootService('worktree-manager', async (runtime, config) => {
     concurrency,
   });
   logErrors(worker, runtime.logger, 'worktree worker');
-  worker.on('failed', (job, err) => runtime.logger.warn({ run: job?.data.runId, op: job?.name, err: err.message }, 'worktree job failed'));
+  worker.on('failed', (job, err) =>
+    runtime.logger.warn({ run: job?.data.runId, op: job?.name, err: err.message }, 'worktree job failed'),
+  );
   runtime.onClose(worker);
   // Closed before the worker (reverse order): waiting creates fail fast instead of holding shutdown.
   runtime.onClose(service);
-  const forge = createForge(config);
-  const prune = () => pruneFinishedBranches(forge, service.store, runtime.logger).catch((err: unknown) => runtime.logger.warn({ err: String(err) }, 'branch pruning failed; next sweep retries'));
+  const forge = createForge(config, process.env, { redis: runtime.redis });
+  const prune = () =>
+    pruneFinishedBranches(forge, service.store, runtime.logger).catch((err: unknown) =>
+      runtime.logger.warn({ err: String(err) }, 'branch pruning failed; next sweep retries'),
+    );
   const pruneTimer = setInterval(() => void prune(), config.worktrees.sweepIntervalSec * 1000);
   pruneTimer.unref();
   runtime.onClose({ close: async () => clearInterval(pruneTimer) });

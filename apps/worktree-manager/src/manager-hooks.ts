@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
-import type { NightshiftConfig } from '@nightshift/config';
-import { HookFailedError, hookEnv, runHook, type HookKind } from '@nightshift/git';
+
+import { agentEnv, type NightshiftConfig } from '@nightshift/config';
 import { redactSecrets } from '@nightshift/domain';
+import { hookEnv, HookFailedError, type HookKind, runHook } from '@nightshift/git';
 import type { ServiceRuntime } from '@nightshift/service-shell';
+
 import type { WorktreeMetrics } from './worktree-metrics';
 
 /** The worktree a hook runs in. */
@@ -32,23 +34,31 @@ export class ManagerHooks {
   async beforeRemove(target: HookTarget): Promise<void> {
     if (!fs.existsSync(target.path)) return;
     await this.run('beforeRemove', target).catch((err: unknown) => {
-      this.logger.warn({ repo: target.repo, run: target.runId, worktree: target.path, err: errorText(err) }, 'beforeRemove hook failed; removing the worktree anyway');
+      this.logger.warn(
+        { repo: target.repo, run: target.runId, worktree: target.path, err: errorText(err) },
+        'beforeRemove hook failed; removing the worktree anyway',
+      );
     });
   }
 
   private async run(kind: HookKind, target: HookTarget): Promise<void> {
-    const argv = this.config.repos.find((r) => r.name === target.repo)?.hooks[kind];
-    if (!argv) return;
+    const repo = this.config.repos.find((r) => r.name === target.repo);
+    const argv = repo?.hooks[kind];
+    if (!repo || !argv) return;
     try {
       const result = await runHook(kind, argv, {
         cwd: target.path,
         root: this.root,
         worktreeKey: target.worktreeKey,
         timeoutMs: this.config.hooks.timeoutSec * 1000,
-        env: hookEnv(target),
+        // The repo's hook runs in the agent's worktree: the agent's environment, never the manager's.
+        env: { ...agentEnv({ config: this.config, repo }), ...hookEnv(target) },
       });
       this.logger.info({ repo: target.repo, run: target.runId, hook: kind, ms: result.durationMs }, 'hook ran');
-      this.logger.debug({ repo: target.repo, run: target.runId, hook: kind, output: redactSecrets(result.outputTail) }, 'hook output (tail)');
+      this.logger.debug(
+        { repo: target.repo, run: target.runId, hook: kind, output: redactSecrets(result.outputTail) },
+        'hook output (tail)',
+      );
     } catch (err) {
       this.metrics.hookFailures.inc({ kind });
       throw err;

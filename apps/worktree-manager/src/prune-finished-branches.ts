@@ -1,6 +1,6 @@
-import type { Logger } from 'pino';
 import type { Forge } from '@nightshift/forge';
 import type { WorktreeStore } from '@nightshift/git';
+import type { Logger } from 'pino';
 
 /**
  * Deletes this host's local `agent/*` branches whose PR was merged or closed: the ticket is over, so
@@ -9,7 +9,10 @@ import type { WorktreeStore } from '@nightshift/git';
 export async function pruneFinishedBranches(forge: Forge, store: WorktreeStore, logger: Logger): Promise<number> {
   const finished = (await forge.listPrs()).filter((pr) => pr.state !== 'open' && pr.head.startsWith('agent/'));
   if (finished.length === 0) return 0;
-  const { deleted, skipped } = await store.deleteLocalBranches(finished.map((pr) => ({ repo: pr.repo, branch: pr.head })));
-  if (deleted.length > 0 || skipped.length > 0) logger.info({ deleted: deleted.length, skipped: skipped.length }, 'pruned branches of merged or closed PRs');
+  const { deleted, skipped } = await store.deleteLocalBranches(
+    finished.map((pr) => ({ repo: pr.repo, branch: pr.head })),
+  );
+  if (deleted.length > 0 || skipped.length > 0)
+    logger.info({ deleted: deleted.length, skipped: skipped.length }, 'pruned branches of merged or closed PRs');
   return deleted.length;
 }

@@ -1,17 +1,41 @@
 import type { LiveSession, WorktreeOwner } from '@nightshift/state';
+
 import { judgeLiveness } from './worktree-liveness';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const GRACE = 120_000;
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
 const wt = { repo: 'web', worktreeKey: 'ENG-1', path: '/root/worktrees/web/ENG-1' };
-const owner = (runId: string, createdAgoMs: number): WorktreeOwner => ({ repo: 'web', worktreeKey: 'ENG-1', runId, createdAt: ago(createdAgoMs) });
-const session = (runId: string, beatAgoMs: number, worktreePath?: string): LiveSession => ({ runId, host: 'h', runnerPid: 1, tickets: [], heartbeatAt: ago(beatAgoMs), worktreePath });
-const judge = (o: WorktreeOwner | null, sessions: LiveSession[]) => judgeLiveness({ wt, owner: o, sessions, nowMs: NOW, graceMs: GRACE });
+const owner = (runId: string, createdAgoMs: number): WorktreeOwner => ({
+  repo: 'web',
+  worktreeKey: 'ENG-1',
+  runId,
+  createdAt: ago(createdAgoMs),
+});
+const session = (runId: string, beatAgoMs: number, worktreePath?: string): LiveSession => ({
+  runId,
+  host: 'h',
+  runnerPid: 1,
+  tickets: [],
+  heartbeatAt: ago(beatAgoMs),
+  worktreePath,
+});
+const judge = (o: WorktreeOwner | null, sessions: LiveSession[]) =>
+  judgeLiveness({ wt, owner: o, sessions, nowMs: NOW, graceMs: GRACE });
 
 describe('judgeLiveness', () => {
   it('keeps a worktree whose run heartbeats within the grace, however old the record', () => {
-    expect(judge(owner('r1', 3_600_000), [session('r1', 5_000)])).toEqual({ live: true, reason: 'run r1 is heartbeating' });
+    expect(judge(owner('r1', 3_600_000), [session('r1', 5_000)])).toEqual({
+      live: true,
+      reason: 'run r1 is heartbeating',
+    });
+  });
+
+  it('keeps a worktree its run left for a human (a blocked push), however long ago, with no session', () => {
+    expect(judge({ ...owner('r1', 86_400_000), keptFor: 'push blocked (secret)' }, [])).toEqual({
+      live: true,
+      reason: 'kept for a human: push blocked (secret)',
+    });
   });
 
   it('keeps a freshly recorded worktree whose run has not registered yet', () => {

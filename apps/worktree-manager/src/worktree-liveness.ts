@@ -19,21 +19,34 @@ export interface Liveness {
  * (the run is still starting), or a fresh session names its path. Everything else is an orphan, including a
  * directory nobody ever recorded (a process killed between `worktree add` and the record).
  */
-export function judgeLiveness(input: { wt: WorktreeRef; owner: WorktreeOwner | null; sessions: LiveSession[]; nowMs: number; graceMs: number }): Liveness {
+export function judgeLiveness(input: {
+  wt: WorktreeRef;
+  owner: WorktreeOwner | null;
+  sessions: LiveSession[];
+  nowMs: number;
+  graceMs: number;
+}): Liveness {
   const { owner, nowMs, graceMs } = input;
   const fresh = (iso: string) => nowMs - Date.parse(iso) < graceMs;
+  if (owner?.keptFor) return { live: true, reason: `kept for a human: ${owner.keptFor}` };
   const heartbeatOf = (s: LiveSession) => (Number.isNaN(Date.parse(s.heartbeatAt)) ? false : fresh(s.heartbeatAt));
   if (owner) {
     const session = input.sessions.find((s) => s.runId === owner.runId);
     if (session && heartbeatOf(session)) return { live: true, reason: `run ${owner.runId} is heartbeating` };
-    if (fresh(owner.createdAt)) return { live: true, reason: `recorded for run ${owner.runId} less than ${graceMs / 1000} s ago` };
+    if (fresh(owner.createdAt))
+      return { live: true, reason: `recorded for run ${owner.runId} less than ${graceMs / 1000} s ago` };
   }
   // Belt and braces: a live session that names this path keeps it even if its ownership record was lost.
   const byPath = input.sessions.find((s) => s.worktreePath === input.wt.path && heartbeatOf(s));
   if (byPath) return { live: true, reason: `run ${byPath.runId} is heartbeating in it` };
   if (!owner) return { live: false, reason: 'no run ever recorded owning it' };
   const session = input.sessions.find((s) => s.runId === owner.runId);
-  return { live: false, reason: session ? `run ${owner.runId} stopped heartbeating at ${session.heartbeatAt}` : `run ${owner.runId} is not a live session` };
+  return {
+    live: false,
+    reason: session
+      ? `run ${owner.runId} stopped heartbeating at ${session.heartbeatAt}`
+      : `run ${owner.runId} is not a live session`,
+  };
 }
 
 /** Reads ownership and sessions from Redis and applies judgeLiveness. */
@@ -52,7 +65,10 @@ export class WorktreeLiveness {
   }
 
   /** Every owner and session at once, for classifying a whole host in one pass. */
-  async snapshot(): Promise<{ owners: WorktreeOwner[]; judge: (wt: WorktreeRef) => Liveness & { owner: WorktreeOwner | null } }> {
+  async snapshot(): Promise<{
+    owners: WorktreeOwner[];
+    judge: (wt: WorktreeRef) => Liveness & { owner: WorktreeOwner | null };
+  }> {
     const [owners, sessions] = await Promise.all([this.ownership.list(), this.sessions.list()]);
     const byKey = new Map(owners.map((o) => [`${o.repo}/${o.worktreeKey}`, o]));
     const nowMs = this.now();

@@ -42,13 +42,32 @@ export function worktreeMetrics(registry: Registry, probes: WorktreeProbes): Wor
     },
   });
   if (probes.budgetBytes !== undefined) {
-    const budget = new Gauge({ name: 'nightshift_worktrees_disk_budget_bytes', help: 'worktrees.maxDiskGb in bytes', registers });
+    const budget = new Gauge({
+      name: 'nightshift_worktrees_disk_budget_bytes',
+      help: 'worktrees.maxDiskGb in bytes',
+      registers,
+    });
     budget.set(probes.budgetBytes);
   }
   return {
-    created: new Counter({ name: 'nightshift_worktrees_created_total', help: 'Worktrees created (reuses not counted)', labelNames: ['repo'], registers }),
-    removed: new Counter({ name: 'nightshift_worktrees_removed_total', help: 'Worktrees removed, by why', labelNames: ['repo', 'reason'], registers }),
-    orphansSwept: new Counter({ name: 'nightshift_worktrees_orphans_swept_total', help: 'Worktrees no live session owned, removed by the sweeper', labelNames: ['repo'], registers }),
+    created: new Counter({
+      name: 'nightshift_worktrees_created_total',
+      help: 'Worktrees created (reuses not counted)',
+      labelNames: ['repo'],
+      registers,
+    }),
+    removed: new Counter({
+      name: 'nightshift_worktrees_removed_total',
+      help: 'Worktrees removed, by why',
+      labelNames: ['repo', 'reason'],
+      registers,
+    }),
+    orphansSwept: new Counter({
+      name: 'nightshift_worktrees_orphans_swept_total',
+      help: 'Worktrees no live session owned, removed by the sweeper',
+      labelNames: ['repo'],
+      registers,
+    }),
     gitSeconds: new Histogram({
       name: 'nightshift_worktrees_git_operation_duration_seconds',
       help: 'Duration of each git command the worktree store runs',
@@ -63,7 +82,16 @@ export function worktreeMetrics(registry: Registry, probes: WorktreeProbes): Wor
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
       registers,
     }),
-    hookFailures: new Counter({ name: 'nightshift_worktrees_hook_failures_total', help: 'Repo hooks that failed in the worktree-manager', labelNames: ['kind'], registers }),
-    waitingForDisk: new Gauge({ name: 'nightshift_worktrees_waiting_for_disk', help: 'Creates waiting because the disk budget is exceeded', registers }),
+    hookFailures: new Counter({
+      name: 'nightshift_worktrees_hook_failures_total',
+      help: 'Repo hooks that failed in the worktree-manager',
+      labelNames: ['kind'],
+      registers,
+    }),
+    waitingForDisk: new Gauge({
+      name: 'nightshift_worktrees_waiting_for_disk',
+      help: 'Creates waiting because the disk budget is exceeded',
+      registers,
+    }),
   };
 }

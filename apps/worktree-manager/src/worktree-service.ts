@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import type { NightshiftConfig } from '@nightshift/config';
 import { DiskUsage, WorktreeStore } from '@nightshift/git';
 import type { ServiceRuntime } from '@nightshift/service-shell';
 import { EventLog, SessionRegistry, WorktreeOwnership } from '@nightshift/state';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+
 import { DiskBudget } from './disk-budget';
 import { ManagerHooks } from './manager-hooks';
 import { worktreeHandlers } from './worktree.handlers';
@@ -37,7 +38,11 @@ export function createWorktreeService(opts: WorktreeServiceOptions) {
     root: config.paths.worktrees,
     fetchIntervalMs: wt.fetchIntervalSec * 1000,
     onGitTiming: (op, seconds) => metrics?.gitSeconds.observe({ op }, seconds),
-    onBranchDeleteError: (repo, err) => logger.warn({ repo, err: err instanceof Error ? err.message : String(err) }, 'could not delete the local branches of removed worktrees; they stay until the finished-PR prune'),
+    onBranchDeleteError: (repo, err) =>
+      logger.warn(
+        { repo, err: err instanceof Error ? err.message : String(err) },
+        'could not delete the local branches of removed worktrees; they stay until the finished-PR prune',
+      ),
   });
   const usage = new DiskUsage(store.root, { cacheMs: opts.diskCacheMs ?? 5000 });
   const maxBytes = wt.maxDiskGb !== undefined ? Math.round(wt.maxDiskGb * 1024 ** 3) : undefined;
@@ -54,8 +59,31 @@ export function createWorktreeService(opts: WorktreeServiceOptions) {
   const budget =
     maxBytes === undefined
       ? null
-      : new DiskBudget({ maxBytes, usage, sweeper, events, metrics, host, logger, pollMs: opts.diskPollMs, signal: shutdown.signal, maxWaiting: opts.maxWaitingForDisk });
-  const handlers = worktreeHandlers({ config, store, ownership, hooks, budget, usage, events, metrics, host, logger, now: opts.now });
+      : new DiskBudget({
+          maxBytes,
+          usage,
+          sweeper,
+          events,
+          metrics,
+          host,
+          logger,
+          pollMs: opts.diskPollMs,
+          signal: shutdown.signal,
+          maxWaiting: opts.maxWaitingForDisk,
+        });
+  const handlers = worktreeHandlers({
+    config,
+    store,
+    ownership,
+    hooks,
+    budget,
+    usage,
+    events,
+    metrics,
+    host,
+    logger,
+    now: opts.now,
+  });
   return {
     store,
     ownership,

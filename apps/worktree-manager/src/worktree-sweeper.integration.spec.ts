@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { runGit } from '@nightshift/git';
 import { worktreeOwnershipKey } from '@nightshift/state';
+
 import { HOST, registeredWorktrees, useWorktreeTestEnvs } from './testing/worktree-test-env';
 
 jest.setTimeout(120_000);
@@ -27,7 +29,10 @@ async function createThenGetKilled(root: string, remote: string, key: string): P
     const [root, remote, key] = process.argv.slice(1);
     new WorktreeStore({ root }).createWorktree({ repo: 'web', remoteUrl: remote, baseBranch: 'main', branch: 'agent/' + key, worktreeKey: key })
       .then(() => { process.stdout.write('created\\n'); setInterval(() => {}, 1000); });`;
-  const child = spawn(process.execPath, ['-e', script, root, remote, key], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', script, root, remote, key], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -63,7 +68,9 @@ describe('WorktreeSweeper', () => {
     const mirror = path.join(e.service.store.root, 'mirrors', 'web.git');
     expect((await runGit(['branch', '--list', 'agent/CRASH-1'], { cwd: mirror })).stdout.trim()).toBe('');
     expect(fs.existsSync(path.join(e.service.store.worktreePath('web', 'LIVE-1'), 'README.md'))).toBe(true);
-    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_orphans_swept_total')).toContain('repo="web"} 1');
+    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_orphans_swept_total')).toContain(
+      'repo="web"} 1',
+    );
   });
 
   it('never removes a live worktree; removes finished ones oldest first', async () => {
@@ -77,7 +84,14 @@ describe('WorktreeSweeper', () => {
     await e.heartbeat('run-stale', GRACE_MS + 1000);
     // A session heartbeating in BY-PATH whose ownership record was lost still protects it.
     await e.redis.hdel(worktreeOwnershipKey(HOST), 'web/BY-PATH');
-    await e.sessions.put({ runId: 'run-path', host: HOST, runnerPid: 1, tickets: [], worktreePath: e.service.store.worktreePath('web', 'BY-PATH'), heartbeatAt: new Date(e.now()).toISOString() });
+    await e.sessions.put({
+      runId: 'run-path',
+      host: HOST,
+      runnerPid: 1,
+      tickets: [],
+      worktreePath: e.service.store.worktreePath('web', 'BY-PATH'),
+      heartbeatAt: new Date(e.now()).toISOString(),
+    });
     await e.create('JUST-MADE', 'run-new'); // recorded now, its run has not registered yet
 
     const result = await e.service.sweeper.sweep('interval');
@@ -85,18 +99,27 @@ describe('WorktreeSweeper', () => {
     expect(result.removed[0]?.reason).toBe('run run-done-old is not a live session');
     expect(result.removed[1]?.reason).toMatch(/run run-stale stopped heartbeating/);
     expect(result.kept).toBe(3);
-    for (const key of ['HEARTBEAT', 'BY-PATH', 'JUST-MADE']) expect(fs.existsSync(path.join(e.service.store.worktreePath('web', key), 'README.md'))).toBe(true);
-    for (const key of ['DONE-OLD', 'STALE']) expect(fs.existsSync(e.service.store.worktreePath('web', key))).toBe(false);
+    for (const key of ['HEARTBEAT', 'BY-PATH', 'JUST-MADE'])
+      expect(fs.existsSync(path.join(e.service.store.worktreePath('web', key), 'README.md'))).toBe(true);
+    for (const key of ['DONE-OLD', 'STALE'])
+      expect(fs.existsSync(e.service.store.worktreePath('web', key))).toBe(false);
     expect((await e.service.ownership.list()).map((o) => o.worktreeKey).sort()).toEqual(['HEARTBEAT', 'JUST-MADE']);
   });
 
   it('re-checks ownership under the repo lock: a worktree taken over mid-sweep is kept', async () => {
     // The beforeRemove hook runs after the sweep judged the worktree an orphan and before the locked re-check;
     // here it plays a retry of the same ticket recording ownership at that very moment.
-    const record = JSON.stringify({ repo: 'web', worktreeKey: 'TAKEN', runId: 'run-retry', createdAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const record = JSON.stringify({
+      repo: 'web',
+      worktreeKey: 'TAKEN',
+      runId: 'run-retry',
+      createdAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     const script = `const { Redis } = require(${JSON.stringify(require.resolve('ioredis'))});
       const r = new Redis(process.argv[1]); r.hset(process.argv[2], 'web/TAKEN', process.argv[3]).then(() => r.quit());`;
-    const e = await start({ repoHooks: { beforeRemove: [process.execPath, '-e', script, envs.redisUrl, worktreeOwnershipKey(HOST), record] } });
+    const e = await start({
+      repoHooks: { beforeRemove: [process.execPath, '-e', script, envs.redisUrl, worktreeOwnershipKey(HOST), record] },
+    });
     await e.create('TAKEN', 'run-dead');
     e.advance(GRACE_MS + 1000);
     const result = await e.service.sweeper.sweep('interval');
@@ -108,8 +131,18 @@ describe('WorktreeSweeper', () => {
 
   it('forgets records of worktrees that are gone once their run is over, keeps fresh ones', async () => {
     const e = await start();
-    await e.service.ownership.record({ repo: 'web', worktreeKey: 'GONE', runId: 'run-gone', createdAt: new Date(e.now() - GRACE_MS - 1).toISOString() });
-    await e.service.ownership.record({ repo: 'web', worktreeKey: 'STARTING', runId: 'run-starting', createdAt: new Date(e.now()).toISOString() });
+    await e.service.ownership.record({
+      repo: 'web',
+      worktreeKey: 'GONE',
+      runId: 'run-gone',
+      createdAt: new Date(e.now() - GRACE_MS - 1).toISOString(),
+    });
+    await e.service.ownership.record({
+      repo: 'web',
+      worktreeKey: 'STARTING',
+      runId: 'run-starting',
+      createdAt: new Date(e.now()).toISOString(),
+    });
     const result = await e.service.sweeper.sweep('interval');
     expect(result.staleRecords).toBe(1);
     expect((await e.service.ownership.list()).map((o) => o.worktreeKey)).toEqual(['STARTING']);

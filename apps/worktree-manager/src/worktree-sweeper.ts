@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
+
 import type { DiskUsage, WorktreeInfo, WorktreeStore } from '@nightshift/git';
 import type { ServiceRuntime } from '@nightshift/service-shell';
 import type { EventLog, WorktreeOwner, WorktreeOwnership } from '@nightshift/state';
+
 import type { ManagerHooks } from './manager-hooks';
 import type { WorktreeLiveness } from './worktree-liveness';
 import type { WorktreeMetrics } from './worktree-metrics';
@@ -45,7 +47,8 @@ export class WorktreeSweeper {
   /** Runs a sweep (or joins the one in progress). `minGapMs` reuses a result younger than that instead. */
   sweep(reason: SweepReason, minGapMs = 0): Promise<SweepResult> {
     if (this.running) return this.running;
-    if (minGapMs > 0 && this.lastResult && Date.now() - this.lastFinishedAt < minGapMs) return Promise.resolve(this.lastResult);
+    if (minGapMs > 0 && this.lastResult && Date.now() - this.lastFinishedAt < minGapMs)
+      return Promise.resolve(this.lastResult);
     this.running = this.sweepOnce(reason).finally(() => {
       this.running = null;
       this.lastFinishedAt = Date.now();
@@ -56,7 +59,9 @@ export class WorktreeSweeper {
   /** Sweeps now and then every `intervalMs`; errors are logged, the timer keeps going. */
   start(intervalMs: number): void {
     const tick = (reason: SweepReason) =>
-      void this.sweep(reason).catch((err: unknown) => this.deps.logger.error({ err: String(err) }, 'worktree sweep failed'));
+      void this.sweep(reason).catch((err: unknown) =>
+        this.deps.logger.error({ err: String(err) }, 'worktree sweep failed'),
+      );
     tick('start');
     this.timer = setInterval(() => tick('interval'), intervalMs);
     this.timer.unref();
@@ -78,16 +83,26 @@ export class WorktreeSweeper {
     for (const wt of worktrees) {
       const verdict = judge(wt);
       if (verdict.live) result.kept++;
-      else candidates.push({ wt, reason: verdict.reason, owner: verdict.owner, since: verdict.owner ? Date.parse(verdict.owner.createdAt) : await mtimeMs(wt.path) });
+      else
+        candidates.push({
+          wt,
+          reason: verdict.reason,
+          owner: verdict.owner,
+          since: verdict.owner ? Date.parse(verdict.owner.createdAt) : await mtimeMs(wt.path),
+        });
     }
     candidates.sort((a, b) => a.since - b.since); // finished worktrees are freed oldest first
     for (const c of candidates) {
       try {
-        if (await this.removeOrphan(c.wt, c.owner)) result.removed.push({ repo: c.wt.repo, worktreeKey: c.wt.worktreeKey, reason: c.reason });
+        if (await this.removeOrphan(c.wt, c.owner))
+          result.removed.push({ repo: c.wt.repo, worktreeKey: c.wt.worktreeKey, reason: c.reason });
         else result.kept++;
       } catch (err) {
         result.failed++;
-        logger.error({ repo: c.wt.repo, worktree: c.wt.path, err: String(err) }, 'could not remove orphan worktree; next sweep retries');
+        logger.error(
+          { repo: c.wt.repo, worktree: c.wt.path, err: String(err) },
+          'could not remove orphan worktree; next sweep retries',
+        );
       }
     }
     // Records of worktrees that no longer exist, whose run is over: nothing to remove, just forget them.
@@ -95,7 +110,12 @@ export class WorktreeSweeper {
     for (const owner of owners) {
       if (onDisk.has(`${owner.repo}/${owner.worktreeKey}`)) continue;
       const wt = { repo: owner.repo, worktreeKey: owner.worktreeKey, path: '' };
-      if (!judge(wt).live && (await ownership.release(owner.repo, owner.worktreeKey, owner.runId, owner.createdAt))) result.staleRecords++;
+      // A kept worktree a human removed by hand: nothing is left to keep.
+      if (
+        (owner.keptFor || !judge(wt).live) &&
+        (await ownership.release(owner.repo, owner.worktreeKey, owner.runId, owner.createdAt))
+      )
+        result.staleRecords++;
     }
     await store.pruneWorktrees();
     if (result.removed.length > 0) {
@@ -103,10 +123,27 @@ export class WorktreeSweeper {
       await this.deps.events.append({
         type: 'worktree.swept',
         host: this.deps.host,
-        detail: { reason, removed: result.removed.length, kept: result.kept, worktrees: result.removed.map((r) => `${r.repo}/${r.worktreeKey}`).join(' ').slice(0, 500) },
+        detail: {
+          reason,
+          removed: result.removed.length,
+          kept: result.kept,
+          worktrees: result.removed
+            .map((r) => `${r.repo}/${r.worktreeKey}`)
+            .join(' ')
+            .slice(0, 500),
+        },
       });
     }
-    logger.info({ reason, removed: result.removed.length, kept: result.kept, failed: result.failed, staleRecords: result.staleRecords }, 'worktree sweep done');
+    logger.info(
+      {
+        reason,
+        removed: result.removed.length,
+        kept: result.kept,
+        failed: result.failed,
+        staleRecords: result.staleRecords,
+      },
+      'worktree sweep done',
+    );
     this.lastResult = result;
     return result;
   }
@@ -117,7 +154,13 @@ export class WorktreeSweeper {
     const runId = owner?.runId ?? '';
     if (fs.existsSync(wt.path)) {
       // Outside the lock: a hook may take up to hooks.timeoutSec and must not stall creates of the repo.
-      await hooks.beforeRemove({ repo: wt.repo, worktreeKey: wt.worktreeKey, path: wt.path, branch: wt.branch ?? '', runId });
+      await hooks.beforeRemove({
+        repo: wt.repo,
+        worktreeKey: wt.worktreeKey,
+        path: wt.path,
+        branch: wt.branch ?? '',
+        runId,
+      });
     }
     const { removed, skipped } = await store.removeWorktree({
       repo: wt.repo,

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { safeKey } from '@nightshift/domain';
 import { commitAll, HookFailedError, pushBranch, runGit, UnsafePathError } from '@nightshift/git';
+
 import { registeredWorktrees, useWorktreeTestEnvs } from './testing/worktree-test-env';
 
 jest.setTimeout(120_000);
@@ -20,7 +22,9 @@ describe('worktree.create / worktree.remove', () => {
     expect(results.every((r) => r.changed)).toBe(true);
     for (const [i, r] of results.entries()) {
       expect(fs.readFileSync(path.join(r.path, 'src/app.ts'), 'utf8')).toBe('export {};\n');
-      expect((await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: r.path })).stdout.trim()).toBe(`agent/${keys[i]}`);
+      expect((await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: r.path })).stdout.trim()).toBe(
+        `agent/${keys[i]}`,
+      );
     }
     const owners = await e.service.ownership.list();
     expect(owners.map((o) => `${o.worktreeKey}=${o.runId}`).sort()).toEqual(keys.map((k) => `${k}=run-${k}`).sort());
@@ -35,7 +39,9 @@ describe('worktree.create / worktree.remove', () => {
     expect(fs.existsSync(made.path)).toBe(false);
     expect(await registered(e)).not.toContain('ENG-1');
     expect(await e.service.ownership.get('web', 'ENG-1')).toBeNull();
-    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_removed_total')).toContain('reason="request"} 1');
+    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_removed_total')).toContain(
+      'reason="request"} 1',
+    );
   });
 
   it('a retry continues on the same branch with the earlier commits present', async () => {
@@ -59,6 +65,18 @@ describe('worktree.create / worktree.remove', () => {
     expect(fs.existsSync(path.join(made.path, 'README.md'))).toBe(true);
     expect((await e.service.ownership.get('web', 'ENG-2'))?.runId).toBe('run-new');
     expect(await e.remove('ENG-2', 'run-new')).toEqual({ path: '', changed: true });
+  });
+
+  it('leaves a worktree kept for a human (a blocked push) alone, even when its own run asks, until a new run takes it', async () => {
+    const e = await start();
+    const made = await e.create('ENG-3', 'run-1');
+    expect(await e.service.ownership.keep('web', 'ENG-3', 'run-1', 'push blocked (secret)')).toBe(true);
+    expect(await e.remove('ENG-3', 'run-1')).toEqual({ path: '', changed: false });
+    expect(fs.existsSync(made.path)).toBe(true);
+    const removed = (await e.events.read()).filter((ev) => ev.type === 'worktree.removed');
+    expect(removed.at(-1)?.detail).toMatchObject({ removed: false, skipped: 'kept for a human' });
+    await e.create('ENG-3', 'run-2');
+    expect(await e.remove('ENG-3', 'run-2')).toEqual({ path: '', changed: true });
   });
 
   it('exports every nightshift_worktrees_* metric', async () => {
@@ -119,7 +137,14 @@ describe('hooks in the worktree-manager', () => {
       file,
       String(code),
     );
-  const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>) : []);
+  const lines = (file: string) =>
+    fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, string>)
+      : [];
 
   it('afterCreate runs once in the new worktree (not again on reuse) with the Nightshift env', async () => {
     const log = path.join(logDir, 'after-create.log');
@@ -143,7 +168,9 @@ describe('hooks in the worktree-manager', () => {
     expect(await registered(e)).not.toContain('ENG-3');
     expect(await e.service.ownership.get('web', 'ENG-3')).toBeNull();
     expect((await e.events.read()).some((ev) => ev.type === 'worktree.ready')).toBe(false);
-    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_hook_failures_total')).toContain('kind="afterCreate"} 1');
+    expect(await e.registry.getSingleMetricAsString('nightshift_worktrees_hook_failures_total')).toContain(
+      'kind="afterCreate"} 1',
+    );
   });
 
   it('beforeRemove runs in the worktree; its failure is logged and the removal goes on', async () => {

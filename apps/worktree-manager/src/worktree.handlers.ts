@@ -1,15 +1,19 @@
-import type { Job } from 'bullmq';
 import type { NightshiftConfig, RepoConfig } from '@nightshift/config';
 import { JOB, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
 import type { DiskUsage, WorktreeStore } from '@nightshift/git';
 import type { ServiceRuntime } from '@nightshift/service-shell';
 import type { EventLog, WorktreeOwnership } from '@nightshift/state';
+import type { Job } from 'bullmq';
+
 import type { DiskBudget } from './disk-budget';
 import { UnknownRepoError } from './errors/unknown-repo.error';
 import type { ManagerHooks } from './manager-hooks';
 import type { WorktreeMetrics } from './worktree-metrics';
 
-type Handlers = Record<typeof JOB.worktreeCreate | typeof JOB.worktreeRemove, (job: Pick<Job<WorktreeJob>, 'name' | 'data'>) => Promise<WorktreeResult>>;
+type Handlers = Record<
+  typeof JOB.worktreeCreate | typeof JOB.worktreeRemove,
+  (job: Pick<Job<WorktreeJob>, 'name' | 'data'>) => Promise<WorktreeResult>
+>;
 
 export interface HandlerDeps {
   config: NightshiftConfig;
@@ -62,7 +66,14 @@ export function worktreeHandlers(deps: HandlerDeps): Handlers {
     await ownership.record({ ...key, runId: data.runId, createdAt: stamp() });
     let made: { path: string; reused: boolean };
     try {
-      made = await store.createWorktree({ ...key, remoteUrl: repo.remote, baseBranch: repo.baseBranch, branch: data.branch, ...(data.branchIsNew ? { branchIsNew: true } : {}) });
+      made = await store.createWorktree({
+        ...key,
+        remoteUrl: repo.remote,
+        baseBranch: repo.baseBranch,
+        branch: data.branch,
+        ...(data.branchIsNew ? { branchIsNew: true } : {}),
+        ...(data.freshBase ? { freshBase: true } : {}),
+      });
     } catch (err) {
       await ownership.release(repo.name, data.worktreeKey, data.runId).catch(() => undefined);
       throw err;
@@ -96,6 +107,7 @@ export function worktreeHandlers(deps: HandlerDeps): Handlers {
     const path = store.worktreePath(data.repo, data.worktreeKey);
     const ownedByOther = async () => {
       const owner = await ownership.get(data.repo, data.worktreeKey);
+      if (owner?.keptFor) return `kept for a human: ${owner.keptFor}`;
       return owner !== null && owner.runId !== data.runId ? owner.runId : null;
     };
     const other = await ownedByOther();
@@ -104,9 +116,18 @@ export function worktreeHandlers(deps: HandlerDeps): Handlers {
     }
     // Asked again under the repo lock: a newer run of the same ticket may have taken the key over meanwhile.
     const { removed, skipped } =
-      other === null ? await store.removeWorktree({ ...key, ...(data.branch ? { branch: data.branch } : {}), onlyIf: async () => (await ownedByOther()) === null }) : { removed: false, skipped: true };
+      other === null
+        ? await store.removeWorktree({
+            ...key,
+            ...(data.branch ? { branch: data.branch } : {}),
+            onlyIf: async () => (await ownedByOther()) === null,
+          })
+        : { removed: false, skipped: true };
     if (skipped) {
-      deps.logger.info({ repo: data.repo, run: data.runId, worktree: path }, 'worktree now belongs to another run; left in place');
+      deps.logger.info(
+        { repo: data.repo, run: data.runId, worktree: path },
+        'worktree now belongs to another run; left in place',
+      );
     } else {
       await ownership.release(data.repo, data.worktreeKey, data.runId);
       if (removed) {
@@ -114,7 +135,16 @@ export function worktreeHandlers(deps: HandlerDeps): Handlers {
         metrics.removed.inc({ repo: data.repo, reason: 'request' });
       }
     }
-    await deps.events.append({ type: 'worktree.removed', repo: data.repo, host: deps.host, run: data.runId, detail: { removed, ...(skipped ? { skipped: 'owned by another run' } : {}) } });
+    await deps.events.append({
+      type: 'worktree.removed',
+      repo: data.repo,
+      host: deps.host,
+      run: data.runId,
+      detail: {
+        removed,
+        ...(skipped ? { skipped: other?.startsWith('kept') ? 'kept for a human' : 'owned by another run' } : {}),
+      },
+    });
     return { path: '', changed: removed };
   };
 

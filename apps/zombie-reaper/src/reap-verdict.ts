@@ -1,5 +1,5 @@
-import type { LiveSession } from '@nightshift/state';
 import type { ReapReason } from '@nightshift/fleet';
+import type { LiveSession } from '@nightshift/state';
 
 /** What the reaper knows of a session's job: its BullMQ state and how many times it was started. */
 export interface JobFacts {
@@ -15,7 +15,12 @@ export const PENDING_JOB_STATES = new Set(['waiting', 'delayed', 'prioritized', 
  * is gone (pid dead or reused: start time differs) is reaped at once; a live runner's session only when past
  * its deadline, or when its job is no longer active for this execution (stalled away, completed, superseded).
  */
-export function reapVerdict(input: { session: LiveSession; runnerAlive: boolean; job: JobFacts | null | undefined; nowMs: number }): ReapReason | null {
+export function reapVerdict(input: {
+  session: LiveSession;
+  runnerAlive: boolean;
+  job: JobFacts | null | undefined;
+  nowMs: number;
+}): ReapReason | null {
   const { session, runnerAlive, job, nowMs } = input;
   if (!runnerAlive) return 'runner_gone';
   if (session.deadline && Date.parse(session.deadline) < nowMs) return 'deadline';

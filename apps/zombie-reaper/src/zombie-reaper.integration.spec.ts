@@ -1,25 +1,48 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Queue } from 'bullmq';
-import { Registry } from 'prom-client';
+import { type ChildProcess, spawn } from 'node:child_process';
+
 import { groupIsAlive, processStartTime, SESSION_ENV, waitForGroupGone } from '@nightshift/agent';
 import { parseConfig } from '@nightshift/config';
 import { sessionJobId, type WorktreeJob } from '@nightshift/contracts';
 import { createLogger } from '@nightshift/service-shell';
-import { Claims, EventLog, KEY, RunStore, SessionRegistry, sessionKey, type LiveSession } from '@nightshift/state';
+import {
+  Claims,
+  EventLog,
+  HostRegistry,
+  KEY,
+  type LiveSession,
+  RunStore,
+  sessionKey,
+  SessionRegistry,
+} from '@nightshift/state';
 import { useTestRedis } from '@nightshift/testing-fakes';
+import { Queue } from 'bullmq';
+import { Registry } from 'prom-client';
+
 import { reaperMetrics } from './reaper-metrics';
 import { ZombieReaper } from './zombie-reaper';
 
 jest.setTimeout(30_000);
 
 const HOST = 'linux-1';
-const config = parseConfig(JSON.stringify({ repos: [{ name: 'web', remote: '/nowhere.git' }], hosts: [{ name: HOST }], reaper: { intervalSec: 1, graceSec: 0.3 }, routing: { claimLeaseSec: 600 } }), '/tmp/nightshift.yaml');
+const config = parseConfig(
+  JSON.stringify({
+    repos: [{ name: 'web', remote: '/nowhere.git' }],
+    hosts: [{ name: HOST }],
+    reaper: { intervalSec: 1, graceSec: 0.3 },
+    routing: { claimLeaseSec: 600 },
+  }),
+  '/tmp/nightshift.yaml',
+);
 const testRedis = useTestRedis();
 const children: ChildProcess[] = [];
 
 /** A process in a group of its own that runs until killed, as an agent deep in a tool call. */
 function startGroup(env: NodeJS.ProcessEnv = {}): number {
-  const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1e6)'], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1e6)'], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
   children.push(child);
   return child.pid!;
 }
@@ -32,7 +55,13 @@ async function deadPid(): Promise<number> {
 }
 
 afterAll(() => {
-  for (const c of children) if (c.pid) try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const c of children)
+    if (c.pid)
+      try {
+        process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
 });
 
 function build() {
@@ -56,8 +85,20 @@ function build() {
 }
 
 const agentSession = (runId: string, pgid: number, extra: Partial<LiveSession> = {}): LiveSession => ({
-  runId, execution: 1, host: HOST, runnerPid: 0, tickets: [runId.split('.')[0]!], heartbeatAt: new Date().toISOString(),
-  agentPgid: pgid, agentStartTime: processStartTime(pgid) ?? undefined, repo: 'web', branch: `agent/${runId}`, worktreePath: `/wt/web/${runId}`, queue: 'session.linux', jobId: sessionJobId(runId), ...extra,
+  runId,
+  execution: 1,
+  host: HOST,
+  runnerPid: 0,
+  tickets: [runId.split('.')[0]!],
+  heartbeatAt: new Date().toISOString(),
+  agentPgid: pgid,
+  agentStartTime: processStartTime(pgid) ?? undefined,
+  repo: 'web',
+  branch: `agent/${runId}`,
+  worktreePath: `/wt/web/${runId}`,
+  queue: 'session.linux',
+  jobId: sessionJobId(runId),
+  ...extra,
 });
 
 describe('ZombieReaper on real processes and Redis', () => {
@@ -66,18 +107,37 @@ describe('ZombieReaper on real processes and Redis', () => {
     const pgid = startGroup({ [SESSION_ENV]: 'NS-1.1' });
     const session = agentSession('NS-1.1', pgid, { runnerPid: await deadPid() });
     await deps.sessions.put(session);
-    await deps.runs.save({ runId: 'NS-1.1', execution: 1, tickets: ['NS-1'], repo: 'web', host: HOST, model: 'm', attempt: 1, startedAt: new Date().toISOString() });
+    await deps.runs.save({
+      runId: 'NS-1.1',
+      execution: 1,
+      tickets: ['NS-1'],
+      repo: 'web',
+      host: HOST,
+      model: 'm',
+      attempt: 1,
+      startedAt: new Date().toISOString(),
+    });
 
     await reaper.sweep();
 
     expect(await waitForGroupGone(pgid, 2000)).toBe(true);
-    expect(await deps.runs.get('NS-1.1')).toMatchObject({ outcome: 'infra_error', reason: expect.stringContaining('interrupted: runner gone') });
+    expect(await deps.runs.get('NS-1.1')).toMatchObject({
+      outcome: 'infra_error',
+      reason: expect.stringContaining('interrupted: runner gone'),
+    });
     expect(await deps.sessions.list()).toEqual([]);
     const events = await deps.events.read();
-    expect(events.find((e) => e.type === 'session.reaped')).toMatchObject({ ticket: 'NS-1', detail: { reason: 'runner_gone', killedGroups: 1 } });
+    expect(events.find((e) => e.type === 'session.reaped')).toMatchObject({
+      ticket: 'NS-1',
+      detail: { reason: 'runner_gone', killedGroups: 1 },
+    });
     // No job will run it again: its worktree is an orphan now.
     expect(removals).toEqual([{ repo: 'web', branch: 'agent/NS-1.1', worktreeKey: 'NS-1.1', runId: 'NS-1.1' }]);
-    expect((await registry.getSingleMetric('nightshift_reaper_kills_total')!.get()).values.find((v) => v.labels['reason'] === 'runner_gone')?.value).toBe(1);
+    expect(
+      (await registry.getSingleMetric('nightshift_reaper_kills_total')!.get()).values.find(
+        (v) => v.labels['reason'] === 'runner_gone',
+      )?.value,
+    ).toBe(1);
     await queue.close();
   });
 
@@ -90,7 +150,9 @@ describe('ZombieReaper on real processes and Redis', () => {
 
     expect(groupIsAlive(stranger)).toBe(true);
     expect(await deps.sessions.list()).toEqual([]);
-    expect((await deps.events.read()).find((e) => e.type === 'session.reaped')?.detail).toMatchObject({ killedGroups: 0 });
+    expect((await deps.events.read()).find((e) => e.type === 'session.reaped')?.detail).toMatchObject({
+      killedGroups: 0,
+    });
     process.kill(-stranger, 'SIGKILL');
     await queue.close();
   });
@@ -98,16 +160,27 @@ describe('ZombieReaper on real processes and Redis', () => {
   it('leaves a live runner with its active job alone; kills it past its deadline', async () => {
     const { deps, reaper, queue } = build();
     const pgid = startGroup({ [SESSION_ENV]: 'NS-3.1' });
-    const live = { runnerPid: process.pid, runnerStartTime: processStartTime(process.pid) ?? undefined, queue: undefined, jobId: undefined };
-    await deps.sessions.put(agentSession('NS-3.1', pgid, { ...live, deadline: new Date(Date.now() + 60_000).toISOString() }));
+    const live = {
+      runnerPid: process.pid,
+      runnerStartTime: processStartTime(process.pid) ?? undefined,
+      queue: undefined,
+      jobId: undefined,
+    };
+    await deps.sessions.put(
+      agentSession('NS-3.1', pgid, { ...live, deadline: new Date(Date.now() + 60_000).toISOString() }),
+    );
     await reaper.sweep();
     expect(groupIsAlive(pgid)).toBe(true);
     expect(await deps.sessions.list()).toHaveLength(1);
 
-    await deps.sessions.put(agentSession('NS-3.1', pgid, { ...live, deadline: new Date(Date.now() - 1).toISOString() }));
+    await deps.sessions.put(
+      agentSession('NS-3.1', pgid, { ...live, deadline: new Date(Date.now() - 1).toISOString() }),
+    );
     await reaper.sweep();
     expect(await waitForGroupGone(pgid, 2000)).toBe(true);
-    expect((await deps.events.read()).find((e) => e.type === 'session.reaped')?.detail).toMatchObject({ reason: 'deadline' });
+    expect((await deps.events.read()).find((e) => e.type === 'session.reaped')?.detail).toMatchObject({
+      reason: 'deadline',
+    });
     await queue.close();
   });
 
@@ -116,18 +189,29 @@ describe('ZombieReaper on real processes and Redis', () => {
     // Found by environment only (no recorded group): ours carries our tag, the other install's its own.
     const ours = startGroup({ [SESSION_ENV]: 'NS-8.1#aaaaaaaaaaaa' });
     const theirs = startGroup({ [SESSION_ENV]: 'NS-8.1#bbbbbbbbbbbb' });
-    await deps.sessions.put(agentSession('NS-8.1', 0, { agentPgid: undefined, agentStartTime: undefined, agentTag: 'aaaaaaaaaaaa', runnerPid: await deadPid() }));
+    await deps.sessions.put(
+      agentSession('NS-8.1', 0, {
+        agentPgid: undefined,
+        agentStartTime: undefined,
+        agentTag: 'aaaaaaaaaaaa',
+        runnerPid: await deadPid(),
+      }),
+    );
     await reaper.sweep();
     expect(await waitForGroupGone(ours, 2000)).toBe(true);
     expect(groupIsAlive(theirs)).toBe(true);
-    expect((await deps.events.read()).find((e) => e.type === 'session.reaped' && e.run === 'NS-8.1')?.detail).toMatchObject({ reason: 'runner_gone', killedGroups: 1 });
+    expect(
+      (await deps.events.read()).find((e) => e.type === 'session.reaped' && e.run === 'NS-8.1')?.detail,
+    ).toMatchObject({ reason: 'runner_gone', killedGroups: 1 });
     await queue.close();
   });
 
   it('keeps the worktree of a session whose job will run again', async () => {
     const { deps, reaper, queue, removals } = build();
     await queue.add('session.run', {}, { jobId: sessionJobId('NS-4.1') });
-    await deps.sessions.put(agentSession('NS-4.1', startGroup({ [SESSION_ENV]: 'NS-4.1' }), { runnerPid: await deadPid() }));
+    await deps.sessions.put(
+      agentSession('NS-4.1', startGroup({ [SESSION_ENV]: 'NS-4.1' }), { runnerPid: await deadPid() }),
+    );
     await reaper.sweep();
     expect(await deps.sessions.list()).toEqual([]);
     expect(removals).toEqual([]);
@@ -158,7 +242,14 @@ describe('ZombieReaper on real processes and Redis', () => {
     await deps.runs.save({ ...base, runId: 'NS-8.1', execution: 2, host: HOST });
     await deps.runs.save({ ...base, runId: 'NS-9.1', host: 'mac' });
     await deps.runs.save({ ...base, runId: 'NS-10.1', host: HOST });
-    await deps.sessions.put({ runId: 'NS-10.1', host: HOST, runnerPid: process.pid, runnerStartTime: processStartTime(process.pid) ?? undefined, tickets: ['NS-10'], heartbeatAt: '' });
+    await deps.sessions.put({
+      runId: 'NS-10.1',
+      host: HOST,
+      runnerPid: process.pid,
+      runnerStartTime: processStartTime(process.pid) ?? undefined,
+      tickets: ['NS-10'],
+      heartbeatAt: '',
+    });
 
     await reaper.sweep();
 
@@ -166,5 +257,33 @@ describe('ZombieReaper on real processes and Redis', () => {
     expect((await deps.runs.get('NS-9.1'))?.outcome).toBeUndefined();
     expect((await deps.runs.get('NS-10.1'))?.outcome).toBeUndefined();
     await queue.close();
+  });
+  it("reaps nothing while this host's name is live from another machine (one config, no NIGHTSHIFT_HOST)", async () => {
+    const { deps } = build();
+    const hosts = new HostRegistry(testRedis.redis);
+    const reaper = new ZombieReaper({ ...deps, hosts, identity: { machineId: 'machine-b', bootId: 'b1' } });
+    await hosts.beat(
+      {
+        name: HOST,
+        capabilities: ['linux'],
+        slots: 1,
+        slotsBusy: 1,
+        version: '0',
+        pid: 1,
+        startedAt: '',
+        heartbeatAt: '',
+        machineId: 'machine-a',
+        bootId: 'a1',
+      },
+      60_000,
+    );
+    // machine-a's session: its runner is no process of this machine.
+    await deps.sessions.put(agentSession('NS-9.1', 0, { runnerPid: await deadPid(), agentStartTime: undefined }));
+
+    await reaper.sweep();
+    expect(await deps.sessions.has('NS-9.1')).toBe(true);
+
+    await new ZombieReaper({ ...deps, hosts, identity: { machineId: 'machine-a', bootId: 'a1' } }).sweep();
+    expect(await deps.sessions.has('NS-9.1')).toBe(false);
   });
 });

@@ -1,13 +1,24 @@
 import path from 'node:path';
+
+import { isSameProcess, reapOrphanContainers } from '@nightshift/agent';
+import { type NightshiftConfig, sandboxPodman } from '@nightshift/config';
+import { sessionJobId } from '@nightshift/contracts';
+import { closeInterruptedSession, killSessionAgent, type ReapDeps } from '@nightshift/fleet';
+import type { MachineIdentity } from '@nightshift/service-shell';
+import {
+  type Claims,
+  type EventLog,
+  type HostRegistry,
+  type LiveSession,
+  type RunStore,
+  sessionKey,
+  type SessionRegistry,
+} from '@nightshift/state';
+import { type WorktreeClient } from '@nightshift/worktree-client';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { isSameProcess } from '@nightshift/agent';
-import type { NightshiftConfig } from '@nightshift/config';
-import { sessionJobId } from '@nightshift/contracts';
-import { sessionKey, type Claims, type EventLog, type LiveSession, type RunStore, type SessionRegistry } from '@nightshift/state';
-import { closeInterruptedSession, killSessionAgent, type ReapDeps } from '@nightshift/fleet';
-import { type WorktreeClient } from '@nightshift/worktree-client';
-import { PENDING_JOB_STATES, reapVerdict, type JobFacts } from './reap-verdict';
+
+import { type JobFacts, PENDING_JOB_STATES, reapVerdict } from './reap-verdict';
 import type { ReaperMetrics } from './reaper-metrics';
 
 export interface ZombieReaperDeps extends ReapDeps {
@@ -22,6 +33,9 @@ export interface ZombieReaperDeps extends ReapDeps {
   worktrees: Pick<WorktreeClient, 'remove'>;
   metrics: ReaperMetrics;
   logger: Logger;
+  /** With `identity`: a pass is skipped while this host's name is live from another machine (see `otherMachine`). */
+  hosts?: Pick<HostRegistry, 'live'>;
+  identity?: MachineIdentity;
 }
 
 /**
@@ -33,12 +47,36 @@ export class ZombieReaper {
   constructor(private readonly deps: ZombieReaperDeps) {}
 
   async sweep(nowMs = Date.now()): Promise<void> {
+    const other = await this.otherMachine();
+    if (other) {
+      this.deps.logger.error(
+        { host: this.deps.host, machineId: other },
+        `not reaping: host "${this.deps.host}" is live from another machine (${other}); set NIGHTSHIFT_HOST on each machine to a host of its own`,
+      );
+      return;
+    }
     const sessions = await this.deps.sessions.list();
     for (const session of sessions.filter((s) => s.host === this.deps.host)) {
-      await this.judge(session, nowMs).catch((err: unknown) => this.deps.logger.error({ run: session.runId, err: String(err) }, 'reaping a session failed; next pass retries'));
+      await this.judge(session, nowMs).catch((err: unknown) =>
+        this.deps.logger.error({ run: session.runId, err: String(err) }, 'reaping a session failed; next pass retries'),
+      );
     }
+    await this.removeOrphanContainers();
     await this.closeOrphanRuns(new Set(sessions.map(sessionKey)));
     await this.releaseStaleClaims(new Set(sessions.map((s) => s.runId)));
+  }
+
+  /**
+   * The machine id of another machine whose session-runner beats under this host's name, or null. Two machines
+   * sharing one config without NIGHTSHIFT_HOST would each take the other's sessions for dead ones. Told apart by
+   * the kernel's boot id, which every process (and container) of one running machine shares, unlike
+   * /etc/machine-id, which containers of one machine may not.
+   */
+  private async otherMachine(): Promise<string | null> {
+    const { hosts, identity } = this.deps;
+    if (!hosts || !identity) return null;
+    const live = await hosts.live(this.deps.host);
+    return live?.bootId && live.bootId !== identity.bootId ? (live.machineId ?? live.bootId) : null;
   }
 
   private async judge(session: LiveSession, nowMs: number): Promise<void> {
@@ -46,7 +84,8 @@ export class ZombieReaper {
     const job = runnerAlive ? await this.jobFacts(session) : undefined;
     const reason = reapVerdict({ session, runnerAlive, job, nowMs });
     if (!reason) return;
-    const killed = await killSessionAgent(session, this.deps.config.reaper.graceSec * 1000);
+    const podman = sandboxPodman(this.deps.config, this.deps.host);
+    const killed = await killSessionAgent(session, this.deps.config.reaper.graceSec * 1000, podman);
     // A live runner whose agent is already gone finishes (and deregisters) the session itself.
     if (runnerAlive && killed === 0) return;
     if (killed > 0) this.deps.metrics.kills.inc({ reason });
@@ -55,8 +94,31 @@ export class ZombieReaper {
     const facts = await this.jobFacts(session);
     if (session.worktreePath && session.repo && !(facts && PENDING_JOB_STATES.has(facts.state))) {
       // Nobody will run this session again: its worktree is an orphan now.
-      const job = { repo: session.repo, branch: session.branch ?? '', worktreeKey: path.basename(session.worktreePath), runId: session.runId };
-      await this.deps.worktrees.remove(job).catch((err: unknown) => this.deps.logger.warn({ run: session.runId, err: String(err) }, 'orphan worktree removal failed; the sweeper will retry'));
+      const job = {
+        repo: session.repo,
+        branch: session.branch ?? '',
+        worktreeKey: path.basename(session.worktreePath),
+        runId: session.runId,
+      };
+      await this.deps.worktrees
+        .remove(job)
+        .catch((err: unknown) =>
+          this.deps.logger.warn(
+            { run: session.runId, err: String(err) },
+            'orphan worktree removal failed; the sweeper will retry',
+          ),
+        );
+    }
+  }
+
+  /** Sandbox containers whose runner is gone (it was SIGKILLed, or its machine rebooted) are nobody's: removed. */
+  private async removeOrphanContainers(): Promise<void> {
+    const podman = sandboxPodman(this.deps.config, this.deps.host);
+    if (!podman) return;
+    const removed = await reapOrphanContainers(this.deps.host, podman, this.deps.config.reaper.graceSec);
+    for (const name of removed) {
+      this.deps.metrics.kills.inc({ reason: 'runner_gone' });
+      this.deps.logger.warn({ container: name }, 'orphan sandbox container removed (its runner is gone)');
     }
   }
 
@@ -68,12 +130,24 @@ export class ZombieReaper {
     return job ? { state: await job.getState(), attemptsStarted: job.attemptsStarted } : null;
   }
 
-  /** A run record still "running" on this host with no registry entry: its process is gone (it died between deregistering and saving). */
+  /**
+   * A run record still "running" on this host with no registry entry: its process is gone (it died between
+   * deregistering and saving). A runner registers its session before it saves the run record, so an entry
+   * missing from the list taken at the start of the pass may have registered since: the registry is asked
+   * again after the run records are read, and only a run still without an entry then is closed.
+   */
   private async closeOrphanRuns(liveKeys: Set<string>): Promise<void> {
     for (const run of await this.deps.runs.list(2000)) {
       if (run.outcome || run.host !== this.deps.host) continue;
-      const ghost: LiveSession = { runId: run.runId, execution: run.execution, host: run.host, runnerPid: 0, tickets: run.tickets, heartbeatAt: '' };
-      if (liveKeys.has(sessionKey(ghost))) continue;
+      const ghost: LiveSession = {
+        runId: run.runId,
+        execution: run.execution,
+        host: run.host,
+        runnerPid: 0,
+        tickets: run.tickets,
+        heartbeatAt: '',
+      };
+      if (liveKeys.has(sessionKey(ghost)) || (await this.deps.sessions.has(sessionKey(ghost)))) continue;
       await closeInterruptedSession(this.deps, ghost, 'runner_gone', 0);
       this.deps.metrics.runsClosed.inc();
     }
@@ -92,7 +166,13 @@ export class ZombieReaper {
       if (await this.jobPending(claim.runId)) continue;
       if (!(await this.deps.claims.release(claim.ticket, claim.runId))) continue;
       this.deps.metrics.staleClaims.inc();
-      await this.deps.events.append({ type: 'claim.reaped', ticket: claim.ticket, run: claim.runId, host: this.deps.host, detail: { reason: 'no live session and no pending job' } });
+      await this.deps.events.append({
+        type: 'claim.reaped',
+        ticket: claim.ticket,
+        run: claim.runId,
+        host: this.deps.host,
+        detail: { reason: 'no live session and no pending job' },
+      });
       this.deps.logger.warn({ ticket: claim.ticket, run: claim.runId }, 'stale claim released');
     }
   }

@@ -1,4 +1,5 @@
 import { readdirSync, readlinkSync } from 'node:fs';
+
 import { processGroupOf, processSession } from '@nightshift/agent';
 
 /**
@@ -11,7 +12,10 @@ export class AgentSampler {
   private readonly timer: NodeJS.Timeout;
   samples = 0;
 
-  constructor(private readonly root: string, everyMs = 50) {
+  constructor(
+    private readonly root: string,
+    everyMs = 50,
+  ) {
     this.timer = setInterval(() => this.sample(), everyMs);
   }
 

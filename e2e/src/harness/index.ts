@@ -1,9 +1,11 @@
 // The one poll and the one fake Slack live in testing-fakes; the harness hands them on.
-export { startFakeSlack, waitFor } from '@nightshift/testing-fakes';
-export * from './service-process';
-export * from './pipeline';
-export * from './metrics';
-export * from './processes';
 export * from './agent-sampler';
-export * from './up-process';
+export * from './metrics';
+export * from './pipeline';
+export * from './processes';
 export * from './prometheus';
+export * from './sandbox';
+export * from './sentinel-set';
+export * from './service-process';
+export * from './up-process';
+export { startFakeSlack, waitFor } from '@nightshift/testing-fakes';

@@ -1,13 +1,16 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { makeBareRemote } from '@nightshift/git';
-import { LocalBoard } from '@nightshift/tracker';
+
+import { openRedis } from '@nightshift/config';
 import { LocalForge } from '@nightshift/forge';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
+import { makeBareRemote } from '@nightshift/git';
+import { type EmbeddedRedis, startEmbeddedRedis } from '@nightshift/service-shell';
 import { EventLog, RunStore, TicketCounters } from '@nightshift/state';
-import { FAKE_AGENT, ServiceProcess, type ServiceName } from './service-process';
+import { LocalBoard } from '@nightshift/tracker';
+import type { Redis } from 'ioredis';
+
+import { FAKE_AGENT, FAKE_AGENT_ENV, type ServiceName, ServiceProcess } from './service-process';
 
 export interface PipelineOptions {
   repos: string[];
@@ -17,6 +20,8 @@ export interface PipelineOptions {
   files?: Record<string, string>;
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
+  /** The Redis every service and the pipeline's clients use instead of its own (a sentinel set, one a test stops). */
+  redisUrl?: string;
 }
 
 /**
@@ -39,10 +44,13 @@ export class Pipeline {
     readonly configFile: string,
     private readonly server: EmbeddedRedis,
     private readonly env: NodeJS.ProcessEnv,
+    redisUrl: string,
   ) {
     this.board = new LocalBoard({ dir: path.join(dir, 'data/board') });
     this.forge = new LocalForge({ dir: path.join(dir, 'data/forge') });
-    this.redis = new Redis(server.url);
+    this.redis = openRedis(redisUrl);
+    // A test that stops or fails over Redis on purpose: the pipeline's own client just waits for it.
+    this.redis.on('error', () => undefined);
     this.events = new EventLog(this.redis);
     this.runs = new RunStore(this.redis);
     this.counters = new TicketCounters(this.redis);
@@ -53,14 +61,31 @@ export class Pipeline {
   static async start(opts: PipelineOptions): Promise<Pipeline> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-e2e-'));
     mkdirSync(path.join(dir, 'logs'), { recursive: true });
-    for (const repo of opts.repos) await makeBareRemote(path.join(dir, 'remotes', `${repo}.git`), { 'README.md': `# ${repo}\n`, 'CLAUDE.md': `Rules of ${repo}.\n`, ...opts.files });
+    for (const repo of opts.repos)
+      await makeBareRemote(path.join(dir, 'remotes', `${repo}.git`), {
+        'README.md': `# ${repo}\n`,
+        'CLAUDE.md': `Rules of ${repo}.\n`,
+        ...opts.files,
+      });
     const config = {
       dataDir: 'data',
       tracker: { kind: 'local', scanIntervalSec: 2 },
       forge: { kind: 'local' },
-      repos: opts.repos.map((name) => ({ name, remote: `./remotes/${name}.git`, labels: [`${name}-label`], keywords: [`${name}kw`] })),
+      repos: opts.repos.map((name) => ({
+        name,
+        remote: `./remotes/${name}.git`,
+        labels: [`${name}-label`],
+        keywords: [`${name}kw`],
+      })),
       hosts: [{ name: 'linux-1', capabilities: ['linux'], slots: 4 }],
-      agent: { command: FAKE_AGENT, model: 'cheap-model', escalationModel: 'strong-model', sessionTimeoutMin: 1 },
+      agent: {
+        command: FAKE_AGENT,
+        model: 'cheap-model',
+        escalationModel: 'strong-model',
+        sessionTimeoutMin: 1,
+        // The agent sees only its allowlist: the fake's own settings are passed by name, as an operator would.
+        env: { pass: FAKE_AGENT_ENV },
+      },
       routing: { retryDelaySec: 1 },
       logLevel: 'info',
     };
@@ -72,8 +97,8 @@ export class Pipeline {
     const configFile = path.join(dir, 'nightshift.yaml');
     writeFileSync(configFile, JSON.stringify(config, null, 2));
     const server = await startEmbeddedRedis({ dir: path.join(dir, 'redis'), persist: false });
-    const pipeline = new Pipeline(dir, configFile, server, { ...opts.env });
-    pipeline.env['REDIS_URL'] = server.url;
+    const pipeline = new Pipeline(dir, configFile, server, { ...opts.env }, opts.redisUrl ?? server.url);
+    pipeline.env['REDIS_URL'] = opts.redisUrl ?? server.url;
     pipeline.env['FAKE_CLAUDE_ARGV_LOG'] = pipeline.argvLog;
     // The prompt travels on stdin, so the argv log does not have it: the fake agent keeps each one here.
     pipeline.env['FAKE_CLAUDE_PROMPT_LOG'] ??= path.join(dir, 'prompts');
@@ -83,7 +108,12 @@ export class Pipeline {
   /** Starts one service process; `env` adds to the pipeline's environment. */
   spawn(name: ServiceName, env: NodeJS.ProcessEnv = {}): ServiceProcess {
     const index = this.services.filter((s) => s.name === name).length;
-    const service = new ServiceProcess(name, this.configFile, { ...this.env, ...env }, path.join(this.dir, 'logs', `${name}-${index}.log`));
+    const service = new ServiceProcess(
+      name,
+      this.configFile,
+      { ...this.env, ...env },
+      path.join(this.dir, 'logs', `${name}-${index}.log`),
+    );
     this.services.push(service);
     return service;
   }
@@ -125,7 +155,7 @@ export class Pipeline {
   }
 
   get redisUrl(): string {
-    return this.server.url;
+    return this.env['REDIS_URL']!;
   }
 
   async stop(): Promise<void> {
@@ -145,5 +175,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * `extra` sections are added; its `routing` is merged over these settings.
  */
 export function quickRecoveryConfig(extra: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
-  return { ...extra, routing: { retryDelaySec: 1, jobLockSec: 3, stalledCheckSec: 1, ...extra['routing'] }, tracker: { kind: 'local', scanIntervalSec: 1 } };
+  return {
+    ...extra,
+    routing: { retryDelaySec: 1, jobLockSec: 3, stalledCheckSec: 1, ...extra['routing'] },
+    tracker: { kind: 'local', scanIntervalSec: 1 },
+  };
 }

@@ -1,18 +1,25 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
+
 import { REPO_ROOT } from './service-process';
 
 const run = promisify(execFile);
 
 /** The images deploy/podman-setup.sh builds; the deployment tests run only where they exist. */
-export const STACK_IMAGES = ['localhost/nightshift:dev', 'localhost/nightshift-redis:local', 'localhost/nightshift-prometheus:local', 'localhost/debian:bookworm'];
+export const STACK_IMAGES = [
+  'localhost/nightshift:dev',
+  'localhost/nightshift-redis:local',
+  'localhost/nightshift-prometheus:local',
+  'localhost/debian:bookworm',
+];
 
 /** Why the Podman deployment cannot be tested here, or null when it can. */
 export function podmanUnavailable(): string | null {
   // .ci/run sets it when deploy/podman-setup.sh failed: images may be missing or stale.
   if (process.env['NIGHTSHIFT_PODMAN_UNAVAILABLE']) return process.env['NIGHTSHIFT_PODMAN_UNAVAILABLE'];
   for (const tool of ['podman', 'podman-compose']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (run: bash deploy/podman-setup.sh)`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed (run: bash deploy/podman-setup.sh)`;
   }
   const missing = STACK_IMAGES.filter((image) => spawnSync('podman', ['image', 'exists', image]).status !== 0);
   return missing.length ? `images missing: ${missing.join(', ')} (run: bash deploy/podman-setup.sh)` : null;
@@ -43,7 +50,14 @@ export class ComposeStack {
 
   /** Names of this project's containers (running or not). */
   async containers(): Promise<string[]> {
-    const out = await podman(['ps', '-a', '--filter', `label=io.podman.compose.project=${this.project}`, '--format', '{{.Names}}']);
+    const out = await podman([
+      'ps',
+      '-a',
+      '--filter',
+      `label=io.podman.compose.project=${this.project}`,
+      '--format',
+      '{{.Names}}',
+    ]);
     return out.split('\n').filter(Boolean);
   }
 

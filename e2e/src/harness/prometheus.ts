@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
+
 import { freePort } from '@nightshift/service-shell';
-import { REPO_ROOT } from './service-process';
 import { waitFor } from '@nightshift/testing-fakes';
+import { parse, stringify } from 'yaml';
+
+import { REPO_ROOT } from './service-process';
 
 const PROMETHEUS_DIR = path.join(REPO_ROOT, 'prometheus');
 
@@ -29,29 +31,54 @@ export class PrometheusServer {
   ) {}
 
   static async start(opts: PrometheusOptions): Promise<PrometheusServer> {
-    const config = parse(readFileSync(path.join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8')) as { global: Record<string, string> };
+    const config = parse(readFileSync(path.join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8')) as {
+      global: Record<string, string>;
+    };
     config.global['scrape_interval'] = '1s';
     config.global['evaluation_interval'] = '1s';
     mkdirSync(path.join(opts.dir, 'rules'), { recursive: true });
     mkdirSync(path.join(opts.dir, 'targets'), { recursive: true });
     writeFileSync(path.join(opts.dir, 'prometheus.yml'), stringify(config));
     for (const file of readdirSync(path.join(PROMETHEUS_DIR, 'rules'))) {
-      const rules = parse(readFileSync(path.join(PROMETHEUS_DIR, 'rules', file), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; for?: string }> }> };
-      for (const rule of rules.groups.flatMap((g) => g.rules)) if (rule.alert && opts.alertFor?.[rule.alert]) rule.for = opts.alertFor[rule.alert];
+      const rules = parse(readFileSync(path.join(PROMETHEUS_DIR, 'rules', file), 'utf8')) as {
+        groups: Array<{ rules: Array<{ alert?: string; for?: string }> }>;
+      };
+      for (const rule of rules.groups.flatMap((g) => g.rules))
+        if (rule.alert && opts.alertFor?.[rule.alert]) rule.for = opts.alertFor[rule.alert];
       writeFileSync(path.join(opts.dir, 'rules', file), stringify(rules));
     }
-    for (const file of readdirSync(path.join(PROMETHEUS_DIR, 'targets'))) copyFileSync(path.join(PROMETHEUS_DIR, 'targets', file), path.join(opts.dir, 'targets', file));
+    // A job whose service this test did not start scrapes nothing (the repo's files point at the default
+    // ports of `nightshift up`, which may be anything on this machine).
+    for (const file of readdirSync(path.join(PROMETHEUS_DIR, 'targets')))
+      writeFileSync(path.join(opts.dir, 'targets', file), '[]\n');
     for (const [job, urls] of Object.entries(opts.targets)) {
-      writeFileSync(path.join(opts.dir, 'targets', `${job}.json`), JSON.stringify([{ targets: urls.map((u) => new URL(u).host), labels: { node: 'linux-1' } }]));
+      writeFileSync(
+        path.join(opts.dir, 'targets', `${job}.json`),
+        JSON.stringify([{ targets: urls.map((u) => new URL(u).host), labels: { node: 'linux-1' } }]),
+      );
     }
     const port = await freePort();
-    const child = spawn('prometheus', [`--config.file=${path.join(opts.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(opts.dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'prometheus',
+      [
+        `--config.file=${path.join(opts.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(opts.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const output: string[] = [];
-    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    for (const stream of [child.stdout!, child.stderr!])
+      stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const server = new PrometheusServer(`http://127.0.0.1:${port}`, child, output);
-    await waitFor('prometheus ready', async () => child.exitCode === null && (await fetch(`${server.url}/-/ready`)).ok, 60_000, 200).catch((err: Error) => {
+    await waitFor(
+      'prometheus ready',
+      async () => child.exitCode === null && (await fetch(`${server.url}/-/ready`)).ok,
+      60_000,
+      200,
+    ).catch((err: Error) => {
       child.kill('SIGKILL');
       throw new Error(`${err.message}\n${output.join('')}`);
     });
@@ -61,7 +88,11 @@ export class PrometheusServer {
   /** The value of an instant PromQL query returning one series (or a scalar); null when it returns nothing. */
   async query(promql: string): Promise<number | null> {
     const res = await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const body = (await res.json()) as { status: string; error?: string; data: { resultType: string; result: unknown } };
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data: { resultType: string; result: unknown };
+    };
     if (body.status !== 'success') throw new Error(`PromQL ${promql} failed: ${body.error}`);
     if (body.data.resultType === 'scalar') return Number((body.data.result as [number, string])[1]);
     const vector = body.data.result as Array<{ value: [number, string] }>;
@@ -70,14 +101,20 @@ export class PrometheusServer {
   }
 
   /** Alerts Prometheus has now, with their state (pending, firing). */
-  async alerts(): Promise<Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }>> {
-    const body = (await (await fetch(`${this.url}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }> } };
+  async alerts(): Promise<
+    Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }>
+  > {
+    const body = (await (await fetch(`${this.url}/api/v1/alerts`)).json()) as {
+      data: { alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }> };
+    };
     return body.data.alerts;
   }
 
   /** Health of each scrape target, by job. */
   async targetHealth(): Promise<Record<string, string>> {
-    const body = (await (await fetch(`${this.url}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ labels: { job: string }; health: string }> } };
+    const body = (await (await fetch(`${this.url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: Array<{ labels: { job: string }; health: string }> };
+    };
     return Object.fromEntries(body.data.activeTargets.map((t) => [t.labels.job, t.health]));
   }
 

@@ -1,6 +1,10 @@
 import type { TokenUsage } from '@nightshift/domain';
+
+import type { AgentKind } from './agent-kind';
 import type { AgentPermissions } from './permission-args';
-import type { PermissionDenial } from './permission-denials';
+import type { PermissionDenial } from './result-denials';
+import type { SpawnLayer } from './sandbox/agent-spawn';
+import type { SandboxMode } from './sandbox-policy';
 import type { ResultEvent, StreamEvent } from './stream-events';
 
 /** One agent launch: where, with what prompt and model, and how long it may take. */
@@ -21,8 +25,12 @@ export interface AgentRunRequest {
   timeoutMs: number;
   /** File that receives stdout and stderr as they arrive (its folder is created). */
   logPath: string;
-  /** Merged over process.env. */
-  env?: Record<string, string>;
+  /** The agent's whole environment (built by `agentEnv` in @nightshift/config): nothing of the runner's is inherited. */
+  env: Record<string, string>;
+  /** Where the launch runs (none, podman, external): CLIs that cannot express every rule run only contained. */
+  sandboxMode?: SandboxMode;
+  /** Runs the agent in a sandbox (a Podman container) instead of as a plain child of the runner. */
+  sandbox?: SpawnLayer;
   /** Abort kills the process group; the run then resolves with canceled = true. */
   signal?: AbortSignal;
   /**
@@ -55,16 +63,18 @@ export interface AgentRunResult {
   events: StreamEvent[];
   result?: ResultEvent;
   usage: TokenUsage;
-  /** The CLI's own total_cost_usd; null when the session ended without a result event. */
+  /** The CLI's own total cost; null when the session ended without a result event or the CLI prints none. */
   costUsd: number | null;
+  /** Set when costUsd was estimated from the config's price table (the CLI printed no cost). */
+  costEstimated?: boolean;
   sessionId?: string;
   /** Tool calls the CLI refused (result event and stream merged); empty when none. */
   permissionDenials: PermissionDenial[];
 }
 
-/** A coding-agent CLI behind one interface (Claude Code first; others later). */
+/** A coding-agent CLI behind one interface (Claude Code, Codex, Gemini CLI, OpenCode: see CliAgentAdapter). */
 export interface AgentAdapter {
-  readonly kind: string;
+  readonly kind: AgentKind;
   /** Runs one session to its end; resolves for anything the agent or the OS does (spawn failures included). */
   run(req: AgentRunRequest): Promise<AgentRunResult>;
 }

@@ -1,17 +1,26 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
+import { AGENT_CREDENTIAL_ENV, AGENT_DEFAULT_COMMAND, type AgentKind } from './agent-kind';
 
 /** The parts of an agent account this needs (config's `agent.accounts[]`). */
 export interface AgentAccount {
   name: string;
   configDir?: string;
+  /** The CLI the account belongs to; default the settings' kind. */
+  agent?: AgentKind;
 }
 
 /** The parts of the agent config this needs (config's `agent`). */
 export interface AuthCheckSettings {
+  /** Which CLI: each has its own check (default claude-code). */
+  kind?: AgentKind;
   command: string;
+  /** Binaries of the other CLIs, for accounts that belong to them (config's `agent.commands`). */
+  commands?: Partial<Record<AgentKind, string>>;
   authCheck: { command?: string[]; cacheSec: number; enabled: boolean };
 }
 
@@ -21,8 +30,8 @@ export interface AuthVerdict {
 }
 
 /** Environment for launching the agent as `account`: its own credential directory, bind-mounted, never copied. */
-export function accountEnv(account: AgentAccount): Record<string, string> {
-  return account.configDir ? { CLAUDE_CONFIG_DIR: account.configDir } : {};
+export function accountEnv(account: AgentAccount, kind: AgentKind = 'claude-code'): Record<string, string> {
+  return account.configDir ? { [AGENT_CREDENTIAL_ENV[kind].configDir]: account.configDir } : {};
 }
 
 /**
@@ -43,7 +52,8 @@ export class AuthPreflight {
     // Sessions starting together share one check instead of spawning one each.
     let pending = this.inFlight.get(account.name);
     if (!pending) {
-      pending = (async () => (await this.credentialFileVerdict(account, now)) ?? (await this.commandVerdict(account)))();
+      pending = (async () =>
+        (await this.credentialFileVerdict(account, now)) ?? (await this.commandVerdict(account)))();
       this.inFlight.set(account.name, pending);
     }
     try {
@@ -61,26 +71,48 @@ export class AuthPreflight {
   }
 
   private commandVerdict(account: AgentAccount): Promise<AuthVerdict> {
-    const [command, ...args] = this.agent.authCheck.command ?? [this.agent.command, 'auth', 'status'];
+    const kind = this.kindOf(account);
+    const own = kind === (this.agent.kind ?? 'claude-code');
+    if (kind === 'gemini-cli' && !(own && this.agent.authCheck.command)) return Promise.resolve(geminiVerdict(account));
+    const binary = own ? this.agent.command : (this.agent.commands?.[kind] ?? AGENT_DEFAULT_COMMAND[kind]);
+    const [command, ...args] = (own ? this.agent.authCheck.command : undefined) ?? [binary, ...STATUS_ARGS[kind]];
     return new Promise((resolve) => {
-      execFile(command!, args, { env: { ...process.env, ...accountEnv(account) }, timeout: 15_000 }, (err, stdout) => {
-        const loggedIn = parseLoggedIn(stdout);
+      const env = { ...process.env, ...accountEnv(account, kind) };
+      execFile(command!, args, { env, timeout: 15_000 }, (err, stdout) => {
+        const loggedIn = kind === 'opencode' ? openCodeLoggedIn(stdout) : parseLoggedIn(stdout);
         if (loggedIn === true) return resolve({ ok: true, reason: 'logged in' });
-        if (loggedIn === false) return resolve({ ok: false, reason: `account ${account.name} is not logged in: run \`${this.agent.command}\` and /login as the user that runs Nightshift` });
+        if (loggedIn === false)
+          return resolve({
+            ok: false,
+            reason: `account ${account.name} is not logged in: ${LOGIN_HINT[kind](binary)}, as the user that runs Nightshift`,
+          });
         if (!err) return resolve({ ok: true, reason: 'auth status exited 0' });
         const code = (err as NodeJS.ErrnoException).code;
-        resolve({ ok: false, reason: `auth check \`${[command, ...args].join(' ')}\` failed for account ${account.name} (${code ?? err.message.split('\n')[0]})` });
+        resolve({
+          ok: false,
+          reason: `auth check \`${[command, ...args].join(' ')}\` failed for account ${account.name} (${code ?? err.message.split('\n')[0]})`,
+        });
       });
     });
   }
 
+  private kindOf(account: AgentAccount): AgentKind {
+    return account.agent ?? this.agent.kind ?? 'claude-code';
+  }
+
   private async credentialFileVerdict(account: AgentAccount, now: number): Promise<AuthVerdict | null> {
+    if (this.kindOf(account) !== 'claude-code') return null;
     const dir = account.configDir ?? path.join(os.homedir(), '.claude');
     try {
-      const creds = JSON.parse(await readFile(path.join(dir, '.credentials.json'), 'utf8')) as { claudeAiOauth?: { expiresAt?: number; refreshToken?: string } };
+      const creds = JSON.parse(await readFile(path.join(dir, '.credentials.json'), 'utf8')) as {
+        claudeAiOauth?: { expiresAt?: number; refreshToken?: string };
+      };
       const oauth = creds.claudeAiOauth;
       if (oauth?.expiresAt && oauth.expiresAt < now && !oauth.refreshToken) {
-        return { ok: false, reason: `account ${account.name}: OAuth credentials expired at ${new Date(oauth.expiresAt).toISOString()} and cannot be refreshed; log in again` };
+        return {
+          ok: false,
+          reason: `account ${account.name}: OAuth credentials expired at ${new Date(oauth.expiresAt).toISOString()} and cannot be refreshed; log in again`,
+        };
       }
     } catch {
       // unreadable or absent (API-key accounts): the CLI's own check decides
@@ -96,4 +128,41 @@ function parseLoggedIn(stdout: string): boolean | null {
   } catch {
     return null;
   }
+}
+
+/** Each CLI's own login check: Claude Code's JSON `auth status`, `codex login status` (exit 0 when logged in), `opencode auth list`. */
+const STATUS_ARGS: Readonly<Record<AgentKind, string[]>> = {
+  'claude-code': ['auth', 'status'],
+  codex: ['login', 'status'],
+  'gemini-cli': [],
+  opencode: ['auth', 'list'],
+};
+
+const LOGIN_HINT: Readonly<Record<AgentKind, (command: string) => string>> = {
+  'claude-code': (c) => `run \`${c}\` and /login`,
+  codex: (c) => `run \`${c} login\``,
+  'gemini-cli': (c) => `run \`${c}\` and sign in, or set GEMINI_API_KEY`,
+  opencode: (c) => `run \`${c} auth login\``,
+};
+
+/** `opencode auth list` ends with `N credentials`: none means nothing to log in with. */
+function openCodeLoggedIn(stdout: string): boolean | null {
+  const count = /(\d+)\s+credentials?/i.exec(stdout);
+  return count ? Number(count[1]) > 0 : null;
+}
+
+/**
+ * Gemini CLI has no status command: an API key in the environment, Vertex/Code Assist selected, or its cached
+ * OAuth credentials (`<GEMINI_CLI_HOME or ~>/.gemini/oauth_creds.json`) count as logged in.
+ */
+function geminiVerdict(account: AgentAccount): AuthVerdict {
+  const vars = ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA'];
+  const set = vars.find((name) => process.env[name]);
+  if (set) return { ok: true, reason: `${set} is set` };
+  const file = path.join(account.configDir ?? os.homedir(), '.gemini', 'oauth_creds.json');
+  if (existsSync(file)) return { ok: true, reason: `cached OAuth credentials in ${file}` };
+  return {
+    ok: false,
+    reason: `account ${account.name} has no Gemini credentials (no ${vars.join('/')} and no ${file}): ${LOGIN_HINT['gemini-cli']('gemini')}`,
+  };
 }

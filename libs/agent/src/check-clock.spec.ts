@@ -17,7 +17,8 @@ function countingReader() {
     for (const w of waiters.filter((w) => reads >= w.n)) w.resolve();
     return TABLE;
   };
-  const readsReach = (n: number) => new Promise<void>((resolve) => (reads >= n ? resolve() : waiters.push({ n, resolve })));
+  const readsReach = (n: number) =>
+    new Promise<void>((resolve) => (reads >= n ? resolve() : waiters.push({ n, resolve })));
   return { read, readsReach, reads: () => reads };
 }
 
@@ -27,7 +28,13 @@ function member(calls: number) {
   let done!: () => void;
   const reached = new Promise<void>((resolve) => (done = resolve));
   const fn: CheckMember = (index) => {
-    seen.push(index && index.groupAndDescendants(10).map((p) => p.pid).sort());
+    seen.push(
+      index &&
+        index
+          .groupAndDescendants(10)
+          .map((p) => p.pid)
+          .sort(),
+    );
     if (seen.length === calls) done();
   };
   return { fn, seen, reached };
@@ -77,6 +84,18 @@ describe('CheckClock', () => {
     clock.leave(failing);
     clock.leave(after.fn);
     expect(after.seen).toEqual([null, null]);
+  });
+
+  it('keeps ticking behind a read that never ends: members get null after the deadline, the next tick reads again', async () => {
+    let reads = 0;
+    // The first read hangs for good (a `ps` stuck on a process); the later ones answer.
+    const read: ProcessTableReader = () => (++reads === 1 ? new Promise(() => undefined) : Promise.resolve(TABLE));
+    const clock = new CheckClock(10, read, 30);
+    const m = member(3);
+    clock.join(m.fn);
+    await m.reached;
+    clock.leave(m.fn);
+    expect(m.seen.slice(0, 2)).toEqual([null, [10, 11, 12]]);
   });
 
   it('is shared per interval and reader', () => {

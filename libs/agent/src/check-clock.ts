@@ -1,4 +1,4 @@
-import { ProcessIndex, readProcessTable, type ProcessTableReader } from './process-cpu';
+import { type ProcessCpu, ProcessIndex, type ProcessTableReader, readProcessTable } from './process-cpu';
 
 /** Called on every tick with the process table read for it (null when it could not be read). */
 export type CheckMember = (index: ProcessIndex | null) => void;
@@ -13,7 +13,15 @@ export class CheckClock {
   private timer?: NodeJS.Timeout;
   private ticking = false;
 
-  constructor(readonly everyMs: number, private readonly read: ProcessTableReader) {}
+  /**
+   * @param readDeadlineMs how long a tick waits for its table before it goes on without one (members get
+   *   null); the read itself may finish later, unheard. Default: two intervals.
+   */
+  constructor(
+    readonly everyMs: number,
+    private readonly read: ProcessTableReader,
+    private readonly readDeadlineMs = everyMs * 2,
+  ) {}
 
   get size(): number {
     return this.members.size;
@@ -37,7 +45,7 @@ export class CheckClock {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      const table = await this.read().catch(() => null);
+      const table = await withDeadline(this.read(), this.readDeadlineMs);
       const index = table && new ProcessIndex(table);
       // A member may leave (or stop) while another one's verdict is handled: iterate over a copy.
       for (const member of [...this.members]) {
@@ -52,6 +60,19 @@ export class CheckClock {
       this.ticking = false;
     }
   }
+}
+
+/**
+ * The table, or null when the read fails or outlasts `ms`: a hung read (a `ps` stuck on a process) must
+ * not stop the clock, or every session's monitor would stop judging with it.
+ */
+function withDeadline(read: Promise<ProcessCpu[] | null>, ms: number): Promise<ProcessCpu[] | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+    timer.unref();
+  });
+  return Promise.race([read.catch(() => null), late]).finally(() => clearTimeout(timer));
 }
 
 const clocks = new WeakMap<ProcessTableReader, Map<number, CheckClock>>();

@@ -1,8 +1,10 @@
-import { CLAUDE_CODE_FIXTURES, loadFixtureExpectations } from '@nightshift/testing-fakes';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+
+import { CLAUDE_CODE_FIXTURES, loadFixtureExpectations } from '@nightshift/testing-fakes';
 import { DateTime } from 'luxon';
-import { classifyOutcome, type ClassifyInput } from './classify-outcome';
+
+import { type ClassifyInput, classifyOutcome } from './classify-outcome';
 import { summarizeStreamText } from './output-capture';
 import { parseStreamJson, type StreamEvent } from './stream-events';
 
@@ -21,7 +23,16 @@ function nextLocal(now: Date, { hour, minute, zone }: { hour: number; minute: nu
 }
 
 function inputFor(text: string, exitCode: number, extra: Partial<ClassifyInput> = {}): ClassifyInput {
-  return { exitCode, signal: null, durationMs: 2_000, timedOut: false, text, events: parseStreamJson(text), now: NOW, ...extra };
+  return {
+    exitCode,
+    signal: null,
+    durationMs: 2_000,
+    timedOut: false,
+    text,
+    events: parseStreamJson(text),
+    now: NOW,
+    ...extra,
+  };
 }
 
 describe('classifyOutcome on the shared CLI fixtures', () => {
@@ -37,13 +48,17 @@ describe('classifyOutcome on the shared CLI fixtures', () => {
     const text = readFileSync(resolve(FIXTURES, file), 'utf8');
     const summary = summarizeStreamText(text);
     const success = want.outcome === 'success';
-    const got = classifyOutcome(inputFor(text, success ? 0 : 1, { events: summary.events, hasDiff: success ? true : undefined }));
+    const got = classifyOutcome(
+      inputFor(text, success ? 0 : 1, { events: summary.events, hasDiff: success ? true : undefined }),
+    );
 
     expect(got.outcome).toBe(want.outcome);
     expect(got.reason.length).toBeGreaterThan(0);
     expect(got.reason).not.toContain('\n');
     if (want.resetsAt !== undefined) {
-      expect(got.resetsAt?.toISOString() ?? null).toBe(want.resetsAt === null ? null : new Date(want.resetsAt).toISOString());
+      expect(got.resetsAt?.toISOString() ?? null).toBe(
+        want.resetsAt === null ? null : new Date(want.resetsAt).toISOString(),
+      );
     }
     if (want.resetsAtLocal) expect(got.resetsAt?.toISOString()).toBe(nextLocal(NOW, want.resetsAtLocal).toISOString());
     if (want.outcome === 'rate_limited') expect(got.retryAt).not.toBeNull();
@@ -61,17 +76,36 @@ describe('classifyOutcome on the shared CLI fixtures', () => {
 
 describe('classifyOutcome rules', () => {
   const init = '{"type":"system","subtype":"init","session_id":"s1","model":"sonnet"}';
-  const ok = '{"type":"result","subtype":"success","is_error":false,"num_turns":3,"result":"Done.","total_cost_usd":0.1}';
+  const ok =
+    '{"type":"result","subtype":"success","is_error":false,"num_turns":3,"result":"Done.","total_cost_usd":0.1}';
   const toolUse = (code: string) =>
-    JSON.stringify({ type: 'assistant', message: { id: 'm1', model: 'sonnet', content: [{ type: 'tool_use', name: 'Edit', input: { new_string: code } }] } });
+    JSON.stringify({
+      type: 'assistant',
+      message: {
+        id: 'm1',
+        model: 'sonnet',
+        content: [{ type: 'tool_use', name: 'Edit', input: { new_string: code } }],
+      },
+    });
   const classify = (lines: string[], extra: Partial<ClassifyInput> = {}) => {
     const text = lines.join('\n');
     const events: StreamEvent[] = parseStreamJson(text);
-    return classifyOutcome({ exitCode: 0, signal: null, durationMs: 120_000, timedOut: false, text, events, now: NOW, ...extra });
+    return classifyOutcome({
+      exitCode: 0,
+      signal: null,
+      durationMs: 120_000,
+      timedOut: false,
+      text,
+      events,
+      now: NOW,
+      ...extra,
+    });
   };
 
   it('a clean success whose agent wrote rate-limit handling code is still a success', () => {
-    expect(classify([init, toolUse('if (status === 429) throw new RateLimit("rate_limit_error")'), ok]).outcome).toBe('success');
+    expect(classify([init, toolUse('if (status === 429) throw new RateLimit("rate_limit_error")'), ok]).outcome).toBe(
+      'success',
+    );
   });
 
   it('a failed session that edited 429-handling code is a task failure, not a rate limit', () => {
@@ -99,23 +133,33 @@ describe('classifyOutcome rules', () => {
   });
 
   it('a rate limit printed before the session hung is still a rate limit', () => {
-    const got = classify([init, "You've hit your limit · resets 4am (America/Chicago)"], { exitCode: null, signal: 'SIGTERM', timedOut: true });
+    const got = classify([init, "You've hit your limit · resets 4am (America/Chicago)"], {
+      exitCode: null,
+      signal: 'SIGTERM',
+      timedOut: true,
+    });
     expect(got.outcome).toBe('rate_limited');
   });
 
   it('a transient connection error before a hang is a timeout (it spends an attempt)', () => {
-    expect(classify([init, 'API Error: Connection error.'], { exitCode: null, signal: 'SIGTERM', timedOut: true }).outcome).toBe('timeout');
+    expect(
+      classify([init, 'API Error: Connection error.'], { exitCode: null, signal: 'SIGTERM', timedOut: true }).outcome,
+    ).toBe('timeout');
   });
 
   it('an "approaching usage limit" warning neither fails a run nor lends its reset time to a bare 429', () => {
     const warning = 'Approaching usage limit · resets at 2am';
-    const bare429 = 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Please try again later."}}';
+    const bare429 =
+      'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Please try again later."}}';
     expect(classify([init, warning], { exitCode: 1, durationMs: 300_000 }).outcome).toBe('task_failed');
     expect(classify([warning, bare429], { exitCode: 1 })).toMatchObject({ outcome: 'rate_limited', resetsAt: null });
   });
 
   it('a spawn failure is an infra error that names the fix', () => {
-    const got = classify([], { exitCode: null, spawnError: 'cannot start the agent CLI "claude": not found. Set agent.command in nightshift.yaml' });
+    const got = classify([], {
+      exitCode: null,
+      spawnError: 'cannot start the agent CLI "claude": not found. Set agent.command in nightshift.yaml',
+    });
     expect(got).toMatchObject({ outcome: 'infra_error' });
     expect(got.reason).toContain('agent.command');
   });
@@ -131,14 +175,29 @@ describe('classifyOutcome rules', () => {
   it('max turns and budget results are task failures', () => {
     const maxTurns = '{"type":"result","subtype":"error_max_turns","is_error":true,"num_turns":40}';
     const budget = '{"type":"result","subtype":"error_max_budget_usd","is_error":true}';
-    expect(classify([init, maxTurns], { exitCode: 1 })).toMatchObject({ outcome: 'task_failed', reason: expect.stringContaining('max-turns') });
-    expect(classify([init, budget], { exitCode: 1 })).toMatchObject({ outcome: 'task_failed', reason: expect.stringContaining('budget') });
+    expect(classify([init, maxTurns], { exitCode: 1 })).toMatchObject({
+      outcome: 'task_failed',
+      reason: expect.stringContaining('max-turns'),
+    });
+    expect(classify([init, budget], { exitCode: 1 })).toMatchObject({
+      outcome: 'task_failed',
+      reason: expect.stringContaining('budget'),
+    });
   });
 
   it('API errors surfaced as synthetic assistant messages are recognized', () => {
     const synthetic = JSON.stringify({
       type: 'assistant',
-      message: { id: 'x', model: '<synthetic>', content: [{ type: 'text', text: 'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}' }] },
+      message: {
+        id: 'x',
+        model: '<synthetic>',
+        content: [
+          {
+            type: 'text',
+            text: 'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}',
+          },
+        ],
+      },
     });
     const failed = '{"type":"result","subtype":"success","is_error":true}';
     expect(classify([init, synthetic, failed], { exitCode: 1 }).outcome).toBe('infra_error');

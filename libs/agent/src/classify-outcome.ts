@@ -1,4 +1,5 @@
-import { redactSecrets, type Outcome } from '@nightshift/domain';
+import { type Outcome, redactSecrets } from '@nightshift/domain';
+
 import { findErrorSignature, linesWithoutWarnings } from './error-signatures';
 import { parseResetInstant } from './parse-reset';
 import { STALL_LOG_EVENT_TYPE } from './stall-log-line';
@@ -38,8 +39,32 @@ export interface OutcomeClassification {
 }
 
 const REASON_MAX = 300;
-/** Event kinds that carry the agent's own words and tool input (code may mention 429 or rate_limit_error). */
-const AGENT_CONTENT = new Set(['system', 'assistant', 'user', 'result', 'stream_event', STALL_LOG_EVENT_TYPE]);
+/**
+ * Event kinds that carry the agent's own words and tool input (code may mention 429 or rate_limit_error): Claude
+ * Code's, Codex's (`item.*`, turns), Gemini CLI's and OpenCode's. Their error events stay searchable.
+ */
+const AGENT_CONTENT = new Set([
+  'system',
+  'assistant',
+  'user',
+  'result',
+  'stream_event',
+  STALL_LOG_EVENT_TYPE,
+  'thread.started',
+  'turn.started',
+  'turn.completed',
+  'item.started',
+  'item.updated',
+  'item.completed',
+  'init',
+  'message',
+  'tool_use',
+  'tool_result',
+  'step_start',
+  'step_finish',
+  'text',
+  'reasoning',
+]);
 
 /** Turns the raw facts of a run into one Outcome with a reason; pure, so every fixture can be replayed. */
 export function classifyOutcome(input: ClassifyInput): OutcomeClassification {
@@ -56,7 +81,8 @@ export function classifyOutcome(input: ClassifyInput): OutcomeClassification {
   if (result && result.subtype === 'success' && !result.is_error) {
     const lingered = input.timedOut ? ' (it did not exit by itself and was killed at the timeout)' : '';
     const summary = result.result ? `: ${result.result}` : '';
-    if (input.hasDiff === false) return make('no_changes', `finished in ${took} but changed no file${lingered}${summary}`);
+    if (input.hasDiff === false)
+      return make('no_changes', `finished in ${took} but changed no file${lingered}${summary}`);
     return make('success', `finished in ${took}${turns(result.num_turns)}${lingered}${summary}`);
   }
 
@@ -67,9 +93,12 @@ export function classifyOutcome(input: ClassifyInput): OutcomeClassification {
   if (found && (!killedByUs || found.signature.outcome !== 'infra_error')) {
     const { signature, line } = found;
     if (signature.outcome === 'rate_limited') {
-      const resetsAt = parseResetInstant(line, now) ?? parseResetInstant(linesWithoutWarnings(haystack).join('\n'), now);
+      const resetsAt =
+        parseResetInstant(line, now) ?? parseResetInstant(linesWithoutWarnings(haystack).join('\n'), now);
       const retryAt = resetsAt ?? new Date(now.getTime() + (input.defaultBackoffMs ?? 15 * 60_000));
-      const when = resetsAt ? `resets at ${resetsAt.toISOString()}` : `no reset time given, retrying at ${retryAt.toISOString()}`;
+      const when = resetsAt
+        ? `resets at ${resetsAt.toISOString()}`
+        : `no reset time given, retrying at ${retryAt.toISOString()}`;
       return make('rate_limited', `${signature.label} (${when}): ${line}`, resetsAt, retryAt);
     }
     return make(signature.outcome, `${signature.label}: ${line}`);
@@ -97,10 +126,12 @@ export function classifyOutcome(input: ClassifyInput): OutcomeClassification {
   }
 
   if (input.exitCode === 0 && input.signal === null) {
-    if (input.hasDiff === false) return make('no_changes', `exited 0 after ${took} without a result event and changed no file`);
+    if (input.hasDiff === false)
+      return make('no_changes', `exited 0 after ${took} without a result event and changed no file`);
     return make('success', `exited 0 after ${took} without a result event`);
   }
-  if (input.exitCode === null && input.signal === null) return make('infra_error', `ended after ${took} without an exit status`);
+  if (input.exitCode === null && input.signal === null)
+    return make('infra_error', `ended after ${took} without an exit status`);
 
   const how = input.signal ? `killed by ${input.signal}` : `exited with code ${input.exitCode}`;
   const last = lastTextLine(input.text);
@@ -123,7 +154,8 @@ function errorText(text: string, events: readonly StreamEvent[]): string {
     if (kind === undefined || !AGENT_CONTENT.has(kind)) parts.push(line);
   }
   for (const event of events) {
-    if (event.type === 'result' && (event.is_error || event.subtype !== 'success') && event.result) parts.push(event.result);
+    if (event.type === 'result' && (event.is_error || event.subtype !== 'success') && event.result)
+      parts.push(event.result);
     if (event.type === 'assistant' && event.message.model === '<synthetic>') {
       for (const block of event.message.content) if (block.type === 'text') parts.push(block.text);
     }

@@ -1,11 +1,22 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
 import type { AgentRunRequest, AgentRunResult } from './agent-adapter';
-import { ClaudeCodeAdapter } from './claude-code.adapter';
 import { classifyOutcome } from './classify-outcome';
+import { ClaudeCodeAdapter } from './claude-code.adapter';
 import { MissingModelError } from './errors/missing-model.error';
 import { toTokenUsage } from './stream-events';
 import { sumTranscriptUsage, transcriptPath } from './transcript-usage';
@@ -46,7 +57,7 @@ function request(prompt: string, extra: Partial<AgentRunRequest> = {}): AgentRun
     permissionMode: 'acceptEdits',
     timeoutMs: 15_000,
     logPath: join(root, 'logs', 'nested', 'run-1.log'),
-    env: { CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: argvLog },
+    env: { PATH: process.env['PATH'] ?? '', CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: argvLog },
     ...extra,
   };
 }
@@ -80,15 +91,34 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
   it('runs a successful session: events, usage, cost, edit, argv, log and transcript agree', async () => {
     let spawnedPid = 0;
     let outputs = 0;
-    const run = await adapter.run(request('Fix the pagination.\nTicket: FIR-9\n', { onSpawn: (pid) => (spawnedPid = pid), onOutput: () => outputs++ }));
+    const run = await adapter.run(
+      request('Fix the pagination.\nTicket: FIR-9\n', {
+        onSpawn: (pid) => (spawnedPid = pid),
+        onOutput: () => outputs++,
+      }),
+    );
 
     expect(run.spawnError).toBeUndefined();
     expect(run).toMatchObject({ exitCode: 0, signal: null, timedOut: false, canceled: false });
     expect(spawnedPid).toBeGreaterThan(0);
     expect(outputs).toBeGreaterThan(0);
     expect(run.argv).toEqual([
-      FAKE, '-p', '--model', 'sonnet', '--output-format', 'stream-json',
-      '--verbose', '--max-turns', '5', '--permission-mode', 'acceptEdits',
+      FAKE,
+      '-p',
+      '--model',
+      'sonnet',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--max-turns',
+      '5',
+      '--permission-mode',
+      'acceptEdits',
+      '--setting-sources',
+      '',
+      '--settings',
+      '{"disableAllHooks":true}',
+      '--strict-mcp-config',
     ]);
     expect(run.events.map((e) => e.type)).toEqual(['system', 'assistant', 'assistant', 'assistant', 'result']);
     expect(run.result?.subtype).toBe('success');
@@ -106,7 +136,10 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     expect(log).toContain('"type":"result"');
     expect(log).toContain(run.sessionId);
 
-    const launches = readFileSync(argvLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const launches = readFileSync(argvLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(launches).toHaveLength(1);
     expect(launches[0]).toMatchObject({ model: 'sonnet', cwd: realpathSync(cwd), pid: spawnedPid });
 
@@ -137,7 +170,9 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
 
   it('escalates to SIGKILL and takes grandchildren down with the group', async () => {
     let pid = 0;
-    const run = await adapter.run(request('fake-agent: hang ignore-sigterm spawn-child', { timeoutMs: 500, onSpawn: (p) => (pid = p) }));
+    const run = await adapter.run(
+      request('fake-agent: hang ignore-sigterm spawn-child', { timeoutMs: 500, onSpawn: (p) => (pid = p) }),
+    );
     const childLine = run.tail.split('\n').find((l) => l.includes('"fake_child"'));
     const grandchild = Number(JSON.parse(childLine ?? '{}').pid);
     expect(grandchild).toBeGreaterThan(0);
@@ -157,7 +192,9 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
 
   it('kills a session that printed its result but never exits, at the timeout', async () => {
     let pid = 0;
-    const run = await adapter.run(request('Ticket: NE-1\nfake-agent: never-exit', { timeoutMs: 800, onSpawn: (p) => (pid = p) }));
+    const run = await adapter.run(
+      request('Ticket: NE-1\nfake-agent: never-exit', { timeoutMs: 800, onSpawn: (p) => (pid = p) }),
+    );
     expect(run.result?.subtype).toBe('success');
     expect(run).toMatchObject({ timedOut: true, exitCode: null });
     expectGroupGone(pid);
@@ -207,11 +244,22 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
   it('sends a prompt far past the 128 KB argv limit on stdin, whole, and keeps it out of argv', async () => {
     const promptLog = join(root, 'prompts');
     const prompt = `Ticket: BIG-1\n${'a pasted log line \u00e9\n'.repeat(60_000)}`; // ~1.2 MB
-    const run = await adapter.run(request(prompt, { env: { CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: argvLog, FAKE_CLAUDE_PROMPT_LOG: promptLog } }));
+    const run = await adapter.run(
+      request(prompt, {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          CLAUDE_CONFIG_DIR: configDir,
+          FAKE_CLAUDE_ARGV_LOG: argvLog,
+          FAKE_CLAUDE_PROMPT_LOG: promptLog,
+        },
+      }),
+    );
     expect(run.spawnError).toBeUndefined();
     expect(run.result?.subtype).toBe('success');
     expect(run.argv.join(' ')).not.toContain('pasted log line');
-    const received = readdirSync(promptLog).map((f) => JSON.parse(readFileSync(join(promptLog, f), 'utf8')) as { via: string; prompt: string });
+    const received = readdirSync(promptLog).map(
+      (f) => JSON.parse(readFileSync(join(promptLog, f), 'utf8')) as { via: string; prompt: string },
+    );
     expect(received).toHaveLength(1);
     expect(received[0]!.via).toBe('stdin');
     expect(received[0]!.prompt).toBe(prompt);
@@ -219,10 +267,17 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
 
   it('the fake CLI also takes its prompt as the argument after -p, like the real one', async () => {
     const promptLog = join(root, 'prompts');
-    const { stdout } = await promisify(execFile)(FAKE, ['-p', 'Ticket: ARG-1', '--model', 'haiku', '--output-format', 'stream-json', '--verbose'], { cwd, env: { ...process.env, FAKE_CLAUDE_PROMPT_LOG: promptLog } });
+    const { stdout } = await promisify(execFile)(
+      FAKE,
+      ['-p', 'Ticket: ARG-1', '--model', 'haiku', '--output-format', 'stream-json', '--verbose'],
+      { cwd, env: { ...process.env, FAKE_CLAUDE_PROMPT_LOG: promptLog } },
+    );
     expect(stdout).toContain('"subtype":"success"');
     const [file] = readdirSync(promptLog);
-    expect(JSON.parse(readFileSync(join(promptLog, file!), 'utf8'))).toMatchObject({ via: 'argv', prompt: 'Ticket: ARG-1' });
+    expect(JSON.parse(readFileSync(join(promptLog, file!), 'utf8'))).toMatchObject({
+      via: 'argv',
+      prompt: 'Ticket: ARG-1',
+    });
   });
 
   it('the fake CLI refuses -p with neither a prompt argument nor stdin input, as the real one does', async () => {
@@ -241,7 +296,11 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     const controller = new AbortController();
     let pid = 0;
     const running = adapter.run(
-      request('fake-agent: hang', { signal: controller.signal, onSpawn: (p) => (pid = p), onOutput: () => controller.abort() }),
+      request('fake-agent: hang', {
+        signal: controller.signal,
+        onSpawn: (p) => (pid = p),
+        onOutput: () => controller.abort(),
+      }),
     );
     const run = await running;
     expect(run).toMatchObject({ canceled: true, timedOut: false });
@@ -284,7 +343,9 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
     ['Ticket: ND-1\nfake-agent: no-diff', 'no_changes'],
   ])('classifies the fake %p as %s', async (prompt, outcome) => {
     const run = await adapter.run(request(prompt));
-    expect(classify(run, run.exitCode === 0 ? existsSync(join(cwd, 'nightshift-changes')) : undefined).outcome).toBe(outcome);
+    expect(classify(run, run.exitCode === 0 ? existsSync(join(cwd, 'nightshift-changes')) : undefined).outcome).toBe(
+      outcome,
+    );
   });
 
   it('parses the reset instant of the epoch rate-limit form', async () => {
@@ -299,23 +360,36 @@ describe('ClaudeCodeAdapter with fake-claude', () => {
   });
 
   it('rate-limits a ticket on exactly its first N launches with `launches=N`, then does the work', async () => {
-    const env = { CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: join(root, 'launches-argv.jsonl') };
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      CLAUDE_CONFIG_DIR: configDir,
+      FAKE_CLAUDE_ARGV_LOG: join(root, 'launches-argv.jsonl'),
+    };
     const prompt = 'Ticket: L-1\nfake-agent: rate-limit launches=2';
     const outcomes = [];
     for (let i = 0; i < 3; i++) outcomes.push(classify(await adapter.run(request(prompt, { env }))).outcome);
     expect(outcomes).toEqual(['rate_limited', 'rate_limited', 'success']);
     // Another ticket's launches are its own.
-    expect(classify(await adapter.run(request('Ticket: L-2\nfake-agent: rate-limit launches=1', { env }))).outcome).toBe('rate_limited');
+    expect(
+      classify(await adapter.run(request('Ticket: L-2\nfake-agent: rate-limit launches=1', { env }))).outcome,
+    ).toBe('rate_limited');
   });
 
   it('applies FAKE_CLAUDE_DEFAULT when the prompt has no directive, and the prompt wins over it', async () => {
-    const env = { CLAUDE_CONFIG_DIR: configDir, FAKE_CLAUDE_ARGV_LOG: argvLog, FAKE_CLAUDE_DEFAULT: 'fail' };
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      CLAUDE_CONFIG_DIR: configDir,
+      FAKE_CLAUDE_ARGV_LOG: argvLog,
+      FAKE_CLAUDE_DEFAULT: 'fail',
+    };
     expect((await adapter.run(request('Ticket: D-1', { env }))).result?.subtype).toBe('error_during_execution');
     expect((await adapter.run(request('Ticket: D-1\nfake-agent: succeed', { env }))).result?.subtype).toBe('success');
   });
 
   it('reads the instant bash stand-in the benchmark uses as a successful session with usage and cost', async () => {
-    const instant = new ClaudeCodeAdapter({ command: resolve(__dirname, '../../../tools/fake-claude/instant-claude.sh') });
+    const instant = new ClaudeCodeAdapter({
+      command: resolve(__dirname, '../../../tools/fake-claude/instant-claude.sh'),
+    });
     const run = await instant.run(request('Ticket: I-1'));
     expect(classify(run, true).outcome).toBe('success');
     expect(run.costUsd).toBeCloseTo(0.0051, 6);

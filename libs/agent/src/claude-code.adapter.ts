@@ -1,219 +1,61 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import type { AgentAdapter, AgentRunRequest, AgentRunResult } from './agent-adapter';
-import { MissingModelError } from './errors/missing-model.error';
-import { describeSpawnError } from './spawn-error';
-import { OutputCapture } from './output-capture';
-import { permissionArgs } from './permission-args';
-import { terminateGroup } from './process-group';
-import { SessionLog } from './session-log';
-import { toTokenUsage } from './stream-events';
+import type { AgentRunRequest } from './agent-adapter';
+import type { AgentCli, LaunchPlan, LaunchRequest } from './agent-cli';
+import { CliAgentAdapter, type CliAgentAdapterOptions } from './cli-agent.adapter';
+import { requireModel } from './clis/permission-mapping';
+import { NIGHTSHIFT_SETTINGS_ARGS, permissionArgs } from './permission-args';
 
-export interface ClaudeCodeAdapterOptions {
-  /** Path or PATH name of the `claude` executable (agent.command in nightshift.yaml). */
-  command: string;
-  /** Appended after the standard flags, e.g. ['--allowedTools', 'Bash,Edit']. */
-  extraArgs?: string[];
-  /** Between SIGTERM and SIGKILL when killing the group. Default 3000 ms. */
-  killGraceMs?: number;
-  /**
-   * How long a session may linger after printing its result event before its group is killed (agents that
-   * finish but never exit). Default 30 000 ms.
-   */
-  afterResultGraceMs?: number;
-}
-
-/** setTimeout fires at once for delays past 2^31-1 ms (~24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export type ClaudeCodeAdapterOptions = CliAgentAdapterOptions;
 
 /**
- * Runs Claude Code headless (`-p --output-format stream-json`), each session in its own process group.
- * The prompt goes to the CLI's stdin (`-p` with no prompt argument reads it from there), never into
- * argv: Linux caps one argument at 128 KB (E2BIG) and argv is visible to every user in `ps`.
+ * Claude Code headless (`-p --output-format stream-json`): its stream is the canonical run record, and it expresses
+ * every Nightshift rule with its own flags (`--permission-mode`, `--allowedTools`, `--disallowedTools`).
  */
-export class ClaudeCodeAdapter implements AgentAdapter {
-  readonly kind = 'claude-code';
-  private readonly killGraceMs: number;
-  private readonly afterResultGraceMs: number;
+export class ClaudeCodeCli implements AgentCli {
+  readonly kind = 'claude-code' as const;
+  readonly capabilities = {
+    permissions: 'all: --permission-mode, --allowedTools / --disallowedTools per rule, --mcp-config',
+    sandbox: 'none of its own (Nightshift runs it in Podman when agent.sandbox: podman)',
+    cost: 'printed by the CLI (result total_cost_usd)',
+  };
 
-  constructor(private readonly options: ClaudeCodeAdapterOptions) {
-    this.killGraceMs = options.killGraceMs ?? 3000;
-    this.afterResultGraceMs = options.afterResultGraceMs ?? 30_000;
-  }
-
-  /** The exact arguments of a launch (the prompt travels on stdin); the model is always named so the CLI never falls back to its default. */
-  buildArgs(req: Pick<AgentRunRequest, 'model' | 'maxTurns' | 'permissionMode' | 'permissions' | 'maxBudgetUsd'>): string[] {
-    if (!req.model || !req.model.trim()) throw new MissingModelError();
+  /** The model is always named, so the CLI never falls back to its default (`-p` with no argument reads stdin). */
+  args(req: Omit<LaunchRequest, 'prompt' | 'sandboxMode'>): string[] {
+    const model = requireModel(req as LaunchRequest);
     return [
       '-p',
-      '--model', req.model,
-      '--output-format', 'stream-json',
+      '--model',
+      model,
+      '--output-format',
+      'stream-json',
       '--verbose',
-      '--max-turns', String(req.maxTurns),
-      '--permission-mode', req.permissionMode,
+      '--max-turns',
+      String(req.maxTurns),
+      '--permission-mode',
+      req.permissionMode,
       ...(req.maxBudgetUsd === undefined ? [] : ['--max-budget-usd', String(req.maxBudgetUsd)]),
+      ...NIGHTSHIFT_SETTINGS_ARGS,
       ...permissionArgs(req.permissions),
-      ...(this.options.extraArgs ?? []),
     ];
   }
 
-  /** Runs one session; resolves for every way it can end (including spawn failure), rejects only for a missing model. */
-  async run(req: AgentRunRequest): Promise<AgentRunResult> {
-    const args = this.buildArgs(req);
-    const argv = [this.options.command, ...args];
-    const capture = new OutputCapture(req.onEvent);
-    const base = { argv, timedOut: false, canceled: false };
-    const notStarted = (extra: Partial<AgentRunResult>): AgentRunResult => ({
-      ...base, exitCode: null, signal: null, durationMs: 0, tail: '', events: [], usage: toTokenUsage(undefined), costUsd: null, permissionDenials: [], ...extra,
-    });
-
-    if (req.signal?.aborted) return notStarted({ canceled: true });
-    if (!existsSync(req.cwd)) {
-      return notStarted({ spawnError: `cannot start the agent: working directory ${req.cwd} does not exist` });
-    }
-    const log = new SessionLog(req.logPath);
-
-    const started = Date.now();
-    let child: ChildProcess;
-    try {
-      child = spawn(this.options.command, args, {
-        cwd: req.cwd,
-        detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, ...req.env },
-      });
-    } catch (error) {
-      return this.spawnFailed(log, error, notStarted);
-    }
-
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-    const spawned = await new Promise<Error | null>((resolve) => {
-      child.once('spawn', () => resolve(null));
-      child.once('error', (error) => resolve(error));
-    });
-    if (spawned || child.pid === undefined) return this.spawnFailed(log, spawned, notStarted);
-    const pid = child.pid;
-    sendPrompt(child, req.prompt);
-    try {
-      req.onSpawn?.(pid);
-    } catch (error) {
-      // Never leave an unsupervised agent behind because a registry call failed.
-      await terminateGroup(pid, this.killGraceMs);
-      await exited(child);
-      log.close();
-      throw error;
-    }
-
-    let timedOut = false;
-    let canceled = false;
-    let killedAfterResult = false;
-    let killing: Promise<boolean> | undefined;
-    const notifyOutput = (): void => {
-      try {
-        req.onOutput?.();
-      } catch {
-        // A failed heartbeat must not crash the runner mid-session; the reaper notices missing heartbeats.
-      }
-    };
-    const kill = (): Promise<boolean> => (killing ??= terminateGroup(pid, this.killGraceMs));
-
-    child.stdout?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      if (capture.stdout(chunk)) armAfterResult();
-      notifyOutput();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      capture.stderr(chunk);
-      notifyOutput();
-    });
-    child.on('error', () => undefined); // a failed kill() is handled through terminateGroup; never crash the runner
-
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      void kill();
-    }, Math.min(req.timeoutMs, MAX_TIMER_MS));
-    let afterResult: NodeJS.Timeout | undefined;
-    const armAfterResult = (): void => {
-      afterResult ??= setTimeout(() => {
-        killedAfterResult = true;
-        void kill();
-      }, this.afterResultGraceMs);
-    };
-    const onAbort = (): void => {
-      canceled = true;
-      void kill();
-    };
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    if (req.signal?.aborted) onAbort(); // aborted while spawning, before the listener existed
-
-    const [exitCode, signal] = await exited(child);
-    const durationMs = Date.now() - started;
-    clearTimeout(deadline);
-    clearTimeout(afterResult);
-    req.signal?.removeEventListener('abort', onAbort);
-    // The leader is gone; anything it left in its group (dev servers, test watchers) goes with it.
-    await (killing ?? terminateGroup(pid, this.killGraceMs));
-    await streamsClosed(child, closed, 1000);
-    capture.end();
-    log.close();
-
-    const summary = capture.summary();
-    return {
-      argv,
-      exitCode,
-      signal,
-      durationMs,
-      timedOut: timedOut && !killedAfterResult,
-      canceled,
-      ...(killedAfterResult ? { killedAfterResult } : {}),
-      tail: capture.tail,
-      events: capture.events,
-      result: summary.result,
-      usage: summary.usage,
-      costUsd: summary.costUsd,
-      sessionId: summary.sessionId,
-      permissionDenials: summary.permissionDenials,
-    };
+  plan(req: LaunchRequest): LaunchPlan {
+    return { args: this.args(req), env: {}, stdin: req.prompt };
   }
 
-  private async spawnFailed(
-    log: SessionLog,
-    error: unknown,
-    notStarted: (extra: Partial<AgentRunResult>) => AgentRunResult,
-  ): Promise<AgentRunResult> {
-    const spawnError = this.describeSpawnError(error);
-    log.write(`${spawnError}\n`);
-    log.close();
-    return notStarted({ spawnError, tail: `${spawnError}\n` });
-  }
-
-  private describeSpawnError(error: unknown): string {
-    return describeSpawnError(this.options.command, error);
+  translator(): null {
+    return null;
   }
 }
 
-/** Writes the prompt and closes stdin; an agent that exits without reading it (EPIPE) must not crash the runner. */
-function sendPrompt(child: ChildProcess, prompt: string): void {
-  child.stdin?.on('error', () => undefined);
-  child.stdin?.end(prompt);
-}
+/** Runs Claude Code; `buildArgs` shows the exact arguments of a launch (the prompt travels on stdin). */
+export class ClaudeCodeAdapter extends CliAgentAdapter {
+  constructor(private readonly claudeOptions: ClaudeCodeAdapterOptions) {
+    super(new ClaudeCodeCli(), claudeOptions);
+  }
 
-/** Waits for stdout/stderr to close; a grandchild that escaped the group may hold them open, so give up after a while. */
-async function streamsClosed(child: ChildProcess, closed: Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      resolve();
-    }, timeoutMs);
-  });
-  await Promise.race([closed, timeout]);
-  clearTimeout(timer);
-}
-
-function exited(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve([child.exitCode, child.signalCode]);
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+  buildArgs(
+    req: Pick<AgentRunRequest, 'model' | 'maxTurns' | 'permissionMode' | 'permissions' | 'maxBudgetUsd'>,
+  ): string[] {
+    return [...new ClaudeCodeCli().args(req), ...(this.claudeOptions.extraArgs ?? [])];
+  }
 }

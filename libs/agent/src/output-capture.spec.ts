@@ -1,8 +1,16 @@
 import { OutputCapture, summarizeStreamText } from './output-capture';
-import { AssistantUsageTally, parseStreamLine, usageFromEvents, type AssistantEvent } from './stream-events';
+import { type AssistantEvent, AssistantUsageTally, parseStreamLine, usageFromEvents } from './stream-events';
 
 const assistant = (id: string, input: number, text = 'x') =>
-  JSON.stringify({ type: 'assistant', message: { id, model: 'sonnet', content: [{ type: 'text', text }], usage: { input_tokens: input, output_tokens: 1, cache_creation_input_tokens: 2, cache_read_input_tokens: 3 } } });
+  JSON.stringify({
+    type: 'assistant',
+    message: {
+      id,
+      model: 'sonnet',
+      content: [{ type: 'text', text }],
+      usage: { input_tokens: input, output_tokens: 1, cache_creation_input_tokens: 2, cache_read_input_tokens: 3 },
+    },
+  });
 
 describe('stream-json capture', () => {
   it('without a result event, sums assistant usage once per message id (one line per content block)', () => {
@@ -26,7 +34,8 @@ describe('stream-json capture', () => {
   });
 
   it('prefers the result event totals and cost', () => {
-    const result = '{"type":"result","subtype":"success","is_error":false,"total_cost_usd":0.5,"usage":{"input_tokens":100,"output_tokens":7}}';
+    const result =
+      '{"type":"result","subtype":"success","is_error":false,"total_cost_usd":0.5,"usage":{"input_tokens":100,"output_tokens":7}}';
     expect(summarizeStreamText([assistant('m1', 10), result].join('\n'))).toMatchObject({
       usage: { input: 100, output: 7, cacheWrite: 0, cacheRead: 0 },
       costUsd: 0.5,
@@ -35,7 +44,8 @@ describe('stream-json capture', () => {
 
   it('parses lines split across chunks and a last line without newline', () => {
     const capture = new OutputCapture();
-    const line = '{"type":"system","subtype":"init","session_id":"abc"}\n{"type":"result","subtype":"success","is_error":false}';
+    const line =
+      '{"type":"system","subtype":"init","session_id":"abc"}\n{"type":"result","subtype":"success","is_error":false}';
     capture.stdout(Buffer.from(line.slice(0, 20)));
     capture.stdout(Buffer.from(line.slice(20)));
     expect(capture.events).toHaveLength(1);
@@ -54,7 +64,9 @@ describe('stream-json capture', () => {
     expect(capture.tail.endsWith('API Error: 529 overloaded_error\n')).toBe(true);
     expect(capture.events).toHaveLength(200);
     // The newest 200, oldest first.
-    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual(Array.from({ length: 200 }, (_, i) => `m${300 + i}`));
+    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual(
+      Array.from({ length: 200 }, (_, i) => `m${300 + i}`),
+    );
     expect(capture.summary().usage.input).toBe(500);
   });
 
@@ -65,17 +77,32 @@ describe('stream-json capture', () => {
     for (let i = 0; i < 5; i++) capture.stdout(Buffer.from(huge));
     capture.stdout(Buffer.from(`"}]}}\n${assistant('after', 2)}\n${assistant('last', 3)}`));
     capture.end();
-    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual(['before', 'after', 'last']);
+    expect(capture.events.map((e) => (e.type === 'assistant' ? e.message.id : e.type))).toEqual([
+      'before',
+      'after',
+      'last',
+    ]);
   });
 
   it('keeps non-JSON and unknown lines out of the typed events', () => {
     expect(parseStreamLine('Segmentation fault')).toBeNull();
     expect(parseStreamLine('{"type":"user"}')).toEqual({ type: 'other', originalType: 'user', subtype: undefined });
-    expect(parseStreamLine('{"type":"user","message":{}}')).toEqual({ type: 'user', session_id: undefined, message: { content: [] } });
-    expect(parseStreamLine('{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}}')).toMatchObject({
+    expect(parseStreamLine('{"type":"user","message":{}}')).toEqual({
+      type: 'user',
+      session_id: undefined,
+      message: { content: [] },
+    });
+    expect(
+      parseStreamLine(
+        '{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}}',
+      ),
+    ).toMatchObject({
       type: 'user',
       message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: false }] },
     });
-    expect(parseStreamLine('{"type":"system","subtype":"compact_boundary"}')).toMatchObject({ type: 'other', subtype: 'compact_boundary' });
+    expect(parseStreamLine('{"type":"system","subtype":"compact_boundary"}')).toMatchObject({
+      type: 'other',
+      subtype: 'compact_boundary',
+    });
   });
 });

@@ -1,7 +1,17 @@
 import { StringDecoder } from 'node:string_decoder';
+
 import type { TokenUsage } from '@nightshift/domain';
-import { DenialTracker, type PermissionDenial } from './permission-denials';
-import { AssistantUsageTally, parseStreamLine, toTokenUsage, type ResultEvent, type StreamEvent } from './stream-events';
+
+import type { StreamTranslator } from './agent-cli';
+import { DenialTracker } from './permission-denials';
+import type { PermissionDenial } from './result-denials';
+import {
+  AssistantUsageTally,
+  parseStreamLine,
+  type ResultEvent,
+  type StreamEvent,
+  toTokenUsage,
+} from './stream-events';
 
 const TAIL_CHARS = 8 * 1024;
 const MAX_EVENTS = 200;
@@ -30,8 +40,14 @@ export class OutputCapture {
   result?: ResultEvent;
   sessionId?: string;
 
-  /** `onEvent` sees every parsed event as it arrives (e.g. the stall watchdog following tool calls); its errors are ignored. */
-  constructor(private readonly onEvent?: (event: StreamEvent) => void) {}
+  /**
+   * `onEvent` sees every parsed event as it arrives (e.g. the stall watchdog following tool calls); its errors are
+   * ignored. A translator turns another CLI's lines into canonical ones; the tail keeps the CLI's own text.
+   */
+  constructor(
+    private readonly onEvent?: (event: StreamEvent) => void,
+    private readonly translator: StreamTranslator | null = null,
+  ) {}
 
   /** Feeds stdout: text goes to the tail, complete lines are parsed as events. Returns true when a result arrived. */
   stdout(chunk: Buffer): boolean {
@@ -44,7 +60,7 @@ export class OutputCapture {
       this.pendingLine = '';
       from = newline + 1;
       if (this.skippingLine) this.skippingLine = false;
-      else sawResult = this.onLine(line) || sawResult;
+      else sawResult = this.onRawLine(line) || sawResult;
     }
     if (from < text.length) this.pendingLine += text.slice(from);
     if (this.pendingLine.length > MAX_LINE_CHARS) {
@@ -56,7 +72,10 @@ export class OutputCapture {
 
   /** The last parsed events, oldest first. */
   get events(): StreamEvent[] {
-    const lines = this.eventLines.length < MAX_EVENTS ? this.eventLines : [...this.eventLines.slice(this.nextEventLine), ...this.eventLines.slice(0, this.nextEventLine)];
+    const lines =
+      this.eventLines.length < MAX_EVENTS
+        ? this.eventLines
+        : [...this.eventLines.slice(this.nextEventLine), ...this.eventLines.slice(0, this.nextEventLine)];
     return lines.map((line) => parseStreamLine(line)).filter((e): e is StreamEvent => e !== null);
   }
 
@@ -64,19 +83,31 @@ export class OutputCapture {
     this.appendTail(this.stderrDecoder.write(chunk));
   }
 
-  /** Flushes a last line that had no trailing newline. */
-  end(): void {
+  /** Flushes a last line that had no trailing newline; the translator adds what it owes once the CLI exited. */
+  end(exitCode: number | null = null): void {
     const rest = this.stdoutDecoder.end();
     if (rest) this.appendTail(rest);
     const last = this.pendingLine + rest;
     this.pendingLine = '';
-    if (last.trim() && !this.skippingLine) this.onLine(last);
+    if (last.trim() && !this.skippingLine) this.onRawLine(last);
     const errRest = this.stderrDecoder.end();
     if (errRest) this.appendTail(errRest);
+    for (const line of this.translator?.finish?.(exitCode) ?? []) this.onLine(line);
+  }
+
+  /** Adds a line of Nightshift's own to the tail (what a documented exit code means), for the classifier and humans. */
+  note(text: string): void {
+    this.appendTail(`${this.tailText.endsWith('\n') || !this.tailText ? '' : '\n'}[nightshift] ${text}\n`);
   }
 
   /** Usage and cost as reported: the result event's totals, else the assistant messages seen (cost unknown). */
-  summary(): { result?: ResultEvent; usage: TokenUsage; costUsd: number | null; sessionId?: string; permissionDenials: PermissionDenial[] } {
+  summary(): {
+    result?: ResultEvent;
+    usage: TokenUsage;
+    costUsd: number | null;
+    sessionId?: string;
+    permissionDenials: PermissionDenial[];
+  } {
     const result = this.result;
     return {
       result,
@@ -104,6 +135,13 @@ export class OutputCapture {
     }
   }
 
+  private onRawLine(line: string): boolean {
+    if (!this.translator) return this.onLine(line);
+    let sawResult = false;
+    for (const translated of this.translator.translate(line)) sawResult = this.onLine(translated) || sawResult;
+    return sawResult;
+  }
+
   private onLine(line: string): boolean {
     const event = parseStreamLine(line);
     if (!event) return false;
@@ -126,10 +164,17 @@ export class OutputCapture {
   }
 }
 
-/** Runs a saved stream-json text through the same capture the adapter uses (for logs and fixtures). */
-export function summarizeStreamText(text: string): ReturnType<OutputCapture['summary']> & { events: StreamEvent[]; tail: string } {
-  const capture = new OutputCapture();
+/**
+ * Runs a saved output text through the same capture the adapter uses (for logs and fixtures); give the CLI's
+ * translator (and its exit code) for another CLI's output.
+ */
+export function summarizeStreamText(
+  text: string,
+  translator: StreamTranslator | null = null,
+  exitCode: number | null = null,
+): ReturnType<OutputCapture['summary']> & { events: StreamEvent[]; tail: string } {
+  const capture = new OutputCapture(undefined, translator);
   capture.stdout(Buffer.from(text, 'utf8'));
-  capture.end();
+  capture.end(exitCode);
   return { ...capture.summary(), events: capture.events, tail: capture.tail };
 }

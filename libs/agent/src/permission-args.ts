@@ -24,3 +24,18 @@ export function permissionArgs(p: AgentPermissions | undefined): string[] {
   if (p.appendSystemPrompt) args.push('--append-system-prompt', p.appendSystemPrompt);
   return args;
 }
+
+/**
+ * Settings of every launch: Nightshift's only. `--setting-sources ''` loads none of the user's, the project's or the
+ * local settings files, so a `.claude/settings.json` the agent writes in its worktree (allow rules, hooks, an
+ * `apiKeyHelper`) never applies, in this round or a repair round or retry after it; `--settings` turns hooks off
+ * whatever else applies; `--strict-mcp-config` ignores a `.mcp.json` in the worktree (only `--mcp-config` counts).
+ * Managed (policy) settings, the operator's, still apply: the CLI always loads them.
+ */
+export const NIGHTSHIFT_SETTINGS_ARGS: readonly string[] = [
+  '--setting-sources',
+  '',
+  '--settings',
+  JSON.stringify({ disableAllHooks: true }),
+  '--strict-mcp-config',
+];

@@ -1,11 +1,5 @@
+import type { PermissionDenial } from './result-denials';
 import type { ResultEvent, StreamEvent } from './stream-events';
-
-/** One tool call the CLI refused, as its result event lists it in `permission_denials`. */
-export interface PermissionDenial {
-  tool_name: string;
-  tool_use_id?: string;
-  tool_input?: unknown;
-}
 
 /** Enough tool calls remembered to pair a late error result with its call; older ones are forgotten. */
 const MAX_TOOL_USES = 500;
@@ -22,18 +16,6 @@ const DENIAL_TEXT = [
   /^Permission to use \S+.* has been denied/i,
   /denied by your permission settings/i,
 ];
-
-/** Reads the `permission_denials` array of a result event, keeping only well-formed entries. */
-export function toPermissionDenials(value: unknown): PermissionDenial[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value
-    .filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && typeof (d as Record<string, unknown>)['tool_name'] === 'string')
-    .map((d) => ({
-      tool_name: d['tool_name'] as string,
-      tool_use_id: typeof d['tool_use_id'] === 'string' ? d['tool_use_id'] : undefined,
-      tool_input: d['tool_input'],
-    }));
-}
 
 /** True when a tool result's text is the CLI refusing the call rather than the tool failing. */
 export function isDenialText(text: string): boolean {
@@ -58,9 +40,14 @@ export class DenialTracker {
       }
     } else if (event.type === 'user') {
       for (const r of event.message.content) {
-        if (r.type !== 'tool_result' || !r.is_error || !isDenialText(r.text ?? '') || this.seen.length >= MAX_DENIALS) continue;
+        if (r.type !== 'tool_result' || !r.is_error || !isDenialText(r.text ?? '') || this.seen.length >= MAX_DENIALS)
+          continue;
         const call = r.tool_use_id ? this.toolUses.get(r.tool_use_id) : undefined;
-        this.seen.push({ tool_name: call?.name ?? toolNameInText(r.text ?? '') ?? 'unknown', tool_use_id: r.tool_use_id, tool_input: call?.input });
+        this.seen.push({
+          tool_name: call?.name ?? toolNameInText(r.text ?? '') ?? 'unknown',
+          tool_use_id: r.tool_use_id,
+          tool_input: call?.input,
+        });
       }
     }
   }
@@ -83,8 +70,12 @@ function toolNameInText(text: string): string | undefined {
  * bare tool name. Not redacted: callers redact before it reaches a log, an event or a PR.
  */
 export function describeDenial(denial: PermissionDenial, maxChars = 200): string {
-  const input = (typeof denial.tool_input === 'object' && denial.tool_input !== null ? denial.tool_input : {}) as Record<string, unknown>;
-  const detail = [input['command'], input['file_path'], input['path'], input['url'], input['pattern']].find((v): v is string => typeof v === 'string');
+  const input = (
+    typeof denial.tool_input === 'object' && denial.tool_input !== null ? denial.tool_input : {}
+  ) as Record<string, unknown>;
+  const detail = [input['command'], input['file_path'], input['path'], input['url'], input['pattern']].find(
+    (v): v is string => typeof v === 'string',
+  );
   const text = detail === undefined ? denial.tool_name : `${denial.tool_name}(${detail.replace(/\s+/g, ' ').trim()})`;
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }

@@ -1,6 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { GroupCpuMeter, ProcessIndex, groupAndDescendants, parsePsTable, parsePsTime, parseProcStat, readProcessTable, readPsTable, type ProcessTableReader } from './process-cpu';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import {
+  groupAndDescendants,
+  GroupCpuMeter,
+  parseProcStat,
+  parsePsTable,
+  parsePsTime,
+  ProcessIndex,
+  type ProcessTableReader,
+  readProcessTable,
+  readPsTable,
+} from './process-cpu';
 import { signalGroup, waitForGroupGone } from './process-group';
 
 jest.setTimeout(30_000);
@@ -11,7 +25,10 @@ const started: ChildProcess[] = [];
 
 /** A node process in its own process group, running `script`; resolves once it runs (it prints "ready"). */
 async function group(script: string): Promise<number> {
-  const child = spawn(process.execPath, ['-e', `process.stdout.write('ready\\n'); ${script}`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['-e', `process.stdout.write('ready\\n'); ${script}`], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   started.push(child);
   await once(child.stdout!, 'data');
   return child.pid!;
@@ -93,6 +110,18 @@ describe('GroupCpuMeter on real processes', () => {
     expect(own!.cpuMs).toBeGreaterThan(0);
   });
 
+  it('kills a ps that hangs after its timeout and calls the table unreadable', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ns-hung-ps-'));
+    writeFileSync(path.join(dir, 'ps'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    try {
+      const started = Date.now();
+      expect(await readPsTable(300, path.join(dir, 'ps'))).toBeNull();
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says "not measurable" when the process table cannot be read', async () => {
     const failing: ProcessTableReader = () => Promise.reject(new Error('no /proc'));
     expect(await new GroupCpuMeter(1, failing).sample()).toBeNull();
@@ -118,7 +147,8 @@ describe('process table parsing', () => {
     ];
     const index = new ProcessIndex(table);
     const pids = (rows: Array<{ pid: number }>) => rows.map((p) => p.pid).sort();
-    for (const pgid of [10, 12, 13, 20, 99]) expect(pids(index.groupAndDescendants(pgid))).toEqual(pids(groupAndDescendants(table, pgid)));
+    for (const pgid of [10, 12, 13, 20, 99])
+      expect(pids(index.groupAndDescendants(pgid))).toEqual(pids(groupAndDescendants(table, pgid)));
     expect(pids(index.groupAndDescendants(10))).toEqual([10, 11, 12, 13, 21]);
   });
 

@@ -22,7 +22,10 @@ export class GroupCpuMeter {
   private previous = new Map<number, number>();
   private total = 0;
 
-  constructor(private readonly pgid: number, private readonly read: ProcessTableReader = () => readProcessTable()) {}
+  constructor(
+    private readonly pgid: number,
+    private readonly read: ProcessTableReader = () => readProcessTable(),
+  ) {}
 
   /** Cumulative CPU ms of the group so far, or null when it cannot be measured. */
   async sample(): Promise<number | null> {
@@ -101,7 +104,8 @@ let shared: { at: number; table: Promise<ProcessCpu[] | null> } | undefined;
  */
 export function readProcessTable(maxAgeMs = 0): Promise<ProcessCpu[] | null> {
   const now = Date.now();
-  if (!shared || now - shared.at > maxAgeMs) shared = { at: now, table: process.platform === 'linux' ? readProcTable() : readPsTable() };
+  if (!shared || now - shared.at > maxAgeMs)
+    shared = { at: now, table: process.platform === 'linux' ? readProcTable() : readPsTable() };
   return shared.table;
 }
 
@@ -173,12 +177,22 @@ export function parseProcStat(stat: string, msPerTick = 10): ProcessCpu | null {
   return { pid, ppid: Number(f[1]), pgid: Number(f[2]), cpuMs: ticks * msPerTick };
 }
 
-/** `ps` on any Unix (macOS has no /proc); exported so Linux tests exercise it too. */
-export function readPsTable(): Promise<ProcessCpu[] | null> {
+/** How long one `ps` may take before it is killed and the table counts as unreadable. */
+export const PS_TIMEOUT_MS = 5000;
+
+/**
+ * `ps` on any Unix (macOS has no /proc); exported so Linux tests exercise it too. A `ps` that hangs (a
+ * stuck process it stats, a loaded machine) is killed after `timeoutMs`: one read must never hold up
+ * every session's monitor. `command`: the ps to run (a test passes one that hangs).
+ */
+export function readPsTable(timeoutMs = PS_TIMEOUT_MS, command = 'ps'): Promise<ProcessCpu[] | null> {
   return new Promise((resolve) => {
-    execFile('ps', ['-A', '-o', 'pid=,ppid=,pgid=,time='], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      resolve(error ? null : parsePsTable(stdout));
-    });
+    execFile(
+      command,
+      ['-A', '-o', 'pid=,ppid=,pgid=,time='],
+      { maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (error, stdout) => resolve(error ? null : parsePsTable(stdout)),
+    );
   });
 }
 
@@ -199,5 +213,7 @@ export function parsePsTime(time: string): number {
   const match = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(time);
   if (!match) return NaN;
   const [, days, hours, minutes, seconds] = match;
-  return ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes)) * 60_000 + Math.round(Number(seconds) * 1000);
+  return (
+    ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes)) * 60_000 + Math.round(Number(seconds) * 1000)
+  );
 }

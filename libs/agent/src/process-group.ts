@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+
 import { groupMembers } from './process-identity';
 
 /** Sends a signal to every process of a group; false when that was not possible (gone, or not ours). */

@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
-import { groupMembers, groupsOfSession, isSameProcess, processGroupOf, processSession, processStartTime, SESSION_ENV } from './process-identity';
+
 import { terminateGroup, waitForGroupGone } from './process-group';
+import {
+  groupMembers,
+  groupsOfSession,
+  isSameProcess,
+  processGroupOf,
+  processSession,
+  processStartTime,
+  SESSION_ENV,
+} from './process-identity';
 
 describe('process identity from /proc', () => {
   it('names a process by pid and start time; a wrong start time (pid reuse) is not the same process', () => {
@@ -11,7 +20,12 @@ describe('process identity from /proc', () => {
   });
 
   it('finds the groups of a session by the environment its processes were launched with, and nothing else', async () => {
-    const launch = (env: NodeJS.ProcessEnv) => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
+    const launch = (env: NodeJS.ProcessEnv) =>
+      spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, ...env },
+      });
     const agent = launch({ [SESSION_ENV]: 'NS-1.1~2' });
     const stranger = launch({});
     try {

@@ -74,7 +74,8 @@ export function groupsOfSession(key: string): number[] {
   for (const entry of safeReaddir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat && stat.state !== 'Z' && stat.state !== 'X' && processSession(Number(entry)) === key) groups.add(stat.pgid);
+    if (stat && stat.state !== 'Z' && stat.state !== 'X' && processSession(Number(entry)) === key)
+      groups.add(stat.pgid);
   }
   return [...groups];
 }

@@ -1,44 +1,43 @@
 import { UnsafePermissionModeError } from './errors/unsafe-permission-mode.error';
-import { assertPermissionModeAllowed, checkPermissionMode } from './sandbox-policy';
+import { assertPermissionModeAllowed, checkPermissionMode, EXTERNAL_SANDBOX_WARNING } from './sandbox-policy';
 
-const container = { uid: 1000, containerMarkers: ['/.dockerenv'] };
 const bypass = { permissionMode: 'bypassPermissions' };
 
 describe('bypassPermissions only in a sandbox', () => {
-  it('accepts it as a non-root user inside a container (Docker or Podman marker)', () => {
-    expect(checkPermissionMode(bypass, container)).toEqual({ allowed: true, env: {} });
-    expect(checkPermissionMode(bypass, { uid: 1000, containerMarkers: ['/run/.containerenv'] }).allowed).toBe(true);
+  it('accepts it in a Podman sandbox (IS_SANDBOX=1 when the agent runs as root, as the CLI demands)', () => {
+    expect(checkPermissionMode({ ...bypass, sandbox: 'podman' }, 1000)).toEqual({ allowed: true, env: {} });
+    expect(checkPermissionMode({ ...bypass, sandbox: 'podman' }, 0)).toEqual({
+      allowed: true,
+      env: { IS_SANDBOX: '1' },
+    });
   });
 
-  it('refuses it outside a container, saying why and how', () => {
-    const verdict = checkPermissionMode(bypass, { uid: 1000, containerMarkers: [] });
+  it('refuses it outside one, even as a non-root user, saying where, why and how', () => {
+    const verdict = checkPermissionMode({ ...bypass, sandbox: 'none', where: 'repo alpha on host local' }, 1000);
     expect(verdict.allowed).toBe(false);
     if (verdict.allowed) return;
     expect(verdict.reason).toContain('bypassPermissions');
-    expect(verdict.reason).toContain('not in a container');
-    expect(verdict.reason).toContain('agent.sandbox: true');
+    expect(verdict.reason).toContain('repo alpha on host local is none');
+    expect(verdict.reason).toContain('agent.sandbox: podman');
     expect(verdict.reason).toContain('acceptEdits');
   });
 
-  it('refuses it as root, even in a container (the CLI itself refuses the mode as root)', () => {
-    const verdict = checkPermissionMode(bypass, { uid: 0, containerMarkers: ['/.dockerenv'] });
-    expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('runs as root') });
+  it('accepts an explicit external sandbox only with a warning', () => {
+    expect(checkPermissionMode({ ...bypass, sandbox: 'external' }, 0)).toEqual({
+      allowed: true,
+      env: { IS_SANDBOX: '1' },
+      warning: EXTERNAL_SANDBOX_WARNING,
+    });
   });
 
-  it('follows the operator: sandbox true accepts it anywhere (setting IS_SANDBOX=1 for root), sandbox false refuses it even in a container', () => {
-    expect(checkPermissionMode({ ...bypass, sandbox: true }, { uid: 1000, containerMarkers: [] })).toEqual({ allowed: true, env: {} });
-    expect(checkPermissionMode({ ...bypass, sandbox: true }, { uid: 0, containerMarkers: [] })).toEqual({ allowed: true, env: { IS_SANDBOX: '1' } });
-    expect(checkPermissionMode({ ...bypass, sandbox: false }, container)).toMatchObject({ allowed: false, reason: expect.stringContaining('agent.sandbox is false') });
-  });
-
-  it('leaves every other mode alone, whoever runs it', () => {
+  it('leaves every other mode alone, wherever it runs', () => {
     for (const permissionMode of ['acceptEdits', 'default', 'dontAsk', 'plan', 'auto']) {
-      expect(checkPermissionMode({ permissionMode, sandbox: false }, { uid: 0, containerMarkers: [] })).toEqual({ allowed: true, env: {} });
+      expect(checkPermissionMode({ permissionMode, sandbox: 'none' }, 0)).toEqual({ allowed: true, env: {} });
     }
   });
 
   it('throws a named error carrying the reason', () => {
-    expect(() => assertPermissionModeAllowed(bypass, { uid: 0, containerMarkers: [] })).toThrow(UnsafePermissionModeError);
-    expect(() => assertPermissionModeAllowed(bypass, { uid: 0, containerMarkers: [] })).toThrow(/runs as root/);
+    expect(() => assertPermissionModeAllowed({ ...bypass, sandbox: 'none' }, 0)).toThrow(UnsafePermissionModeError);
+    expect(() => assertPermissionModeAllowed({ ...bypass, sandbox: 'none' }, 0)).toThrow(/is none/);
   });
 });

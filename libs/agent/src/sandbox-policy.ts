@@ -1,54 +1,54 @@
-import { existsSync } from 'node:fs';
 import { UnsafePermissionModeError } from './errors/unsafe-permission-mode.error';
 
-/** What the runner can see of where it runs. */
-export interface SandboxProbe {
-  /** Effective uid; undefined where the platform has none (Windows). */
-  uid: number | undefined;
-  /** Container marker files present (Docker's `/.dockerenv`, Podman's `/run/.containerenv`). */
-  containerMarkers: string[];
-}
-
-export const CONTAINER_MARKERS: readonly string[] = ['/.dockerenv', '/run/.containerenv'];
-
-/** The real probe of this process. */
-export function probeSandbox(): SandboxProbe {
-  return { uid: process.getuid?.(), containerMarkers: CONTAINER_MARKERS.filter((f) => existsSync(f)) };
-}
+/** Where a launch runs (resolved per host and repo by `resolveSandboxMode` in @nightshift/config). */
+export type SandboxMode = 'none' | 'podman' | 'external';
 
 export interface PermissionModeSettings {
   permissionMode: string;
-  /** The operator's word: true = this runner is sandboxed, false = it is not; unset = detect. */
-  sandbox?: boolean;
+  /** The launch's sandbox mode. */
+  sandbox: SandboxMode;
+  /** Named in the refusal, e.g. `repo alpha on host local`. */
+  where?: string;
 }
 
-export type PermissionModeVerdict = { allowed: true; env: Record<string, string> } | { allowed: false; reason: string };
+export type PermissionModeVerdict =
+  { allowed: true; env: Record<string, string>; warning?: string } | { allowed: false; reason: string };
 
 const HOW =
-  'Run the session-runner as a non-root user inside a container (Docker or Podman), or, if this machine is a disposable sandbox, ' +
-  'set agent.sandbox: true in nightshift.yaml; otherwise use permissionMode: acceptEdits and grant commands with agent.allowedTools / repos[].allowedTools.';
+  'Set agent.sandbox: podman (each agent in its own container, egress only through an allowlist; see docs/sandbox.md), ' +
+  'or use permissionMode: acceptEdits and grant commands with agent.allowedTools / repos[].allowedTools.';
+
+export const EXTERNAL_SANDBOX_WARNING =
+  "agent.sandbox is external: bypassPermissions runs every agent command unasked, on the operator's word alone that " +
+  'this machine is a disposable sandbox. Nothing checks it; prefer agent.sandbox: podman.';
 
 /**
- * Whether a permission mode may be used here. Only `bypassPermissions` is guarded: it runs every tool call
- * unasked, so it is accepted only in a sandbox — a container as a non-root user, or a machine the operator
- * declares disposable (`agent.sandbox: true`). As root the CLI itself refuses the mode unless `IS_SANDBOX=1`
- * says the machine is disposable, so that variable is set only on the operator's explicit word.
+ * Whether a permission mode may be used for a launch. Only `bypassPermissions` is guarded: it runs every tool
+ * call unasked, so it is accepted only where the agent is contained — `podman` (its own container behind the
+ * egress proxy) — or where the operator explicitly declares the machine disposable (`external`, which always
+ * carries a warning). The CLI refuses the mode as root unless `IS_SANDBOX=1`: that variable is set only then.
  */
-export function checkPermissionMode(settings: PermissionModeSettings, probe: SandboxProbe = probeSandbox()): PermissionModeVerdict {
+export function checkPermissionMode(
+  settings: PermissionModeSettings,
+  uid: number | undefined = process.getuid?.(),
+): PermissionModeVerdict {
   if (settings.permissionMode !== 'bypassPermissions') return { allowed: true, env: {} };
-  const why = 'agent.permissionMode is bypassPermissions, which runs every command the agent asks for without a check';
-  if (settings.sandbox === true) return { allowed: true, env: probe.uid === 0 ? { IS_SANDBOX: '1' } : {} };
-  if (settings.sandbox === false) return { allowed: false, reason: `${why}, and agent.sandbox is false (this runner is not a sandbox). ${HOW}` };
-  if (probe.uid === 0) return { allowed: false, reason: `${why}, and this runner runs as root (Claude Code refuses that mode as root). ${HOW}` };
-  if (probe.containerMarkers.length === 0) {
-    return { allowed: false, reason: `${why}, and this runner is not in a container (no ${CONTAINER_MARKERS.join(' or ')}). ${HOW}` };
-  }
-  return { allowed: true, env: {} };
+  const env: Record<string, string> = uid === 0 ? { IS_SANDBOX: '1' } : {};
+  if (settings.sandbox === 'podman') return { allowed: true, env };
+  if (settings.sandbox === 'external') return { allowed: true, env, warning: EXTERNAL_SANDBOX_WARNING };
+  const where = settings.where ? ` for ${settings.where}` : '';
+  return {
+    allowed: false,
+    reason: `agent.permissionMode is bypassPermissions, which runs every command the agent asks for without a check, and the sandbox${where} is none (not a container). ${HOW}`,
+  };
 }
 
 /** Throws UnsafePermissionModeError with the reason and the fix when the mode is not allowed here. */
-export function assertPermissionModeAllowed(settings: PermissionModeSettings, probe: SandboxProbe = probeSandbox()): Record<string, string> {
-  const verdict = checkPermissionMode(settings, probe);
+export function assertPermissionModeAllowed(
+  settings: PermissionModeSettings,
+  uid: number | undefined = process.getuid?.(),
+): { env: Record<string, string>; warning?: string } {
+  const verdict = checkPermissionMode(settings, uid);
   if (!verdict.allowed) throw new UnsafePermissionModeError(verdict.reason);
-  return verdict.env;
+  return verdict.warning ? { env: verdict.env, warning: verdict.warning } : { env: verdict.env };
 }

@@ -25,8 +25,19 @@ describe('the stall line of a run log', () => {
   });
 
   it('classifies as stalled with the reason and what was seen last; the quoted command is not read as an error', () => {
-    const got = classifyOutcome({ exitCode: null, signal: 'SIGTERM', durationMs: 700_000, timedOut: false, stall: readStallLine(log), text: log, events: parseStreamJson(log), now: new Date() });
+    const got = classifyOutcome({
+      exitCode: null,
+      signal: 'SIGTERM',
+      durationMs: 700_000,
+      timedOut: false,
+      stall: readStallLine(log),
+      text: log,
+      events: parseStreamJson(log),
+      now: new Date(),
+    });
     expect(got.outcome).toBe('stalled');
-    expect(got.reason).toMatch(/^stalled: tool Bash open past its limit \(open 661 s; .*; last seen: open tool: Bash `curl -s .*`; killed after 12 min$/);
+    expect(got.reason).toMatch(
+      /^stalled: tool Bash open past its limit \(open 661 s; .*; last seen: open tool: Bash `curl -s .*`; killed after 12 min$/,
+    );
   });
 });

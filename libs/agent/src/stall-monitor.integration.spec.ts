@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { ClaudeCodeAdapter } from './claude-code.adapter';
 import { StallMonitor } from './stall-monitor';
 import type { StallLimits } from './stall-watchdog';
@@ -23,9 +24,19 @@ async function session(prompt: string, limits: StallLimits = LIMITS) {
   const abort = new AbortController();
   const monitor = new StallMonitor({ limits, checkMs: CHECK_MS, onStall: () => abort.abort() });
   const run = await new ClaudeCodeAdapter({ command: FAKE, killGraceMs: 300 }).run({
-    runId: 'r', cwd: join(root, 'work'), prompt, model: 'sonnet', maxTurns: 3, permissionMode: 'acceptEdits', timeoutMs: 25_000,
-    logPath: join(root, 'run.jsonl'), signal: abort.signal,
-    onSpawn: (pid) => monitor.start(pid), onOutput: () => monitor.output(), onEvent: (event) => monitor.event(event),
+    runId: 'r',
+    cwd: join(root, 'work'),
+    prompt,
+    model: 'sonnet',
+    maxTurns: 3,
+    permissionMode: 'acceptEdits',
+    timeoutMs: 25_000,
+    logPath: join(root, 'run.jsonl'),
+    env: { PATH: process.env['PATH'] ?? '' },
+    signal: abort.signal,
+    onSpawn: (pid) => monitor.start(pid),
+    onOutput: () => monitor.output(),
+    onEvent: (event) => monitor.event(event),
   });
   monitor.stop();
   return { run, verdict: monitor.verdict };
@@ -52,8 +63,34 @@ describe('StallMonitor on a live session', () => {
   });
 
   it('kills a CLI hung in a tool call past its limit, naming the tool and command', async () => {
-    const { verdict } = await session('fake-agent: tool-stuck tool-timeout=300\nfake-agent-command: make check', { ...LIMITS, stallMs: 500 });
-    expect(verdict).toMatchObject({ cause: 'tool_overdue', lastSeen: 'open tool: Bash `make check`', tool: { name: 'Bash', limitMs: 300 } });
+    const { verdict } = await session('fake-agent: tool-stuck tool-timeout=300\nfake-agent-command: make check', {
+      ...LIMITS,
+      stallMs: 500,
+    });
+    expect(verdict).toMatchObject({
+      cause: 'tool_overdue',
+      lastSeen: 'open tool: Bash `make check`',
+      tool: { name: 'Bash', limitMs: 300 },
+    });
     expect(verdict!.silentMs).toBeGreaterThan(800);
+  });
+
+  it('judges a hung CLI stalled though a background child it started keeps busy, and says what it counted', async () => {
+    // The child does 5 ms every 100 ms (5 % of a core, above the 1 % busy share): counted with the whole
+    // process group, it kept the session alive until its timeout.
+    const started = Date.now();
+    const { run, verdict } = await session('Ticket: S-1\nfake-agent: background-busy hang');
+    expect(verdict).toMatchObject({ cause: 'silence', lastSeen: 'assistant text: Looking at the code.' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(verdict!.cpu!.background).toHaveLength(1);
+    expect(verdict!.cpu!.tool).toEqual([]);
+    expect(verdict!.reason).toMatch(/CPU counted: the agent \(pid \d+\), not 1 background \(pids \d+\)/);
+    expect(run.canceled).toBe(true);
+  });
+
+  it('still counts a Bash call started after the background child: a busy build is left alone', async () => {
+    const { run, verdict } = await session('Ticket: S-1\nfake-agent: background-busy tool-burn=3000');
+    expect(verdict).toBeUndefined();
+    expect(run.result?.subtype).toBe('success');
   });
 });

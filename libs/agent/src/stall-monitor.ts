@@ -1,6 +1,7 @@
-import { checkClock, type CheckClock, type CheckMember } from './check-clock';
-import { GroupCpuMeter, readProcessTable, type ProcessIndex, type ProcessTableReader } from './process-cpu';
-import { StallWatchdog, type StallLimits, type StallVerdict } from './stall-watchdog';
+import { type CheckClock, checkClock, type CheckMember } from './check-clock';
+import { ProcessIndex, type ProcessTableReader, readProcessTable } from './process-cpu';
+import { type CpuCounted, SessionCpuMeter } from './session-cpu-meter';
+import { type StallLimits, type StallVerdict, StallWatchdog } from './stall-watchdog';
 import type { StreamEvent } from './stream-events';
 
 export interface StallMonitorOptions {
@@ -20,7 +21,7 @@ export interface StallMonitorOptions {
 export class StallMonitor {
   private readonly watchdog: StallWatchdog;
   private clock?: CheckClock;
-  private meter?: GroupCpuMeter;
+  private meter?: SessionCpuMeter;
   verdict?: StallVerdict;
   private readonly onTick: CheckMember = (index) => this.tick(index);
 
@@ -32,14 +33,19 @@ export class StallMonitor {
     return this.verdict !== undefined;
   }
 
-  /** Starts sampling the group of `pgid`, with a first sample at once as the baseline. */
+  /**
+   * Starts sampling the agent of `pgid` (its pid, leading its group) and its foreground tool call, with a
+   * first sample at once as the baseline.
+   */
   start(pgid: number): void {
     if (this.clock) return;
     const read = this.options.readProcesses;
-    // A table up to half a check old is as good as a fresh one for a baseline, and shared with every other session.
-    this.meter = new GroupCpuMeter(pgid, read ?? (() => readProcessTable(this.options.checkMs / 2)));
+    this.meter = new SessionCpuMeter(pgid, this.options.checkMs);
     this.watchdog.output(Date.now());
-    void this.meter.sample().then((cpuMs) => this.watchdog.cpu(Date.now(), cpuMs));
+    // A table up to half a check old is as good as a fresh one for a baseline, and shared with every other session.
+    void (read ?? (() => readProcessTable(this.options.checkMs / 2)))()
+      .catch(() => null)
+      .then((table) => this.sample(table && new ProcessIndex(table)));
     // Later samples and checks ride the clock every monitor of this interval shares: one timer, one table read.
     this.clock = checkClock(this.options.checkMs, read);
     this.clock.join(this.onTick);
@@ -60,11 +66,34 @@ export class StallMonitor {
 
   private tick(index: ProcessIndex | null): void {
     if (this.verdict || !this.clock || !this.meter) return;
-    this.watchdog.cpu(Date.now(), this.meter.sampleFrom(index));
+    this.sample(index);
     const verdict = this.watchdog.check(Date.now());
     if (!verdict) return;
-    this.verdict = verdict;
+    this.verdict = withCpuCounted(verdict, this.meter.counted);
     this.stop();
-    this.options.onStall(verdict);
+    this.options.onStall(this.verdict);
   }
+
+  /**
+   * A table that could not be read adds no sample: the last ones stand, and once they are older than the
+   * CPU window the verdict says CPU could not be measured, so one slow read neither kills nor spares.
+   */
+  private sample(index: ProcessIndex | null): void {
+    if (!index || !this.meter) return;
+    const open = this.watchdog.openTools();
+    const toolOpenedAt = open.length ? Math.min(...open.map((t) => t.openedAt)) : null;
+    const now = Date.now();
+    this.watchdog.cpu(now, this.meter.sampleFrom(index, now, toolOpenedAt));
+  }
+}
+
+/** The verdict, saying which processes its CPU figure counted and which background ones it left out. */
+function withCpuCounted(verdict: StallVerdict, cpu: CpuCounted | null): StallVerdict {
+  if (!cpu) return verdict;
+  const { agent, tool } = cpu;
+  const counted = `CPU counted: the agent (pid ${agent})${tool.length ? ` and its tool call (pids ${tool.join(', ')})` : ''}`;
+  const left = cpu.background.length
+    ? `, not ${cpu.background.length} background (pids ${cpu.background.join(', ')})`
+    : '';
+  return { ...verdict, reason: `${verdict.reason}; ${counted}${left}`, cpu };
 }

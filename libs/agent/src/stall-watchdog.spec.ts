@@ -1,20 +1,43 @@
-import { StallWatchdog, stallCheckMs, stallLimitsFromConfig, type StallLimits } from './stall-watchdog';
+import { stallCheckMs, type StallLimits, stallLimitsFromConfig, StallWatchdog } from './stall-watchdog';
 import { parseStreamLine, type StreamEvent } from './stream-events';
 
-const LIMITS: StallLimits = { stallMs: 300_000, toolMaxMs: 600_000, toolMarginMs: 60_000, cpuWindowMs: 60_000, busyCpuRatio: 0.01 };
+const LIMITS: StallLimits = {
+  stallMs: 300_000,
+  toolMaxMs: 600_000,
+  toolMarginMs: 60_000,
+  cpuWindowMs: 60_000,
+  busyCpuRatio: 0.01,
+};
 const CHECK = 5_000;
 
 const event = (json: unknown): StreamEvent => parseStreamLine(JSON.stringify(json))!;
 const bash = (id: string, command: string, timeout?: number) =>
-  event({ type: 'assistant', message: { id: `msg_${id}`, content: [{ type: 'tool_use', id, name: 'Bash', input: { command, ...(timeout ? { timeout } : {}) } }] } });
-const toolResult = (id: string) => event({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'ok' }] } });
-const text = (t: string) => event({ type: 'assistant', message: { id: 'msg_t', content: [{ type: 'text', text: t }] } });
+  event({
+    type: 'assistant',
+    message: {
+      id: `msg_${id}`,
+      content: [{ type: 'tool_use', id, name: 'Bash', input: { command, ...(timeout ? { timeout } : {}) } }],
+    },
+  });
+const toolResult = (id: string) =>
+  event({
+    type: 'user',
+    message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'ok' }] },
+  });
+const text = (t: string) =>
+  event({ type: 'assistant', message: { id: 'msg_t', content: [{ type: 'text', text: t }] } });
 
 /**
  * Drives a watchdog like the monitor does: a CPU sample then a check every CHECK ms, the group's
  * CPU growing by `cpuPerCheck(t)` ms. Returns the first verdict and when it came, or null by `until`.
  */
-function runUntil(dog: StallWatchdog, from: number, until: number, cpuPerCheck: (t: number) => number | null, start = { cpu: 0 }) {
+function runUntil(
+  dog: StallWatchdog,
+  from: number,
+  until: number,
+  cpuPerCheck: (t: number) => number | null,
+  start = { cpu: 0 },
+) {
   let cpu: number | null = start.cpu;
   for (let t = from; t <= until; t += CHECK) {
     const used = cpuPerCheck(t);
@@ -39,7 +62,9 @@ describe('StallWatchdog', () => {
     expect(got.at).toBeGreaterThan(1_000 + LIMITS.stallMs);
     expect(got.at).toBeLessThanOrEqual(1_000 + LIMITS.stallMs + CHECK);
     expect(got.verdict.cause).toBe('silence');
-    expect(got.verdict.reason).toMatch(/^silence with no tool open \(30\d s; limit 300 s\); no CPU used in the last 60 s$/);
+    expect(got.verdict.reason).toMatch(
+      /^silence with no tool open \(30\d s; limit 300 s\); no CPU used in the last 60 s$/,
+    );
     expect(got.verdict.lastSeen).toBe('assistant text: Looking at the code.');
   });
 
@@ -52,7 +77,9 @@ describe('StallWatchdog', () => {
     expect(got.at).toBeGreaterThan(480_000 + 60_000);
     expect(got.at).toBeLessThanOrEqual(480_000 + 60_000 + CHECK);
     expect(got.verdict.cause).toBe('tool_overdue');
-    expect(got.verdict.reason).toMatch(/^tool Bash open past its limit \(open 54\d s; limit 480 s \+ 60 s margin\); no CPU used/);
+    expect(got.verdict.reason).toMatch(
+      /^tool Bash open past its limit \(open 54\d s; limit 480 s \+ 60 s margin\); no CPU used/,
+    );
     expect(got.verdict.lastSeen).toBe('open tool: Bash `npm run test`');
     expect(got.verdict.tool).toMatchObject({ name: 'Bash', command: 'npm run test', limitMs: 480_000 });
   });
@@ -118,7 +145,9 @@ describe('StallWatchdog', () => {
     expect(got.at).toBeGreaterThan(stopped + LIMITS.cpuWindowMs - CHECK);
     expect(got.at).toBeLessThanOrEqual(stopped + LIMITS.cpuWindowMs + CHECK);
     expect(got.verdict.cause).toBe('no_cpu');
-    expect(got.verdict.reason).toMatch(/^no CPU: tool Bash open past its limit .*kept \d+ s past it while the process group used CPU; no CPU used in the last 60 s$/);
+    expect(got.verdict.reason).toMatch(
+      /^no CPU: tool Bash open past its limit .*kept \d+ s past it while the process group used CPU; no CPU used in the last 60 s$/,
+    );
   });
 
   it('CPU below the busy share (an idle CLI ticking) does not keep a session alive', () => {
@@ -165,11 +194,21 @@ describe('stall limits from the config', () => {
   it('defaults: 300 s silence, Bash up to 600 s + 60 s, CPU window one minute, checks every 5 s', () => {
     const checkMs = stallCheckMs(300);
     expect(checkMs).toBe(5_000);
-    expect(stallLimitsFromConfig({ stallTimeoutSec: 300, toolTimeoutMaxSec: 600, toolTimeoutMarginSec: 60, busyCpuPercent: 1 }, checkMs)).toEqual(LIMITS);
+    expect(
+      stallLimitsFromConfig(
+        { stallTimeoutSec: 300, toolTimeoutMaxSec: 600, toolTimeoutMarginSec: 60, busyCpuPercent: 1 },
+        checkMs,
+      ),
+    ).toEqual(LIMITS);
   });
 
   it('short test limits keep a CPU window of at least two checks', () => {
     expect(stallCheckMs(2)).toBe(500);
-    expect(stallLimitsFromConfig({ stallTimeoutSec: 0.2, toolTimeoutMaxSec: 1, toolTimeoutMarginSec: 0, busyCpuPercent: 5 }, 100)).toMatchObject({ stallMs: 200, cpuWindowMs: 200, busyCpuRatio: 0.05 });
+    expect(
+      stallLimitsFromConfig(
+        { stallTimeoutSec: 0.2, toolTimeoutMaxSec: 1, toolTimeoutMarginSec: 0, busyCpuPercent: 5 },
+        100,
+      ),
+    ).toMatchObject({ stallMs: 200, cpuWindowMs: 200, busyCpuRatio: 0.05 });
   });
 });

@@ -26,6 +26,8 @@ export interface StallVerdict {
   /** Silence at the verdict. */
   silentMs: number;
   tool?: { name: string; command?: string; openMs: number; limitMs: number };
+  /** Which processes the CPU figure counted (the agent and its tool call) and which it left out (background). */
+  cpu?: { agent: number; tool: number[]; background: number[] };
 }
 
 interface OpenTool {
@@ -60,7 +62,10 @@ export class StallWatchdog {
   /** Set when a deadline passed but the group was spared because it was using CPU. */
   private sparedAt: number | undefined;
 
-  constructor(private readonly limits: StallLimits, startedAt: number) {
+  constructor(
+    private readonly limits: StallLimits,
+    startedAt: number,
+  ) {
     this.lastOutputAt = startedAt;
   }
 
@@ -77,7 +82,13 @@ export class StallWatchdog {
         if (block.type === 'tool_use') {
           const id = block.id ?? `anonymous-${this.open.size}`;
           const command = commandOf(block.input);
-          this.open.set(id, { id, name: block.name || 'unknown', command, openedAt: now, limitMs: this.toolLimitMs(block.name, block.input) });
+          this.open.set(id, {
+            id,
+            name: block.name || 'unknown',
+            command,
+            openedAt: now,
+            limitMs: this.toolLimitMs(block.name, block.input),
+          });
           this.seen(describeTool(block.name, command));
         } else if (block.type === 'text') {
           this.lastText = block.text;
@@ -114,24 +125,43 @@ export class StallWatchdog {
   check(now: number): StallVerdict | null {
     const silentMs = now - this.lastOutputAt;
     const overdueTool = this.latestToolDeadline();
-    const deadline = Math.max(this.lastOutputAt + this.limits.stallMs, overdueTool ? overdueTool.openedAt + overdueTool.limitMs + this.limits.toolMarginMs : 0);
+    const deadline = Math.max(
+      this.lastOutputAt + this.limits.stallMs,
+      overdueTool ? overdueTool.openedAt + overdueTool.limitMs + this.limits.toolMarginMs : 0,
+    );
     if (now <= deadline) return null;
     const cpu = this.cpuSince(Math.max(this.lastOutputAt, now - this.limits.cpuWindowMs));
     if (cpu.busy) {
       this.sparedAt ??= now;
       return null;
     }
-    const idle = !cpu.measured ? '; CPU use could not be measured'
-      : cpu.usedMs === 0 ? `; no CPU used in the last ${secs(cpu.spanMs)}` : `; only ${Math.round(cpu.usedMs)} ms of CPU in the last ${secs(cpu.spanMs)}`;
+    const idle = !cpu.measured
+      ? '; CPU use could not be measured'
+      : cpu.usedMs === 0
+        ? `; no CPU used in the last ${secs(cpu.spanMs)}`
+        : `; only ${Math.round(cpu.usedMs)} ms of CPU in the last ${secs(cpu.spanMs)}`;
     const tool = overdueTool
-      ? { name: overdueTool.name, command: overdueTool.command, openMs: now - overdueTool.openedAt, limitMs: overdueTool.limitMs }
+      ? {
+          name: overdueTool.name,
+          command: overdueTool.command,
+          openMs: now - overdueTool.openedAt,
+          limitMs: overdueTool.limitMs,
+        }
       : undefined;
-    const lastSeen = overdueTool ? `open tool: ${describeTool(overdueTool.name, overdueTool.command)}` : this.lastSeen();
+    const lastSeen = overdueTool
+      ? `open tool: ${describeTool(overdueTool.name, overdueTool.command)}`
+      : this.lastSeen();
     const what = tool
       ? `tool ${tool.name} open past its limit (open ${secs(tool.openMs)}; limit ${secs(tool.limitMs)} + ${secs(this.limits.toolMarginMs)} margin)`
       : `silence with no tool open (${secs(silentMs)}; limit ${secs(this.limits.stallMs)})`;
     if (this.sparedAt !== undefined) {
-      return { cause: 'no_cpu', reason: `no CPU: ${what}, kept ${secs(now - deadline)} past it while the process group used CPU${idle}`, lastSeen, silentMs, tool };
+      return {
+        cause: 'no_cpu',
+        reason: `no CPU: ${what}, kept ${secs(now - deadline)} past it while the process group used CPU${idle}`,
+        lastSeen,
+        silentMs,
+        tool,
+      };
     }
     return { cause: tool ? 'tool_overdue' : 'silence', reason: `${what}${idle}`, lastSeen, silentMs, tool };
   }
@@ -146,7 +176,10 @@ export class StallWatchdog {
   }
 
   private toolLimitMs(name: string, input: unknown): number {
-    const asked = name === 'Bash' && isRecord(input) && typeof input['timeout'] === 'number' && input['timeout'] > 0 ? input['timeout'] : undefined;
+    const asked =
+      name === 'Bash' && isRecord(input) && typeof input['timeout'] === 'number' && input['timeout'] > 0
+        ? input['timeout']
+        : undefined;
     return asked === undefined ? this.limits.toolMaxMs : Math.min(asked, this.limits.toolMaxMs);
   }
 
@@ -163,7 +196,8 @@ export class StallWatchdog {
   private cpuSince(from: number): { busy: boolean; measured: boolean; spanMs: number; usedMs: number } {
     const newest = this.samples.at(-1);
     const base = this.samples.find((s) => s.at >= from);
-    if (!newest || !base || newest === base || newest.cpuMs === null || base.cpuMs === null) return { busy: false, measured: false, spanMs: 0, usedMs: 0 };
+    if (!newest || !base || newest === base || newest.cpuMs === null || base.cpuMs === null)
+      return { busy: false, measured: false, spanMs: 0, usedMs: 0 };
     const spanMs = newest.at - base.at;
     const usedMs = Math.max(0, newest.cpuMs - base.cpuMs);
     return { busy: usedMs > 0 && usedMs >= spanMs * this.limits.busyCpuRatio, measured: true, spanMs, usedMs };
@@ -174,7 +208,10 @@ export class StallWatchdog {
  * Limits from the config, with a CPU window as long as the stall limit (at most a minute, at least two
  * checks) so one quiet moment in a build does not read as idle.
  */
-export function stallLimitsFromConfig(agent: { stallTimeoutSec: number; toolTimeoutMaxSec: number; toolTimeoutMarginSec: number; busyCpuPercent: number }, checkMs: number): StallLimits {
+export function stallLimitsFromConfig(
+  agent: { stallTimeoutSec: number; toolTimeoutMaxSec: number; toolTimeoutMarginSec: number; busyCpuPercent: number },
+  checkMs: number,
+): StallLimits {
   const stallMs = agent.stallTimeoutSec * 1000;
   return {
     stallMs,

@@ -1,5 +1,6 @@
-import { ZERO_USAGE, type TokenUsage } from '@nightshift/domain';
-import { toPermissionDenials, type PermissionDenial } from './permission-denials';
+import { type TokenUsage, ZERO_USAGE } from '@nightshift/domain';
+
+import { type PermissionDenial, toPermissionDenials } from './result-denials';
 
 /** Token counts as the Claude Code CLI writes them (snake_case, all optional across versions). */
 export interface RawUsage {
@@ -131,9 +132,12 @@ function toAssistant(v: Json, m: Json): AssistantEvent {
 }
 
 function toUser(v: Json, m: Json): UserEvent {
-  const content: ContentBlock[] = typeof m.content === 'string'
-    ? [{ type: 'text', text: m.content }]
-    : Array.isArray(m.content) ? m.content.filter(isObject).map(toBlock) : [];
+  const content: ContentBlock[] =
+    typeof m.content === 'string'
+      ? [{ type: 'text', text: m.content }]
+      : Array.isArray(m.content)
+        ? m.content.filter(isObject).map(toBlock)
+        : [];
   return { type: 'user', session_id: str(v.session_id), message: { content } };
 }
 
@@ -141,7 +145,13 @@ function toBlock(b: Json): ContentBlock {
   if (b.type === 'text') return { type: 'text', text: str(b.text) ?? '' };
   if (b.type === 'tool_use') return { type: 'tool_use', id: str(b.id), name: str(b.name) ?? '', input: b.input };
   // The text matters: a refused permission comes back as an error result in the CLI's own words.
-  if (b.type === 'tool_result') return { type: 'tool_result', tool_use_id: str(b.tool_use_id), is_error: b.is_error === true, text: toolResultText(b.content) };
+  if (b.type === 'tool_result')
+    return {
+      type: 'tool_result',
+      tool_use_id: str(b.tool_use_id),
+      is_error: b.is_error === true,
+      text: toolResultText(b.content),
+    };
   return { type: 'other', originalType: str(b.type) ?? 'unknown' };
 }
 
@@ -149,7 +159,10 @@ function toBlock(b: Json): ContentBlock {
 function toolResultText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.filter(isObject).map((c) => str(c.text) ?? '').join('\n');
+  return content
+    .filter(isObject)
+    .map((c) => str(c.text) ?? '')
+    .join('\n');
 }
 
 function toResult(v: Json): ResultEvent {
@@ -206,7 +219,12 @@ export function toTokenUsage(raw: RawUsage | undefined): TokenUsage {
 
 /** Adds two usages field by field. */
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return { input: a.input + b.input, output: a.output + b.output, cacheWrite: a.cacheWrite + b.cacheWrite, cacheRead: a.cacheRead + b.cacheRead };
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    cacheRead: a.cacheRead + b.cacheRead,
+  };
 }
 
 /**

@@ -1,7 +1,17 @@
 import type { AgentPermissions } from './permission-args';
 
 /** Reading, searching and editing inside the worktree: what any coding session needs. */
-export const DEFAULT_ALLOWED_TOOLS: readonly string[] = ['Read', 'Glob', 'Grep', 'LS', 'Edit', 'MultiEdit', 'Write', 'NotebookEdit', 'TodoWrite'];
+export const DEFAULT_ALLOWED_TOOLS: readonly string[] = [
+  'Read',
+  'Glob',
+  'Grep',
+  'LS',
+  'Edit',
+  'MultiEdit',
+  'Write',
+  'NotebookEdit',
+  'TodoWrite',
+];
 
 /**
  * Refused on every launch whatever the config says (a deny rule wins over any allow rule): Nightshift alone
@@ -25,32 +35,36 @@ export const ALWAYS_DISALLOWED_TOOLS: readonly string[] = [
 ];
 
 export interface ToolPermissionInput {
-  agent: { allowedTools?: readonly string[]; disallowedTools?: readonly string[]; mcpConfig?: string; appendSystemPrompt?: string };
+  agent: {
+    allowedTools?: readonly string[];
+    disallowedTools?: readonly string[];
+    mcpConfig?: string;
+    appendSystemPrompt?: string;
+  };
   repo: { allowedTools?: readonly string[]; disallowedTools?: readonly string[] };
-  /** The repo's declared checks as argv arrays (`[npm, test]`): the agent may run each, with any arguments after. */
-  checks?: ReadonlyArray<readonly string[]>;
 }
 
 /**
- * The permissions of one launch: the defaults, then the agent-wide rules, the repo's rules and its checks
- * (each list deduplicated, order kept). The repo's own `.claude/settings.json` still applies on top: the CLI
- * reads it from the worktree.
+ * The permissions of one launch: the defaults, then the agent-wide rules and the repo's rules (each list
+ * deduplicated, order kept), and nothing else: the worktree's own `.claude/settings.json` is not loaded (see
+ * NIGHTSHIFT_SETTINGS_ARGS), and the repo's checks are not allowed by themselves. A check runs a script the agent
+ * can edit (`package.json` "test" is any shell command), so `Bash(npm test:*)` would be a rule for anything;
+ * the runner runs the checks and hands the agent their output. An operator who wants the agent to run one
+ * names it in `allowedTools`.
  */
 export function resolveToolPermissions(input: ToolPermissionInput): AgentPermissions {
-  const allowed = [...DEFAULT_ALLOWED_TOOLS, ...(input.agent.allowedTools ?? []), ...(input.repo.allowedTools ?? []), ...(input.checks ?? []).map(checkRule)];
-  const denied = [...ALWAYS_DISALLOWED_TOOLS, ...(input.agent.disallowedTools ?? []), ...(input.repo.disallowedTools ?? [])];
+  const allowed = [...DEFAULT_ALLOWED_TOOLS, ...(input.agent.allowedTools ?? []), ...(input.repo.allowedTools ?? [])];
+  const denied = [
+    ...ALWAYS_DISALLOWED_TOOLS,
+    ...(input.agent.disallowedTools ?? []),
+    ...(input.repo.disallowedTools ?? []),
+  ];
   return {
     allowedTools: unique(allowed),
     disallowedTools: unique(denied),
     ...(input.agent.mcpConfig ? { mcpConfig: [input.agent.mcpConfig] } : {}),
     ...(input.agent.appendSystemPrompt ? { appendSystemPrompt: input.agent.appendSystemPrompt } : {}),
   };
-}
-
-/** `[npm, run, test]` → `Bash(npm run test:*)`; an argument with spaces or quotes is single-quoted as a shell would need it. */
-export function checkRule(argv: readonly string[]): string {
-  const words = argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
-  return `Bash(${words.join(' ')}:*)`;
 }
 
 function unique(values: string[]): string[] {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { sumTranscriptUsage, transcriptPath } from './transcript-usage';
 
 describe('transcript usage', () => {
@@ -15,7 +16,12 @@ describe('transcript usage', () => {
   });
 
   it('counts each message id once and ignores other records and broken lines', async () => {
-    const usage = (n: number) => ({ input_tokens: n, output_tokens: 2 * n, cache_creation_input_tokens: 3 * n, cache_read_input_tokens: 4 * n });
+    const usage = (n: number) => ({
+      input_tokens: n,
+      output_tokens: 2 * n,
+      cache_creation_input_tokens: 3 * n,
+      cache_read_input_tokens: 4 * n,
+    });
     const lines = [
       { type: 'user', message: { role: 'user', content: 'hi' } },
       { type: 'assistant', message: { id: 'a', usage: usage(1), content: [{ type: 'text' }] } },
@@ -24,12 +30,16 @@ describe('transcript usage', () => {
     ].map((l) => JSON.stringify(l));
     const file = join(dir, 't.jsonl');
     writeFileSync(file, `${lines.join('\n')}\n{"type":"assistant", broken\n`);
-    expect(await sumTranscriptUsage(file)).toEqual({ usage: { input: 11, output: 22, cacheWrite: 33, cacheRead: 44 }, costUsd: null });
+    expect(await sumTranscriptUsage(file)).toEqual({
+      usage: { input: 11, output: 22, cacheWrite: 33, cacheRead: 44 },
+      costUsd: null,
+    });
   });
 
   it('sums costUSD when the CLI version writes it', async () => {
     const file = join(dir, 't.jsonl');
-    const line = (id: string, cost: number) => JSON.stringify({ type: 'assistant', costUSD: cost, message: { id, usage: { input_tokens: 1 } } });
+    const line = (id: string, cost: number) =>
+      JSON.stringify({ type: 'assistant', costUSD: cost, message: { id, usage: { input_tokens: 1 } } });
     writeFileSync(file, [line('a', 0.1), line('a', 0.1), line('b', 0.2)].join('\n'));
     expect((await sumTranscriptUsage(file)).costUsd).toBeCloseTo(0.3, 6);
   });

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
 import type { TokenUsage } from '@nightshift/domain';
+
 import { addUsage, toRawUsage, toTokenUsage } from './stream-events';
 
 /**

@@ -1,5 +1,5 @@
-import { parseConfig } from './load-config';
 import { ConfigError } from './errors/config-error';
+import { parseConfig } from './load-config';
 
 const FILE = '/etc/nightshift/nightshift.yaml';
 const withAgent = (agent: string, repo = '') => `
@@ -29,7 +29,10 @@ describe('agent permission settings', () => {
       appendSystemPrompt: 'Run the tests first.',
       sandbox: true,
     });
-    expect(config.repos[0]).toMatchObject({ allowedTools: ['Bash(npm test:*)', 'Read'], disallowedTools: ['Edit(/migrations/**)'] });
+    expect(config.repos[0]).toMatchObject({
+      allowedTools: ['Bash(npm test:*)', 'Read'],
+      disallowedTools: ['Edit(/migrations/**)'],
+    });
   });
 
   it('defaults to empty lists (the built-in defaults apply), no MCP config and a detected sandbox', () => {
@@ -48,7 +51,9 @@ describe('agent permission settings', () => {
   it('refuses a shell string or a comma list where a rule belongs, naming the path', () => {
     refused(withAgent('  allowedTools: "Bash(npm test:*)"')).toThrow(ConfigError);
     refused(withAgent('  allowedTools: "Bash(npm test:*)"')).toThrow(/agent\.allowedTools/);
-    refused(withAgent('  model: sonnet', '    allowedTools: ["Read, Edit"]')).toThrow(/repos\[0\]\.allowedTools\[0\]: .*one rule per list entry/);
+    refused(withAgent('  model: sonnet', '    allowedTools: ["Read, Edit"]')).toThrow(
+      /repos\[0\]\.allowedTools\[0\]: .*one rule per list entry/,
+    );
     refused(withAgent('  sandbox: "yes"')).toThrow(/agent\.sandbox/);
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { agentSandboxSetting } from './sandbox.schema';
+
 /**
  * One Claude Code permission rule: a tool name, optionally with a specifier in parentheses
  * (`Read`, `Bash(npm run test:*)`, `Read(~/.ssh/**)`, `mcp__github__create_issue`). Each rule is its own
@@ -9,7 +11,8 @@ const toolRule = z
   .string()
   .trim()
   .regex(/^[A-Za-z][\w-]*(\(.+\))?$/, {
-    error: 'a tool rule is a tool name with an optional specifier, e.g. "Read" or "Bash(npm test:*)": one rule per list entry',
+    error:
+      'a tool rule is a tool name with an optional specifier, e.g. "Read" or "Bash(npm test:*)": one rule per list entry',
   });
 
 export const toolRules = z.array(toolRule).default([]);
@@ -24,8 +27,8 @@ export const agentPermissionFields = {
   mcpConfig: z.string().min(1).optional(),
   /** Text appended to the agent's system prompt (`--append-system-prompt`). */
   appendSystemPrompt: z.string().min(1).optional(),
-  /** true: this runner is a disposable sandbox; false: it is not; unset: detected (a container, not root). Guards bypassPermissions. */
-  sandbox: z.boolean().optional(),
+  /** `podman` (each agent in its own container), `none` (default) or `external`; see sandbox.schema. Guards bypassPermissions. */
+  sandbox: agentSandboxSetting,
 };
 
 /** `repos[].*` permission settings: this repo's rules, on top of the agent-wide ones. */

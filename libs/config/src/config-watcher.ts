@@ -1,11 +1,15 @@
-import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readFileSync, type Stats, unwatchFile, watchFile } from 'node:fs';
+
 import { ConfigError } from './errors/config-error';
-import { applyConfigChange, diffConfig, type ConfigChange } from './hot-reload';
-import { parseConfig, type NightshiftConfig } from './load-config';
+import { applyConfigChange, type ConfigChange, diffConfig } from './hot-reload';
+import { type NightshiftConfig, parseConfig } from './load-config';
 
 export interface ConfigWatcherHandlers {
-  /** A valid edit: `change.applied` is already in the live config; `change.needsRestart` is not. */
-  onReloaded(change: ConfigChange): void;
+  /**
+   * A valid edit: `change.applied` is already in the live config; `change.needsRestart` is not. `edited` is the
+   * whole edited file, restart-only keys included (e.g. the secret env names it declares, to redact at once).
+   */
+  onReloaded(change: ConfigChange, edited: NightshiftConfig): void;
   /** An edit that does not load: the last good config stays in force. */
   onRejected(reason: string): void;
 }
@@ -40,7 +44,8 @@ export class ConfigWatcher {
   /** Reads the file now and applies or rejects it (the stat poll calls this on every change). */
   check(): void {
     const text = readText(this.live.file);
-    if (text === undefined) return this.handlers.onRejected(`cannot read ${this.live.file}; the last good config stays in force`);
+    if (text === undefined)
+      return this.handlers.onRejected(`cannot read ${this.live.file}; the last good config stays in force`);
     if (text === this.lastText) return;
     this.lastText = text;
     let next: NightshiftConfig;
@@ -53,7 +58,7 @@ export class ConfigWatcher {
     const change = diffConfig(this.live, next);
     if (change.applied.length === 0 && change.needsRestart.length === 0) return;
     applyConfigChange(this.live, next, change);
-    this.handlers.onReloaded(change);
+    this.handlers.onReloaded(change, next);
   }
 }
 

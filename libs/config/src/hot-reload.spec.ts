@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { ConfigWatcher } from './config-watcher';
-import { applyConfigChange, diffConfig, type ConfigChange } from './hot-reload';
+import { applyConfigChange, type ConfigChange, diffConfig } from './hot-reload';
 import { loadConfig, parseConfig } from './load-config';
 
 const FILE = '/srv/nightshift/nightshift.yaml';
@@ -27,7 +28,12 @@ http: { host: 0.0.0.0 }
       FILE,
     );
     const change = diffConfig(live, next);
-    expect(change.applied.sort()).toEqual(['agent.stallTimeoutSec', 'hosts[box].slots', 'repos', 'routing.maxAttempts']);
+    expect(change.applied.sort()).toEqual([
+      'agent.stallTimeoutSec',
+      'hosts[box].slots',
+      'repos',
+      'routing.maxAttempts',
+    ]);
     expect(change.needsRestart.sort()).toEqual(['http.host', 'routing.jobLockSec']);
     applyConfigChange(live, next, change);
     expect(live.routing.maxAttempts).toBe(1);
@@ -40,7 +46,10 @@ http: { host: 0.0.0.0 }
 
   it('treats a host added, removed or given other capabilities as a restart', () => {
     const live = parseConfig(base, FILE);
-    const next = parseConfig(`${base.replace('hosts: [{ name: box, capabilities: [linux], slots: 4 }]', 'hosts: [{ name: box, capabilities: [linux, mobile], slots: 4 }]')}`, FILE);
+    const next = parseConfig(
+      `${base.replace('hosts: [{ name: box, capabilities: [linux], slots: 4 }]', 'hosts: [{ name: box, capabilities: [linux, mobile], slots: 4 }]')}`,
+      FILE,
+    );
     expect(diffConfig(live, next)).toEqual({ applied: [], needsRestart: ['hosts'] });
   });
 
@@ -55,7 +64,10 @@ http: { host: 0.0.0.0 }
       const live = loadConfig(file);
       const reloaded: ConfigChange[] = [];
       const rejected: string[] = [];
-      const watcher = new ConfigWatcher(live, { onReloaded: (c) => reloaded.push(c), onRejected: (r) => rejected.push(r) });
+      const watcher = new ConfigWatcher(live, {
+        onReloaded: (c) => reloaded.push(c),
+        onRejected: (r) => rejected.push(r),
+      });
 
       writeFileSync(file, base.replace('maxAttempts: 3', 'maxAttempts: 5'));
       watcher.check();

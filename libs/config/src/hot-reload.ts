@@ -8,6 +8,7 @@ import type { NightshiftConfig } from './load-config';
  */
 export const HOT_KEYS = [
   'routing.batchSize',
+  'routing.dispatchLookahead',
   'routing.maxAttempts',
   'routing.claimLeaseSec',
   'routing.retryDelaySec',
@@ -48,14 +49,19 @@ export function diffConfig(current: NightshiftConfig, next: NightshiftConfig): C
   const currentHosts = new Map(current.hosts.map((h) => [h.name, h]));
   const sameHostsButSlots =
     current.hosts.length === next.hosts.length &&
-    next.hosts.every((h) => currentHosts.has(h.name) && same({ ...currentHosts.get(h.name)!, slots: 0 }, { ...h, slots: 0 }));
+    next.hosts.every(
+      (h) => currentHosts.has(h.name) && same({ ...currentHosts.get(h.name)!, slots: 0 }, { ...h, slots: 0 }),
+    );
   for (const key of new Set([...Object.keys(current), ...Object.keys(next)])) {
     const a = (current as unknown as Record<string, unknown>)[key];
     const b = (next as unknown as Record<string, unknown>)[key];
     if (same(a, b) || key === 'file') continue;
     if (key === 'hosts') {
       if (!sameHostsButSlots) needsRestart.push('hosts');
-      else applied.push(...next.hosts.filter((h) => currentHosts.get(h.name)!.slots !== h.slots).map((h) => `hosts[${h.name}].slots`));
+      else
+        applied.push(
+          ...next.hosts.filter((h) => currentHosts.get(h.name)!.slots !== h.slots).map((h) => `hosts[${h.name}].slots`),
+        );
     } else if (isHot(key)) {
       applied.push(key);
     } else if (isObject(a) && isObject(b)) {

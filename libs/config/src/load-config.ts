@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { ConfigCache } from './config-cache';
-import type { RawConfig } from './schema';
 import { ConfigError } from './errors/config-error';
+import { isLocalRemote } from './remotes';
+import type { RawConfig } from './schema';
 
 const cache = new ConfigCache();
 
@@ -27,9 +29,15 @@ export function loadConfig(file: string = defaultConfigPath()): NightshiftConfig
     text = readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(abs, [
-      code === 'ENOENT' ? 'file not found: pass --config FILE or set NIGHTSHIFT_CONFIG' : `cannot read it (${code ?? String(err)})`,
-    ]);
+    if (code === 'ENOENT') {
+      const init = abs === path.resolve('nightshift.yaml') ? 'nightshift init' : `nightshift --config ${file} init`;
+      throw new ConfigError(
+        abs,
+        [`write one with \`${init}\`, or point --config (or NIGHTSHIFT_CONFIG) at your config`],
+        'missing',
+      );
+    }
+    throw new ConfigError(abs, [`${code ?? String(err)}: check the file's permissions`], 'unreadable');
   }
   const cached = cache.read<NightshiftConfig>(abs, text);
   if (cached) return cached;
@@ -40,18 +48,19 @@ export function loadConfig(file: string = defaultConfigPath()): NightshiftConfig
 
 /** Validates config text; `file` is used for messages and to resolve relative paths. */
 export function parseConfig(text: string, file: string): NightshiftConfig {
-  const { parseDocument } = require('yaml') as typeof import('yaml');
+  const { LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
   const { configSchema } = require('./schema') as typeof import('./schema');
-  const doc = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`));
+    const { yamlSyntaxProblem } = require('./config-problems') as typeof import('./config-problems');
+    throw new ConfigError(file, [yamlSyntaxProblem(doc, text)]);
   }
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  const value: unknown = doc.toJS() ?? {};
+  const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
-    throw new ConfigError(
-      file,
-      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
-    );
+    const { configProblems } = require('./config-problems') as typeof import('./config-problems');
+    throw new ConfigError(file, configProblems(parsed.error.issues, configSchema, doc, value, lines));
   }
   return resolvePaths(parsed.data, file);
 }
@@ -60,16 +69,28 @@ function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
   const base = path.dirname(file);
   const dataDir = path.resolve(base, raw.dataDir);
   const repos = raw.repos.map((repo) => ({ ...repo, remote: resolveRemote(base, repo.remote) }));
-  const accounts = raw.agent.accounts.map((a) => (a.configDir ? { ...a, configDir: path.resolve(base, a.configDir) } : a));
+  const accounts = raw.agent.accounts.map((a) =>
+    a.configDir ? { ...a, configDir: path.resolve(base, a.configDir) } : a,
+  );
   return {
     ...raw,
     repos,
-    agent: { ...raw.agent, accounts, ...(raw.agent.mcpConfig ? { mcpConfig: resolveMcpConfig(base, raw.agent.mcpConfig) } : {}) },
+    agent: {
+      ...raw.agent,
+      accounts,
+      ...(raw.agent.mcpConfig ? { mcpConfig: resolveMcpConfig(base, raw.agent.mcpConfig) } : {}),
+    },
     file,
     dataDir,
     paths: {
-      board: path.resolve(base, (raw.tracker.kind === 'local' ? raw.tracker.dir : undefined) ?? path.join(dataDir, 'board')),
-      forge: path.resolve(base, (raw.forge.kind === 'local' ? raw.forge.dir : undefined) ?? path.join(dataDir, 'forge')),
+      board: path.resolve(
+        base,
+        (raw.tracker.kind === 'local' ? raw.tracker.dir : undefined) ?? path.join(dataDir, 'board'),
+      ),
+      forge: path.resolve(
+        base,
+        (raw.forge.kind === 'local' ? raw.forge.dir : undefined) ?? path.join(dataDir, 'forge'),
+      ),
       worktrees: path.resolve(base, raw.worktrees.root ?? path.join(dataDir, 'worktrees')),
       logs: path.join(dataDir, 'logs'),
       redis: path.join(dataDir, 'redis'),
@@ -80,16 +101,10 @@ function resolvePaths(raw: RawConfig, file: string): NightshiftConfig {
 
 /** URLs (scheme:// or scp-like user@host:path) stay as written; anything else is a local path. */
 function resolveRemote(base: string, remote: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/]+@[^/]+:/.test(remote)) return remote;
-  return path.resolve(base, remote);
+  return isLocalRemote(remote) ? path.resolve(base, remote) : remote;
 }
 
 /** A file path is taken from the config file's folder; inline JSON (the CLI accepts it too) stays as written. */
 function resolveMcpConfig(base: string, value: string): string {
   return value.trimStart().startsWith('{') ? value : path.resolve(base, value);
-}
-
-function formatPath(p: PropertyKey[]): string {
-  if (p.length === 0) return '(top level)';
-  return p.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i === 0 ? '' : '.'}${String(seg)}`)).join('');
 }

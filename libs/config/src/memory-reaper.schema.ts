@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { name } from './schema-primitives';
 
 /** The `memory` and `reaper` sections of nightshift.yaml (the memory-consolidator's and zombie-reaper's settings). */
@@ -13,7 +14,7 @@ export const memorySchema = z
     qdrantApiKeyEnv: z.string().default('QDRANT_API_KEY'),
     /** Qdrant collection name, or the embedded store's file name. */
     namespace: name.default('nightshift-learnings'),
-    /** lexical: hashed word and character n-grams, no model download. ollama: an embedding model. */
+    /** lexical: BM25 over code-aware word terms (identifiers split, stemmed, failure-vocabulary families), no model download. ollama: an embedding model. */
     embedder: z.enum(['lexical', 'ollama']).default('lexical'),
     /** The Ollama embedding model. */
     model: z.string().min(1).default('nomic-embed-text'),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import type { NightshiftConfig } from './load-config';
 
 /** File where `nightshift up` records the URL of the Redis it started, so other commands find it. */

@@ -1,10 +1,15 @@
+import { AGENT_KINDS } from '@nightshift/domain';
 import { z } from 'zod';
-import { name } from './schema-primitives';
+
 import { agentPermissionFields, repoPermissionFields } from './agent-permissions.schema';
-import { forgeSchema, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
-import { githubRepoOfRemote } from './remotes';
-import { memorySchema, reaperSchema } from './memory-reaper.schema';
 import { followUpSchema } from './follow-up.schema';
+import { memorySchema, reaperSchema } from './memory-reaper.schema';
+import { prAssignmentSchema } from './pr-assignment.schema';
+import { githubRepoOfRemote } from './remotes';
+import { agentPodmanSchema, repoSandboxSchema, sandboxMode } from './sandbox.schema';
+import { envName, name } from './schema-primitives';
+import { forgeSchema, localTrackerSchema, trackerSchema } from './tracker-forge.schema';
+import { agentEnvSchema, refuseSecretPassNames, repoTrustFields } from './trust-boundary.schema';
 
 /** A hook is a program and its arguments, run without a shell: a string would invite shell injection. */
 const hookCommand = z
@@ -33,6 +38,18 @@ const repoCheckSchema = z
   })
   .strict();
 
+const repoAgentSchema = z
+  .object({
+    kind: z.enum(AGENT_KINDS),
+    /** Path or PATH name of its binary; default the CLI's usual name (`codex`, `gemini`, `opencode`, `claude`). */
+    command: z.string().min(1).optional(),
+    /** The model every launch names unless escalated. */
+    model: z.string().min(1),
+    /** Default: the same model. */
+    escalationModel: z.string().min(1).optional(),
+  })
+  .strict();
+
 const repoSchema = z
   .object({
     name,
@@ -47,6 +64,8 @@ const repoSchema = z
     promptTemplate: z.string().optional(),
     /** A PR body template inside the repo (e.g. `.nightshift/pr.md`), rendered strictly; default: the built-in one. */
     prTemplate: z.string().optional(),
+    /** Labels (default `nightshift`), reviewers and assignees of this repo's PRs. */
+    pr: prAssignmentSchema,
     /** Commands run in the worktree at fixed points of a session (argv arrays, no shell). */
     hooks: repoHooksSchema.default({}),
     /** Run in the worktree after a successful session, before the PR; a failure goes back to the agent (see repairAttempts). */
@@ -55,9 +74,30 @@ const repoSchema = z
     repairAttempts: z.number().int().min(0).max(10).default(2),
     /** Checks still failing after the repairs: open the PR as a draft labelled checks-failing, or send the ticket to Needs Human. */
     onChecksFailing: z.enum(['draft', 'needs-human']).default('draft'),
+    /**
+     * When the base branch moves under an open Nightshift PR: `rebase` (rebase it when that is clean and its checks
+     * pass, else a follow-up session on the same branch), `session` (a session only when it conflicts), `comment`
+     * (say so on the ticket and label the PR `conflicts`), or `off`. Local forge (docs/base-moves.md).
+     */
+    onBaseMove: z.enum(['rebase', 'session', 'comment', 'off']).default('rebase'),
+    /** Whose review feedback, PR comments and ticket comments steer the agent: GitHub `author_association` values (docs/security-prompts.md). */
+    trustedAssociations: z
+      .array(
+        z.enum(['OWNER', 'MEMBER', 'COLLABORATOR', 'CONTRIBUTOR', 'FIRST_TIME_CONTRIBUTOR', 'FIRST_TIMER', 'NONE']),
+      )
+      .default(['OWNER', 'MEMBER', 'COLLABORATOR']),
+    /** Logins trusted whatever their association; a bot (`renovate[bot]`) is trusted only when listed here. */
+    trustedAuthors: z.array(z.string().min(1)).default([]),
     /** At most this many sessions of this repo at once across all hosts; a ticket over it waits (nothing spent). Unset: no cap. */
     maxConcurrent: z.number().int().min(1).optional(),
+    /** This repo's agent container (image, limits, egress) when its sandbox mode is podman. */
+    sandbox: repoSandboxSchema.default(repoSandboxSchema.parse({})),
+    /** Another agent CLI for this repo than `agent.kind` (its models are that CLI's; docs/agents.md). */
+    agent: repoAgentSchema.optional(),
+    /** Other CLIs this repo's work may run on: by ticket label (`agent:codex`), by attempts along agent.escalation, or when its own CLI's accounts are all paused (docs/agents.md). */
+    agents: z.array(z.enum(AGENT_KINDS)).default([]),
     ...repoPermissionFields,
+    ...repoTrustFields,
   })
   .strict();
 
@@ -66,6 +106,8 @@ const hostSchema = z
     name,
     capabilities: z.array(name).min(1).default(['linux']),
     slots: z.number().int().min(1).max(256).default(4),
+    /** Overrides `agent.sandbox` on this host (a Mac's mobile runner cannot run Linux containers for Xcode). */
+    sandbox: sandboxMode.optional(),
   })
   .strict();
 
@@ -75,20 +117,48 @@ const accountSchema = z
     name,
     /** The account's credential directory (CLAUDE_CONFIG_DIR), bind-mounted from the host, never copied. Default: the CLI's own (~/.claude). */
     configDir: z.string().optional(),
+    /** Environment variable holding this account's API key; the agent sees its value as ANTHROPIC_API_KEY. */
+    apiKeyEnv: envName.optional(),
+    /** The CLI (so the vendor) this account belongs to; default `agent.kind`. A vendor's pause stops only its accounts. */
+    agent: z.enum(AGENT_KINDS).optional(),
+  })
+  .strict();
+
+const modelPriceSchema = z
+  .object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cacheRead: z.number().nonnegative().default(0),
+    cacheWrite: z.number().nonnegative().default(0),
   })
   .strict();
 
 const agentSchema = z
   .object({
-    kind: z.literal('claude-code').default('claude-code'),
-    /** Path or PATH name of the agent CLI. */
+    /** Which agent CLI runs the sessions (docs/agents.md: what each can and cannot express). */
+    kind: z.enum(AGENT_KINDS).default('claude-code'),
+    /** Path or PATH name of the agent CLI (`claude`, `codex`, `gemini`, `opencode`). */
     command: z.string().min(1).default('claude'),
     /** The model every launch names unless escalated: the cheap one. */
     model: z.string().min(1).default('sonnet'),
     escalationModel: z.string().min(1).default('opus'),
     escalateAfter: z.number().int().min(1).default(2),
+    /**
+     * `vendor:model` entries (`claude:sonnet`, `codex:gpt-5-codex`, `gemini:…`, `opencode:provider/model`): when every
+     * account of a repo's CLI is paused, its session moves to the first entry of another CLI the repo lists in
+     * `repos[].agents` that has a free account, spending no attempt.
+     */
+    escalation: z
+      .array(
+        z.string().regex(/^(claude|codex|gemini|opencode):\S+$/, 'an entry is vendor:model, e.g. codex:gpt-5-codex'),
+      )
+      .default([]),
+    /** Binaries of the other CLIs the escalation or a repo may use; default their usual names. */
+    commands: z.partialRecord(z.enum(AGENT_KINDS), z.string().min(1)).default({}),
     maxTurns: z.number().int().min(1).default(40),
-    permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan']).default('acceptEdits'),
+    permissionMode: z
+      .enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan'])
+      .default('acceptEdits'),
     sessionTimeoutMin: z.number().positive().default(60),
     fastFailSec: z.number().nonnegative().default(10),
     /** A session that printed its result but has not exited after this long is killed (it finished, it just never exits). */
@@ -104,7 +174,10 @@ const agentSchema = z
     /** A rate limit whose message gives no reset time pauses the account this long. */
     rateLimitBackoffMin: z.number().positive().default(15),
     /** Agent accounts; a rate limit or auth failure pauses one, and work moves to another. */
-    accounts: z.array(accountSchema).min(1).default([{ name: 'default' }]),
+    accounts: z
+      .array(accountSchema)
+      .min(1)
+      .default([{ name: 'default' }]),
     /**
      * The prompt is assembled within this many tokens (estimated at 1 token per 3 bytes, conservative
      * for prose and code); the ticket's description, comments, rules files and learnings are cut to
@@ -113,16 +186,34 @@ const agentSchema = z
     maxPromptTokens: z.number().int().min(2000).default(60_000),
     /** Pre-flight auth check per account before launching; argv, default `<command> auth status`. */
     authCheck: z
-      .object({ command: z.array(z.string().min(1)).min(1).optional(), cacheSec: z.number().nonnegative().default(300), enabled: z.boolean().default(true) })
+      .object({
+        command: z.array(z.string().min(1)).min(1).optional(),
+        cacheSec: z.number().nonnegative().default(300),
+        enabled: z.boolean().default(true),
+      })
       .strict()
       .default({ cacheSec: 300, enabled: true }),
+    /**
+     * USD per million tokens by model, for CLIs that print no cost (Codex, Gemini CLI): a run's cost is then
+     * estimated from its tokens and marked as such. A CLI's own cost always wins.
+     */
+    prices: z.record(z.string().min(1), modelPriceSchema).default({}),
+    /** Podman settings of `sandbox: podman` (binary, network, vendor hosts the proxy allows). */
+    podman: agentPodmanSchema.default(agentPodmanSchema.parse({})),
     ...agentPermissionFields,
+    /** Variables every agent (and every hook and check in its worktree) gets on top of its allowlist. */
+    env: agentEnvSchema.default({ pass: [], set: {} }),
   })
   .strict();
 
 const routingSchema = z
   .object({
     batchSize: z.number().int().min(1).max(4).default(1),
+    /**
+     * Tickets that may wait claimed in a session queue for a slot, ahead of the free slots (so a freed slot starts at
+     * once). Absent: batchSize. In Progress per capability never passes its live slots × batchSize either way.
+     */
+    dispatchLookahead: z.number().int().min(0).optional(),
     maxAttempts: z.number().int().min(1).default(3),
     /** How long a claim lives without renewal; session-runners renew it while they work. */
     claimLeaseSec: z.number().positive().default(7200),
@@ -177,7 +268,15 @@ const httpSchema = z
         'memory-consolidator': portSchema.default(9407),
       })
       .strict()
-      .default({ 'ticket-scanner': 9401, router: 9402, 'worktree-manager': 9403, 'session-runner': 9404, 'zombie-reaper': 9405, 'metrics-exporter': 9406, 'memory-consolidator': 9407 }),
+      .default({
+        'ticket-scanner': 9401,
+        router: 9402,
+        'worktree-manager': 9403,
+        'session-runner': 9404,
+        'zombie-reaper': 9405,
+        'metrics-exporter': 9406,
+        'memory-consolidator': 9407,
+      }),
   })
   .strict();
 
@@ -189,7 +288,10 @@ export const configSchema = z
     tracker: trackerSchema.default(localTrackerSchema.parse({ kind: 'local' })),
     forge: forgeSchema.default(forgeSchema.parse({ kind: 'local' })),
     repos: z.array(repoSchema).min(1, 'configure at least one repo'),
-    hosts: z.array(hostSchema).min(1).default([{ name: 'local', capabilities: ['linux'], slots: 4 }]),
+    hosts: z
+      .array(hostSchema)
+      .min(1)
+      .default([{ name: 'local', capabilities: ['linux'], slots: 4 }]),
     agent: agentSchema.default(agentSchema.parse({})),
     routing: routingSchema.default(routingSchema.parse({})),
     worktrees: worktreesSchema.default(worktreesSchema.parse({})),
@@ -233,15 +335,45 @@ export const configSchema = z
         costBudgetUsdPerHour: z.number().positive().default(10),
         /** Name of the environment variable holding the operator API's bearer token (required when `http.host` is not loopback). */
         apiTokenEnv: z.string().default('NIGHTSHIFT_API_TOKEN'),
+        /** `Host` names the operator API and queue board answer besides loopback ones (DNS rebinding is refused). */
+        apiAllowedHosts: z.array(z.string().min(1)).default([]),
+        /** Let state-changing API calls (pause, resume, refresh) through without the token on a loopback bind. */
+        apiOpenWrites: z.boolean().default(false),
       })
       .strict()
-      .default({ costBudgetUsdPerHour: 10, apiTokenEnv: 'NIGHTSHIFT_API_TOKEN' }),
+      .default({
+        costBudgetUsdPerHour: 10,
+        apiTokenEnv: 'NIGHTSHIFT_API_TOKEN',
+        apiAllowedHosts: [],
+        apiOpenWrites: false,
+      }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .strict()
   .superRefine((config, ctx) => {
-    unique(config.repos.map((r) => r.name), ['repos'], 'repo name', ctx);
-    unique(config.hosts.map((h) => h.name), ['hosts'], 'host name', ctx);
+    unique(
+      config.repos.map((r) => r.name),
+      ['repos'],
+      'repo name',
+      ctx,
+    );
+    unique(
+      config.hosts.map((h) => h.name),
+      ['hosts'],
+      'host name',
+      ctx,
+    );
+    // A repo on a CLI with no account of that vendor would wait forever.
+    const vendors = new Set(config.agent.accounts.map((a) => a.agent ?? config.agent.kind));
+    config.repos.forEach((repo, i) => {
+      const kind = repo.agent?.kind ?? config.agent.kind;
+      if (!vendors.has(kind))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['repos', i, 'agent'],
+          message: `repo "${repo.name}" runs on ${kind} but agent.accounts has no ${kind} account: add one with \`agent: ${kind}\``,
+        });
+    });
     if (config.forge.kind === 'github') {
       const mapped = config.forge.repos;
       config.repos.forEach((repo, i) => {
@@ -254,9 +386,33 @@ export const configSchema = z
         }
       });
       for (const name of Object.keys(mapped)) {
-        if (!config.repos.some((r) => r.name === name)) ctx.addIssue({ code: 'custom', path: ['forge', 'repos', name], message: `no repo named "${name}" is configured` });
+        if (!config.repos.some((r) => r.name === name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['forge', 'repos', name],
+            message: `no repo named "${name}" is configured`,
+          });
       }
     }
+    if (config.forge.kind === 'gitlab') {
+      const mapped = config.forge.projects;
+      config.repos.forEach((repo, i) => {
+        if (!mapped[repo.name])
+          ctx.addIssue({
+            code: 'custom',
+            path: ['repos', i, 'name'],
+            message: `forge.kind is gitlab but repo "${repo.name}" has no GitLab project: add "${repo.name}: group/name" under forge.projects`,
+          });
+      });
+      for (const name of Object.keys(mapped))
+        if (!config.repos.some((r) => r.name === name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['forge', 'projects', name],
+            message: `no repo named "${name}" is configured`,
+          });
+    }
+    refuseSecretPassNames(config, ctx);
     const served = new Set(config.hosts.flatMap((h) => h.capabilities));
     config.repos.forEach((repo, i) => {
       if (!served.has(repo.capability)) {
@@ -288,10 +444,14 @@ export type TrackerConfig = RawConfig['tracker'];
 export type ForgeConfig = RawConfig['forge'];
 export type LinearTrackerConfig = Extract<TrackerConfig, { kind: 'linear' }>;
 export type GitHubTrackerConfig = Extract<TrackerConfig, { kind: 'github' }>;
+export type JiraTrackerConfig = Extract<TrackerConfig, { kind: 'jira' }>;
+export type GitLabTrackerConfig = Extract<TrackerConfig, { kind: 'gitlab' }>;
 export type GitHubForgeConfig = Extract<ForgeConfig, { kind: 'github' }>;
+export type GitLabForgeConfig = Extract<ForgeConfig, { kind: 'gitlab' }>;
 export type RepoHooksConfig = RepoConfig['hooks'];
 export type RepoCheckConfig = RepoConfig['checks'][number];
 export type WorktreesConfig = RawConfig['worktrees'];
 export type MemoryConfig = RawConfig['memory'];
 export type FollowUpConfig = RawConfig['followUp'];
+export type AgentEnvConfig = AgentConfig['env'];
 export type ServiceName = keyof RawConfig['http']['ports'];

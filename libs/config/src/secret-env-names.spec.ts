@@ -8,7 +8,15 @@ describe('secretEnvNames', () => {
       '/etc/nightshift/nightshift.yaml',
     );
     const names = secretEnvNames(config);
-    expect(names).toEqual(expect.arrayContaining(['MY_LINEAR', 'HOOK_SIGNING', 'SLACK_WEBHOOK_URL', 'NIGHTSHIFT_API_TOKEN', 'QDRANT_API_KEY']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'MY_LINEAR',
+        'HOOK_SIGNING',
+        'SLACK_WEBHOOK_URL',
+        'NIGHTSHIFT_API_TOKEN',
+        'QDRANT_API_KEY',
+      ]),
+    );
     expect(names).not.toContain('QDRANT_URL');
     expect(names).not.toContain('OLLAMA_HOST');
   });

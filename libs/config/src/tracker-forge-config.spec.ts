@@ -1,9 +1,10 @@
-import { parseConfig } from './load-config';
 import { ConfigError } from './errors/config-error';
+import { parseConfig } from './load-config';
 import { DEFAULT_COMMIT_AUTHOR, githubRepoOfRemote } from './remotes';
 
 const FILE = '/etc/nightshift/nightshift.yaml';
-const repos = 'repos:\n  - name: api\n    remote: https://github.com/acme/api.git\n  - name: web\n    remote: /srv/git/web.git\n';
+const repos =
+  'repos:\n  - name: api\n    remote: https://github.com/acme/api.git\n  - name: web\n    remote: /srv/git/web.git\n';
 
 function problemsOf(text: string): string {
   try {
@@ -40,22 +41,51 @@ describe('tracker and forge sections', () => {
   });
 
   it('gives the GitHub Issues tracker label-named states by default', () => {
-    const config = parseConfig(`${repos}tracker:\n  kind: github\n  repos: [{ repo: acme/planning, keyPrefix: PLAN }]\n  states: { needsHuman: help-wanted }\n`, FILE);
-    expect(config.tracker.states).toEqual({ queue: ['agent-queue'], inProgress: 'agent-working', inReview: 'agent-review', done: 'agent-done', needsHuman: 'help-wanted' });
+    const config = parseConfig(
+      `${repos}tracker:\n  kind: github\n  repos: [{ repo: acme/planning, keyPrefix: PLAN }]\n  states: { needsHuman: help-wanted }\n`,
+      FILE,
+    );
+    expect(config.tracker.states).toEqual({
+      queue: ['agent-queue'],
+      inProgress: 'agent-working',
+      inReview: 'agent-review',
+      done: 'agent-done',
+      needsHuman: 'help-wanted',
+    });
   });
 
   it('refuses a token written into the file, a missing team list and an unknown kind', () => {
-    expect(problemsOf(`${repos}tracker:\n  kind: linear\n  teams: [{ key: ENG }]\n  apiKey: lin_api_123\n`)).toContain('tracker');
-    expect(problemsOf(`${repos}tracker:\n  kind: linear\n  teams: []\n`)).toContain('tracker.teams: name at least one Linear team key');
-    expect(problemsOf(`${repos}tracker:\n  kind: jira\n`)).toContain('tracker.kind');
-    expect(problemsOf(`${repos}tracker:\n  kind: linear\n  teams: [{ key: ENG }]\n  tokenEnv: "lin api key"\n`)).toContain('the NAME of an environment variable');
+    expect(problemsOf(`${repos}tracker:\n  kind: linear\n  teams: [{ key: ENG }]\n  apiKey: lin_api_123\n`)).toContain(
+      'tracker',
+    );
+    expect(problemsOf(`${repos}tracker:\n  kind: linear\n  teams: []\n`)).toContain(
+      'tracker.teams: name at least one Linear team key',
+    );
+    expect(problemsOf(`${repos}tracker:\n  kind: trello\n`)).toContain('tracker.kind');
+    expect(
+      problemsOf(`${repos}tracker:\n  kind: linear\n  teams: [{ key: ENG }]\n  tokenEnv: "lin api key"\n`),
+    ).toContain('the NAME of an environment variable');
   });
 
   it('maps every repo to a GitHub repository for the GitHub forge, from forge.repos or a github.com remote', () => {
-    const ok = parseConfig(`${repos}forge:\n  kind: github\n  repos: { web: acme/web }\n  draft: true\n  labels: [nightshift]\n`, FILE);
-    expect(ok.forge).toMatchObject({ kind: 'github', tokenEnv: 'GITHUB_TOKEN', baseUrl: 'https://api.github.com', draft: true, labels: ['nightshift'], repos: { web: 'acme/web' } });
-    expect(problemsOf(`${repos}forge:\n  kind: github\n`)).toMatch(/repos\[1\]\.remote: forge.kind is github but repo "web" has no GitHub repository/);
-    expect(problemsOf(`${repos}forge:\n  kind: github\n  repos: { web: acme/web, nope: acme/nope }\n`)).toContain('forge.repos.nope: no repo named "nope"');
+    const ok = parseConfig(
+      `${repos}forge:\n  kind: github\n  repos: { web: acme/web }\n  draft: true\n  labels: [nightshift]\n`,
+      FILE,
+    );
+    expect(ok.forge).toMatchObject({
+      kind: 'github',
+      tokenEnv: 'GITHUB_TOKEN',
+      baseUrl: 'https://api.github.com',
+      draft: true,
+      labels: ['nightshift'],
+      repos: { web: 'acme/web' },
+    });
+    expect(problemsOf(`${repos}forge:\n  kind: github\n`)).toMatch(
+      /repos\[1\]\.remote: forge.kind is github but repo "web" has no GitHub repository/,
+    );
+    expect(problemsOf(`${repos}forge:\n  kind: github\n  repos: { web: acme/web, nope: acme/nope }\n`)).toContain(
+      'forge.repos.nope: no repo named "nope"',
+    );
   });
 
   it('recognises github.com remotes only', () => {
@@ -67,9 +97,16 @@ describe('tracker and forge sections', () => {
   });
 
   it('takes a commit author for the forge and refuses one git would choke on', () => {
-    const ok = parseConfig(`${repos}forge:\n  kind: local\n  commitAuthor: { name: Night Bot, email: bot@example.com }\n`, FILE);
+    const ok = parseConfig(
+      `${repos}forge:\n  kind: local\n  commitAuthor: { name: Night Bot, email: bot@example.com }\n`,
+      FILE,
+    );
     expect(ok.forge.commitAuthor).toEqual({ name: 'Night Bot', email: 'bot@example.com' });
-    expect(() => parseConfig(`${repos}forge:\n  commitAuthor: { name: Night Bot, email: not-an-address }\n`, FILE)).toThrow(/forge\.commitAuthor\.email: an address such as/);
-    expect(() => parseConfig(`${repos}forge:\n  commitAuthor: { name: "<evil>", email: bot@example.com }\n`, FILE)).toThrow(/forge\.commitAuthor\.name/);
+    expect(() =>
+      parseConfig(`${repos}forge:\n  commitAuthor: { name: Night Bot, email: not-an-address }\n`, FILE),
+    ).toThrow(/forge\.commitAuthor\.email: an address such as/);
+    expect(() =>
+      parseConfig(`${repos}forge:\n  commitAuthor: { name: "<evil>", email: bot@example.com }\n`, FILE),
+    ).toThrow(/forge\.commitAuthor\.name/);
   });
 });

@@ -5,16 +5,16 @@ export interface MemoryOutcomeJob {
   runId: string;
   repo: string;
   tickets: string[];
-  /** Ticket titles and the start of their descriptions (redacted): what the session was about. */
+  /** The tickets by key and short title (redacted; derive-learning.ts): never a description or a comment. */
   subject: string;
   outcome: Outcome;
   model: string;
   attempt: number;
   /** Short reason from the classifier (redacted). */
   reason: string;
-  /** The last lines of the agent's output (redacted): the decisive error lines of a failure. */
+  /** The failure signature (redacted): the decisive lines of the agent's output, each once, without the ticket's own text. */
   lastLines: string;
-  /** The agent's final message (redacted), e.g. what it changed. */
+  /** A success's fix (redacted, capped): the agent's final message without the ticket's own text, and the diffstat line. */
   finalMessage?: string;
   /** Ids of the learnings recalled into this session's prompt. */
   recalled: string[];

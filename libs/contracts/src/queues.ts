@@ -1,7 +1,16 @@
-import type { IntakeJob, IntakeResult, SessionJob, SessionResult, WorktreeJob, WorktreeResult } from './payloads';
 import type {
-  ConsolidateJob, ConsolidationReport, MemoryForgetRequest, MemoryForgetResult, MemoryOutcomeJob, MemoryOutcomeResult, MemoryStatsRequest, MemoryStatsResult, RecallRequest, RecallResult,
+  ConsolidateJob,
+  ConsolidationReport,
+  MemoryForgetRequest,
+  MemoryForgetResult,
+  MemoryOutcomeJob,
+  MemoryOutcomeResult,
+  MemoryStatsRequest,
+  MemoryStatsResult,
+  RecallRequest,
+  RecallResult,
 } from './memory-payloads';
+import type { IntakeJob, IntakeResult, SessionJob, SessionResult, WorktreeJob, WorktreeResult } from './payloads';
 
 /*
  * The wire format between services: queue name -> job name -> payload -> result.

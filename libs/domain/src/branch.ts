@@ -5,7 +5,10 @@ const UNSAFE = /[^A-Za-z0-9._-]/g;
  * [A-Za-z0-9._-], no leading dots (no `..`), capped in length with a hash so distinct keys stay distinct.
  */
 export function safeKey(ticketKey: string): string {
-  let key = ticketKey.replace(UNSAFE, '-').replace(/^[.-]+/, '').replace(/\.{2,}/g, '-');
+  let key = ticketKey
+    .replace(UNSAFE, '-')
+    .replace(/^[.-]+/, '')
+    .replace(/\.{2,}/g, '-');
   if (key.endsWith('.lock')) key = `${key.slice(0, -5)}-lock`;
   if (key.length === 0) key = 'ticket';
   if (key === ticketKey && key.length <= 80) return key;

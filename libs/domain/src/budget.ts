@@ -29,22 +29,58 @@ export interface BudgetHit {
  * stored runs. A ticket's cap counts all its runs; daily caps count runs started since UTC midnight.
  * A run's cost counts in full against each ticket of its batch (never less than the truth per ticket).
  */
-export function budgetsReached(budgets: Budgets, runs: readonly RunSpend[], charged: { tickets: string[]; repo: string; account?: string }, now = new Date()): BudgetHit[] {
+export function budgetsReached(
+  budgets: Budgets,
+  runs: readonly RunSpend[],
+  charged: { tickets: string[]; repo: string; account?: string },
+  now = new Date(),
+): BudgetHit[] {
   const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const nextMidnight = new Date(dayStart + 86_400_000);
   const today = runs.filter((r) => Date.parse(r.startedAt) >= dayStart);
   const sum = (list: readonly RunSpend[]) => list.reduce((total, r) => total + (r.costUsd ?? 0), 0);
   const hits: BudgetHit[] = [];
-  const check = (cap: number | undefined, spent: number, scope: BudgetHit['scope'], until: Date | null, what: string) => {
-    if (cap !== undefined && spent >= cap) hits.push({ scope, spentUsd: spent, capUsd: cap, until, reason: `budget: ${what} spent $${spent.toFixed(2)} of its $${cap.toFixed(2)} cap` });
+  const check = (
+    cap: number | undefined,
+    spent: number,
+    scope: BudgetHit['scope'],
+    until: Date | null,
+    what: string,
+  ) => {
+    if (cap !== undefined && spent >= cap)
+      hits.push({
+        scope,
+        spentUsd: spent,
+        capUsd: cap,
+        until,
+        reason: `budget: ${what} spent $${spent.toFixed(2)} of its $${cap.toFixed(2)} cap`,
+      });
   };
   for (const ticket of charged.tickets) {
-    check(budgets.perTicketUsd, sum(runs.filter((r) => r.tickets.includes(ticket))), { kind: 'ticket', ticket }, null, `ticket ${ticket}`);
+    check(
+      budgets.perTicketUsd,
+      sum(runs.filter((r) => r.tickets.includes(ticket))),
+      { kind: 'ticket', ticket },
+      null,
+      `ticket ${ticket}`,
+    );
   }
-  check(budgets.perRepoDailyUsd, sum(today.filter((r) => r.repo === charged.repo)), { kind: 'repo', repo: charged.repo }, nextMidnight, `repo ${charged.repo} today (UTC)`);
+  check(
+    budgets.perRepoDailyUsd,
+    sum(today.filter((r) => r.repo === charged.repo)),
+    { kind: 'repo', repo: charged.repo },
+    nextMidnight,
+    `repo ${charged.repo} today (UTC)`,
+  );
   if (charged.account) {
     const account = charged.account;
-    check(budgets.perAccountDailyUsd, sum(today.filter((r) => r.account === account)), { kind: 'account', account }, nextMidnight, `account ${account} today (UTC)`);
+    check(
+      budgets.perAccountDailyUsd,
+      sum(today.filter((r) => r.account === account)),
+      { kind: 'account', account },
+      nextMidnight,
+      `account ${account} today (UTC)`,
+    );
   }
   return hits;
 }

@@ -15,7 +15,10 @@ describe('decideInfraRetry', () => {
   });
 
   it('never waits longer than an hour', () => {
-    expect(decideInfraRetry(30, { maxInfraRetries: 100, retryDelayMs: 60_000 })).toEqual({ kind: 'retry', delayMs: MAX_INFRA_RETRY_DELAY_MS });
+    expect(decideInfraRetry(30, { maxInfraRetries: 100, retryDelayMs: 60_000 })).toEqual({
+      kind: 'retry',
+      delayMs: MAX_INFRA_RETRY_DELAY_MS,
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import type { Ticket } from './ticket';
 
 /** The longest wait between two retries after infrastructure failures. */
@@ -11,7 +12,10 @@ export type InfraRetryDecision = { kind: 'retry'; delayMs: number } | { kind: 'n
  * doubles each time (retryDelay, 2×, 4×, … capped at an hour), or, at `maxInfraRetries`, a human.
  * infra_error spends no attempt, so without this bound a broken agent command retries forever.
  */
-export function decideInfraRetry(streak: number, opts: { maxInfraRetries: number; retryDelayMs: number }): InfraRetryDecision {
+export function decideInfraRetry(
+  streak: number,
+  opts: { maxInfraRetries: number; retryDelayMs: number },
+): InfraRetryDecision {
   if (streak >= opts.maxInfraRetries) return { kind: 'needs_human' };
   const delayMs = Math.min(MAX_INFRA_RETRY_DELAY_MS, opts.retryDelayMs * 2 ** Math.max(0, streak - 1));
   return { kind: 'retry', delayMs };

@@ -33,7 +33,10 @@ const RULES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...groups
   // GitHub's git user outside a URL (`x-access-token:ghs_…@`).
   [/\bx-access-token:[^@\s'"\\]+@/gi, 'x-access-token:***@'],
   // `Authorization: Bearer …`, `Authorization: token …`, `Authorization: Basic …`, any header form.
-  [/\b(authorization["']?\s*[:=]\s*["']?)(?:(bearer|token|basic)\s+)?[^\s"',}\\]+/gi, (_m, header: string, scheme?: string) => `${header}${scheme ? `${scheme} ` : ''}${REDACTED}`],
+  [
+    /\b(authorization["']?\s*[:=]\s*["']?)(?:(bearer|token|basic)\s+)?[^\s"',}\\]+/gi,
+    (_m, header: string, scheme?: string) => `${header}${scheme ? `${scheme} ` : ''}${REDACTED}`,
+  ],
   [/\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],
   // `token=…`, `api_key=…` in query strings and command lines.
   [/\b(api[_-]?key|access_token|token)=[^\s&'"\\]+/gi, `$1=${REDACTED}`],
@@ -52,7 +55,11 @@ const RULES: ReadonlyArray<readonly [RegExp, string | ((match: string, ...groups
  */
 export function redactSecrets(text: string, secrets: readonly string[] = secretValuesFromEnv()): string {
   // Longest first, so a secret that contains another is not half-replaced.
-  let out = [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length).reduce((acc, s) => acc.split(s).join(REDACTED), text);
-  for (const [pattern, replacement] of RULES) out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
+  let out = [...secrets]
+    .filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length)
+    .reduce((acc, s) => acc.split(s).join(REDACTED), text);
+  for (const [pattern, replacement] of RULES)
+    out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
   return out;
 }

@@ -8,7 +8,11 @@ const ticket = (title: string, labels: string[] = [], description = '') => ({ ti
 
 describe('routeTicket', () => {
   it('prefers the [repo] title prefix over labels and keywords', () => {
-    expect(routeTicket(ticket('[web] fix endpoint', ['backend']), repos)).toEqual({ kind: 'routed', repo: 'web', by: 'prefix' });
+    expect(routeTicket(ticket('[web] fix endpoint', ['backend']), repos)).toEqual({
+      kind: 'routed',
+      repo: 'web',
+      by: 'prefix',
+    });
   });
 
   it('falls back to labels, then keywords', () => {

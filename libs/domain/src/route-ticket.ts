@@ -8,8 +8,7 @@ export interface RoutableRepo {
 }
 
 export type RouteDecision =
-  | { kind: 'routed'; repo: string; by: 'prefix' | 'label' | 'keyword' }
-  | { kind: 'unknown'; reason: string };
+  { kind: 'routed'; repo: string; by: 'prefix' | 'label' | 'keyword' } | { kind: 'unknown'; reason: string };
 
 const PREFIX = /^\s*\[([^\]]+)\]/;
 
@@ -17,14 +16,19 @@ const PREFIX = /^\s*\[([^\]]+)\]/;
  * Picks the repository for a ticket: a `[repo]` title prefix wins, then a label naming a repo's
  * label, then the first repo (in config order) with a keyword in the title or description.
  */
-export function routeTicket(ticket: Pick<Ticket, 'title' | 'description' | 'labels'>, repos: RoutableRepo[]): RouteDecision {
+export function routeTicket(
+  ticket: Pick<Ticket, 'title' | 'description' | 'labels'>,
+  repos: RoutableRepo[],
+): RouteDecision {
   const prefix = PREFIX.exec(ticket.title)?.[1]?.trim().toLowerCase();
   if (prefix) {
     const repo = repos.find((r) => r.name.toLowerCase() === prefix);
     if (repo) return { kind: 'routed', repo: repo.name, by: 'prefix' };
   }
   const labels = new Set(ticket.labels.map((l) => l.toLowerCase()));
-  const byLabel = repos.find((r) => labels.has(r.name.toLowerCase()) || r.labels.some((l) => labels.has(l.toLowerCase())));
+  const byLabel = repos.find(
+    (r) => labels.has(r.name.toLowerCase()) || r.labels.some((l) => labels.has(l.toLowerCase())),
+  );
   if (byLabel) return { kind: 'routed', repo: byLabel.name, by: 'label' };
 
   const text = `${ticket.title}\n${ticket.description}`.toLowerCase();

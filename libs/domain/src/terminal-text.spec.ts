@@ -22,7 +22,9 @@ describe('escapeForTerminal', () => {
 
 describe('singleLine', () => {
   it('drops escape sequences whole and turns newlines into spaces', () => {
-    expect(singleLine(`NS-1: ${RED} title\nsecond line\r\n${OSC52}third`, 200)).toBe('NS-1: red title second line third');
+    expect(singleLine(`NS-1: ${RED} title\nsecond line\r\n${OSC52}third`, 200)).toBe(
+      'NS-1: red title second line third',
+    );
   });
 
   it('caps long text with an ellipsis, counting characters not bytes', () => {

@@ -7,7 +7,8 @@
 /** C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators and bidi overrides. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 /** Whole escape sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), and other two-byte escapes. */
-const ESCAPE_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/gu;
+const ESCAPE_SEQUENCE =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/gu;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
 
@@ -33,10 +34,18 @@ export function escapeForTerminal(text: string, opts: { keepNewlines?: boolean }
 export function singleLine(text: string, maxChars: number): string {
   const flat = text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, ' ').replace(/\s+/gu, ' ').trim();
   const chars = [...flat];
-  return chars.length <= maxChars ? flat : `${chars.slice(0, Math.max(0, maxChars - 1)).join('').trimEnd()}…`;
+  return chars.length <= maxChars
+    ? flat
+    : `${chars
+        .slice(0, Math.max(0, maxChars - 1))
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Multi-line text (a commit body, a PR summary) without escape sequences or control characters other than newline and tab. */
 export function withoutControls(text: string): string {
-  return text.replace(ESCAPE_SEQUENCE, '').replace(/\r\n?/g, '\n').replace(CONTROL, (ch) => (ch === '\n' || ch === '\t' ? ch : ''));
+  return text
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, (ch) => (ch === '\n' || ch === '\t' ? ch : ''));
 }

@@ -1,4 +1,4 @@
-import { spendsAttempt, type Outcome } from './outcome';
+import { type Outcome, spendsAttempt } from './outcome';
 
 /*
  * The ticket workflow policy: which state each outcome leads a ticket to, and the order of a move
@@ -41,7 +41,8 @@ export function moveAfterOutcome(outcome: Outcome, facts: OutcomeFacts): TicketM
   if (outcome === 'success') return 'in_review';
   if (outcome === 'rate_limited' || outcome === 'auth_failed') return 'stays';
   if (outcome === 'canceled' && facts.canceledByHuman) return 'stays';
-  if (spendsAttempt(outcome)) return facts.asksForHuman || (facts.attemptsSpent ?? 0) >= facts.maxAttempts ? 'needs_human' : 'back_to_queue';
+  if (spendsAttempt(outcome))
+    return facts.asksForHuman || (facts.attemptsSpent ?? 0) >= facts.maxAttempts ? 'needs_human' : 'back_to_queue';
   if (outcome === 'infra_error' && facts.infraRetriesExhausted) return 'needs_human';
   return 'back_to_queue';
 }
@@ -70,7 +71,14 @@ export interface TicketBoard {
 
 /** Where a move is recorded (the event stream). */
 export interface MoveLog {
-  append(event: { type: 'ticket.moved'; ticket: string; run?: string; host?: string; repo?: string; detail: { from?: string; to: string; why?: string } }): Promise<unknown>;
+  append(event: {
+    type: 'ticket.moved';
+    ticket: string;
+    run?: string;
+    host?: string;
+    repo?: string;
+    detail: { from?: string; to: string; why?: string };
+  }): Promise<unknown>;
 }
 
 /** Who moved it and from where, for the `ticket.moved` event. */
@@ -87,20 +95,41 @@ export interface MoveContext {
  * The one order of a move: the comment first (the explanation, the PR link), then the move, so
  * whoever sees the ticket in its new state finds why on it.
  */
-export async function commentThenMove(tracker: TicketBoard, key: string, comment: string | null, to: string): Promise<void> {
+export async function commentThenMove(
+  tracker: TicketBoard,
+  key: string,
+  comment: string | null,
+  to: string,
+): Promise<void> {
   if (comment !== null) await tracker.comment(key, comment);
   await tracker.moveTo(key, to);
 }
 
 /** Comments (optionally), moves, and records `ticket.moved`. */
-export async function moveTicket(deps: { tracker: TicketBoard; events: MoveLog }, key: string, to: string, ctx: MoveContext = {}, comment: string | null = null): Promise<void> {
+export async function moveTicket(
+  deps: { tracker: TicketBoard; events: MoveLog },
+  key: string,
+  to: string,
+  ctx: MoveContext = {},
+  comment: string | null = null,
+): Promise<void> {
   await commentThenMove(deps.tracker, key, comment, to);
   const { from, why, ...where } = ctx;
-  await deps.events.append({ type: 'ticket.moved', ticket: key, ...where, detail: { ...(from === undefined ? {} : { from }), to, ...(why === undefined ? {} : { why }) } });
+  await deps.events.append({
+    type: 'ticket.moved',
+    ticket: key,
+    ...where,
+    detail: { ...(from === undefined ? {} : { from }), to, ...(why === undefined ? {} : { why }) },
+  });
 }
 
 /** Moves a ticket unless it is already there (a rerun of the same decision moves nothing twice). */
-export async function moveOnce(deps: { tracker: TicketBoard; events: MoveLog }, ticket: { key: string; state: string }, to: string, ctx: Omit<MoveContext, 'from'> = {}): Promise<void> {
+export async function moveOnce(
+  deps: { tracker: TicketBoard; events: MoveLog },
+  ticket: { key: string; state: string },
+  to: string,
+  ctx: Omit<MoveContext, 'from'> = {},
+): Promise<void> {
   if (ticket.state === to) return;
   await moveTicket(deps, ticket.key, to, { ...ctx, from: ticket.state });
 }

@@ -40,7 +40,14 @@ export async function withFileLock<T>(
       stale: staleMs,
       // `retry` precomputes (and sorts) every delay, so the count is sized to the wait, not set huge;
       // maxRetryTime is what actually bounds the wait.
-      retries: { retries: Math.ceil(maxWaitMs / 100) + 20, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true, maxRetryTime: maxWaitMs },
+      retries: {
+        retries: Math.ceil(maxWaitMs / 100) + 20,
+        factor: 1.3,
+        minTimeout: 5,
+        maxTimeout: 100,
+        randomize: true,
+        maxRetryTime: maxWaitMs,
+      },
       // The default throws from a timer and kills the process; record it and fail the write instead.
       onCompromised: (err) => {
         lostWith = err;

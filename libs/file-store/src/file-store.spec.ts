@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { KeyedMutex, withFileLock, writeFileAtomic } from './index';
 
 let dir: string;
@@ -54,8 +55,15 @@ describe('withFileLock', () => {
     const lockPath = path.join(dir, 'x.lock');
     const makeError = (_p: string, failure: string) => new Error(`lock ${failure}`);
     let release!: () => void;
-    const held = withFileLock(lockPath, { staleMs: 2000, maxWaitMs: 10_000 }, makeError, () => new Promise<void>((resolve) => (release = resolve)));
-    await expect(withFileLock(lockPath, { staleMs: 2000, maxWaitMs: 100 }, makeError, async () => 'never')).rejects.toThrow('lock timeout');
+    const held = withFileLock(
+      lockPath,
+      { staleMs: 2000, maxWaitMs: 10_000 },
+      makeError,
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    await expect(
+      withFileLock(lockPath, { staleMs: 2000, maxWaitMs: 100 }, makeError, async () => 'never'),
+    ).rejects.toThrow('lock timeout');
     release();
     await held;
     await expect(withFileLock(lockPath, {}, makeError, async () => 'mine')).resolves.toBe('mine');

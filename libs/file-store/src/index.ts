@@ -1,4 +1,5 @@
 export * from './atomic-write';
+export * from './errors/file-lock.error';
 export * from './file-lock';
 export * from './keyed-mutex';
-export * from './errors/file-lock.error';
+export * from './private-paths';

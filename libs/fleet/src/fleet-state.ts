@@ -1,9 +1,20 @@
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { NightshiftConfig } from '@nightshift/config';
 import { INTAKE_QUEUE, sessionJobId, sessionQueueName, worktreeQueueName } from '@nightshift/contracts';
-import { Claims, PauseStore, QueueReader, RunTotalsReader, SessionRegistry, TrackerPolls, type LiveSession, type Pause, type RunTotals } from '@nightshift/state';
+import {
+  Claims,
+  DispatchWaiting,
+  type LiveSession,
+  type Pause,
+  PauseStore,
+  QueueReader,
+  type RunTotals,
+  RunTotalsReader,
+  SessionRegistry,
+  TrackerPolls,
+} from '@nightshift/state';
 import { describeScope, type PauseScope } from '@nightshift/state';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 /** Job states reported per queue; the first four also get the age of their oldest job. */
 export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
@@ -39,6 +50,8 @@ export interface FleetState {
   trackerLastSuccess: Record<string, string>;
   /** Claimed tickets that no live session and no pending session job will ever finish. */
   stranded: Array<{ ticket: string; runId: string }>;
+  /** Capability → tickets left in the queue state for want of a free slot (offered within three scans). */
+  dispatchWaiting: Record<string, number>;
   totals: RunTotalRows;
 }
 
@@ -46,15 +59,27 @@ export interface FleetState {
 export interface RunTotalRows {
   runs: Array<{ outcome: string; model: string; repo: string; count: number }>;
   tokens: Array<{ kind: string; model: string; repo: string; account: string; tokens: number }>;
-  costUsd: Array<{ model: string; repo: string; account: string; usd: number }>;
+  costUsd: Array<{ model: string; repo: string; account: string; agent: string; usd: number }>;
 }
 
 function rows(totals: RunTotals): RunTotalRows {
   const split = (map: Map<string, number>) => [...map].map(([key, n]) => [key.split('|'), n] as const);
   return {
     runs: split(totals.runs).map(([[outcome = '', model = '', repo = ''], count]) => ({ outcome, model, repo, count })),
-    tokens: split(totals.tokens).map(([[kind = '', model = '', repo = '', account = ''], tokens]) => ({ kind, model, repo, account, tokens })),
-    costUsd: split(totals.costUsd).map(([[model = '', repo = '', account = ''], usd]) => ({ model, repo, account, usd })),
+    tokens: split(totals.tokens).map(([[kind = '', model = '', repo = '', account = ''], tokens]) => ({
+      kind,
+      model,
+      repo,
+      account,
+      tokens,
+    })),
+    costUsd: split(totals.costUsd).map(([[model = '', repo = '', account = '', agent = 'claude-code'], usd]) => ({
+      model,
+      repo,
+      account,
+      agent,
+      usd,
+    })),
   };
 }
 
@@ -79,7 +104,11 @@ export class FleetStateReader {
   /** intake, every capability's session queue, every host's worktree queue. */
   queueNames(): string[] {
     const capabilities = [...new Set(this.config.hosts.flatMap((h) => h.capabilities))];
-    return [INTAKE_QUEUE, ...capabilities.map(sessionQueueName), ...this.config.hosts.map((h) => worktreeQueueName(h.name))];
+    return [
+      INTAKE_QUEUE,
+      ...capabilities.map(sessionQueueName),
+      ...this.config.hosts.map((h) => worktreeQueueName(h.name)),
+    ];
   }
 
   /** A BullMQ handle on one queue (the queue board needs them); reading the state does not, so BullMQ loads only here. */
@@ -94,17 +123,24 @@ export class FleetStateReader {
   }
 
   async read(now = new Date()): Promise<FleetState> {
-    const [queues, pauses, sessions, polls, stranded, totals] = await Promise.all([
+    const [queues, pauses, sessions, polls, stranded, totals, dispatchWaiting] = await Promise.all([
       Promise.all(this.queueNames().map((name) => this.snapshot(name, now))),
       new PauseStore(this.redis).active(now),
       new SessionRegistry(this.redis).list(),
       new TrackerPolls(this.redis).lastSuccess(),
       this.stranded(),
       this.totals.read(now.getTime()),
+      // A ticket still waiting is offered again by every scan: one not offered for three scans waits no more.
+      new DispatchWaiting(this.redis).counts(3 * this.config.tracker.scanIntervalSec * 1000, now.getTime()),
     ]);
     return {
       at: now.toISOString(),
-      hosts: this.config.hosts.map((h) => ({ name: h.name, capabilities: h.capabilities, slots: h.slots, sessions: sessions.filter((s) => s.host === h.name).length })),
+      hosts: this.config.hosts.map((h) => ({
+        name: h.name,
+        capabilities: h.capabilities,
+        slots: h.slots,
+        sessions: sessions.filter((s) => s.host === h.name).length,
+      })),
       queues,
       pauses: pauses.map((p) => ({
         ...p,
@@ -116,6 +152,7 @@ export class FleetStateReader {
       sessions,
       trackerLastSuccess: Object.fromEntries(Object.entries(polls).map(([t, ms]) => [t, new Date(ms).toISOString()])),
       stranded,
+      dispatchWaiting,
       totals: rows(totals),
     };
   }

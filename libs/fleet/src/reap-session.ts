@@ -1,5 +1,12 @@
+import {
+  agentEnvValue,
+  type EventLog,
+  type LiveSession,
+  type RunStore,
+  sessionKey,
+  type SessionRegistry,
+} from '@nightshift/state';
 import type { Logger } from 'pino';
-import { agentEnvValue, sessionKey, type EventLog, type LiveSession, type RunStore, type SessionRegistry } from '@nightshift/state';
 
 /** Why a session's agent is reaped; the label of `nightshift_reaper_kills_total`. */
 export type ReapReason = 'runner_gone' | 'job_inactive' | 'deadline' | 'fenced';
@@ -21,17 +28,28 @@ export function attributedAgentGroups(session: LiveSession): number[] {
   const { groupMembers, groupsOfSession, processGroupOf, processStartTime } = agentProcesses();
   const groups = new Set(groupsOfSession(agentEnvValue(session)));
   const pgid = session.agentPgid;
-  if (pgid && session.agentStartTime && processStartTime(pgid) === session.agentStartTime && groupMembers(pgid).length > 0) groups.add(pgid);
+  if (
+    pgid &&
+    session.agentStartTime &&
+    processStartTime(pgid) === session.agentStartTime &&
+    groupMembers(pgid).length > 0
+  )
+    groups.add(pgid);
   const own = processGroupOf(process.pid);
   return [...groups].filter((g) => g > 1 && g !== own);
 }
 
-/** SIGTERM → grace → SIGKILL to each attributed group of the session; the number of groups that were alive. */
-export async function killSessionAgent(session: LiveSession, graceMs: number): Promise<number> {
+/**
+ * SIGTERM → grace → SIGKILL to each attributed group of the session, and (given `podman`) `rm -f` of its
+ * sandbox containers; the number of groups (or containers) that were alive.
+ */
+export async function killSessionAgent(session: LiveSession, graceMs: number, podman?: string): Promise<number> {
   const groups = attributedAgentGroups(session);
-  const { terminateGroup } = agentProcesses();
-  await Promise.all(groups.map((g) => terminateGroup(g, graceMs)));
-  return groups.length;
+  const { removeSessionContainers, terminateGroup } = agentProcesses();
+  // A sandboxed agent's container goes too (by its label: the session's key and tag), whoever holds its processes.
+  const containers = podman ? removeSessionContainers(agentEnvValue(session), podman, graceMs / 1000) : 0;
+  const [removed] = await Promise.all([containers, ...groups.map((g) => terminateGroup(g, graceMs))]);
+  return Math.max(groups.length, removed);
 }
 
 /**
@@ -39,7 +57,12 @@ export async function killSessionAgent(session: LiveSession, graceMs: number): P
  * ("interrupted", no attempt spent) unless it already has an outcome; its registry entry goes; one
  * `session.reaped` event says why.
  */
-export async function closeInterruptedSession(deps: ReapDeps, session: LiveSession, reason: ReapReason, killed: number): Promise<void> {
+export async function closeInterruptedSession(
+  deps: ReapDeps,
+  session: LiveSession,
+  reason: ReapReason,
+  killed: number,
+): Promise<void> {
   const key = sessionKey(session);
   const record = await deps.runs.get(key);
   if (record && !record.outcome) {
@@ -53,8 +76,17 @@ export async function closeInterruptedSession(deps: ReapDeps, session: LiveSessi
     });
   }
   await deps.sessions.remove(key);
-  await deps.events.append({ type: 'session.reaped', ticket: session.tickets[0], run: session.runId, host: session.host, detail: { reason, killedGroups: killed, execution: session.execution ?? 1 } });
-  deps.logger.warn({ run: session.runId, execution: session.execution ?? 1, reason, killedGroups: killed }, 'session reaped');
+  await deps.events.append({
+    type: 'session.reaped',
+    ticket: session.tickets[0],
+    run: session.runId,
+    host: session.host,
+    detail: { reason, killedGroups: killed, execution: session.execution ?? 1 },
+  });
+  deps.logger.warn(
+    { run: session.runId, execution: session.execution ?? 1, reason, killedGroups: killed },
+    'session reaped',
+  );
 }
 
 /** Loaded on first use: `nightshift status` reads the fleet through this lib and never reaps. */

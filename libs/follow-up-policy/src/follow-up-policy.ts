@@ -9,7 +9,11 @@ import type { Tracker } from '@nightshift/tracker';
  * queue), when it must wait (debounce), and when its rounds are spent (one note, never repeated).
  * The ticket-scanner's review watch and the router apply it; neither re-decides.
  */
-export type FollowUpDecision = { kind: 'none' } | { kind: 'wait'; reason: string } | { kind: 'start'; round: number } | { kind: 'capped'; rounds: number };
+export type FollowUpDecision =
+  | { kind: 'none' }
+  | { kind: 'wait'; reason: string }
+  | { kind: 'start'; round: number }
+  | { kind: 'capped'; rounds: number };
 
 export interface FollowUpInput {
   trigger: FollowUpTrigger;
@@ -25,7 +29,11 @@ export function decideFollowUp(policy: FollowUpConfig, input: FollowUpInput): Fo
     if (!input.newestFeedbackAt) return { kind: 'none' };
     const quietMs = input.now.getTime() - Date.parse(input.newestFeedbackAt);
     // A reviewer writing several comments gets one follow-up for all of them.
-    if (quietMs < policy.debounceSec * 1000) return { kind: 'wait', reason: `review still active (quiet for ${Math.round(quietMs / 1000)}s of ${policy.debounceSec}s)` };
+    if (quietMs < policy.debounceSec * 1000)
+      return {
+        kind: 'wait',
+        reason: `review still active (quiet for ${Math.round(quietMs / 1000)}s of ${policy.debounceSec}s)`,
+      };
   }
   if (input.roundsUsed >= policy.maxRounds) return { kind: 'capped', rounds: input.roundsUsed };
   return { kind: 'start', round: input.roundsUsed + 1 };
@@ -41,23 +49,6 @@ export async function lastSessionStarts(runs: RunStore): Promise<Map<string, str
 }
 
 /**
- * Tickets whose PR a Nightshift session opened or updated (a run record carries its URL), with the
- * repo and the start of the ticket's latest session: the ones whose PR may get feedback. Read from
- * Redis, so watching reviews costs the tracker nothing until there is feedback to act on.
- */
-export async function followUpCandidates(runs: RunStore): Promise<Map<string, { repo: string; since: string }>> {
-  const out = new Map<string, { repo: string; since: string }>();
-  const records = await runs.list(5000);
-  const latest = new Map<string, string>();
-  for (const run of records) for (const ticket of run.tickets) if ((latest.get(ticket) ?? '') < run.startedAt) latest.set(ticket, run.startedAt);
-  for (const run of records) {
-    if (!run.prUrl) continue;
-    for (const ticket of run.tickets) out.set(ticket, { repo: run.repo, since: latest.get(ticket)! });
-  }
-  return out;
-}
-
-/**
  * True when a Nightshift session opened or updated this PR and finished (its run record carries the PR):
  * the ticket then went to In Review, so finding it back in the queue means a human moved it. A PR with
  * no such run (a runner crashed between opening it and moving the ticket) is finished, not followed up.
@@ -67,10 +58,18 @@ export async function sessionFinishedWithPr(runs: RunStore, ticket: string, pr: 
 }
 
 /** Says once on the ticket that its follow-up rounds are spent (a later comment gets no session and no second note). */
-export async function noteFollowUpCap(deps: { tracker: Tracker; counters: TicketCounters; events: EventLog }, ticket: string, rounds: number, prUrl: string, trigger: FollowUpTrigger): Promise<boolean> {
+export async function noteFollowUpCap(
+  deps: { tracker: Tracker; counters: TicketCounters; events: EventLog },
+  ticket: string,
+  rounds: number,
+  prUrl: string,
+  trigger: FollowUpTrigger,
+): Promise<boolean> {
   if (!(await deps.counters.once(`followup-capped:${ticket}`))) return false;
-  await deps.tracker.comment(ticket, `Nightshift did not start another follow-up on ${prUrl}: its ${rounds} follow-up round${rounds === 1 ? ' is' : 's are'} spent (followUp.maxRounds). New review comments now need a human.`);
+  await deps.tracker.comment(
+    ticket,
+    `Nightshift did not start another follow-up on ${prUrl}: its ${rounds} follow-up round${rounds === 1 ? ' is' : 's are'} spent (followUp.maxRounds). New review comments now need a human.`,
+  );
   await deps.events.append({ type: 'followup.capped', ticket, detail: { rounds, pr: prUrl, trigger } });
   return true;
 }
-

@@ -1,6 +1,8 @@
-export * from './forge';
-export * from './local-forge';
 export * from './errors';
-export * from './github/github.forge';
+export * from './forge';
 export { gitAuthEnv } from './github/git-auth-env';
+export * from './github/github.forge';
+export type { Mergeability, MergeableOptions } from './github/github-mergeable';
+export { GitLabForge, type GitLabForgeOptions } from './gitlab/gitlab.forge';
+export * from './local-forge';
 export * from './review-feedback';

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { PushFailedError } from './errors';
 import { LocalForge } from './local-forge';
 
@@ -13,7 +14,8 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** A bare remote plus a clone with one commit on top of main. */
 function setup(): { remote: string; worktree: string; head: string } {
@@ -69,9 +71,13 @@ describe('LocalForge.pushBranch', () => {
   it('refuses option-like remotes and invalid branch names before running a push', async () => {
     const { remote, worktree } = setup();
     const forge = new LocalForge({ dir: path.join(dir, 'forge') });
-    await expect(forge.pushBranch({ repo: 'web', remoteUrl: '--upload-pack=touch /tmp/x', worktreePath: worktree, branch: 'b' })).rejects.toThrow(TypeError);
+    await expect(
+      forge.pushBranch({ repo: 'web', remoteUrl: '--upload-pack=touch /tmp/x', worktreePath: worktree, branch: 'b' }),
+    ).rejects.toThrow(TypeError);
     for (const branch of ['-f', 'a..b', 'a b', 'x.lock', '']) {
-      await expect(forge.pushBranch({ repo: 'web', remoteUrl: remote, worktreePath: worktree, branch })).rejects.toThrow(TypeError);
+      await expect(
+        forge.pushBranch({ repo: 'web', remoteUrl: remote, worktreePath: worktree, branch }),
+      ).rejects.toThrow(TypeError);
     }
     expect(git(remote, 'for-each-ref')).toBe('');
   });

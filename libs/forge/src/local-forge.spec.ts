@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { ForgeCorruptError, ForgeLockError, PullRequestNotFoundError } from './errors';
 import type { PullRequestDraft } from './forge';
 import { LocalForge } from './local-forge';
@@ -14,7 +15,8 @@ afterEach(() => {
 });
 
 const forgeDir = () => path.join(dir, 'forge');
-const forge = (extra: Partial<ConstructorParameters<typeof LocalForge>[0]> = {}) => new LocalForge({ dir: forgeDir(), ...extra });
+const forge = (extra: Partial<ConstructorParameters<typeof LocalForge>[0]> = {}) =>
+  new LocalForge({ dir: forgeDir(), ...extra });
 const draft = (head: string, repo = 'web'): PullRequestDraft => ({
   repo,
   head,
@@ -28,7 +30,15 @@ describe('LocalForge', () => {
   it('creates a PR record and finds it again, from a fresh instance too', async () => {
     const { pr, created } = await forge().findOrCreatePr(draft('agent/NS-1'));
     expect(created).toBe(true);
-    expect(pr).toMatchObject({ number: 1, url: 'local://web/pull/1', repo: 'web', head: 'agent/NS-1', base: 'main', state: 'open', tickets: ['NS-1'] });
+    expect(pr).toMatchObject({
+      number: 1,
+      url: 'local://web/pull/1',
+      repo: 'web',
+      head: 'agent/NS-1',
+      base: 'main',
+      state: 'open',
+      tickets: ['NS-1'],
+    });
     expect(await forge().findOpenPr('web', 'agent/NS-1')).toEqual(pr);
     expect(await forge().findOpenPr('web', 'agent/NS-2')).toBeNull();
     expect(await forge().findOpenPr('api', 'agent/NS-1')).toBeNull();
@@ -36,11 +46,18 @@ describe('LocalForge', () => {
     expect(await forge().findOrCreatePr(draft('agent/NS-1'))).toEqual({ pr, created: false });
   });
 
-  it('updates an open PR\'s title and body (a later push), adding any new ticket; an unknown PR is an error', async () => {
+  it("updates an open PR's title and body (a later push), adding any new ticket; an unknown PR is an error", async () => {
     const { pr } = await forge().findOrCreatePr(draft('agent/NS-1'));
     await forge().updatePr('web', pr.number, { title: 'NS-1: again', body: 'second body', tickets: ['NS-1', 'NS-2'] });
-    expect(await forge().findOpenPr('web', 'agent/NS-1')).toMatchObject({ number: pr.number, title: 'NS-1: again', body: 'second body', tickets: ['NS-1', 'NS-2'] });
-    await expect(forge().updatePr('web', 42, { title: 't', body: 'b', tickets: [] })).rejects.toBeInstanceOf(PullRequestNotFoundError);
+    expect(await forge().findOpenPr('web', 'agent/NS-1')).toMatchObject({
+      number: pr.number,
+      title: 'NS-1: again',
+      body: 'second body',
+      tickets: ['NS-1', 'NS-2'],
+    });
+    await expect(forge().updatePr('web', 42, { title: 't', body: 'b', tickets: [] })).rejects.toBeInstanceOf(
+      PullRequestNotFoundError,
+    );
   });
 
   it('opens a draft with labels, adds labels an existing PR lacks, and refuses a record with a malformed draft flag', async () => {
@@ -58,10 +75,29 @@ describe('LocalForge', () => {
     await expect(forge().listPrs()).rejects.toThrow(/entry 0: "draft" must be true or false/);
   });
 
+  it('records the reviewers and assignees a PR was opened with, adding assignees (not review requests) later', async () => {
+    const opened = await forge().findOrCreatePr({
+      ...draft('agent/NS-9'),
+      labels: ['nightshift'],
+      reviewers: ['alice'],
+      teamReviewers: ['platform'],
+      assignees: ['bob'],
+    });
+    expect(opened.pr).toMatchObject({ reviewers: ['alice'], teamReviewers: ['platform'], assignees: ['bob'] });
+    await forge().findOrCreatePr({ ...draft('agent/NS-9'), reviewers: ['dave'], assignees: ['bob', 'carol'] });
+    expect(await forge().findOpenPr('web', 'agent/NS-9')).toMatchObject({
+      labels: ['nightshift'],
+      reviewers: ['alice'],
+      assignees: ['bob', 'carol'],
+    });
+  });
+
   it('gives 10 racing findOrCreatePr calls on one head from two instances one PR, created once', async () => {
     const a = forge();
     const b = forge();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).findOrCreatePr(draft('agent/NS-7'))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).findOrCreatePr(draft('agent/NS-7'))),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.pr.number))).toEqual(new Set([1]));
     expect(await forge().listPrs()).toHaveLength(1);
@@ -96,7 +132,11 @@ describe('LocalForge', () => {
     await f.findOrCreatePr(draft('agent/NS-1'));
     const file = path.join(forgeDir(), 'pull-requests.json');
     fs.writeFileSync(file, '[{"number": 1,');
-    for (const op of [() => f.listPrs(), () => f.findOpenPr('web', 'agent/NS-1'), () => f.findOrCreatePr(draft('agent/NS-1'))]) {
+    for (const op of [
+      () => f.listPrs(),
+      () => f.findOpenPr('web', 'agent/NS-1'),
+      () => f.findOrCreatePr(draft('agent/NS-1')),
+    ]) {
       const err = await op().then(
         () => null,
         (e: unknown) => e,
@@ -134,24 +174,36 @@ describe('LocalForge', () => {
 });
 
 describe('LocalForge review feedback', () => {
-  it('returns reviewers\' notes and checks whose latest run failed after `since`, per queried head; not Nightshift\'s own notes, not closed PRs', async () => {
+  it("returns reviewers' notes and checks whose latest run failed after `since`, per queried head; not Nightshift's own notes, not closed PRs", async () => {
     const f = forge();
     const { pr } = await f.findOrCreatePr(draft('agent/NS-1'));
     await f.findOrCreatePr(draft('agent/NS-2'));
     const before = new Date(Date.now() - 1000).toISOString();
-    await f.addReview('web', pr.number, { author: 'rita', body: 'Rename it.', kind: 'review_comment', path: 'a.ts', line: 3 });
+    await f.addReview('web', pr.number, {
+      author: 'rita',
+      body: 'Rename it.',
+      kind: 'review_comment',
+      path: 'a.ts',
+      line: 3,
+    });
     await f.addReview('web', pr.number, { author: 'nightshift', body: '<!-- nightshift:note --> cap reached' });
     await f.addCheckRun('web', pr.number, { name: 'lint', conclusion: 'failure', log: 'lint: 1 problem' });
     await f.addCheckRun('web', pr.number, { name: 'lint', conclusion: 'success', log: 'ok' });
     await f.addCheckRun('web', pr.number, { name: 'unit', conclusion: 'failure', log: 'FAIL a.spec' });
 
-    const found = await forge().readFeedback('web', [{ head: 'agent/NS-1', since: before }, { head: 'agent/NS-2', since: before }, { head: 'agent/NS-9', since: before }]);
+    const found = await forge().readFeedback('web', [
+      { head: 'agent/NS-1', since: before },
+      { head: 'agent/NS-2', since: before },
+      { head: 'agent/NS-9', since: before },
+    ]);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ number: pr.number, head: 'agent/NS-1', url: pr.url });
     expect(found[0]!.notes.map((n) => [n.author, n.body, n.path, n.line])).toEqual([['rita', 'Rename it.', 'a.ts', 3]]);
     expect(found[0]!.failedChecks.map((c) => [c.name, c.log])).toEqual([['unit', 'FAIL a.spec']]);
 
-    expect(await f.readFeedback('web', [{ head: 'agent/NS-1', since: new Date(Date.now() + 1000).toISOString() }])).toEqual([]);
+    expect(
+      await f.readFeedback('web', [{ head: 'agent/NS-1', since: new Date(Date.now() + 1000).toISOString() }]),
+    ).toEqual([]);
     await f.closePr('web', pr.number);
     expect(await f.readFeedback('web', [{ head: 'agent/NS-1', since: before }])).toEqual([]);
     await expect(f.addReview('web', 99, { author: 'x', body: 'y' })).rejects.toBeInstanceOf(PullRequestNotFoundError);
@@ -159,7 +211,24 @@ describe('LocalForge review feedback', () => {
 
   it('refuses a hand-edited record whose reviews are not a list of notes', async () => {
     fs.mkdirSync(forgeDir(), { recursive: true });
-    fs.writeFileSync(path.join(forgeDir(), 'pull-requests.json'), JSON.stringify([{ number: 1, url: 'u', repo: 'web', head: 'agent/X', base: 'main', title: 't', body: 'b', tickets: [], state: 'open', createdAt: '2026-01-01', reviews: [{ text: 'no body' }] }]));
+    fs.writeFileSync(
+      path.join(forgeDir(), 'pull-requests.json'),
+      JSON.stringify([
+        {
+          number: 1,
+          url: 'u',
+          repo: 'web',
+          head: 'agent/X',
+          base: 'main',
+          title: 't',
+          body: 'b',
+          tickets: [],
+          state: 'open',
+          createdAt: '2026-01-01',
+          reviews: [{ text: 'no body' }],
+        },
+      ]),
+    );
     await expect(forge().listPrs()).rejects.toThrow(/"reviews" must be an array of objects with "body" and "at"/);
   });
 });

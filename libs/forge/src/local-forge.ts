@@ -1,12 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
+
+import {
+  type FileLockTiming,
+  KeyedMutex,
+  type LockFailure,
+  type LockLease,
+  withFileLock,
+  writeFileAtomic,
+} from '@nightshift/file-store';
+
 import { ForgeLockError, PullRequestNotFoundError } from './errors';
-import type { CheckRun, Forge, PullRequest, PullRequestDraft } from './forge';
+import type { CheckRun, Forge, PrOpened, PullRequest, PullRequestDraft } from './forge';
 import { feedbackOf } from './local-feedback';
-import type { FeedbackQuery, PrFeedback, ReviewNote } from './review-feedback';
-import { KeyedMutex, withFileLock, writeFileAtomic, type FileLockTiming, type LockFailure, type LockLease } from '@nightshift/file-store';
 import { readPullRequests } from './pr-file';
 import { pushBranch, type PushInput } from './push-branch';
+import type { FeedbackQuery, PrFeedback, ReviewNote } from './review-feedback';
 
 export interface LocalForgeOptions {
   /** Forge directory; holds pull-requests.json, created on first write. */
@@ -55,15 +64,19 @@ export class LocalForge implements Forge {
    * The open PR for the draft's head, created if there is none. The lock spans the lookup and the
    * write, so racing runners (any process) get the same PR and exactly one sees `created: true`.
    */
-  async findOrCreatePr(draft: PullRequestDraft): Promise<{ pr: PullRequest; created: boolean }> {
-    if (!draft.repo || !draft.head) throw new TypeError('LocalForge.findOrCreatePr: a draft needs a repo and a head branch.');
+  async findOrCreatePr(draft: PullRequestDraft): Promise<PrOpened> {
+    if (!draft.repo || !draft.head)
+      throw new TypeError('LocalForge.findOrCreatePr: a draft needs a repo and a head branch.');
     return this.locked(async (lease) => {
       const prs = await readPullRequests(this.file);
       const existing = findOpen(prs, draft.repo, draft.head);
       if (existing) {
-        const missing = (draft.labels ?? []).filter((l) => !(existing.labels ?? []).includes(l));
-        if (missing.length > 0) {
-          existing.labels = [...(existing.labels ?? []), ...missing];
+        // As on GitHub: missing labels and assignees are added; reviewers are requested only on opening.
+        const labels = addMissing(existing.labels, draft.labels);
+        const assignees = addMissing(existing.assignees, draft.assignees);
+        if (labels || assignees) {
+          if (labels) existing.labels = labels;
+          if (assignees) existing.assignees = assignees;
           await this.write(prs, lease);
         }
         return { pr: existing, created: false };
@@ -83,6 +96,9 @@ export class LocalForge implements Forge {
         createdAt: new Date().toISOString(),
         ...(draft.draft ? { draft: true } : {}),
         ...(draft.labels?.length ? { labels: [...draft.labels] } : {}),
+        ...(draft.reviewers?.length ? { reviewers: [...draft.reviewers] } : {}),
+        ...(draft.teamReviewers?.length ? { teamReviewers: [...draft.teamReviewers] } : {}),
+        ...(draft.assignees?.length ? { assignees: [...draft.assignees] } : {}),
       };
       await this.write([...prs, pr], lease);
       return { pr, created: true };
@@ -95,12 +111,20 @@ export class LocalForge implements Forge {
   }
 
   /** Replaces the PR's title and body, as a push by a later session does on a real forge. Throws PullRequestNotFoundError. */
-  async updatePr(repo: string, number: number, change: { title: string; body: string; tickets: string[] }): Promise<void> {
+  async updatePr(
+    repo: string,
+    number: number,
+    change: { title: string; body: string; tickets: string[] },
+  ): Promise<void> {
     await this.locked(async (lease) => {
       const prs = await readPullRequests(this.file);
       const pr = prs.find((p) => p.repo === repo && p.number === number);
       if (!pr) throw new PullRequestNotFoundError(repo, number);
-      Object.assign(pr, { title: change.title, body: change.body, tickets: [...new Set([...pr.tickets, ...change.tickets])] });
+      Object.assign(pr, {
+        title: change.title,
+        body: change.body,
+        tickets: [...new Set([...pr.tickets, ...change.tickets])],
+      });
       await this.write(prs, lease);
     });
   }
@@ -116,7 +140,11 @@ export class LocalForge implements Forge {
   }
 
   /** A reviewer's comment (or review verdict) on a PR, as a human or a test writes it. Throws PullRequestNotFoundError. */
-  async addReview(repo: string, number: number, note: Omit<ReviewNote, 'at' | 'kind'> & { kind?: ReviewNote['kind'] }): Promise<ReviewNote> {
+  async addReview(
+    repo: string,
+    number: number,
+    note: Omit<ReviewNote, 'at' | 'kind'> & { kind?: ReviewNote['kind'] },
+  ): Promise<ReviewNote> {
     const full: ReviewNote = { kind: 'comment', ...note, at: new Date().toISOString() };
     await this.edit(repo, number, (pr) => (pr.reviews = [...(pr.reviews ?? []), full]));
     return full;
@@ -164,4 +192,10 @@ export class LocalForge implements Forge {
 
 function findOpen(prs: PullRequest[], repo: string, head: string): PullRequest | undefined {
   return prs.find((p) => p.state === 'open' && p.repo === repo && p.head === head);
+}
+
+/** `have` plus what `want` adds to it, or undefined when it adds nothing. */
+function addMissing(have: string[] | undefined, want: string[] | undefined): string[] | undefined {
+  const missing = (want ?? []).filter((x) => !(have ?? []).includes(x));
+  return missing.length ? [...(have ?? []), ...missing] : undefined;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+
 import { ForgeCorruptError } from './errors';
 import type { PullRequest } from './forge';
 
@@ -31,18 +32,37 @@ function checkPullRequest(file: string, entry: unknown, index: number): void {
   };
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail('not a JSON object');
   const pr = entry as Record<string, unknown>;
-  if (typeof pr.number !== 'number' || !Number.isSafeInteger(pr.number) || pr.number < 1) fail('"number" must be a positive integer');
+  if (typeof pr.number !== 'number' || !Number.isSafeInteger(pr.number) || pr.number < 1)
+    fail('"number" must be a positive integer');
   for (const field of ['url', 'repo', 'head', 'base', 'title', 'body', 'createdAt'] as const) {
     if (typeof pr[field] !== 'string') fail(`"${field}" must be a string`);
   }
   if (typeof pr.state !== 'string' || !STATES.has(pr.state)) fail('"state" must be open, closed or merged');
-  if (!Array.isArray(pr.tickets) || !pr.tickets.every((t) => typeof t === 'string')) fail('"tickets" must be an array of strings');
+  if (!Array.isArray(pr.tickets) || !pr.tickets.every((t) => typeof t === 'string'))
+    fail('"tickets" must be an array of strings');
   if (pr.draft !== undefined && typeof pr.draft !== 'boolean') fail('"draft" must be true or false when present');
-  if (pr.labels !== undefined && (!Array.isArray(pr.labels) || !pr.labels.every((l) => typeof l === 'string'))) fail('"labels" must be an array of strings when present');
+  for (const field of ['labels', 'reviewers', 'teamReviewers', 'assignees'] as const) {
+    const list = pr[field];
+    if (list !== undefined && (!Array.isArray(list) || !list.every((l) => typeof l === 'string')))
+      fail(`"${field}" must be an array of strings when present`);
+  }
   for (const field of ['reviews', 'checkRuns'] as const) {
     const list = pr[field];
     if (list === undefined) continue;
-    const ok = Array.isArray(list) && list.every((x) => typeof x === 'object' && x !== null && typeof (x as Record<string, unknown>)['at'] === 'string' && (field === 'reviews' ? typeof (x as Record<string, unknown>)['body'] === 'string' : typeof (x as Record<string, unknown>)['name'] === 'string'));
-    if (!ok) fail(`"${field}" must be an array of objects with ${field === 'reviews' ? '"body"' : '"name"'} and "at" when present`);
+    const ok =
+      Array.isArray(list) &&
+      list.every(
+        (x) =>
+          typeof x === 'object' &&
+          x !== null &&
+          typeof (x as Record<string, unknown>)['at'] === 'string' &&
+          (field === 'reviews'
+            ? typeof (x as Record<string, unknown>)['body'] === 'string'
+            : typeof (x as Record<string, unknown>)['name'] === 'string'),
+      );
+    if (!ok)
+      fail(
+        `"${field}" must be an array of objects with ${field === 'reviews' ? '"body"' : '"name"'} and "at" when present`,
+      );
   }
 }

@@ -1,3 +1,5 @@
+import type { IgnoredNote } from '@nightshift/domain';
+
 /** Something a reviewer said on a PR: a review (approve / changes requested / comment), a line comment, or a comment on the PR itself. */
 export interface ReviewNote {
   kind: 'review' | 'review_comment' | 'comment';
@@ -28,8 +30,11 @@ export interface PrFeedback {
   number: number;
   url: string;
   head: string;
+  /** From trusted authors only (trusted-author.ts). */
   notes: ReviewNote[];
   failedChecks: FailedCheck[];
+  /** Notes left out because their authors are not trusted: recorded, never acted on, never in a prompt. */
+  ignored?: IgnoredNote[];
 }
 
 /** An open PR (by head branch) to look at, and since when (the start of its ticket's last session). */

@@ -1,7 +1,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commitAll, commitsAhead, diffStat, GitCommandError, makeBareRemote, pushBranch, runGit, stageChanges, WorktreeStore } from './index';
+
+import {
+  commitAll,
+  commitsAhead,
+  diffStat,
+  GitCommandError,
+  makeBareRemote,
+  pushBranch,
+  runGit,
+  stageChanges,
+  WorktreeStore,
+} from './index';
 
 jest.setTimeout(60_000);
 
@@ -13,7 +24,15 @@ beforeEach(async () => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nightshift-commit-')));
   remote = await makeBareRemote(path.join(tmp, 'remote.git'));
   const store = new WorktreeStore({ root: path.join(tmp, 'root') });
-  worktree = (await store.createWorktree({ repo: 'web', remoteUrl: remote, baseBranch: 'main', branch: 'agent/ENG-1', worktreeKey: 'ENG-1' })).path;
+  worktree = (
+    await store.createWorktree({
+      repo: 'web',
+      remoteUrl: remote,
+      baseBranch: 'main',
+      branch: 'agent/ENG-1',
+      worktreeKey: 'ENG-1',
+    })
+  ).path;
 });
 
 afterEach(() => {
@@ -42,8 +61,8 @@ describe('stageChanges / commitAll', () => {
     expect(await stageChanges(worktree)).toBe(false);
   });
 
-  it('commits what was staged, not files written after it (the checks\' build output)', async () => {
-    fs.writeFileSync(path.join(worktree, 'work.txt'), 'the agent\'s');
+  it("commits what was staged, not files written after it (the checks' build output)", async () => {
+    fs.writeFileSync(path.join(worktree, 'work.txt'), "the agent's");
     expect(await stageChanges(worktree)).toBe(true);
     fs.writeFileSync(path.join(worktree, 'coverage.out'), 'from a check');
     expect((await commitAll(worktree, 'work', { staged: true })).committed).toBe(true);
@@ -79,7 +98,13 @@ describe('stageChanges / commitAll', () => {
 describe('commitAll as a configured identity, and diffStat', () => {
   const saved = { ...process.env };
   afterEach(() => {
-    for (const k of ['GIT_CONFIG_GLOBAL', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) {
+    for (const k of [
+      'GIT_CONFIG_GLOBAL',
+      'GIT_AUTHOR_NAME',
+      'GIT_AUTHOR_EMAIL',
+      'GIT_COMMITTER_NAME',
+      'GIT_COMMITTER_EMAIL',
+    ]) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }
@@ -92,12 +117,14 @@ describe('commitAll as a configured identity, and diffStat', () => {
     process.env['GIT_AUTHOR_NAME'] = 'Someone Else';
     fs.writeFileSync(path.join(worktree, 'a.txt'), 'a');
     await commitAll(worktree, 'bot commit', { author: { name: 'Night Bot', email: 'bot@example.com' } });
-    expect(await git(['log', '-1', '--format=%an <%ae>|%cn <%ce>'], worktree)).toBe('Night Bot <bot@example.com>|Night Bot <bot@example.com>');
-    // Without an author the host's identity is what git uses: the option is what keeps it out.
+    expect(await git(['log', '-1', '--format=%an <%ae>|%cn <%ce>'], worktree)).toBe(
+      'Night Bot <bot@example.com>|Night Bot <bot@example.com>',
+    );
+    // Without an author the host's global config is not read either (git runs with Nightshift's own): the fallback.
     delete process.env['GIT_AUTHOR_NAME'];
     fs.writeFileSync(path.join(worktree, 'b.txt'), 'b');
     await commitAll(worktree, 'host commit');
-    expect(await git(['log', '-1', '--format=%an <%ae>'], worktree)).toBe('Jane Person <jane@example.com>');
+    expect(await git(['log', '-1', '--format=%an <%ae>'], worktree)).toBe('Nightshift <nightshift@localhost>');
   });
 
   it('diffStat lists the files the branch changed since the base', async () => {
@@ -135,7 +162,10 @@ describe('pushBranch', () => {
     await runGit(['reset', '--hard', 'origin/main'], { cwd: worktree });
     fs.writeFileSync(path.join(worktree, 'b.txt'), 'two');
     await commitAll(worktree, 'two');
-    const error = await pushBranch(worktree, remote, 'agent/ENG-2', { expectNew: true }).then(() => null, (e: unknown) => e);
+    const error = await pushBranch(worktree, remote, 'agent/ENG-2', { expectNew: true }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GitCommandError);
     expect((error as GitCommandError).stderr).toMatch(/stale info/);
     expect(await git(['rev-parse', 'refs/heads/agent/ENG-2'], remote)).toBe(first.sha);

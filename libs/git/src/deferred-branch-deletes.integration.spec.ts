@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { DeferredBranchDeletes } from './deferred-branch-deletes';
 import { makeBareRemote, runGit, WorktreeStore } from './index';
 import { RepoLock } from './repo-lock';
@@ -20,7 +21,13 @@ beforeEach(async () => {
 
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const input = (key: string) => ({ repo: 'web', remoteUrl: remote, baseBranch: 'main', branch: `agent/${key}`, worktreeKey: key });
+const input = (key: string) => ({
+  repo: 'web',
+  remoteUrl: remote,
+  baseBranch: 'main',
+  branch: `agent/${key}`,
+  worktreeKey: key,
+});
 const mirrorOf = (store: WorktreeStore) => path.join(store.root, 'mirrors', 'web.git');
 
 async function localBranches(mirror: string): Promise<string[]> {
@@ -33,7 +40,10 @@ describe('removed worktrees lose their branches in batches', () => {
     const calls: string[][] = [];
     const store = new WorktreeStore({ root, onGitCommand: (args) => calls.push(args) });
     for (const key of ['ENG-1', 'ENG-2', 'ENG-3']) await store.createWorktree(input(key));
-    for (const key of ['ENG-1', 'ENG-2', 'ENG-3']) expect(await store.removeWorktree({ repo: 'web', worktreeKey: key, branch: `agent/${key}` })).toEqual({ removed: true });
+    for (const key of ['ENG-1', 'ENG-2', 'ENG-3'])
+      expect(await store.removeWorktree({ repo: 'web', worktreeKey: key, branch: `agent/${key}` })).toEqual({
+        removed: true,
+      });
     expect(await localBranches(mirrorOf(store))).toEqual(['agent/ENG-1', 'agent/ENG-2', 'agent/ENG-3']);
 
     calls.length = 0;
@@ -49,7 +59,9 @@ describe('removed worktrees lose their branches in batches', () => {
     const again = await store.createWorktree(input('ENG-4'));
     await store.flushBranchDeletes();
     expect(await localBranches(mirrorOf(store))).toEqual(['agent/ENG-4']);
-    expect((await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: again.path })).stdout.trim()).toBe('agent/ENG-4');
+    expect((await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: again.path })).stdout.trim()).toBe(
+      'agent/ENG-4',
+    );
   });
 
   it('flushes on its own once a repo queues a full batch; a missing or checked-out branch is no error', async () => {
@@ -59,12 +71,22 @@ describe('removed worktrees lose their branches in batches', () => {
     const mirror = mirrorOf(store);
     const errors: unknown[] = [];
     const git = (args: string[], cwd: string) => runGit(args, { cwd });
-    const deletes = new DeferredBranchDeletes({ lock: new RepoLock({ locksDir: path.join(tmp, 'locks') }), git, mirrorPath: () => mirror, batch: 3, delayMs: 60_000, onError: (_repo, err) => errors.push(err) });
+    const deletes = new DeferredBranchDeletes({
+      lock: new RepoLock({ locksDir: path.join(tmp, 'locks') }),
+      git,
+      mirrorPath: () => mirror,
+      batch: 3,
+      delayMs: 60_000,
+      onError: (_repo, err) => errors.push(err),
+    });
     deletes.queue('web', 'agent/ENG-5'); // checked out in its worktree: git refuses, rightly
     deletes.queue('web', 'agent/never-existed');
-    await runGit(['worktree', 'remove', '--force', path.join(store.root, 'worktrees', 'web', 'ENG-6')], { cwd: mirror });
+    await runGit(['worktree', 'remove', '--force', path.join(store.root, 'worktrees', 'web', 'ENG-6')], {
+      cwd: mirror,
+    });
     deletes.queue('web', 'agent/ENG-6'); // the third: the batch starts at once, long before its 60 s delay
-    for (let i = 0; i < 200 && (await localBranches(mirror)).includes('agent/ENG-6'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && (await localBranches(mirror)).includes('agent/ENG-6'); i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect(await localBranches(mirror)).toEqual(['agent/ENG-5']);
     await deletes.flush();
     expect(errors).toEqual([]);
@@ -77,7 +99,12 @@ describe('removed worktrees lose their branches in batches', () => {
     fs.writeFileSync(path.join(broken, 'HEAD'), 'ref: refs/heads/main\n');
     fs.writeFileSync(path.join(broken, 'config'), '[core\nbroken');
     const git = (args: string[], cwd: string) => runGit(args, { cwd });
-    const deletes = new DeferredBranchDeletes({ lock: new RepoLock({ locksDir: path.join(tmp, 'locks') }), git, mirrorPath: () => broken, onError: (repo, err) => errors.push({ repo, err }) });
+    const deletes = new DeferredBranchDeletes({
+      lock: new RepoLock({ locksDir: path.join(tmp, 'locks') }),
+      git,
+      mirrorPath: () => broken,
+      onError: (repo, err) => errors.push({ repo, err }),
+    });
     deletes.queue('web', 'agent/ENG-7');
     await deletes.flush();
     expect(errors).toHaveLength(1);

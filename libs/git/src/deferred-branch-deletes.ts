@@ -16,7 +16,8 @@ export interface DeferredBranchDeletesOptions {
 }
 
 // What `git branch -D` says about a branch it rightly leaves alone.
-const EXPECTED_REFUSAL = /^error: (branch '.*' not found\.|cannot delete branch '.*' (checked out|used by worktree) at .*)$/i;
+const EXPECTED_REFUSAL =
+  /^error: (branch '.*' not found\.|cannot delete branch '.*' (checked out|used by worktree) at .*)$/i;
 
 /** Branches per `git branch -D`, well under any argv limit. */
 const MAX_PER_CALL = 200;
@@ -68,7 +69,10 @@ export class DeferredBranchDeletes {
     if (this.queued.size === 0) return;
     const work = [...this.queued.keys()];
     this.flushing = (async () => {
-      for (const repo of work) await this.opts.lock.run(repo, () => this.deleteQueued(repo)).catch((err: unknown) => this.opts.onError?.(repo, err));
+      for (const repo of work)
+        await this.opts.lock
+          .run(repo, () => this.deleteQueued(repo))
+          .catch((err: unknown) => this.opts.onError?.(repo, err));
     })().finally(() => {
       this.flushing = undefined;
     });
@@ -83,15 +87,20 @@ export class DeferredBranchDeletes {
     if (branches.length === 0 || !(await mirrorExists(mirror))) return;
     for (let i = 0; i < branches.length; i += MAX_PER_CALL) {
       // Exit 1 when some branch was missing or checked out elsewhere; every other one is still deleted.
-      await this.opts.git(['branch', '-D', '--', ...branches.slice(i, i + MAX_PER_CALL)], mirror).catch((err: unknown) => {
-        if (!onlyExpectedRefusals(err)) this.opts.onError?.(repo, err);
-      });
+      await this.opts
+        .git(['branch', '-D', '--', ...branches.slice(i, i + MAX_PER_CALL)], mirror)
+        .catch((err: unknown) => {
+          if (!onlyExpectedRefusals(err)) this.opts.onError?.(repo, err);
+        });
     }
   }
 }
 
 function onlyExpectedRefusals(err: unknown): boolean {
   if (!(err instanceof GitCommandError) || err.exitCode !== 1) return false;
-  const lines = err.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = err.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.length > 0 && lines.every((l) => EXPECTED_REFUSAL.test(l));
 }

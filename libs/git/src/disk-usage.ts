@@ -75,7 +75,12 @@ function duKilobytes(dir: string, timeoutMs: number): Promise<number | null> {
   return new Promise((resolve) => {
     execFile('du', ['-sk', '--', dir], { timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (_err, stdout) => {
       // A file vanishing mid-walk (a worktree being removed) makes du exit 1 but it still prints the total.
-      const kb = Number.parseInt(String(stdout ?? '').trim().split(/\s+/)[0] ?? '', 10);
+      const kb = Number.parseInt(
+        String(stdout ?? '')
+          .trim()
+          .split(/\s+/)[0] ?? '',
+        10,
+      );
       resolve(Number.isFinite(kb) ? kb : null);
     });
   });

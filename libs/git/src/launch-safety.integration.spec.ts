@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { safeKey } from '@nightshift/domain';
+
 import { assertInsideRoot, assertSafeLaunch, UnsafePathError } from './index';
 
 let tmp: string;
@@ -34,10 +36,13 @@ describe('assertInsideRoot', () => {
   it.each([
     ['the root itself', () => root],
     ['a parent of the root', () => tmp],
-    ['a sibling whose name starts like the root', () => {
-      fs.mkdirSync(`${root}-evil`, { recursive: true });
-      return `${root}-evil`;
-    }],
+    [
+      'a sibling whose name starts like the root',
+      () => {
+        fs.mkdirSync(`${root}-evil`, { recursive: true });
+        return `${root}-evil`;
+      },
+    ],
     ['a missing path', () => path.join(root, 'worktrees', 'web', 'nope')],
     ['a .. escape', () => path.join(root, 'worktrees', '..', '..')],
   ])('refuses %s', async (_what, target) => {
@@ -54,14 +59,20 @@ describe('assertSafeLaunch', () => {
   it('refuses a cwd that is not the worktree (its parent, or a subfolder)', async () => {
     const dir = worktree('ENG-1');
     fs.mkdirSync(path.join(dir, 'src'));
-    await expect(assertSafeLaunch({ root, worktreeKey: 'ENG-1', worktreePath: dir, cwd: path.dirname(dir) })).rejects.toThrow(/not to the worktree/);
-    await expect(assertSafeLaunch({ root, worktreeKey: 'ENG-1', worktreePath: dir, cwd: path.join(dir, 'src') })).rejects.toThrow(/not to the worktree/);
+    await expect(
+      assertSafeLaunch({ root, worktreeKey: 'ENG-1', worktreePath: dir, cwd: path.dirname(dir) }),
+    ).rejects.toThrow(/not to the worktree/);
+    await expect(
+      assertSafeLaunch({ root, worktreeKey: 'ENG-1', worktreePath: dir, cwd: path.join(dir, 'src') }),
+    ).rejects.toThrow(/not to the worktree/);
   });
 
   it('keeps safeKey() of hostile ticket keys inside the root and refuses the raw ones', async () => {
     for (const raw of ['../../etc', 'a/b', '$(x)', 'x'.repeat(300)]) {
       const raw$ = path.join(root, 'worktrees', 'web', raw);
-      await expect(assertSafeLaunch({ root, worktreeKey: raw, worktreePath: raw$, cwd: raw$ })).rejects.toBeInstanceOf(UnsafePathError);
+      await expect(assertSafeLaunch({ root, worktreeKey: raw, worktreePath: raw$, cwd: raw$ })).rejects.toBeInstanceOf(
+        UnsafePathError,
+      );
       const key = safeKey(raw);
       const dir = worktree(key);
       expect(await assertSafeLaunch({ root, worktreeKey: key, worktreePath: dir, cwd: dir })).toBe(dir);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { UnsafePathError } from './errors/unsafe-path.error';
 import { assertSafeName } from './store-layout';
 
@@ -17,7 +18,11 @@ export async function assertInsideRoot(root: string, candidate: string): Promise
   });
   const rel = path.relative(realRoot, real);
   if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
-    throw new UnsafePathError('worktree path', candidate, `it resolves to ${real}, which is not under the worktree root ${realRoot}`);
+    throw new UnsafePathError(
+      'worktree path',
+      candidate,
+      `it resolves to ${real}, which is not under the worktree root ${realRoot}`,
+    );
   }
   return real;
 }
@@ -43,7 +48,11 @@ export interface LaunchTarget {
 export async function assertSafeLaunch(target: LaunchTarget): Promise<string> {
   assertSafeName('worktree key', target.worktreeKey);
   if (path.basename(path.resolve(target.worktreePath)) !== target.worktreeKey) {
-    throw new UnsafePathError('worktree key', target.worktreeKey, `it does not name the worktree ${target.worktreePath}`);
+    throw new UnsafePathError(
+      'worktree key',
+      target.worktreeKey,
+      `it does not name the worktree ${target.worktreePath}`,
+    );
   }
   const real = await assertInsideRoot(target.root, target.worktreePath);
   const realCwd = await realpathOr(target.cwd, () => {

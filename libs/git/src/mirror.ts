@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { BaseBranchMissingError } from './errors/base-branch-missing.error';
 import { GitCommandError } from './errors/git-command.error';
 import type { GitOutput } from './run-git';
@@ -34,7 +35,12 @@ export async function fetchedWithin(mirrorPath: string, intervalMs: number): Pro
  * configured and fetched, so a crash mid-clone never leaves a half-made mirror that looks finished.
  * Must run under the repo lock.
  */
-export async function cloneMirror(git: GitRunner, remoteUrl: string, mirrorPath: string, timeoutMs: number): Promise<void> {
+export async function cloneMirror(
+  git: GitRunner,
+  remoteUrl: string,
+  mirrorPath: string,
+  timeoutMs: number,
+): Promise<void> {
   const partial = `${mirrorPath}.partial`;
   await fs.promises.rm(partial, { recursive: true, force: true });
   const parent = path.dirname(mirrorPath);
@@ -45,7 +51,12 @@ export async function cloneMirror(git: GitRunner, remoteUrl: string, mirrorPath:
 }
 
 /** Fetches all remote branches into refs/remotes/origin/*, first pointing origin at `remoteUrl` if it moved. */
-export async function fetchMirror(git: GitRunner, remoteUrl: string, mirrorPath: string, timeoutMs: number): Promise<void> {
+export async function fetchMirror(
+  git: GitRunner,
+  remoteUrl: string,
+  mirrorPath: string,
+  timeoutMs: number,
+): Promise<void> {
   const current = await git(['config', '--get', 'remote.origin.url'], mirrorPath).then(
     (out) => out.stdout.trim(),
     () => '',
@@ -70,7 +81,13 @@ export async function refExists(git: GitRunner, cwd: string, ref: string): Promi
  * The commit `branch` points at on the remote right now (one `ls-remote`, no local writes, so it needs no
  * lock), null when the remote has no such branch, undefined when the remote could not be asked.
  */
-export async function remoteBranchTip(git: GitRunner, mirrorPath: string, remoteUrl: string, branch: string, timeoutMs: number): Promise<string | null | undefined> {
+export async function remoteBranchTip(
+  git: GitRunner,
+  mirrorPath: string,
+  remoteUrl: string,
+  branch: string,
+  timeoutMs: number,
+): Promise<string | null | undefined> {
   const ref = `refs/heads/${branch}`;
   try {
     const { stdout } = await git(['ls-remote', '--heads', '--', remoteUrl, ref], mirrorPath, timeoutMs);
@@ -85,7 +102,13 @@ export async function remoteBranchTip(git: GitRunner, mirrorPath: string, remote
  * Fetches one branch into refs/remotes/origin/<branch>, leaving FETCH_HEAD alone so the mirror's full-fetch
  * throttle still sees the last full fetch. Must run under the repo lock.
  */
-export async function fetchBranch(git: GitRunner, mirrorPath: string, remoteUrl: string, branch: string, timeoutMs: number): Promise<void> {
+export async function fetchBranch(
+  git: GitRunner,
+  mirrorPath: string,
+  remoteUrl: string,
+  branch: string,
+  timeoutMs: number,
+): Promise<void> {
   const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
   await git(['fetch', '--no-tags', '--no-write-fetch-head', '--', remoteUrl, refspec], mirrorPath, timeoutMs);
 }

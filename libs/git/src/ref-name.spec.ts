@@ -6,10 +6,24 @@ describe('assertBranchName', () => {
     expect(() => assertBranchName(name)).not.toThrow();
   });
 
-  it.each(['', '-f', '--force', 'a..b', 'a b', 'a~1', 'a^', 'a:b', 'x.lock', 'a/.hidden', '/a', 'a/', 'a//b', 'a.', '@', 'a@{1}'])(
-    'rejects %j',
-    (name) => {
-      expect(() => assertBranchName(name)).toThrow(InvalidRefError);
-    },
-  );
+  it.each([
+    '',
+    '-f',
+    '--force',
+    'a..b',
+    'a b',
+    'a~1',
+    'a^',
+    'a:b',
+    'x.lock',
+    'a/.hidden',
+    '/a',
+    'a/',
+    'a//b',
+    'a.',
+    '@',
+    'a@{1}',
+  ])('rejects %j', (name) => {
+    expect(() => assertBranchName(name)).toThrow(InvalidRefError);
+  });
 });

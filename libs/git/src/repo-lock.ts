@@ -1,5 +1,7 @@
 import * as path from 'node:path';
+
 import * as lockfile from 'proper-lockfile';
+
 import { RepoLockError } from './errors/repo-lock.error';
 
 /** Tuning for the cross-process lock. */
@@ -51,7 +53,15 @@ export class RepoLock {
         lockfilePath: lockPath,
         realpath: false,
         stale: this.staleMs,
-        retries: { forever: true, maxRetryTime: this.waitMs, retries: 12, factor: 1.5, minTimeout: 15, maxTimeout: 500, randomize: true },
+        retries: {
+          forever: true,
+          maxRetryTime: this.waitMs,
+          retries: 12,
+          factor: 1.5,
+          minTimeout: 15,
+          maxTimeout: 500,
+          randomize: true,
+        },
         // The default throws from a timer and kills the process. A lost lock (event loop blocked past the
         // stale time) is reported to the caller instead, after fn finishes.
         onCompromised: (err) => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { GitCommandError, runGit } from './index';
 
 let tmp: string;
@@ -38,7 +39,9 @@ describe('runGit', () => {
   });
 
   it('throws GitCommandError naming subcommand, cwd and stderr', async () => {
-    const error = await runGit(['-c', 'core.quotepath=off', 'rev-parse', '--verify', 'no-such-ref'], { cwd: tmp }).catch((e: unknown) => e);
+    const error = await runGit(['-c', 'core.quotepath=off', 'rev-parse', '--verify', 'no-such-ref'], {
+      cwd: tmp,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitCommandError);
     const err = error as GitCommandError;
     expect(err.name).toBe('GitCommandError');

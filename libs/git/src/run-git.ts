@@ -1,5 +1,7 @@
 import { execFile, type ExecFileException } from 'node:child_process';
+
 import { GitCommandError } from './errors/git-command.error';
+import { hardenedGitEnv, neutralConfigArgs } from './git-hardening';
 import { identityFallbackEnv } from './git-identity';
 
 /** Options for one git invocation. */
@@ -7,7 +9,7 @@ export interface RunGitOptions {
   cwd: string;
   /** Kill git after this long; default 120 s. */
   timeoutMs?: number;
-  /** Extra environment; wins over process.env and the identity fallback. */
+  /** Extra environment; wins over the hardened environment (see git-hardening.ts) and the identity fallback. */
   env?: Record<string, string>;
   /** Values to scrub from the error besides the secret env vars (e.g. a token passed in `env`). */
   secrets?: readonly string[];
@@ -24,27 +26,28 @@ export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
 const MAX_BUFFER = 64 * 1024 * 1024;
 
 /**
- * Runs `git <args>` (argument array, never a shell) in `opts.cwd`. Terminal prompts are disabled so a
+ * Runs `git <args>` (argument array, never a shell) in `opts.cwd`, under Nightshift's known config (see
+ * git-hardening.ts: no hook, fsmonitor, credential helper… runs). Terminal prompts are disabled so a
  * missing credential fails fast instead of hanging, and an author/committer identity
  * (`Nightshift <nightshift@localhost>`) is supplied when none is configured.
  * Throws GitCommandError (credentials stripped) on a non-zero exit, a timeout or a failure to start.
  */
 export async function runGit(args: string[], opts: RunGitOptions): Promise<GitOutput> {
-  const callerEnv: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-  const identity = await identityFallbackEnv(callerEnv);
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ...identity, ...opts.env };
+  const base = hardenedGitEnv(process.env);
+  const identity = await identityFallbackEnv({ ...base, ...opts.env });
+  const env = { ...base, ...identity, ...opts.env };
   const timeoutMs = opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      args,
+      [...neutralConfigArgs(), ...args],
       { cwd: opts.cwd, env, timeout: timeoutMs, maxBuffer: MAX_BUFFER, encoding: 'utf8', windowsHide: true },
       (error, stdout, stderr) => {
         if (!error) {
           resolve({ stdout, stderr });
           return;
         }
-        reject(toGitError(error, args, opts.cwd, timeoutMs, stderr, opts.secrets));
+        reject(toGitError(error, args, opts.cwd, timeoutMs, stderr, opts.secrets, stdout));
       },
     );
   });
@@ -57,6 +60,7 @@ function toGitError(
   timeoutMs: number,
   stderr: string,
   secrets: readonly string[] = [],
+  stdout = '',
 ): GitCommandError {
   const subcommand = subcommandOf(args);
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
@@ -65,7 +69,15 @@ function toGitError(
   }
   // Any other string code (ENOENT, EACCES…) means git never ran. error.message is never used: it holds argv.
   if (typeof error.code === 'string') {
-    return new GitCommandError({ subcommand, cwd, exitCode: null, stderr: '', timedOut: false, spawnError: error.code, secrets });
+    return new GitCommandError({
+      subcommand,
+      cwd,
+      exitCode: null,
+      stderr: '',
+      timedOut: false,
+      spawnError: error.code,
+      secrets,
+    });
   }
   const timedOut = error.killed === true && error.code == null;
   return new GitCommandError({
@@ -76,6 +88,7 @@ function toGitError(
     timedOut,
     timeoutMs,
     secrets,
+    stdout: String(stdout ?? ''),
   });
 }
 

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+
 import { redactSecrets } from '@nightshift/domain';
+
 import type { GitRunner } from './mirror';
 import { runGit } from './run-git';
 import { assertSafeName } from './store-layout';
@@ -12,7 +14,10 @@ export function observedGitRunner(opts: {
   const observe = opts.onGitCommand;
   const timing = opts.onGitTiming;
   return async (args, cwd, timeoutMs) => {
-    observe?.(args.map((arg) => redactSecrets(arg)), cwd);
+    observe?.(
+      args.map((arg) => redactSecrets(arg)),
+      cwd,
+    );
     const started = process.hrtime.bigint();
     let ok = false;
     try {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { UnsafePathError } from './errors/unsafe-path.error';
 
 const SAFE_TOKEN = /^[A-Za-z0-9._-]+$/;
@@ -8,9 +9,11 @@ export const MAX_NAME_LENGTH = 128;
 
 /** Throws UnsafePathError unless `value` is a single safe path component. */
 export function assertSafeName(kind: 'worktree key' | 'repo name', value: string): void {
-  if (!SAFE_TOKEN.test(value)) throw new UnsafePathError(kind, value, 'only letters, digits, ".", "_" and "-" are allowed');
+  if (!SAFE_TOKEN.test(value))
+    throw new UnsafePathError(kind, value, 'only letters, digits, ".", "_" and "-" are allowed');
   if (value === '.' || value === '..') throw new UnsafePathError(kind, value, 'it names a directory, not an entry');
-  if (value.length > MAX_NAME_LENGTH) throw new UnsafePathError(kind, value, `it is longer than ${MAX_NAME_LENGTH} characters`);
+  if (value.length > MAX_NAME_LENGTH)
+    throw new UnsafePathError(kind, value, `it is longer than ${MAX_NAME_LENGTH} characters`);
 }
 
 /**
@@ -57,11 +60,19 @@ export class StoreLayout {
     if (create) await fs.promises.mkdir(repoDir, { recursive: true });
     const realRepoDir = await realpathOrNull(repoDir);
     if (realRepoDir !== null && realRepoDir !== repoDir) {
-      throw new UnsafePathError('repo name', repo, `${repoDir} resolves to ${realRepoDir}, outside ${this.worktreesDir}`);
+      throw new UnsafePathError(
+        'repo name',
+        repo,
+        `${repoDir} resolves to ${realRepoDir}, outside ${this.worktreesDir}`,
+      );
     }
     const stat = await fs.promises.lstat(target).catch(() => null);
     if (stat?.isSymbolicLink()) {
-      throw new UnsafePathError('worktree key', key, `${target} is a symlink; remove it by hand if it is not an attack`);
+      throw new UnsafePathError(
+        'worktree key',
+        key,
+        `${target} is a symlink; remove it by hand if it is not an attack`,
+      );
     }
     return target;
   }

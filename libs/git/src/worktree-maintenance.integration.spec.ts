@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { commitAll, makeBareRemote, pushBranch, runGit, WorktreeStore } from './index';
 
 jest.setTimeout(60_000);
@@ -19,7 +20,13 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const input = (key: string) => ({ repo: 'web', remoteUrl: remote, baseBranch: 'main', branch: `agent/${key}`, worktreeKey: key });
+const input = (key: string) => ({
+  repo: 'web',
+  remoteUrl: remote,
+  baseBranch: 'main',
+  branch: `agent/${key}`,
+  worktreeKey: key,
+});
 const head = async (dir: string) => (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
 const mirrorOf = (store: WorktreeStore) => path.join(store.root, 'mirrors', 'web.git');
 
@@ -114,13 +121,19 @@ describe('checkout outside the repo lock', () => {
 
   it('two creates of one key at once (a retried job) get one healthy worktree', async () => {
     // Enough files that the first checkout is still writing when the second create takes the repo lock.
-    const files = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`pkg/f${i}.ts`, `export const v${i} = ${i};\n`]));
+    const files = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, i) => [`pkg/f${i}.ts`, `export const v${i} = ${i};\n`]),
+    );
     remote = await makeBareRemote(path.join(tmp, 'big.git'), { 'README.md': '# web\n', ...files });
     const store = new WorktreeStore({ root });
     // Each caller checks its worktree the moment it gets it: neither may receive a half-written one.
     const readyOnArrival = async () => {
       const wt = await store.createWorktree(input('TWICE'));
-      return { ...wt, readme: fs.existsSync(path.join(wt.path, 'README.md')), status: (await runGit(['status', '--porcelain'], { cwd: wt.path })).stdout };
+      return {
+        ...wt,
+        readme: fs.existsSync(path.join(wt.path, 'README.md')),
+        status: (await runGit(['status', '--porcelain'], { cwd: wt.path })).stdout,
+      };
     };
     const [a, b] = await Promise.all([readyOnArrival(), readyOnArrival()]);
     expect(a.path).toBe(b.path);
@@ -133,9 +146,14 @@ describe('maintenance', () => {
   it('removeWorktree asks onlyIf under the lock and touches nothing when it says no', async () => {
     const store = new WorktreeStore({ root });
     const wt = await store.createWorktree(input('ENG-1'));
-    expect(await store.removeWorktree({ repo: 'web', worktreeKey: 'ENG-1', onlyIf: async () => false })).toEqual({ removed: false, skipped: true });
+    expect(await store.removeWorktree({ repo: 'web', worktreeKey: 'ENG-1', onlyIf: async () => false })).toEqual({
+      removed: false,
+      skipped: true,
+    });
     expect(fs.existsSync(path.join(wt.path, 'README.md'))).toBe(true);
-    expect(await store.removeWorktree({ repo: 'web', worktreeKey: 'ENG-1', onlyIf: async () => true })).toEqual({ removed: true });
+    expect(await store.removeWorktree({ repo: 'web', worktreeKey: 'ENG-1', onlyIf: async () => true })).toEqual({
+      removed: true,
+    });
     expect(fs.existsSync(wt.path)).toBe(false);
   });
 
@@ -169,8 +187,13 @@ describe('maintenance', () => {
 
   it('reports each git command with its duration', async () => {
     const ops: string[] = [];
-    const store = new WorktreeStore({ root, onGitTiming: (op, seconds, ok) => ops.push(`${op}:${ok}:${seconds >= 0}`) });
+    const store = new WorktreeStore({
+      root,
+      onGitTiming: (op, seconds, ok) => ops.push(`${op}:${ok}:${seconds >= 0}`),
+    });
     await store.createWorktree(input('ENG-4'));
-    expect(ops).toEqual(expect.arrayContaining(['clone:true:true', 'fetch:true:true', 'ls-remote:true:true', 'worktree_add:true:true']));
+    expect(ops).toEqual(
+      expect.arrayContaining(['clone:true:true', 'fetch:true:true', 'ls-remote:true:true', 'worktree_add:true:true']),
+    );
   });
 });

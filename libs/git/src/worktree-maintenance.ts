@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mirrorExists, refExists, type GitRunner } from './mirror';
+
+import { type GitRunner, mirrorExists, refExists } from './mirror';
 import { assertBranchName } from './ref-name';
 import type { RepoLock } from './repo-lock';
-import type { StoreLayout } from './store-layout';
 import { safeEntries } from './store-helpers';
+import type { StoreLayout } from './store-layout';
+import type { BranchRef, WorktreeInfo } from './worktree-info';
 import { parseWorktreeList, type RegisteredWorktree } from './worktree-registry';
-import type { BranchRef, WorktreeInfo } from './worktree-store';
 
 /* The store's housekeeping (the sweeper's and branch cleanup's side): listing, pruning, deleting branches. */
 
@@ -45,9 +46,11 @@ export async function listWorktrees(ctx: MaintenanceContext, repo?: string): Pro
 
 /** Runs `git worktree prune` on the mirror of each repo (default: every mirror), under each repo's lock. */
 export async function pruneWorktrees(ctx: MaintenanceContext, repos?: string[]): Promise<string[]> {
-  const names = repos ?? (await fs.promises.readdir(ctx.layout.mirrorsDir).catch(() => [] as string[]))
-    .filter((n) => n.endsWith('.git'))
-    .map((n) => n.slice(0, -'.git'.length));
+  const names =
+    repos ??
+    (await fs.promises.readdir(ctx.layout.mirrorsDir).catch(() => [] as string[]))
+      .filter((n) => n.endsWith('.git'))
+      .map((n) => n.slice(0, -'.git'.length));
   const pruned: string[] = [];
   for (const repo of names) {
     const mirror = ctx.layout.mirrorPath(repo);
@@ -62,7 +65,10 @@ export async function pruneWorktrees(ctx: MaintenanceContext, repos?: string[]):
  * Deletes local branches of the mirrors (terminal tickets whose PR was merged or closed). A branch still
  * checked out in a worktree is kept and reported in `skipped`; one already gone counts as neither.
  */
-export async function deleteLocalBranches(ctx: MaintenanceContext, refs: BranchRef[]): Promise<{ deleted: BranchRef[]; skipped: Array<BranchRef & { reason: string }> }> {
+export async function deleteLocalBranches(
+  ctx: MaintenanceContext,
+  refs: BranchRef[],
+): Promise<{ deleted: BranchRef[]; skipped: Array<BranchRef & { reason: string }> }> {
   const deleted: BranchRef[] = [];
   const skipped: Array<BranchRef & { reason: string }> = [];
   const byRepo = new Map<string, string[]>();

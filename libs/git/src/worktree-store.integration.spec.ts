@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { safeKey } from '@nightshift/domain';
+
 import { commitAll, makeBareRemote, pushBranch, runGit, UnsafePathError, WorktreeStore } from './index';
 
 jest.setTimeout(120_000);
@@ -20,7 +22,13 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const input = (key: string) => ({ repo: 'web', remoteUrl: remote, baseBranch: 'main', branch: `agent/${key}`, worktreeKey: key });
+const input = (key: string) => ({
+  repo: 'web',
+  remoteUrl: remote,
+  baseBranch: 'main',
+  branch: `agent/${key}`,
+  worktreeKey: key,
+});
 
 async function currentBranch(dir: string): Promise<string> {
   return (await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: dir })).stdout.trim();
@@ -53,7 +61,9 @@ describe('WorktreeStore', () => {
     const mirror = await store.ensureMirror({ name: 'web', remoteUrl: remote });
     const { stdout } = await runGit(['config', '--get-all', 'remote.origin.fetch'], { cwd: mirror });
     expect(stdout.trim()).toBe('+refs/heads/*:refs/remotes/origin/*');
-    expect(await runGit(['config', '--get', 'remote.origin.mirror'], { cwd: mirror }).catch(() => 'unset')).toBe('unset');
+    expect(await runGit(['config', '--get', 'remote.origin.mirror'], { cwd: mirror }).catch(() => 'unset')).toBe(
+      'unset',
+    );
     await runGit(['rev-parse', '--verify', 'refs/remotes/origin/main'], { cwd: mirror });
   });
 
@@ -151,7 +161,9 @@ describe('WorktreeStore', () => {
     it.each(unsafe)('rejects %j and creates nothing', async (key) => {
       const store = new WorktreeStore({ root });
       // The branch stays valid so only the key can be the reason for the refusal.
-      await expect(store.createWorktree({ ...input(key), branch: 'agent/ENG-1' })).rejects.toBeInstanceOf(UnsafePathError);
+      await expect(store.createWorktree({ ...input(key), branch: 'agent/ENG-1' })).rejects.toBeInstanceOf(
+        UnsafePathError,
+      );
       await expect(store.removeWorktree({ repo: 'web', worktreeKey: key })).rejects.toBeInstanceOf(UnsafePathError);
       expect(fs.readdirSync(tmp).sort()).toEqual(['remote.git', 'root']);
       expect(fs.readdirSync(path.join(store.root, 'worktrees'))).toEqual([]);
@@ -186,7 +198,9 @@ describe('WorktreeStore', () => {
       const store = new WorktreeStore({ root, fetchIntervalMs: 60_000, onGitCommand });
       const fetches = () => commands.filter((a) => a[0] === 'fetch' || a[0] === 'clone').length;
 
-      const paths = await Promise.all(Array.from({ length: 10 }, () => store.ensureMirror({ name: 'web', remoteUrl: remote })));
+      const paths = await Promise.all(
+        Array.from({ length: 10 }, () => store.ensureMirror({ name: 'web', remoteUrl: remote })),
+      );
       expect(new Set(paths).size).toBe(1);
       expect(commands.filter((a) => a[0] === 'clone')).toHaveLength(1);
       expect(commands.filter((a) => a[0] === 'fetch')).toHaveLength(1);

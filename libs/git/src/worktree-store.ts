@@ -1,14 +1,32 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+import { KeyedMutex } from '@nightshift/file-store';
+
 import { CheckoutSizes } from './checkout-sizes';
 import { DeferredBranchDeletes } from './deferred-branch-deletes';
-import { cloneMirror, fetchedWithin, fetchMirror, type GitRunner, mirrorExists, refExists, remoteBranchTip, startPoint } from './mirror';
+import {
+  cloneMirror,
+  fetchedWithin,
+  fetchMirror,
+  type GitRunner,
+  mirrorExists,
+  refExists,
+  remoteBranchTip,
+  startPoint,
+} from './mirror';
 import { assertBranchName, assertRemoteUrl } from './ref-name';
 import { RepoLock } from './repo-lock';
-import { assertSafeName, StoreLayout } from './store-layout';
-import { KeyedMutex } from '@nightshift/file-store';
 import { exists, observedGitRunner } from './store-helpers';
-import { deleteLocalBranches, listWorktrees, pruneWorktrees, registeredWorktrees, type MaintenanceContext } from './worktree-maintenance';
+import { assertSafeName, StoreLayout } from './store-layout';
+import type { BranchRef, WorktreeInfo } from './worktree-info';
+import {
+  deleteLocalBranches,
+  listWorktrees,
+  type MaintenanceContext,
+  pruneWorktrees,
+  registeredWorktrees,
+} from './worktree-maintenance';
 import type { RegisteredWorktree } from './worktree-registry';
 
 /** Options of a WorktreeStore. */
@@ -52,21 +70,11 @@ export interface CreateWorktreeInput {
   worktreeKey: string;
   /** No earlier run can have pushed `branch` (its ticket's first launch): the remote is not asked (no `ls-remote`). */
   branchIsNew?: boolean;
-}
-
-/** One worktree known to the store, from its directory, its git registration, or both. */
-export interface WorktreeInfo {
-  repo: string;
-  worktreeKey: string;
-  path: string;
-  /** null when detached, or when the directory exists but git has no registration for it. */
-  branch: string | null;
-}
-
-/** A local branch to delete (a terminal ticket's, once its PR is merged or closed). */
-export interface BranchRef {
-  repo: string;
-  branch: string;
+  /**
+   * Fetch the base branch now, whatever the mirror's fetch interval says: a session that merges the base (its PR
+   * conflicts with a base that just moved) must see the base as it is, not as it was up to 30 s ago.
+   */
+  freshBase?: boolean;
 }
 
 /**
@@ -94,7 +102,12 @@ export class WorktreeStore {
     this.checkRemoteBranch = opts.checkRemoteBranch ?? true;
     this.checkoutWorkers = opts.checkoutWorkers ?? 0;
     this.git = observedGitRunner(opts);
-    this.branchDeletes = new DeferredBranchDeletes({ lock: this.lock, git: this.git, mirrorPath: (repo) => this.layout.mirrorPath(repo), onError: opts.onBranchDeleteError });
+    this.branchDeletes = new DeferredBranchDeletes({
+      lock: this.lock,
+      git: this.git,
+      mirrorPath: (repo) => this.layout.mirrorPath(repo),
+      onError: opts.onBranchDeleteError,
+    });
   }
 
   /** The real path of the store root. */
@@ -146,13 +159,23 @@ export class WorktreeStore {
     return this.perKey.run(`${input.repo}/${input.worktreeKey}`, async () => {
       const made = await this.lock.run(input.repo, async () => {
         this.branchDeletes.keep(input.repo, input.branch);
+        if (input.freshBase)
+          await this.git(
+            ['fetch', '--no-tags', 'origin', `+refs/heads/${input.baseBranch}:refs/remotes/origin/${input.baseBranch}`],
+            mirror,
+            this.networkTimeoutMs,
+          );
         await this.layout.assertContained(input.repo, input.worktreeKey, true);
         const dirExists = await exists(target);
         // The common case, a new ticket: no directory, no remote branch. One `worktree add` from the base (a small
         // tree checked out by it), no listing or ref checks first; anything unusual (a stale registration, a
         // missing base) fails it and takes the careful path below.
         const inline = this.sizes.inline(input.repo);
-        if (!dirExists && tip === null && (await this.tryAdd(mirror, input.branch, target, `refs/remotes/origin/${input.baseBranch}`, inline))) {
+        if (
+          !dirExists &&
+          tip === null &&
+          (await this.tryAdd(mirror, input.branch, target, `refs/remotes/origin/${input.baseBranch}`, inline))
+        ) {
           return { path: target, reused: false, checkedOut: inline };
         }
         const entry = (await this.registered(mirror)).find((e) => e.path === target);
@@ -204,7 +227,11 @@ export class WorktreeStore {
       const branch = input.branch ?? entry?.branch ?? null;
       let branchDeleted = false;
       // A branch waiting for its batch belongs to a removal already done: a second remove finds nothing new.
-      if (branch !== null && !this.branchDeletes.isQueued(input.repo, branch) && (await refExists(this.git, mirror, `refs/heads/${branch}`))) {
+      if (
+        branch !== null &&
+        !this.branchDeletes.isQueued(input.repo, branch) &&
+        (await refExists(this.git, mirror, `refs/heads/${branch}`))
+      ) {
         await this.git(['branch', '-D', branch], mirror);
         branchDeleted = true;
       }
@@ -228,7 +255,9 @@ export class WorktreeStore {
   }
 
   /** Deletes mirror branches of finished tickets; one still checked out is kept and reported in `skipped`. */
-  deleteLocalBranches(refs: BranchRef[]): Promise<{ deleted: BranchRef[]; skipped: Array<BranchRef & { reason: string }> }> {
+  deleteLocalBranches(
+    refs: BranchRef[],
+  ): Promise<{ deleted: BranchRef[]; skipped: Array<BranchRef & { reason: string }> }> {
     return deleteLocalBranches(this.maintenance, refs);
   }
 
@@ -269,7 +298,11 @@ export class WorktreeStore {
   /** Writes a new worktree's files (what `worktree add` does after registering); a failed one is removed. */
   private async checkout(repo: string, mirror: string, target: string): Promise<void> {
     try {
-      await this.git(['-c', `checkout.workers=${this.checkoutWorkers}`, 'reset', '--hard', '--quiet'], target, this.networkTimeoutMs);
+      await this.git(
+        ['-c', `checkout.workers=${this.checkoutWorkers}`, 'reset', '--hard', '--quiet'],
+        target,
+        this.networkTimeoutMs,
+      );
     } catch (err) {
       await this.lock.run(repo, () => this.clean(mirror, target)).catch(() => undefined);
       throw err;
@@ -280,16 +313,28 @@ export class WorktreeStore {
     // `worktree remove` fails on a missing directory, a broken `.git` file or submodules; rm + prune below
     // cleans each of those cases, so its failure is expected and not an error. When it worked, git already
     // dropped the registration: no prune needed.
-    const removed = await this.git(['worktree', 'remove', '--force', target], mirror).then(() => true, () => false);
+    const removed = await this.git(['worktree', 'remove', '--force', target], mirror).then(
+      () => true,
+      () => false,
+    );
     if (removed && !(await exists(target))) return;
     await fs.promises.rm(target, { recursive: true, force: true });
     await this.git(['worktree', 'prune'], mirror);
   }
 
   /** `worktree add` of a fresh branch at `start` (its files written too when `checkout`); false (nothing left behind) when git refused. */
-  private async tryAdd(mirror: string, branch: string, target: string, start: string, checkout: boolean): Promise<boolean> {
+  private async tryAdd(
+    mirror: string,
+    branch: string,
+    target: string,
+    start: string,
+    checkout: boolean,
+  ): Promise<boolean> {
     try {
-      await this.git(['worktree', 'add', ...(checkout ? ['--quiet'] : ['--no-checkout']), '--no-track', '-B', branch, target, start], mirror);
+      await this.git(
+        ['worktree', 'add', ...(checkout ? ['--quiet'] : ['--no-checkout']), '--no-track', '-B', branch, target, start],
+        mirror,
+      );
       return true;
     } catch {
       return false;

@@ -1,5 +1,6 @@
 import { FakeGitHub } from '@nightshift/testing-fakes';
-import { classifyGitHubError, createGitHubClient, splitRepo } from './index';
+
+import { classifyGitHubError, createGitHubClient, isContentCreation, splitRepo } from './index';
 
 const TOKEN = 'ghp_client_spec_token_0123456789';
 
@@ -33,12 +34,20 @@ describe('createGitHubClient against the fake GitHub API', () => {
 
   it('classifies bad credentials, missing repos and validation errors without quoting the token', async () => {
     const bad = createGitHubClient({ token: 'ghp_bad_token_0000000000', baseUrl });
-    const auth = classifyGitHubError(await bad.rest.pulls.list({ owner: 'acme', repo: 'api' }).catch((e: unknown) => e));
+    const auth = classifyGitHubError(
+      await bad.rest.pulls.list({ owner: 'acme', repo: 'api' }).catch((e: unknown) => e),
+    );
     expect(auth).toMatchObject({ kind: 'auth', status: 401, message: 'Bad credentials' });
     const client = createGitHubClient({ token: TOKEN, baseUrl, writeIntervalMs: 0 });
-    expect(classifyGitHubError(await client.rest.pulls.list({ owner: 'acme', repo: 'nope' }).catch((e: unknown) => e)).kind).toBe('not_found');
+    expect(
+      classifyGitHubError(await client.rest.pulls.list({ owner: 'acme', repo: 'nope' }).catch((e: unknown) => e)).kind,
+    ).toBe('not_found');
     await client.rest.pulls.create({ owner: 'acme', repo: 'api', head: 'b', base: 'main', title: 't' });
-    const dup = classifyGitHubError(await client.rest.pulls.create({ owner: 'acme', repo: 'api', head: 'b', base: 'main', title: 't' }).catch((e: unknown) => e));
+    const dup = classifyGitHubError(
+      await client.rest.pulls
+        .create({ owner: 'acme', repo: 'api', head: 'b', base: 'main', title: 't' })
+        .catch((e: unknown) => e),
+    );
     expect(dup).toMatchObject({ kind: 'invalid', status: 422, details: ['A pull request already exists for acme:b.'] });
     expect(JSON.stringify([auth, dup])).not.toContain('ghp_');
   });
@@ -46,5 +55,23 @@ describe('createGitHubClient against the fake GitHub API', () => {
   it('splits owner/name and refuses anything else', () => {
     expect(splitRepo('acme/api')).toEqual({ owner: 'acme', repo: 'api' });
     expect(() => splitRepo('acme')).toThrow(/owner\/name/);
+  });
+
+  it('counts as content creation what GitHub limits to 80 a minute: PRs, comments, labels, review requests, edits', () => {
+    for (const [method, url] of [
+      ['POST', '/repos/{owner}/{repo}/pulls'],
+      ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
+      ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels'],
+      ['POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers'],
+      ['PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}'],
+      ['POST', 'https://api.github.com/repos/acme/api/issues/7/comments'],
+    ])
+      expect([method, url, isContentCreation(method!, url!)]).toEqual([method, url, true]);
+    for (const [method, url] of [
+      ['GET', '/repos/{owner}/{repo}/pulls'],
+      ['DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}'],
+      ['GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
+    ])
+      expect([method, url, isContentCreation(method!, url!)]).toEqual([method, url, false]);
   });
 });

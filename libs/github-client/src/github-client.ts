@@ -1,4 +1,6 @@
 import type BottleneckType from 'bottleneck';
+
+import type { ContentPacer } from './content-pacing';
 import type { NightshiftOctokit } from './nightshift-octokit';
 
 export type GitHubClient = InstanceType<typeof NightshiftOctokit>;
@@ -15,6 +17,8 @@ export interface GitHubClientOptions {
   writeIntervalMs?: number;
   /** A rate-limit wait up to this long is waited out once in place; a longer one fails so the caller can skip the tick. Default 60 s. */
   maxRateLimitWaitSec?: number;
+  /** Makes every content-creating request (isContentCreation) wait its turn: the token's bucket shared through Redis. */
+  contentPacer?: ContentPacer;
 }
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -26,13 +30,15 @@ const silent = { debug: () => undefined, info: () => undefined, warn: () => unde
  */
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const maxWait = opts.maxRateLimitWaitSec ?? 60;
-  const shortWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= maxWait;
+  const shortWait = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+    retryCount < 1 && retryAfter <= maxWait;
   // Octokit and its plugins load on first use: a CLI command or service that never talks to GitHub
   // does not pay their start-up (bench/cli-startup.js).
   const { NightshiftOctokit: Client } = require('./nightshift-octokit') as typeof import('./nightshift-octokit');
   const Bottleneck = require('bottleneck') as typeof BottleneckType;
   return new Client({
     auth: opts.token,
+    contentPacer: opts.contentPacer,
     baseUrl: (opts.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'nightshift',
     log: silent,

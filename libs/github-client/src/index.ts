@@ -1,2 +1,3 @@
+export * from './content-pacing';
 export * from './github-client';
 export * from './github-failure';

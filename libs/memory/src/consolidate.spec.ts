@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { consolidate, EmbeddedVectorStore, LexicalHashEmbedder, learningIdFor, Memory, type Learning } from './index';
+
+import { consolidate, EmbeddedVectorStore, type Learning, learningIdFor, LexicalHashEmbedder, Memory } from './index';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -10,15 +11,31 @@ const VOCAB = Array.from({ length: 3000 }, (_, i) => `w${(i * 7919) % 100003}x${
 /** A deterministic PRNG, so the planted set is the same on every run. */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 function lesson(i: number, words: string[], ageDays: number, extra: Partial<Learning> = {}): Learning {
   const at = new Date(NOW.getTime() - ageDays * DAY).toISOString();
   return {
-    id: learningIdFor(`run-${i}`), repo: `repo-${i % 5}`, tickets: [`T-${i}`], outcome: 'task_failed', model: 'sonnet',
-    tried: words.slice(0, 12).join(' '), errorLines: words.slice(12).join(' '), fix: '', runIds: [`run-${i}`], confirmedBy: [],
-    status: 'candidate', supersededBy: '', createdAt: at, updatedAt: at, ...extra,
+    id: learningIdFor(`run-${i}`),
+    repo: `repo-${i % 5}`,
+    tickets: [`T-${i}`],
+    outcome: 'task_failed',
+    model: 'sonnet',
+    tried: words.slice(0, 12).join(' '),
+    errorLines: words.slice(12).join(' '),
+    fix: '',
+    signature: '',
+    count: 1,
+    lastSeen: at,
+    failedAfter: [],
+    runIds: [`run-${i}`],
+    confirmedBy: [],
+    status: 'candidate',
+    supersededBy: '',
+    createdAt: at,
+    updatedAt: at,
+    ...extra,
   };
 }
 
@@ -65,28 +82,47 @@ describe('consolidation', () => {
   it('decays untouched candidates past the window, keeps trusted ones and everything newer', async () => {
     const fresh = lesson(1, 'alpha beta gamma fresh lesson about caching'.split(' '), 29);
     const old = lesson(2, 'delta epsilon old lesson about logging'.split(' '), 31);
-    const oldTrusted = lesson(3, 'zeta eta trusted lesson about retries'.split(' '), 90, { status: 'trusted', confirmedBy: ['run-9'] });
+    const oldTrusted = lesson(3, 'zeta eta trusted lesson about retries'.split(' '), 90, {
+      status: 'trusted',
+      confirmedBy: ['run-9'],
+    });
     await memory.saveMany([fresh, old, oldTrusted]);
     const { report } = await consolidate(memory, { now: NOW, decayDays: 30 });
     expect(report.decayed).toBe(1);
     expect((await memory.all()).map((l) => l.id).sort()).toEqual([fresh.id, oldTrusted.id].sort());
   });
 
-  it('supersedes a contradicted lesson with the newer one instead of keeping both or merging them', async () => {
-    const words = 'the payments webhook test fails because the signature header is compared case sensitively'.split(' ');
-    const older = lesson(1, words, 10, { repo: 'api', fix: 'lowercase the header name before comparing', status: 'trusted', confirmedBy: ['run-5'] });
-    const newer = lesson(2, words, 2, { repo: 'api', fix: 'read the raw body instead; the header was never the cause' });
+  it('never supersedes for reading differently: a trusted fix and a newer paraphrase of it both stay, both recalled', async () => {
+    const words = 'the payments webhook test fails because the signature header is compared case sensitively'.split(
+      ' ',
+    );
+    const older = lesson(1, words, 10, {
+      repo: 'api',
+      fix: 'lowercase the header name before comparing',
+      status: 'trusted',
+      confirmedBy: ['run-5'],
+    });
+    const newer = lesson(2, words, 2, {
+      repo: 'api',
+      fix: 'compare header names without regard to letter case',
+    });
     await memory.saveMany([older, newer]);
     const { report } = await consolidate(memory, { now: NOW, decayDays: 30 });
-    expect(report).toMatchObject({ superseded: 1, merged: 0, after: 2 });
+    expect(report).toMatchObject({ superseded: 0, merged: 0, after: 2 });
     const [o, n] = await memory.load([older.id, newer.id]);
-    expect(o).toMatchObject({ status: 'superseded', supersededBy: newer.id });
+    expect(o).toMatchObject({ status: 'trusted', supersededBy: '' });
     expect(n!.status).toBe('candidate');
     const recalled = await memory.recall({ query: words.join(' '), repo: 'api', topK: 5 });
-    expect(recalled.map((r) => r.id)).toEqual([newer.id]);
+    expect(recalled.map((r) => r.id).sort()).toEqual([older.id, newer.id].sort());
+  });
 
-    // A second pass changes nothing: the superseded lesson is not superseded again or duplicated.
-    const again = await consolidate(memory, { now: NOW, decayDays: 30 });
-    expect(again.report).toMatchObject({ superseded: 0, merged: 0, after: 2 });
+  it('merges two lessons of one problem when only one has a fix, adding up their counts', async () => {
+    const words = 'orders export job times out on large accounts deadline exceeded'.split(' ');
+    const open = lesson(1, words, 5, { repo: 'api', count: 2 });
+    const fixed = lesson(2, words, 1, { repo: 'api', fix: 'stream the rows in pages of 500' });
+    await memory.saveMany([open, fixed]);
+    const { report } = await consolidate(memory, { now: NOW, decayDays: 30 });
+    expect(report).toMatchObject({ merged: 1, after: 1 });
+    expect((await memory.all())[0]).toMatchObject({ fix: 'stream the rows in pages of 500', count: 3 });
   });
 });

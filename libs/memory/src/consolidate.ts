@@ -1,5 +1,6 @@
 import type { ConsolidationReport } from '@nightshift/contracts';
-import { learningText, type Learning } from './learning';
+
+import { type Learning, learningText, oneLine } from './learning';
 import type { Memory } from './memory';
 
 export interface ConsolidateOptions {
@@ -19,9 +20,11 @@ export interface ConsolidationOutput {
 }
 
 /**
- * The 6-hourly pass: decay stale lessons; for each pair of lessons of one repo about the same
- * problem, merge them when their fixes agree (or neither has one yet), or mark the older one
- * superseded by the newer when their fixes contradict; then write a digest per repo.
+ * The 6-hourly pass, for what write time cannot see (learn-from-outcome.ts decides repeats,
+ * fixes and supersedes when outcomes arrive): decay stale lessons; merge two lessons of one repo
+ * about the same problem when at most one has a fix, or both say the same fix; two different fixes
+ * stay side by side — reading differently is no evidence that one is wrong (only a run that failed
+ * with a fix in its prompt is, and that is recorded at write time); then write a digest per repo.
  */
 export async function consolidate(memory: Memory, opts: ConsolidateOptions): Promise<ConsolidationOutput> {
   const threshold = opts.duplicateScore ?? 0.9;
@@ -32,28 +35,25 @@ export async function consolidate(memory: Memory, opts: ConsolidateOptions): Pro
   await memory.store.delete(stale.map((l) => l.id));
   const gone = new Set(stale.map((l) => l.id));
   let merged = 0;
-  let superseded = 0;
+  // Consolidation never supersedes: write time does, on evidence (learn-from-outcome.ts).
+  const superseded = 0;
 
-  const live = all.filter((l) => !gone.has(l.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const live = all
+    .filter((l) => !gone.has(l.id))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   const byId = new Map(live.map((l) => [l.id, l]));
   for (const current of live) {
     if (gone.has(current.id) || current.status === 'superseded') continue;
     const [vector] = (await memory.store.get([current.id])).map((p) => p.vector);
     if (!vector) continue;
-    const hits = await memory.store.search(vector, 20, { must: { repo: current.repo }, mustNot: { status: 'superseded' } });
+    const hits = await memory.store.search(vector, 20, {
+      must: { repo: current.repo },
+      mustNot: { status: 'superseded' },
+    });
     for (const hit of hits) {
       const other = byId.get(hit.id);
       if (!other || other.id === current.id || gone.has(other.id) || hit.score < threshold) continue;
-      const [older, newer] = Date.parse(other.createdAt) < Date.parse(current.createdAt) ? [other, current] : [current, other];
-      if (await fixesContradict(memory, older, newer)) {
-        older.status = 'superseded';
-        older.supersededBy = newer.id;
-        older.updatedAt = opts.now.toISOString();
-        await memory.save(older);
-        superseded++;
-        if (older === current) break;
-        continue;
-      }
+      if (!fixesAgree(current, other)) continue;
       const keep = mergeInto(current, other);
       await memory.save(keep);
       await memory.store.delete([other.id]);
@@ -66,18 +66,22 @@ export async function consolidate(memory: Memory, opts: ConsolidateOptions): Pro
   const digests = digestsByRepo(survivors, opts.digestSize ?? 5);
   const after = await memory.store.count();
   return {
-    report: { at: opts.now.toISOString(), before, after, merged, decayed: stale.length, superseded, digests: Object.keys(digests).length },
+    report: {
+      at: opts.now.toISOString(),
+      before,
+      after,
+      merged,
+      decayed: stale.length,
+      superseded,
+      digests: Object.keys(digests).length,
+    },
     digests,
   };
 }
 
-/** Two fixes contradict when both exist and say different things (by the embedder's own measure). */
-async function fixesContradict(memory: Memory, a: Learning, b: Learning): Promise<boolean> {
-  if (!a.fix || !b.fix) return false;
-  const [va, vb] = await memory.embedder.embed([a.fix, b.fix]);
-  let dot = 0;
-  for (let i = 0; i < va!.length; i++) dot += va![i]! * vb![i]!;
-  return dot < 0.8;
+/** One fix (or none) between them, or the same words: merging loses nothing. */
+function fixesAgree(a: Learning, b: Learning): boolean {
+  return !a.fix || !b.fix || oneLine(a.fix).toLowerCase() === oneLine(b.fix).toLowerCase();
 }
 
 /** The kept lesson takes the other's provenance, tickets, confirmations and fix. */
@@ -87,6 +91,9 @@ function mergeInto(keep: Learning, drop: Learning): Learning {
   keep.confirmedBy = [...new Set([...keep.confirmedBy, ...drop.confirmedBy])];
   if (keep.confirmedBy.length > 0) keep.status = 'trusted';
   keep.fix = keep.fix || drop.fix;
+  keep.count += drop.count;
+  keep.failedAfter = [...new Set([...keep.failedAfter, ...drop.failedAfter])];
+  if (drop.lastSeen > keep.lastSeen) keep.lastSeen = drop.lastSeen;
   if (drop.updatedAt > keep.updatedAt) keep.updatedAt = drop.updatedAt;
   return keep;
 }
@@ -97,8 +104,13 @@ function digestsByRepo(learnings: Learning[], size: number): Record<string, stri
   const out: Record<string, string> = {};
   for (const [repo, ls] of repos) {
     const trusted = ls.filter((l) => l.status === 'trusted').length;
-    const top = [...ls].sort((a, b) => b.confirmedBy.length - a.confirmedBy.length || b.updatedAt.localeCompare(a.updatedAt)).slice(0, size);
-    out[repo] = [`${ls.length} lessons (${trusted} trusted) on ${repo}. Most useful:`, ...top.map((l) => `- [mem:${l.id.slice(0, 8)}] ${learningText(l).slice(0, 200)}`)].join('\n');
+    const top = [...ls]
+      .sort((a, b) => b.confirmedBy.length - a.confirmedBy.length || b.updatedAt.localeCompare(a.updatedAt))
+      .slice(0, size);
+    out[repo] = [
+      `${ls.length} lessons (${trusted} trusted) on ${repo}. Most useful:`,
+      ...top.map((l) => `- [mem:${l.id.slice(0, 8)}] ${learningText(l).slice(0, 200)}`),
+    ].join('\n');
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import type { Payload } from './stores/vector-store';
 
 export type LearningStatus = 'candidate' | 'trusted' | 'superseded';
@@ -17,6 +18,13 @@ export interface Learning {
   errorLines: string;
   /** What made a later run succeed, once one did; empty until then. */
   fix: string;
+  /** The failure's signature key (outcome and normalised decisive lines): a repeat of it is this lesson again. */
+  signature: string;
+  /** How many failed runs met it, and when the last one finished. */
+  count: number;
+  lastSeen: string;
+  /** Runs that had this lesson's fix in their prompt and failed the same way: the evidence a newer fix may replace it. */
+  failedAfter: string[];
   /** Provenance: the runs whose outcomes made or merged into it. */
   runIds: string[];
   /** Runs that had it in their prompt and then succeeded. */
@@ -27,10 +35,19 @@ export interface Learning {
   updatedAt: string;
 }
 
-/** The text embedded and shown in prompts: the problem, the decisive lines, the fix. */
-export function learningText(l: Pick<Learning, 'tried' | 'errorLines' | 'fix' | 'outcome'>): string {
-  const parts = [`${l.tried}: ended ${l.outcome}`, l.errorLines && `decisive lines: ${l.errorLines}`, l.fix && `what fixed it: ${l.fix}`];
-  return oneLine(parts.filter(Boolean).join('. '));
+/**
+ * The text shown in prompts: the problem, then the fix when one is known (before the decisive lines,
+ * so a prompt line cut to its cap keeps it), else how often it failed with no fix known yet.
+ */
+export function learningText(l: Pick<Learning, 'tried' | 'errorLines' | 'fix' | 'outcome' | 'count'>): string {
+  const times = l.count > 1 ? ` ${l.count} times` : '';
+  const failed = `ended ${l.outcome}${times}`;
+  const lines = l.errorLines ? `: ${l.errorLines}` : '';
+  return oneLine(
+    l.fix
+      ? `${l.tried}: what fixed it: ${l.fix} (it had ${failed}${lines})`
+      : `${l.tried}: ${failed}, no fix known yet${lines}`,
+  );
 }
 
 /** Text used to find near-duplicates: the problem only, so two lessons of one problem with different fixes compare equal. */
@@ -69,6 +86,10 @@ export function fromPayload(id: string, p: Payload): Learning {
     tried: s('tried'),
     errorLines: s('errorLines'),
     fix: s('fix'),
+    signature: s('signature'),
+    count: typeof p.count === 'number' ? p.count : Math.max(1, a('runIds').length),
+    lastSeen: s('lastSeen') || s('updatedAt'),
+    failedAfter: a('failedAfter'),
     runIds: a('runIds'),
     confirmedBy: a('confirmedBy'),
     status: (s('status') || 'candidate') as LearningStatus,

@@ -1,7 +1,8 @@
-import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { MEMORY_REQUESTS_QUEUE, type RecallRequest } from '@nightshift/contracts';
 import { useTestRedis } from '@nightshift/testing-fakes';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+
 import { MemoryClient, MemoryUnavailableError } from './index';
 
 describe('MemoryClient over real Redis', () => {
@@ -33,11 +34,15 @@ describe('MemoryClient over real Redis', () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
     const seen: RecallRequest[] = [];
-    worker = new Worker(MEMORY_REQUESTS_QUEUE, async (job) => {
-      seen.push(job.data as RecallRequest);
-      if ((job.data as RecallRequest).query === 'slow') await gate;
-      return { learnings: [], answered: true };
-    }, { connection: (workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null })) });
+    worker = new Worker(
+      MEMORY_REQUESTS_QUEUE,
+      async (job) => {
+        seen.push(job.data as RecallRequest);
+        if ((job.data as RecallRequest).query === 'slow') await gate;
+        return { learnings: [], answered: true };
+      },
+      { connection: (workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null })) },
+    );
     await worker.waitUntilReady();
     await expect(client.recall({ query: 'slow', topK: 3 }, 300)).rejects.toThrow(MemoryUnavailableError);
     await expect(client.recall({ query: 'slow', topK: 3 }, 300)).rejects.toThrow(/did not answer within 300 ms/);

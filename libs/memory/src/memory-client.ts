@@ -1,10 +1,19 @@
+import {
+  JOB,
+  MEMORY_OUTCOMES_QUEUE,
+  MEMORY_REQUESTS_QUEUE,
+  type MemoryForgetResult,
+  type MemoryOutcomeJob,
+  memoryOutcomeJobId,
+  type MemoryStatsResult,
+  type RecallRequest,
+  type RecallResult,
+} from '@nightshift/contracts';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  JOB, MEMORY_OUTCOMES_QUEUE, MEMORY_REQUESTS_QUEUE, memoryOutcomeJobId,
-  type MemoryForgetResult, type MemoryOutcomeJob, type MemoryStatsResult, type RecallRequest, type RecallResult,
-} from '@nightshift/contracts';
+
 import { MemoryUnavailableError } from './errors/memory-errors';
+import { OUTCOME_JOB_RETRY } from './outcome-retry';
 
 /**
  * Talks to the memory-consolidator over its queues: request/response for recall, stats and forget
@@ -43,21 +52,36 @@ export class MemoryClient {
     return this.request<MemoryForgetResult>(JOB.memoryForget, () => ({ id }), timeoutMs);
   }
 
-  /** Queues a finished session's outcome; the consolidator learns from it whenever it runs. */
+  /**
+   * Queues a finished session's outcome; the consolidator learns from it whenever it runs, retrying through an
+   * outage of its store or embedder (OUTCOME_JOB_RETRY).
+   */
   async record(outcome: MemoryOutcomeJob): Promise<void> {
-    await this.outcomes.add(JOB.memoryOutcome, outcome, { jobId: memoryOutcomeJobId(outcome.runId), removeOnComplete: true, removeOnFail: { count: 1000 }, attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+    await this.outcomes.add(JOB.memoryOutcome, outcome, {
+      jobId: memoryOutcomeJobId(outcome.runId),
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+      ...OUTCOME_JOB_RETRY,
+    });
   }
 
   private async request<T>(name: string, payload: (deadline: number) => object, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     await this.assertConsumer();
-    const job = await this.requests.add(name, payload(deadline), { removeOnComplete: { age: 60 }, removeOnFail: { age: 60 } });
+    const job = await this.requests.add(name, payload(deadline), {
+      removeOnComplete: { age: 60 },
+      removeOnFail: { age: 60 },
+    });
     const left = Math.max(1, deadline - Date.now());
     try {
       return (await job.waitUntilFinished(this.events, left)) as T;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new MemoryUnavailableError(/timed out/i.test(message) ? `memory did not answer within ${timeoutMs} ms` : `memory request failed: ${message}`);
+      throw new MemoryUnavailableError(
+        /timed out/i.test(message)
+          ? `memory did not answer within ${timeoutMs} ms`
+          : `memory request failed: ${message}`,
+      );
     }
   }
 
@@ -65,7 +89,8 @@ export class MemoryClient {
   private async assertConsumer(): Promise<void> {
     if (Date.now() - this.workersSeenAt < 10_000) return;
     const workers = await this.requests.getWorkersCount().catch(() => 1);
-    if (workers === 0) throw new MemoryUnavailableError('no memory-consolidator is running (nobody serves the memory.requests queue)');
+    if (workers === 0)
+      throw new MemoryUnavailableError('no memory-consolidator is running (nobody serves the memory.requests queue)');
     this.workersSeenAt = Date.now();
   }
 

@@ -1,5 +1,5 @@
-import type { Logger } from 'pino';
 import { redactSecrets, secretValuesFromEnv } from '@nightshift/domain';
+import type { Logger } from 'pino';
 
 export type NotificationKind = 'pause' | 'resume' | 'needs_human';
 
@@ -35,23 +35,42 @@ export class SlackNotifier implements Notifier {
   ) {}
 
   async notify(n: Notification): Promise<void> {
-    const icon = n.kind === 'pause' ? ':double_vertical_bar:' : n.kind === 'resume' ? ':arrow_forward:' : ':raising_hand:';
+    const icon =
+      n.kind === 'pause' ? ':double_vertical_bar:' : n.kind === 'resume' ? ':arrow_forward:' : ':raising_hand:';
     try {
       const res = await fetch(this.webhookUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: `${icon} Nightshift: ${redactSecrets(n.text, [...secretValuesFromEnv(), this.webhookUrl])}` }),
+        body: JSON.stringify({
+          text: `${icon} Nightshift: ${slackEscape(redactSecrets(n.text, [...secretValuesFromEnv(), this.webhookUrl]))}`,
+        }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      if (!res.ok) this.logger.warn({ status: res.status, notification: n.kind }, 'Slack webhook refused the notification');
+      if (!res.ok)
+        this.logger.warn({ status: res.status, notification: n.kind }, 'Slack webhook refused the notification');
     } catch (err) {
-      this.logger.warn({ notification: n.kind, err: err instanceof Error ? err.name : 'error' }, 'Slack webhook unreachable; notification dropped');
+      this.logger.warn(
+        { notification: n.kind, err: err instanceof Error ? err.name : 'error' },
+        'Slack webhook unreachable; notification dropped',
+      );
     }
   }
 }
 
+/**
+ * Slack's own escaping for message text (`&`, `<`, `>`): a ticket title or agent text relayed here cannot become
+ * `<!channel>`, `<@U123>` or a `<url|label>` link.
+ */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Slack when `SLACK_WEBHOOK_URL` (or the named variable) is set, else the log. */
-export function notifierFromEnv(logger: Logger, envName = 'SLACK_WEBHOOK_URL', env: NodeJS.ProcessEnv = process.env): Notifier {
+export function notifierFromEnv(
+  logger: Logger,
+  envName = 'SLACK_WEBHOOK_URL',
+  env: NodeJS.ProcessEnv = process.env,
+): Notifier {
   const url = env[envName];
   return url ? new SlackNotifier(url, logger) : new LogNotifier(logger);
 }

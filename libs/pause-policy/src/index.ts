@@ -1,3 +1,3 @@
-export * from './pause-policy';
-export * from './pause-input';
 export * from './errors/pause-input.error';
+export * from './pause-input';
+export * from './pause-policy';

@@ -1,12 +1,15 @@
 import type { NightshiftConfig } from '@nightshift/config';
 import type { PauseScope } from '@nightshift/state';
+
 import { BadDurationError, UnknownAccountError } from './errors/pause-input.error';
 
 /** The pause scope a human named: intake, or an account that must exist in config. */
 export function pauseScopeOf(config: NightshiftConfig, account: string | undefined): PauseScope {
   if (!account) return { kind: 'intake' };
   if (!config.agent.accounts.some((a) => a.name === account)) {
-    throw new UnknownAccountError(`no agent account "${account}" in ${config.file} (known: ${config.agent.accounts.map((a) => a.name).join(', ')})`);
+    throw new UnknownAccountError(
+      `no agent account "${account}" in ${config.file} (known: ${config.agent.accounts.map((a) => a.name).join(', ')})`,
+    );
   }
   return { kind: 'account', account };
 }

@@ -1,8 +1,19 @@
 import type { Notification } from '@nightshift/notify';
 import { EventLog, PauseStore, RunStore } from '@nightshift/state';
 import { useTestRedis } from '@nightshift/testing-fakes';
+
 import {
-  accountPauseUntil, accountWait, announceEndedPauses, AUTH_PAUSE_MS, intakeHold, MANUAL_PAUSE_RECHECK_MS, pauseAccountAfterRun, pauseIntakeOnFastFailStorm, pausesAccount, pauseWaitMs,
+  accountPauseUntil,
+  accountWait,
+  announceEndedPauses,
+  AUTH_PAUSE_MS,
+  intakeHold,
+  MANUAL_PAUSE_RECHECK_MS,
+  pauseAccountAfterRun,
+  pauseAccountForAuth,
+  pauseIntakeOnFastFailStorm,
+  pausesAccount,
+  pauseWaitMs,
 } from './pause-policy';
 
 const agent = { agent: { rateLimitBackoffMin: 15 } } as never;
@@ -12,7 +23,17 @@ describe('the pause decision', () => {
 
   it('pauses the account only for a rate limit or a refused auth', () => {
     expect(['rate_limited', 'auth_failed'].filter((o) => pausesAccount(o as never))).toHaveLength(2);
-    for (const o of ['success', 'task_failed', 'timeout', 'stalled', 'fast_fail', 'infra_error', 'canceled', 'no_changes']) expect(pausesAccount(o as never)).toBe(false);
+    for (const o of [
+      'success',
+      'task_failed',
+      'timeout',
+      'stalled',
+      'fast_fail',
+      'infra_error',
+      'canceled',
+      'no_changes',
+    ])
+      expect(pausesAccount(o as never)).toBe(false);
   });
 
   it('a rate limit lasts until the parsed reset, else the configured back-off; an auth failure AUTH_PAUSE_MS', () => {
@@ -33,7 +54,12 @@ describe('the pause decision', () => {
 describe('recording, announcing and lifting a pause', () => {
   const redis = useTestRedis();
   const notes: Notification[] = [];
-  const deps = () => ({ pauses: new PauseStore(redis.redis), events: new EventLog(redis.redis), notifier: { notify: async (n: Notification) => void notes.push(n) }, config: agent });
+  const deps = () => ({
+    pauses: new PauseStore(redis.redis),
+    events: new EventLog(redis.redis),
+    notifier: { notify: async (n: Notification) => void notes.push(n) },
+    config: agent,
+  });
   beforeEach(() => (notes.length = 0));
 
   it('two runners hitting the same limit announce one pause; it ends by itself at the reset and is announced once', async () => {
@@ -56,7 +82,17 @@ describe('recording, announcing and lifting a pause', () => {
     const d = deps();
     const runs = new RunStore(redis.redis);
     const config = { intake: { fastFailPauseRatio: 0.8, fastFailMinSessions: 3, fastFailPauseMin: 5 } } as never;
-    const save = (id: string, outcome: 'fast_fail' | 'success') => runs.save({ runId: id, tickets: [id], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt: new Date().toISOString(), outcome } as never);
+    const save = (id: string, outcome: 'fast_fail' | 'success') =>
+      runs.save({
+        runId: id,
+        tickets: [id],
+        repo: 'r',
+        host: 'h',
+        model: 'm',
+        attempt: 1,
+        startedAt: new Date().toISOString(),
+        outcome,
+      } as never);
     await save('a', 'fast_fail');
     await save('b', 'fast_fail');
     await save('c', 'success');
@@ -64,6 +100,19 @@ describe('recording, announcing and lifting a pause', () => {
     expect(await intakeHold(d.pauses)).toBeNull();
     for (const id of ['d', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l']) await save(id, 'fast_fail');
     await pauseIntakeOnFastFailStorm({ ...d, runs, config }, 60_000, 'ticket-scanner');
-    expect(await intakeHold(d.pauses)).toMatch(/^intake paused until .*: 92% of the 12 sessions started in the last scan cycle fast-failed$/);
+    expect(await intakeHold(d.pauses)).toMatch(
+      /^intake paused until .*: 92% of the 12 sessions started in the last scan cycle fast-failed$/,
+    );
+  });
+
+  it('records why: a pre-flight auth pause (no run record) is an `auth` pause, as the auth alert reads it', async () => {
+    const d = deps();
+    await pauseAccountForAuth(d, 'main', 'not logged in', 'host-a');
+    await pauseAccountAfterRun(d, 'other', 'rate_limited', 'usage limit', null, 'host-a');
+    await pauseAccountAfterRun(d, 'third', 'auth_failed', 'OAuth token expired', null, 'host-a');
+    const causes = Object.fromEntries(
+      (await d.pauses.active()).map((p) => [p.scope.kind === 'account' ? p.scope.account : 'x', p.cause]),
+    );
+    expect(causes).toEqual({ main: 'auth', other: 'rate_limit', third: 'auth' });
   });
 });

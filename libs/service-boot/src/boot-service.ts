@@ -1,5 +1,14 @@
-import { ConfigError, ConfigWatcher, loadConfig, type ConfigChange, type NightshiftConfig, type ServiceName } from '@nightshift/config';
-import { resolveRedisUrl, ServiceRuntime } from '@nightshift/service-shell';
+import {
+  type ConfigChange,
+  ConfigError,
+  ConfigWatcher,
+  loadConfig,
+  type NightshiftConfig,
+  secretEnvNames,
+  type ServiceName,
+} from '@nightshift/config';
+import { declareSecretEnvNames } from '@nightshift/domain';
+import { makeDataDirPrivate, resolveRedisUrl, ServiceRuntime } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
 
 /** What a service's build step returns: how to start it, and (optionally) how it takes a live config change. */
@@ -34,9 +43,12 @@ export async function bootService(
     }
     throw err;
   }
+  makeDataDirPrivate(config);
   const redisUrl = resolveRedisUrl(config);
   if (!redisUrl) {
-    process.stderr.write(`nightshift ${service}: no Redis configured: set REDIS_URL, set redis.url in ${config.file}, or start everything with \`nightshift up\`\n`);
+    process.stderr.write(
+      `nightshift ${service}: no Redis configured: set REDIS_URL, set redis.url in ${config.file}, or start everything with \`nightshift up\`\n`,
+    );
     process.exit(2);
   }
   const port = process.env['NIGHTSHIFT_HTTP_PORT'];
@@ -48,9 +60,17 @@ export async function bootService(
     graceMs: Number(process.env['NIGHTSHIFT_GRACE_MS'] ?? 30_000),
   });
   process.on('unhandledRejection', (err) => runtime.logger.error({ err: String(err) }, 'unhandled rejection'));
-  const service$ = await build(runtime, config);
-  await runtime.start();
-  await service$.start();
+  let service$: BuiltService;
+  try {
+    service$ = await build(runtime, config);
+    await runtime.start();
+    await service$.start();
+  } catch (err) {
+    // A service that cannot be built or started (a missing secret, say) exits, rather than idling alive.
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`nightshift ${service}: cannot start: ${message.split('\n')[0]}\n`);
+    process.exit(2);
+  }
   watchConfig(service, runtime, config, service$);
   runtime.logger.info('ready');
   return runtime;
@@ -61,18 +81,34 @@ export async function bootService(
  * as `config.reloaded`; keys that need a restart are named in the log and the event; an edit that
  * does not load is ignored with `config.rejected`, the last good config staying in force.
  */
-function watchConfig(service: ServiceName, runtime: ServiceRuntime, config: NightshiftConfig, built: BuiltService): void {
+export function watchConfig(
+  service: ServiceName,
+  runtime: Pick<ServiceRuntime, 'redis' | 'logger' | 'onClose'>,
+  config: NightshiftConfig,
+  built: BuiltService,
+): void {
   const events = new EventLog(runtime.redis);
   const record = (type: 'config.reloaded' | 'config.rejected', detail: Record<string, string>) =>
-    void events.append({ type, detail: { service, ...detail } }).catch((err: Error) => runtime.logger.warn({ err: err.message }, 'could not record the config event'));
+    void events
+      .append({ type, detail: { service, ...detail } })
+      .catch((err: Error) => runtime.logger.warn({ err: err.message }, 'could not record the config event'));
   const watcher = new ConfigWatcher(
     config,
     {
-      onReloaded: (change) => {
+      onReloaded: (change, edited) => {
+        // A secret the edit names (a new tokenEnv) is masked from now on, not from the next restart.
+        declareSecretEnvNames(secretEnvNames(edited));
         built.onConfigReload?.(change);
-        if (change.needsRestart.length > 0) runtime.logger.warn({ needsRestart: change.needsRestart }, `config changed in keys this service takes only at start; restart it to apply: ${change.needsRestart.join(', ')}`);
+        if (change.needsRestart.length > 0)
+          runtime.logger.warn(
+            { needsRestart: change.needsRestart },
+            `config changed in keys this service takes only at start; restart it to apply: ${change.needsRestart.join(', ')}`,
+          );
         runtime.logger.info({ applied: change.applied }, 'config reloaded');
-        record('config.reloaded', { applied: change.applied.join(',') || '-', needsRestart: change.needsRestart.join(',') || '-' });
+        record('config.reloaded', {
+          applied: change.applied.join(',') || '-',
+          needsRestart: change.needsRestart.join(',') || '-',
+        });
       },
       onRejected: (reason) => {
         runtime.logger.error({ reason }, 'config edit ignored; the last good config stays in force');

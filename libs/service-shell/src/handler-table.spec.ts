@@ -2,8 +2,12 @@ import { handlerTable, MissingHandlerError } from './handler-table';
 
 describe('handlerTable', () => {
   it('refuses to start without a handler for every job name', () => {
-    expect(() => handlerTable('worktree.h1', ['a', 'b'] as const, { a: async () => 1 } as never)).toThrow(MissingHandlerError);
-    expect(() => handlerTable('worktree.h1', ['a'] as const, { a: async () => 1, b: async () => 2 } as never)).toThrow(/unknown handlers b/);
+    expect(() => handlerTable('worktree.h1', ['a', 'b'] as const, { a: async () => 1 } as never)).toThrow(
+      MissingHandlerError,
+    );
+    expect(() => handlerTable('worktree.h1', ['a'] as const, { a: async () => 1, b: async () => 2 } as never)).toThrow(
+      /unknown handlers b/,
+    );
   });
 
   it('dispatches by job name', async () => {

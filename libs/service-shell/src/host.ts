@@ -6,7 +6,9 @@ export function resolveHost(config: NightshiftConfig, env: NodeJS.ProcessEnv = p
   if (!wanted) return config.hosts[0] as HostConfig;
   const host = config.hosts.find((h) => h.name === wanted);
   if (!host) {
-    throw new Error(`NIGHTSHIFT_HOST=${wanted} is not a host in ${config.file} (known: ${config.hosts.map((h) => h.name).join(', ')})`);
+    throw new Error(
+      `NIGHTSHIFT_HOST=${wanted} is not a host in ${config.file} (known: ${config.hosts.map((h) => h.name).join(', ')})`,
+    );
   }
   return host;
 }

@@ -1,4 +1,5 @@
 import { Counter, Registry } from 'prom-client';
+
 import { startHttpServer } from './http-server';
 
 describe('startHttpServer', () => {
@@ -11,7 +12,12 @@ describe('startHttpServer', () => {
       port: 0,
       registry,
       checks: [
-        { name: 'redis', check: async () => { if (!redisUp) throw new Error('not connected to redis://127.0.0.1:1'); } },
+        {
+          name: 'redis',
+          check: async () => {
+            if (!redisUp) throw new Error('not connected to redis://127.0.0.1:1');
+          },
+        },
         { name: 'agent', check: async () => undefined },
       ],
     });
@@ -35,7 +41,12 @@ describe('startHttpServer', () => {
   });
 
   it('times out a dependency check that hangs', async () => {
-    const { app, url } = await startHttpServer({ host: '127.0.0.1', port: 0, registry: new Registry(), checks: [{ name: 'slow', check: () => new Promise(() => undefined) }] });
+    const { app, url } = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: new Registry(),
+      checks: [{ name: 'slow', check: () => new Promise(() => undefined) }],
+    });
     try {
       const res = await fetch(`${url}/readyz`);
       expect(res.status).toBe(503);

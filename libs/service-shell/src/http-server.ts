@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+
 import { checkReadiness, type ReadinessCheck } from './readiness';
 
 export interface HttpServerOptions {

@@ -1,12 +1,21 @@
-import pino, { type Logger } from 'pino';
 import { redactSecrets } from '@nightshift/domain';
+import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
 /** Keys whose values never reach a log line, wherever they sit in a logged object. */
 export const REDACTED_KEYS = [
-  'token', 'apiKey', 'api_key', 'password', 'secret', 'authorization', 'Authorization', 'cookie',
-  'credentialsPath', 'credentialPath', 'webhookUrl',
+  'token',
+  'apiKey',
+  'api_key',
+  'password',
+  'secret',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'credentialsPath',
+  'credentialPath',
+  'webhookUrl',
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+
 import { safeRedisUrl } from './redis-connection';
 
 /** One dependency `/readyz` checks. `check` resolves when it is usable and throws with the reason when not. */
@@ -19,7 +20,9 @@ export async function checkReadiness(checks: ReadinessCheck[], timeoutMs = 2000)
       try {
         await Promise.race([
           check(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+          ),
         ]);
         return { name, ok: true };
       } catch (err) {

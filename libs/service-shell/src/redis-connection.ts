@@ -1,5 +1,6 @@
+import { openRedis, redisUrlPassword } from '@nightshift/config';
 import { redactSecrets } from '@nightshift/domain';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
@@ -8,7 +9,7 @@ import type { Logger } from 'pino';
  * absent at start; `/readyz` reports it instead.
  */
 export function createRedis(url: string, logger: Logger, name = 'nightshift'): Redis {
-  const redis = new Redis(url, {
+  const redis = openRedis(url, {
     connectionName: name,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
@@ -16,7 +17,8 @@ export function createRedis(url: string, logger: Logger, name = 'nightshift'): R
   });
   let lastError = '';
   redis.on('error', (err: Error) => {
-    if (err.message !== lastError) logger.warn({ err: err.message, redis: safeRedisUrl(url) }, 'redis unreachable; retrying with backoff');
+    if (err.message !== lastError)
+      logger.warn({ err: err.message, redis: safeRedisUrl(url) }, 'redis unreachable; retrying with backoff');
     lastError = err.message;
   });
   redis.on('ready', () => {
@@ -28,7 +30,8 @@ export function createRedis(url: string, logger: Logger, name = 'nightshift'): R
 
 /** The Redis URL with any password removed, for logs and readiness answers. */
 export function safeRedisUrl(url: string): string {
-  return redactSecrets(url, []);
+  const password = redisUrlPassword(url);
+  return redactSecrets(url, password ? [password, encodeURIComponent(password)] : []);
 }
 
 /** Resolves once Redis answers PING (waiting through reconnects), or rejects after `timeoutMs`. */

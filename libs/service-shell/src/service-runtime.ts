@@ -1,13 +1,14 @@
-import type { Redis } from 'ioredis';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import { secretEnvNames, type NightshiftConfig, type ServiceName } from '@nightshift/config';
+import { type NightshiftConfig, secretEnvNames, type ServiceName } from '@nightshift/config';
 import { declareSecretEnvNames } from '@nightshift/domain';
-import { createLogger } from './logger';
-import { createRedis, waitForRedis } from './redis-connection';
-import { redisCheck, type ReadinessCheck } from './readiness';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
 import { startHttpServer } from './http-server';
+import { createLogger } from './logger';
+import { type ReadinessCheck, redisCheck } from './readiness';
+import { createRedis, waitForRedis } from './redis-connection';
 
 /** Something the runtime must close on shutdown (BullMQ workers, queues, timers). */
 export interface Closeable {

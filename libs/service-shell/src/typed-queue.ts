@@ -1,5 +1,6 @@
-import { Queue, Worker, type Job, type JobsOptions, type QueueOptions, type WorkerOptions } from 'bullmq';
-import { QUEUE_JOBS, type JobName, type PayloadOf, type ResultOf } from '@nightshift/contracts';
+import { type JobName, type PayloadOf, QUEUE_JOBS, type ResultOf } from '@nightshift/contracts';
+import { type Job, type JobsOptions, Queue, type QueueOptions, Worker, type WorkerOptions } from 'bullmq';
+
 import { handlerTable } from './handler-table';
 
 /*
@@ -23,16 +24,26 @@ export type JobHandlers<F extends QueueFamily> = { [N in JobsOf<F>]: (job: Typed
 /** A queue client of family `F`: every Queue method, with `add`/`addBulk` typed by job name. */
 export type JobQueue<F extends QueueFamily> = Omit<Queue, 'add' | 'addBulk'> & {
   add<N extends JobsOf<F>>(name: N, data: PayloadOf<N>, opts?: JobsOptions): Promise<TypedJob<N>>;
-  addBulk(jobs: Array<{ [N in JobsOf<F>]: { name: N; data: PayloadOf<N>; opts?: JobsOptions } }[JobsOf<F>]>): Promise<Array<JobOf<F>>>;
+  addBulk(
+    jobs: Array<{ [N in JobsOf<F>]: { name: N; data: PayloadOf<N>; opts?: JobsOptions } }[JobsOf<F>]>,
+  ): Promise<Array<JobOf<F>>>;
 };
 
 /**
  * The dispatcher of a worker of family `F`: checks at boot that every job name of the family has exactly
  * one handler (MissingHandlerError otherwise) and routes each job to its handler by name.
  */
-export function jobDispatcher<F extends QueueFamily>(family: F, queue: string, handlers: JobHandlers<F>): (job: JobOf<F>) => Promise<FamilyResult<F>> {
+export function jobDispatcher<F extends QueueFamily>(
+  family: F,
+  queue: string,
+  handlers: JobHandlers<F>,
+): (job: JobOf<F>) => Promise<FamilyResult<F>> {
   // The mapped type guarantees each handler matches its name; handlerTable only routes by name.
-  return handlerTable(queue, QUEUE_JOBS[family] as readonly string[], handlers as unknown as Record<string, (job: JobOf<F>) => Promise<FamilyResult<F>>>);
+  return handlerTable(
+    queue,
+    QUEUE_JOBS[family] as readonly string[],
+    handlers as unknown as Record<string, (job: JobOf<F>) => Promise<FamilyResult<F>>>,
+  );
 }
 
 /** A BullMQ worker for a queue of family `F` (payloads and results from the table). */
@@ -42,7 +53,14 @@ export function createJobWorker<F extends QueueFamily>(
   processor: (job: JobOf<F>, token?: string) => Promise<FamilyResult<F>>,
   opts: WorkerOptions,
 ): Worker<PayloadOf<JobsOf<F>>, FamilyResult<F>, JobsOf<F>> {
-  return new Worker<PayloadOf<JobsOf<F>>, FamilyResult<F>, JobsOf<F>>(queue, processor as (job: Job<PayloadOf<JobsOf<F>>, FamilyResult<F>, JobsOf<F>>, token?: string) => Promise<FamilyResult<F>>, opts);
+  return new Worker<PayloadOf<JobsOf<F>>, FamilyResult<F>, JobsOf<F>>(
+    queue,
+    processor as (
+      job: Job<PayloadOf<JobsOf<F>>, FamilyResult<F>, JobsOf<F>>,
+      token?: string,
+    ) => Promise<FamilyResult<F>>,
+    opts,
+  );
 }
 
 /** A BullMQ queue client for a queue of family `F`: only the family's job names, each with its payload. */

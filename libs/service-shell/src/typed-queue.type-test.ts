@@ -2,6 +2,7 @@
 // (an unused one fails the build), so a worker or client that drifts from the contracts' job table does not compile.
 import type { SessionJob, SessionResult, WorktreeResult } from '@nightshift/contracts';
 import type { Redis } from 'ioredis';
+
 import { createJobQueue, jobDispatcher, type JobHandlers, type TypedJob } from './typed-queue';
 
 declare const connection: Redis;
@@ -26,7 +27,9 @@ export const wrongResult: JobHandlers<'session'> = {
 };
 
 // @ts-expect-error a worktree worker must handle worktree.remove too
-export const missingHandler = jobDispatcher('worktree', 'worktree.h1', { 'worktree.create': async () => worktreeResult });
+export const missingHandler = jobDispatcher('worktree', 'worktree.h1', {
+  'worktree.create': async () => worktreeResult,
+});
 
 export async function typedClient(): Promise<SessionResult | undefined> {
   const sessions = createJobQueue('session', 'session.linux', { connection });

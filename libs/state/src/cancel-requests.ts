@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 
 /** Channel on which reconciliation asks the runner holding a session to stop it. */

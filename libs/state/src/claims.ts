@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -15,7 +16,7 @@ export class Claims {
   async claim(ticket: string, runId: string, leaseMs: number): Promise<boolean> {
     const set = await this.redis.set(KEY.claim(ticket), runId, 'PX', leaseMs, 'NX');
     if (set === 'OK') return true;
-    return (await this.renew(ticket, runId, leaseMs));
+    return await this.renew(ticket, runId, leaseMs);
   }
 
   /** Extends the lease if `runId` still owns it. */
@@ -38,12 +39,17 @@ export class Claims {
       cursor = next;
       keys.push(...batch);
     } while (cursor !== '0');
-    const rows = await Promise.all(keys.map(async (key) => ({ ticket: key.slice(prefix.length), runId: await this.redis.get(key), ttlMs: await this.redis.pttl(key) })));
+    const rows = await Promise.all(
+      keys.map(async (key) => ({
+        ticket: key.slice(prefix.length),
+        runId: await this.redis.get(key),
+        ttlMs: await this.redis.pttl(key),
+      })),
+    );
     return rows.filter((r): r is { ticket: string; runId: string; ttlMs: number } => r.runId !== null);
   }
 
   holder(ticket: string): Promise<string | null> {
     return this.redis.get(KEY.claim(ticket));
   }
-
 }

@@ -1,8 +1,12 @@
 import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 
-/** Why a follow-up was asked for: new review feedback or failed CI on the PR, or a human moved the ticket back. */
-export type FollowUpTrigger = 'feedback' | 'moved-back';
+/**
+ * Why a follow-up was asked for: new review feedback or failed CI on the PR, a human moved the ticket back, or the
+ * base branch moved and the PR no longer merges (or its checks fail once rebased).
+ */
+export type FollowUpTrigger = 'feedback' | 'moved-back' | 'base-moved';
 
 /** Per-ticket follow-up state: rounds started so far, and a follow-up asked for but not yet dispatched. */
 export class FollowUps {

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 
 /** The job states the fleet reports; `waiting` is BullMQ's `wait` list. */
-export type QueueJobState = 'waiting' | 'prioritized' | 'active' | 'delayed' | 'failed' | 'completed' | 'waiting-children';
+export type QueueJobState =
+  'waiting' | 'prioritized' | 'active' | 'delayed' | 'failed' | 'completed' | 'waiting-children';
 
 const LISTS = new Set<QueueJobState>(['waiting', 'active']);
 const keyOf = (state: QueueJobState) => (state === 'waiting' ? 'wait' : state);

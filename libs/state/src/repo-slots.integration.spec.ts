@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
 import { useTestRedis } from '@nightshift/testing-fakes';
+import type { Redis } from 'ioredis';
+
 import { FollowUps, RepoSlots } from './index';
 
 const testRedis = useTestRedis();

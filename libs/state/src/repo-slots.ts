@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 
 // One sorted set per repo: member = run id, score = lease expiry (ms). Expired holders (a runner that
@@ -31,13 +32,34 @@ export class RepoSlots {
   /** True when `runId` now holds (or already held) one of the repo's `max` slots. */
   async acquire(repo: string, runId: string, max: number, leaseMs: number): Promise<boolean> {
     const now = Date.now();
-    return (await this.redis.eval(ACQUIRE, 1, KEY.repoSlots(repo), String(now), runId, String(max), String(now + leaseMs), String(leaseMs))) === 1;
+    return (
+      (await this.redis.eval(
+        ACQUIRE,
+        1,
+        KEY.repoSlots(repo),
+        String(now),
+        runId,
+        String(max),
+        String(now + leaseMs),
+        String(leaseMs),
+      )) === 1
+    );
   }
 
   /** Extends the holder's lease; false when it no longer holds a slot (its lease ran out). */
   async renew(repo: string, runId: string, leaseMs: number): Promise<boolean> {
     const now = Date.now();
-    return (await this.redis.eval(RENEW, 1, KEY.repoSlots(repo), runId, String(now + leaseMs), String(leaseMs), String(now))) === 1;
+    return (
+      (await this.redis.eval(
+        RENEW,
+        1,
+        KEY.repoSlots(repo),
+        runId,
+        String(now + leaseMs),
+        String(leaseMs),
+        String(now),
+      )) === 1
+    );
   }
 
   async release(repo: string, runId: string): Promise<void> {

@@ -1,20 +1,41 @@
-import type { Redis } from 'ioredis';
 import type { RunRecord } from '@nightshift/contracts';
+import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 
+/** The repo and branch a ticket's latest run worked on. */
+export interface TicketBranch {
+  repo: string;
+  branch: string;
+}
+
 /** One stored record per execution: a rerun of the same session job (after a rate limit) keeps the earlier one. */
-export const runRecordKey = (run: Pick<RunRecord, 'runId' | 'execution'>): string => (run.execution && run.execution > 1 ? `${run.runId}~${run.execution}` : run.runId);
+export const runRecordKey = (run: Pick<RunRecord, 'runId' | 'execution'>): string =>
+  run.execution && run.execution > 1 ? `${run.runId}~${run.execution}` : run.runId;
 
 /** Every agent launch, kept for `nightshift runs` and the metrics. */
 export class RunStore {
   constructor(private readonly redis: Redis) {}
 
   async save(run: RunRecord): Promise<void> {
-    await this.redis
+    const tx = this.redis
       .multi()
       .hset(KEY.runs, runRecordKey(run), JSON.stringify(run))
-      .zadd(KEY.runsByTime, Date.parse(run.startedAt), runRecordKey(run))
-      .exec();
+      .zadd(KEY.runsByTime, Date.parse(run.startedAt), runRecordKey(run));
+    if (run.branch) {
+      const at: TicketBranch = { repo: run.repo, branch: run.branch };
+      for (const ticket of run.tickets) tx.hset(KEY.ticketBranch, ticket, JSON.stringify(at));
+    }
+    await tx.exec();
+  }
+
+  /**
+   * Where the ticket's latest run worked: for a batch member, its lead's branch (where the batch's PR is, even
+   * when that run died before recording the PR). One read, so the router can ask it for every ticket it considers.
+   */
+  async branchOf(ticket: string): Promise<TicketBranch | null> {
+    const raw = await this.redis.hget(KEY.ticketBranch, ticket);
+    return raw ? (JSON.parse(raw) as TicketBranch) : null;
   }
 
   /** Forgets a record whose session never launched (it went back to wait for a pause): not a run. */
@@ -54,7 +75,7 @@ export class RunStore {
 
   /** The most recent runs, oldest first. */
   async list(limit = 1000): Promise<RunRecord[]> {
-    const ids = await this.redis.zrange(KEY.runsByTime, String(-limit), "-1");
+    const ids = await this.redis.zrange(KEY.runsByTime, String(-limit), '-1');
     if (ids.length === 0) return [];
     const raws = await this.redis.hmget(KEY.runs, ...ids);
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as RunRecord);

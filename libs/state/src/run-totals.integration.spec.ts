@@ -1,6 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { RunRecord } from '@nightshift/contracts';
 import { useTestRedis } from '@nightshift/testing-fakes';
+import type { Redis } from 'ioredis';
+
 import { Claims, RunStore, RunTotalsReader, TrackerPolls } from './index';
 
 const testRedis = useTestRedis();
@@ -11,7 +12,17 @@ const T0 = Date.parse('2026-11-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function run(id: string, startMs: number, extra: Partial<RunRecord> = {}): RunRecord {
-  return { runId: id, tickets: [id.split('.')[0]!], repo: 'api', host: 'h1', model: 'sonnet', attempt: 1, account: 'a', startedAt: iso(startMs), ...extra };
+  return {
+    runId: id,
+    tickets: [id.split('.')[0]!],
+    repo: 'api',
+    host: 'h1',
+    model: 'sonnet',
+    attempt: 1,
+    account: 'a',
+    startedAt: iso(startMs),
+    ...extra,
+  };
 }
 const done = (startMs: number, outcome: RunRecord['outcome'], costUsd = 0.5): Partial<RunRecord> => ({
   outcome,
@@ -27,10 +38,18 @@ describe('RunTotalsReader', () => {
     await store.save(run('T-2.1', T0 + 1, done(T0 + 1, 'rate_limited', 0)));
     await store.save(run('T-3.1', T0 + 2, { ...done(T0 + 2, 'success', 0.25), model: 'opus', account: 'b' }));
     await store.save(run('T-4.1', T0 + 3));
+    await store.save(run('T-5.1', T0 + 4, { ...done(T0 + 4, 'success', 0.125), model: 'gpt-5-codex', agent: 'codex' }));
     const totals = await new RunTotalsReader(redis).read(T0 + 10_000);
-    expect(Object.fromEntries(totals.runs)).toEqual({ 'success|sonnet|api': 1, 'rate_limited|sonnet|api': 1, 'success|opus|api': 1 });
-    expect(totals.costUsd.get('sonnet|api|a')).toBe(0.5);
-    expect(totals.costUsd.get('opus|api|b')).toBe(0.25);
+    expect(Object.fromEntries(totals.runs)).toEqual({
+      'success|sonnet|api': 1,
+      'rate_limited|sonnet|api': 1,
+      'success|opus|api': 1,
+      'success|gpt-5-codex|api': 1,
+    });
+    // Cost per agent CLI, i.e. per vendor.
+    expect(totals.costUsd.get('gpt-5-codex|api|a|codex')).toBe(0.125);
+    expect(totals.costUsd.get('sonnet|api|a|claude-code')).toBe(0.5);
+    expect(totals.costUsd.get('opus|api|b|claude-code')).toBe(0.25);
     expect(totals.tokens.get('input|sonnet|api|a')).toBe(20);
   });
 

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { RunRecord } from '@nightshift/contracts';
+import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 
 /** Totals over every finished run, by the labels the metrics use (never per ticket: unbounded). */
@@ -8,7 +9,7 @@ export interface RunTotals {
   runs: Map<string, number>;
   /** `kind|model|repo|account` → tokens. */
   tokens: Map<string, number>;
-  /** `model|repo|account` → USD. */
+  /** `model|repo|account|agent` → USD (the agent CLI names the vendor that bills it). */
   costUsd: Map<string, number>;
 }
 
@@ -27,8 +28,10 @@ function addRun(totals: RunTotals, run: RunRecord): void {
   if (!run.outcome) return;
   const account = run.account ?? 'unknown';
   add(totals.runs, `${run.outcome}|${run.model}|${run.repo}`, 1);
-  for (const [kind, n] of Object.entries(run.usage ?? {})) add(totals.tokens, `${kind}|${run.model}|${run.repo}|${account}`, n);
-  if (run.costUsd) add(totals.costUsd, `${run.model}|${run.repo}|${account}`, run.costUsd);
+  for (const [kind, n] of Object.entries(run.usage ?? {}))
+    add(totals.tokens, `${kind}|${run.model}|${run.repo}|${account}`, n);
+  if (run.costUsd)
+    add(totals.costUsd, `${run.model}|${run.repo}|${account}|${run.agent ?? 'claude-code'}`, run.costUsd);
 }
 
 function merge(into: RunTotals, from: RunTotals): RunTotals {
@@ -53,14 +56,16 @@ export class RunTotalsReader {
   async read(now = Date.now()): Promise<RunTotals> {
     const flat = await this.redis.zrangebyscore(KEY.runsByTime, this.lowWater, '+inf', 'WITHSCORES');
     const ids: Array<[string, number]> = [];
-    for (let i = 0; i < flat.length; i += 2) if (!this.settledKeys.has(flat[i]!)) ids.push([flat[i]!, Number(flat[i + 1])]);
+    for (let i = 0; i < flat.length; i += 2)
+      if (!this.settledKeys.has(flat[i]!)) ids.push([flat[i]!, Number(flat[i + 1])]);
     const raws = ids.length > 0 ? await this.redis.hmget(KEY.runs, ...ids.map(([id]) => id)) : [];
     const live = emptyTotals();
     let nextLow = Number.POSITIVE_INFINITY;
     ids.forEach(([id, startedMs], i) => {
       const raw = raws[i];
       const run = raw ? (JSON.parse(raw) as RunRecord) : null;
-      const final = run === null || (run.finishedAt ? Date.parse(run.finishedAt) + SETTLE_MS < now : startedMs + ABANDON_MS < now);
+      const final =
+        run === null || (run.finishedAt ? Date.parse(run.finishedAt) + SETTLE_MS < now : startedMs + ABANDON_MS < now);
       if (final) {
         if (run) addRun(this.settled, run);
         this.settledKeys.set(id, startedMs);

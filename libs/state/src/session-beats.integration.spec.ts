@@ -1,12 +1,20 @@
-import type { Redis } from 'ioredis';
 import { useTestRedis } from '@nightshift/testing-fakes';
-import { beatSessions, Claims, KEY, SessionRegistry, sessionKey, type LiveSession } from './index';
+import type { Redis } from 'ioredis';
+
+import { beatSessions, Claims, KEY, type LiveSession, sessionKey, SessionRegistry } from './index';
 
 const testRedis = useTestRedis();
 let redis: Redis;
 beforeAll(() => (redis = testRedis.redis));
 
-const session = (runId: string, tickets: string[]): LiveSession => ({ runId, execution: 1, host: 'h1', runnerPid: 1, tickets, heartbeatAt: 'then' });
+const session = (runId: string, tickets: string[]): LiveSession => ({
+  runId,
+  execution: 1,
+  host: 'h1',
+  runnerPid: 1,
+  tickets,
+  heartbeatAt: 'then',
+});
 
 describe('beatSessions', () => {
   it('beats many sessions in one call: entries rewritten, claims renewed, each loss named and never undone', async () => {
@@ -23,7 +31,11 @@ describe('beatSessions', () => {
     await redis.set(KEY.claim('C-2'), 'run-other'); // reaped and taken by another run
     const beats = [kept, fenced, taken].map((s) => ({ session: { ...s, heartbeatAt: 'now' }, leaseMs: 60_000 }));
 
-    expect(await beatSessions(redis, beats)).toEqual([{ kind: 'kept' }, { kind: 'entry-gone' }, { kind: 'claim-lost', ticket: 'C-2' }]);
+    expect(await beatSessions(redis, beats)).toEqual([
+      { kind: 'kept' },
+      { kind: 'entry-gone' },
+      { kind: 'claim-lost', ticket: 'C-2' },
+    ]);
 
     const entries = Object.fromEntries((await registry.list()).map((s) => [s.runId, s.heartbeatAt]));
     expect(entries).toEqual({ 'run-a': 'now', 'run-c': 'now' }); // the fenced entry is not re-created

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
-import { sessionKey, type LiveSession } from './session-registry';
+import { type LiveSession, sessionKey } from './session-registry';
 
 // Registry refresh (only if the entry is still there), then each claim renewed (only while this run holds it),
 // stopping at the first loss: -1 = entry gone, n > 0 = the nth claim lost, 0 = all kept.
@@ -19,7 +20,11 @@ export interface SessionBeat {
 }
 
 /** What one beat found: all kept, the registry entry gone (fenced or reaped), a claim lost, or no answer. */
-export type BeatOutcome = { kind: 'kept' } | { kind: 'entry-gone' } | { kind: 'claim-lost'; ticket: string } | { kind: 'failed'; error: string };
+export type BeatOutcome =
+  | { kind: 'kept' }
+  | { kind: 'entry-gone' }
+  | { kind: 'claim-lost'; ticket: string }
+  | { kind: 'failed'; error: string };
 
 /**
  * Heartbeats of many sessions in one round trip: each refreshes its registry entry and renews its ticket claims
@@ -29,7 +34,16 @@ export async function beatSessions(redis: Redis, beats: readonly SessionBeat[]):
   if (beats.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const { session, leaseMs } of beats) {
-    pipeline.eval(BEAT, 1 + session.tickets.length, KEY.sessions, ...session.tickets.map(KEY.claim), sessionKey(session), JSON.stringify(session), session.runId, String(leaseMs));
+    pipeline.eval(
+      BEAT,
+      1 + session.tickets.length,
+      KEY.sessions,
+      ...session.tickets.map(KEY.claim),
+      sessionKey(session),
+      JSON.stringify(session),
+      session.runId,
+      String(leaseMs),
+    );
   }
   const replies = (await pipeline.exec()) ?? [];
   return beats.map(({ session }, i): BeatOutcome => {

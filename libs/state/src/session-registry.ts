@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 import { runRecordKey } from './run-store';
 
@@ -44,7 +45,8 @@ export const sessionKey = (session: Pick<LiveSession, 'runId' | 'execution'>): s
  * What the agent's NIGHTSHIFT_SESSION holds, and what the reaper and the fence look for: `<key>#<tag>`, or the
  * bare key for a session registered before tags (its agents carry the bare key).
  */
-export const agentEnvValue = (session: Pick<LiveSession, 'runId' | 'execution' | 'agentTag'>): string => (session.agentTag ? `${sessionKey(session)}#${session.agentTag}` : sessionKey(session));
+export const agentEnvValue = (session: Pick<LiveSession, 'runId' | 'execution' | 'agentTag'>): string =>
+  session.agentTag ? `${sessionKey(session)}#${session.agentTag}` : sessionKey(session);
 
 /** Registry of running sessions (one hash field per execution), so a reaper on any host can find stale ones. */
 export class SessionRegistry {

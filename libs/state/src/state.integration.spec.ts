@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
 import { useTestRedis } from '@nightshift/testing-fakes';
+import type { Redis } from 'ioredis';
+
 import { Claims, EventLog, PauseStore, RunStore, TicketCounters } from './index';
 
 const testRedis = useTestRedis();
@@ -15,7 +16,7 @@ describe('Claims', () => {
     expect(await claims.holder('T-1')).toBe(owner);
   });
 
-  it('lets the owner re-claim (a retried job) but never release another run\'s claim', async () => {
+  it("lets the owner re-claim (a retried job) but never release another run's claim", async () => {
     const claims = new Claims(redis);
     expect(await claims.claim('T-1', 'a', 10_000)).toBe(true);
     expect(await claims.claim('T-1', 'a', 10_000)).toBe(true);
@@ -57,19 +58,48 @@ describe('EventLog and RunStore', () => {
 
   it('lists runs oldest first', async () => {
     const runs = new RunStore(redis);
-    await runs.save({ runId: 'b', tickets: ['T'], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt: '2026-01-02T00:00:00Z' });
-    await runs.save({ runId: 'a', tickets: ['T'], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt: '2026-01-01T00:00:00Z' });
+    await runs.save({
+      runId: 'b',
+      tickets: ['T'],
+      repo: 'r',
+      host: 'h',
+      model: 'm',
+      attempt: 1,
+      startedAt: '2026-01-02T00:00:00Z',
+    });
+    await runs.save({
+      runId: 'a',
+      tickets: ['T'],
+      repo: 'r',
+      host: 'h',
+      model: 'm',
+      attempt: 1,
+      startedAt: '2026-01-01T00:00:00Z',
+    });
     expect((await runs.list()).map((r) => r.runId)).toEqual(['a', 'b']);
   });
 
-  it('finds one ticket\'s runs and a recent window without reading the rest', async () => {
+  it("finds one ticket's runs and a recent window without reading the rest", async () => {
     const runs = new RunStore(redis);
-    const run = (runId: string, startedAt: string, execution?: number) => ({ runId, execution, tickets: [runId.split('.')[0]!], repo: 'r', host: 'h', model: 'm', attempt: 1, startedAt });
+    const run = (runId: string, startedAt: string, execution?: number) => ({
+      runId,
+      execution,
+      tickets: [runId.split('.')[0]!],
+      repo: 'r',
+      host: 'h',
+      model: 'm',
+      attempt: 1,
+      startedAt,
+    });
     await runs.save(run('NS-1.1', '2026-01-01T00:00:00Z'));
     await runs.save(run('NS-1.1', '2026-01-01T00:01:00Z', 2));
     await runs.save(run('NS-10.1', '2026-01-01T00:02:00Z'));
     await runs.save(run('NS-1.2', '2026-01-01T00:03:00Z'));
-    expect((await runs.ledBy('NS-1')).map((r) => `${r.runId}~${r.execution ?? 1}`)).toEqual(['NS-1.1~1', 'NS-1.1~2', 'NS-1.2~1']);
+    expect((await runs.ledBy('NS-1')).map((r) => `${r.runId}~${r.execution ?? 1}`)).toEqual([
+      'NS-1.1~1',
+      'NS-1.1~2',
+      'NS-1.2~1',
+    ]);
     expect((await runs.ledBy('NS-[1]')).length).toBe(0);
     expect((await runs.since(Date.parse('2026-01-01T00:02:00Z'))).map((r) => r.runId)).toEqual(['NS-10.1', 'NS-1.2']);
   });
@@ -80,8 +110,12 @@ describe('PauseStore', () => {
     const pauses = new PauseStore(redis);
     const scope = { kind: 'account' as const, account: 'main' };
     const now = new Date('2026-01-01T00:00:00Z');
-    expect(await pauses.pause({ scope, until: '2026-01-01T01:00:00Z', reason: 'rate limited', by: 'runner' }, now)).toBe(true);
-    expect(await pauses.pause({ scope, until: '2026-01-01T00:30:00Z', reason: 'again', by: 'runner' }, now)).toBe(false);
+    expect(
+      await pauses.pause({ scope, until: '2026-01-01T01:00:00Z', reason: 'rate limited', by: 'runner' }, now),
+    ).toBe(true);
+    expect(await pauses.pause({ scope, until: '2026-01-01T00:30:00Z', reason: 'again', by: 'runner' }, now)).toBe(
+      false,
+    );
     expect((await pauses.get(scope, now))?.until).toBe('2026-01-01T01:00:00Z');
     expect(await pauses.get(scope, new Date('2026-01-01T01:00:01Z'))).toBeNull();
     const later = new Date('2026-01-01T02:00:00Z');
@@ -104,7 +138,14 @@ describe('PauseStore under a storm', () => {
     const pauses = new PauseStore(redis);
     const scope = { kind: 'account' as const, account: 'main' };
     const fresh = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => pauses.pause({ scope, until: new Date(Date.now() + 60_000 + i).toISOString(), reason: 'rate limited', by: `runner-${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        pauses.pause({
+          scope,
+          until: new Date(Date.now() + 60_000 + i).toISOString(),
+          reason: 'rate limited',
+          by: `runner-${i}`,
+        }),
+      ),
     );
     expect(fresh.filter(Boolean)).toHaveLength(1);
     expect(Date.parse((await pauses.get(scope))!.until!)).toBeGreaterThan(Date.now() + 59_000);
@@ -114,7 +155,9 @@ describe('PauseStore under a storm', () => {
     const pauses = new PauseStore(redis);
     const scope = { kind: 'intake' as const };
     await pauses.pause({ scope, until: new Date(Date.now() - 1000).toISOString(), reason: 'old', by: 't' });
-    expect(await pauses.pause({ scope, until: new Date(Date.now() + 60_000).toISOString(), reason: 'new', by: 't' })).toBe(true);
+    expect(
+      await pauses.pause({ scope, until: new Date(Date.now() + 60_000).toISOString(), reason: 'new', by: 't' }),
+    ).toBe(true);
     expect((await pauses.get(scope))!.reason).toBe('new');
   });
 });
@@ -125,8 +168,17 @@ describe('RunStore executions', () => {
     const base = { runId: 'T-1.1', tickets: ['T-1'], repo: 'r', host: 'h', model: 'm', attempt: 1 };
     await runs.save({ ...base, execution: 1, startedAt: '2026-01-01T00:00:00Z', outcome: 'rate_limited' });
     await runs.save({ ...base, execution: 2, startedAt: '2026-01-01T01:00:00Z', outcome: 'success' });
-    await runs.save({ ...base, execution: 2, startedAt: '2026-01-01T01:00:00Z', outcome: 'success', prUrl: 'local://r/pull/1' });
-    expect((await runs.list()).map((r) => [r.execution, r.outcome])).toEqual([[1, 'rate_limited'], [2, 'success']]);
+    await runs.save({
+      ...base,
+      execution: 2,
+      startedAt: '2026-01-01T01:00:00Z',
+      outcome: 'success',
+      prUrl: 'local://r/pull/1',
+    });
+    expect((await runs.list()).map((r) => [r.execution, r.outcome])).toEqual([
+      [1, 'rate_limited'],
+      [2, 'success'],
+    ]);
     expect((await runs.get('T-1.1~2'))?.prUrl).toBe('local://r/pull/1');
   });
 });

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+
 import { KEY } from './keys';
 
 const RECORD_INFRA_ERROR = `
@@ -26,6 +27,11 @@ export class TicketCounters {
     return this.redis.incr(KEY.launches(ticket));
   }
 
+  /** A human gave the ticket its attempts back (`nightshift retry --reset-attempts`). */
+  async resetAttempts(ticket: string): Promise<void> {
+    await this.redis.del(KEY.attempts(ticket));
+  }
+
   async coolDown(ticket: string, ms: number, reason: string): Promise<void> {
     if (ms > 0) await this.redis.set(KEY.cooldown(ticket), reason, 'PX', Math.round(ms));
   }
@@ -33,6 +39,11 @@ export class TicketCounters {
   /** The reason the ticket is cooling down, or null when it may be picked up. */
   coolingDown(ticket: string): Promise<string | null> {
     return this.redis.get(KEY.cooldown(ticket));
+  }
+
+  /** Ends a cool-down early: a human asked for the ticket to be tried now. */
+  async endCoolDown(ticket: string): Promise<void> {
+    await this.redis.del(KEY.cooldown(ticket));
   }
 
   /**
@@ -53,6 +64,11 @@ export class TicketCounters {
   /** Ends the streak: the ticket reached the agent and came back with anything but an infrastructure failure. */
   async clearInfraErrors(ticket: string): Promise<void> {
     await this.redis.del(KEY.infraStreak(ticket));
+  }
+
+  /** Makes `once(marker)` true again (the thing it guarded may be said anew). */
+  async forgetOnce(marker: string): Promise<void> {
+    await this.redis.del(KEY.once(marker));
   }
 
   /** True the first time it is called for `marker` (e.g. "comment posted"), false ever after. */

@@ -1,7 +1,16 @@
 import { FakeGitHub, FakeLinear } from './index';
 
-async function gql(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; json: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: key }, body: JSON.stringify({ query, variables }) });
+async function gql(
+  url: string,
+  key: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: key },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -16,7 +25,8 @@ describe('FakeLinear', () => {
 
   it('pages issues with cursors and logs one request per page', async () => {
     fake.requests.length = 0;
-    const q = 'query Page($after: String) { issues(first: 2, after: $after) { nodes { identifier labels { nodes { name } } } pageInfo { hasNextPage endCursor } } }';
+    const q =
+      'query Page($after: String) { issues(first: 2, after: $after) { nodes { identifier labels { nodes { name } } } pageInfo { hasNextPage endCursor } } }';
     const seen: string[] = [];
     let after: string | null = null;
     do {
@@ -34,7 +44,9 @@ describe('FakeLinear', () => {
     fake.failWith({ kind: 'rate_limited', times: 1 });
     const limited = await gql(url, 'lin_api_test', '{ teams { nodes { key } } }');
     expect(limited.json.errors[0].extensions.code).toBe('RATELIMITED');
-    expect((await gql(url, 'lin_api_test', '{ teams { nodes { key } } }')).json.data.teams.nodes).toEqual([{ key: 'ENG' }]);
+    expect((await gql(url, 'lin_api_test', '{ teams { nodes { key } } }')).json.data.teams.nodes).toEqual([
+      { key: 'ENG' },
+    ]);
   });
 });
 
@@ -46,14 +58,22 @@ describe('FakeGitHub', () => {
   });
   afterAll(() => fake.stop());
   const call = (method: string, path: string, body?: unknown, token = 'ghp_test') =>
-    fetch(`${base}${path}`, { method, headers: { authorization: `token ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
 
   it('creates a PR, refuses a second one for the same head, and finds it by owner:branch', async () => {
-    expect((await call('POST', '/repos/acme/api/pulls', { title: 'x', head: 'agent/A-1', base: 'main' })).status).toBe(201);
+    expect((await call('POST', '/repos/acme/api/pulls', { title: 'x', head: 'agent/A-1', base: 'main' })).status).toBe(
+      201,
+    );
     const again = await call('POST', '/repos/acme/api/pulls', { title: 'x', head: 'agent/A-1', base: 'main' });
     expect(again.status).toBe(422);
     expect(JSON.stringify(await again.json())).toContain('A pull request already exists for acme:agent/A-1');
-    const found = (await (await call('GET', '/repos/acme/api/pulls?state=open&head=acme:agent/A-1')).json()) as Array<{ number: number }>;
+    const found = (await (await call('GET', '/repos/acme/api/pulls?state=open&head=acme:agent/A-1')).json()) as Array<{
+      number: number;
+    }>;
     expect(found.map((p) => p.number)).toEqual([1]);
   });
 
@@ -81,10 +101,20 @@ describe('FakeGitHub', () => {
     expect((await call('GET', '/repos/acme/api/pulls/comments?since=yesterday')).status).toBe(422);
     expect((await call('GET', '/repos/acme/api/pulls/999/reviews')).status).toBe(404);
     fake.addCheckRun('acme/api', pr.number, { name: 'unit', conclusion: 'failure' });
-    const sha = ((await (await call('GET', `/repos/acme/api/pulls/${pr.number}`)).json()) as { head: { sha: string } }).head.sha;
+    const sha = ((await (await call('GET', `/repos/acme/api/pulls/${pr.number}`)).json()) as { head: { sha: string } })
+      .head.sha;
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
-    const runs = (await (await call('GET', `/repos/acme/api/commits/${sha}/check-runs`)).json()) as { total_count: number; check_runs: Array<{ name: string; conclusion: string }> };
+    const runs = (await (await call('GET', `/repos/acme/api/commits/${sha}/check-runs`)).json()) as {
+      total_count: number;
+      check_runs: Array<{ name: string; conclusion: string }>;
+    };
     expect(runs).toMatchObject({ total_count: 1, check_runs: [{ name: 'unit', conclusion: 'failure' }] });
-    expect(((await (await call('GET', `/repos/acme/api/commits/${'f'.repeat(40)}/check-runs`)).json()) as { total_count: number }).total_count).toBe(0);
+    expect(
+      (
+        (await (await call('GET', `/repos/acme/api/commits/${'f'.repeat(40)}/check-runs`)).json()) as {
+          total_count: number;
+        }
+      ).total_count,
+    ).toBe(0);
   });
 });

@@ -2,7 +2,8 @@
  * The errors a fake can be told to answer with. `rate_limited` is the service's primary limit
  * (quota used up until a reset time); `secondary_rate_limited` is GitHub's abuse limit (retry-after).
  */
-export type FaultKind = 'unauthorized' | 'not_found' | 'unprocessable' | 'server_error' | 'rate_limited' | 'secondary_rate_limited';
+export type FaultKind =
+  'unauthorized' | 'not_found' | 'unprocessable' | 'server_error' | 'rate_limited' | 'secondary_rate_limited';
 
 export interface Fault {
   kind: FaultKind;
@@ -29,7 +30,11 @@ export class FaultSwitch {
 
   /** Arms a fault (several may be armed; the first armed matching one wins). */
   arm(fault: Fault): void {
-    this.faults.push({ ...fault, until: fault.forMs === undefined ? undefined : Date.now() + fault.forMs, left: fault.times });
+    this.faults.push({
+      ...fault,
+      until: fault.forMs === undefined ? undefined : Date.now() + fault.forMs,
+      left: fault.times,
+    });
   }
 
   clear(): void {
@@ -39,7 +44,9 @@ export class FaultSwitch {
   /** The fault that answers a request described by `what`, consuming one use of it; undefined: answer normally. */
   take(what: string): Fault | undefined {
     const now = Date.now();
-    this.faults = this.faults.filter((f) => (f.until === undefined || f.until > now) && (f.left === undefined || f.left > 0));
+    this.faults = this.faults.filter(
+      (f) => (f.until === undefined || f.until > now) && (f.left === undefined || f.left > 0),
+    );
     const fault = this.faults.find((f) => !f.match || f.match.test(what));
     if (fault && fault.left !== undefined) fault.left -= 1;
     return fault;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { LocalServer } from './http-util';
 
 export interface GitHttpServerOptions {

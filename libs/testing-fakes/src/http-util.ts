@@ -19,9 +19,18 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Sends a JSON answer with the given status and headers. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -35,7 +44,8 @@ export class LocalServer {
   async listen(): Promise<string> {
     const server = createServer((req, res) => {
       this.handler(req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { message: `fake server bug: ${err instanceof Error ? err.message : String(err)}` });
+        if (!res.headersSent)
+          sendJson(res, 500, { message: `fake server bug: ${err instanceof Error ? err.message : String(err)}` });
         else res.destroy();
       });
     });

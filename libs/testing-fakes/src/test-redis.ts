@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { type EmbeddedRedis, startEmbeddedRedis } from '@nightshift/service-shell';
 import { Redis } from 'ioredis';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@nightshift/service-shell';
 
 type Hook = (fn: () => unknown, timeout?: number) => void;
 // jest's globals, used only when a spec calls useTestRedis (this lib is never loaded by a service).

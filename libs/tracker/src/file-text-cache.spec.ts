@@ -1,6 +1,7 @@
 import { mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { FileTextCache } from './file-text-cache';
 
 describe('FileTextCache', () => {

@@ -1,4 +1,4 @@
-import { statSync, type BigIntStats } from 'node:fs';
+import { type BigIntStats, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 interface Entry {
@@ -33,7 +33,14 @@ export class FileTextCache {
       throw err;
     }
     const hit = this.entries.get(file);
-    if (hit && hit.ino === stat.ino && hit.size === stat.size && hit.mtimeNs === stat.mtimeNs && hit.ctimeNs === stat.ctimeNs) return hit.text;
+    if (
+      hit &&
+      hit.ino === stat.ino &&
+      hit.size === stat.size &&
+      hit.mtimeNs === stat.mtimeNs &&
+      hit.ctimeNs === stat.ctimeNs
+    )
+      return hit.text;
     const text = await readFile(file, 'utf8');
     // Keyed by the stat taken before the read: a write racing the read leaves a stale key, so the next read reads again.
     this.entries.set(file, { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, text });

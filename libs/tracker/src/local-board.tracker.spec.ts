@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { BoardCorruptError, BoardLockError, TicketNotFoundError } from './errors';
 import { LocalBoard } from './local-board.tracker';
 import { DEFAULT_WORKFLOW_STATES } from './workflow-states';
@@ -14,7 +15,8 @@ afterEach(() => {
 });
 
 const boardDir = () => path.join(dir, 'board');
-const board = (extra: Partial<ConstructorParameters<typeof LocalBoard>[0]> = {}) => new LocalBoard({ dir: boardDir(), ...extra });
+const board = (extra: Partial<ConstructorParameters<typeof LocalBoard>[0]> = {}) =>
+  new LocalBoard({ dir: boardDir(), ...extra });
 
 /** Resolves on the board's next change signal; rejects if none comes in time (no sleeping). */
 function nextChange(b: LocalBoard, timeoutMs = 3000): { fired: Promise<void>; stop: () => void } {
@@ -42,7 +44,9 @@ describe('LocalBoard', () => {
     const blocker = await b.add({ title: 'schema first' });
     const blocked = await b.add({ title: 'then the endpoint', blockedBy: [blocker.key], priority: 1 });
     expect((await b.listByStates(['Agent Queue'])).map((t) => t.key)).toEqual([blocker.key]);
-    expect(await b.getTicket(blocked.key)).toMatchObject({ blockedBy: [{ key: blocker.key, state: 'Agent Queue', open: true }] });
+    expect(await b.getTicket(blocked.key)).toMatchObject({
+      blockedBy: [{ key: blocker.key, state: 'Agent Queue', open: true }],
+    });
     await b.moveTo(blocker.key, 'In Review');
     expect((await b.listByStates(['Agent Queue'])).map((t) => t.key)).toEqual([]);
     // A move of the blocked ticket keeps its blocker keys (the stored form, not the resolved one).
@@ -50,7 +54,9 @@ describe('LocalBoard', () => {
     await b.moveTo(blocker.key, 'Done');
     expect((await b.listByStates(['Agent Queue'])).map((t) => t.key)).toEqual([blocked.key]);
     expect((await b.getTicket(blocked.key))!.comments).toHaveLength(1);
-    expect(await b.getTicket(blocked.key)).toMatchObject({ blockedBy: [{ key: blocker.key, state: 'Done', open: false }] });
+    expect(await b.getTicket(blocked.key)).toMatchObject({
+      blockedBy: [{ key: blocker.key, state: 'Done', open: false }],
+    });
     await expect(b.add({ title: 'x', blockedBy: ['NS-99'] })).rejects.toThrow(/NS-99/);
   });
 
@@ -88,7 +94,12 @@ describe('LocalBoard', () => {
     const b = board();
     const t = await b.add({ title: 'old', description: 'old body', labels: ['x'] });
     await b.edit(t.key, { description: 'new body' });
-    expect(await b.getTicket(t.key)).toMatchObject({ title: 'old', description: 'new body', labels: ['x'], state: t.state });
+    expect(await b.getTicket(t.key)).toMatchObject({
+      title: 'old',
+      description: 'new body',
+      labels: ['x'],
+      state: t.state,
+    });
     await b.edit(t.key, { title: 'new' });
     expect((await b.getTicket(t.key))!.title).toBe('new');
     await expect(b.edit('NS-999', { title: 'x' })).rejects.toBeInstanceOf(TicketNotFoundError);
@@ -149,7 +160,14 @@ describe('LocalBoard', () => {
 
   it('lists by states in dispatch order: priority 1 first, none (0) last, then oldest first', async () => {
     const b = board();
-    for (const [title, priority] of [['none-a', 0], ['p3', 3], ['p1-a', 1], ['none-b', 0], ['p2', 2], ['p1-b', 1]] as const) {
+    for (const [title, priority] of [
+      ['none-a', 0],
+      ['p3', 3],
+      ['p1-a', 1],
+      ['none-b', 0],
+      ['p2', 2],
+      ['p1-b', 1],
+    ] as const) {
       await b.add({ title, priority });
     }
     await b.add({ title: 'elsewhere', priority: 1, state: 'Backlog' });
@@ -180,7 +198,12 @@ describe('LocalBoard', () => {
     await b.add({ title: 'x' });
     const file = path.join(boardDir(), 'tickets', 'NS-1.json');
     fs.writeFileSync(file, '{"key": "NS-1", "title": ');
-    for (const op of [() => b.getTicket('NS-1'), () => b.list(), () => b.moveTo('NS-1', 'Done'), () => b.comment('NS-1', 'x')]) {
+    for (const op of [
+      () => b.getTicket('NS-1'),
+      () => b.list(),
+      () => b.moveTo('NS-1', 'Done'),
+      () => b.comment('NS-1', 'x'),
+    ]) {
       const err = await op().then(
         () => null,
         (e: unknown) => e,

@@ -1,12 +1,21 @@
-import type { Ticket } from '@nightshift/domain';
-import { existsSync, watch as watchDir, mkdirSync, type FSWatcher } from 'node:fs';
+import { existsSync, type FSWatcher, mkdirSync, watch as watchDir } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
+
+import type { Ticket } from '@nightshift/domain';
+import {
+  type FileLockTiming,
+  KeyedMutex,
+  type LockFailure,
+  type LockLease,
+  withFileLock,
+  writeFileAtomic,
+} from '@nightshift/file-store';
+
 import { BoardCorruptError, BoardLockError, TicketNotFoundError } from './errors';
-import { KeyedMutex, withFileLock, writeFileAtomic, type FileLockTiming, type LockFailure, type LockLease } from '@nightshift/file-store';
-import { isBlocked, type Blocker, type Tracker, type TrackerTicket } from './tracker';
 import { FileTextCache } from './file-text-cache';
 import { compareDispatch, compareKeys, isSafeKey, normalizeLabels, readJson, splitKey, toTicket } from './ticket-file';
+import { type Blocker, isBlocked, type Tracker, type TrackerTicket } from './tracker';
 
 export interface LocalBoardOptions {
   /** Board directory; created on first write. Holds tickets/, locks/ and counter.json. */
@@ -35,7 +44,8 @@ export interface NewTicket {
 }
 
 const WATCH_DEBOUNCE_MS = 20;
-const COUNTER_REMEDY = 'delete it and the board recounts from the highest ticket key, or fix {"next": <number>} by hand';
+const COUNTER_REMEDY =
+  'delete it and the board recounts from the highest ticket key, or fix {"next": <number>} by hand';
 
 /**
  * The embedded-default tracker: a board on disk, one JSON file per ticket so moves of different
@@ -63,7 +73,9 @@ export class LocalBoard implements Tracker {
     this.counterFile = path.join(this.dir, 'counter.json');
     this.prefix = opts.keyPrefix ?? 'NS';
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(this.prefix)) {
-      throw new TypeError(`LocalBoard keyPrefix ${JSON.stringify(this.prefix)} is invalid: use letters, digits, '_' or '-'.`);
+      throw new TypeError(
+        `LocalBoard keyPrefix ${JSON.stringify(this.prefix)} is invalid: use letters, digits, '_' or '-'.`,
+      );
     }
     this.defaultState = opts.defaultState ?? 'Agent Queue';
     this.author = opts.commentAuthor ?? 'nightshift';
@@ -150,8 +162,13 @@ export class LocalBoard implements Tracker {
   }
 
   /** Changes a ticket's title or description, as a person editing it would. Throws TicketNotFoundError. */
-  async edit(key: string, change: { title?: string; description?: string }): Promise<void> {
-    await this.update(key, (ticket) => ({ ...ticket, ...(change.title !== undefined ? { title: change.title } : {}), ...(change.description !== undefined ? { description: change.description } : {}) }));
+  async edit(key: string, change: { title?: string; description?: string; priority?: number }): Promise<void> {
+    await this.update(key, (ticket) => ({
+      ...ticket,
+      ...(change.priority !== undefined ? { priority: change.priority } : {}),
+      ...(change.title !== undefined ? { title: change.title } : {}),
+      ...(change.description !== undefined ? { description: change.description } : {}),
+    }));
   }
 
   /** Appends a comment by the configured author. Throws TicketNotFoundError. */
@@ -210,7 +227,13 @@ export class LocalBoard implements Tracker {
   /** Reads the counter; when it is missing, recounts from the tickets so an old key is never reissued. */
   private async nextNumber(): Promise<number> {
     const value = await readJson(this.counterFile, COUNTER_REMEDY);
-    const highest = Math.max(0, ...(await this.keys()).map((k) => splitKey(k)).filter((k) => k.prefix === this.prefix).map((k) => k.n));
+    const highest = Math.max(
+      0,
+      ...(await this.keys())
+        .map((k) => splitKey(k))
+        .filter((k) => k.prefix === this.prefix)
+        .map((k) => k.n),
+    );
     if (value === undefined) return highest + 1;
     const next = (value as { next?: unknown } | null)?.next;
     if (typeof next !== 'number' || !Number.isSafeInteger(next) || next < 1) {
@@ -228,7 +251,10 @@ export class LocalBoard implements Tracker {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)).filter(isSafeKey);
+    return names
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => n.slice(0, -'.json'.length))
+      .filter(isSafeKey);
   }
 
   private locked<T>(name: string, fn: (lease: LockLease) => Promise<T>): Promise<T> {

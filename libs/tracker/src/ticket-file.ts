@@ -1,5 +1,7 @@
-import type { Ticket, TicketComment } from '@nightshift/domain';
 import { readFile } from 'node:fs/promises';
+
+import type { Ticket, TicketComment } from '@nightshift/domain';
+
 import { BoardCorruptError } from './errors';
 import type { FileTextCache } from './file-text-cache';
 
@@ -55,8 +57,10 @@ export function toTicket(file: string, value: unknown, expectedKey: string): Tic
   }
   if (t.key !== expectedKey) fail(`field "key" is ${JSON.stringify(t.key)} but the file name says ${expectedKey}`);
   if (typeof t.priority !== 'number' || !Number.isInteger(t.priority)) fail('field "priority" must be an integer');
-  if (!Array.isArray(t.labels) || !t.labels.every((l) => typeof l === 'string')) fail('field "labels" must be an array of strings');
-  if (t.blockers !== undefined && (!Array.isArray(t.blockers) || !t.blockers.every((k) => typeof k === 'string'))) fail('field "blockers" must be an array of ticket keys');
+  if (!Array.isArray(t.labels) || !t.labels.every((l) => typeof l === 'string'))
+    fail('field "labels" must be an array of strings');
+  if (t.blockers !== undefined && (!Array.isArray(t.blockers) || !t.blockers.every((k) => typeof k === 'string')))
+    fail('field "blockers" must be an array of ticket keys');
   if (!Array.isArray(t.comments) || !t.comments.every(isComment)) {
     fail('field "comments" must be an array of { author, body, createdAt } strings');
   }

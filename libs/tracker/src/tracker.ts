@@ -28,6 +28,13 @@ export interface TrackerBudget {
   at: number;
 }
 
+/** What a tracker client has spent since it started, and the hourly budget it is configured to live within. */
+export interface TrackerUsage {
+  requests: number;
+  points: number;
+  budget: { requestsPerHour: number; pointsPerHour: number };
+}
+
 /**
  * A ticket board. State names are the tracker's own (mapped from workflow roles by config), so any
  * tracker with named states fits: the local board, Linear, GitHub Issues (labels), Jira.
@@ -52,6 +59,10 @@ export interface Tracker {
   addLabel?(key: string, label: string): Promise<void>;
   /** Rate-limit budgets left, as of the last answer (trackers that report them): polling slows before they run out. */
   budget?(): TrackerBudget[];
+  /** What the token cannot do or the configured names that do not exist (for `nightshift doctor`); empty when all is well. */
+  checkAccess?(): Promise<string[]>;
+  /** Requests and points spent so far, and the configured hourly budget (trackers that count them): polling keeps to its share. */
+  usage?(): TrackerUsage;
 }
 
 /** True when a ticket carries a blocker that is still open. */

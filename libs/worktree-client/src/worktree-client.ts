@@ -1,17 +1,34 @@
+import {
+  JOB,
+  type PayloadOf,
+  type ResultOf,
+  type WorktreeJob,
+  worktreeQueueName,
+  type WorktreeResult,
+} from '@nightshift/contracts';
+import { createJobQueue, JOB_DEFAULTS, type JobQueue, type JobsOf, logErrors } from '@nightshift/service-shell';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JOB, worktreeQueueName, type PayloadOf, type ResultOf, type WorktreeJob, type WorktreeResult } from '@nightshift/contracts';
-import { createJobQueue, JOB_DEFAULTS, logErrors, type JobQueue, type JobsOf } from '@nightshift/service-shell';
 
 /** Asks the worktree-manager of one host for worktrees over its queue, and waits for the answer. */
 export class WorktreeClient {
   private readonly queue: JobQueue<'worktree'>;
   private readonly events: QueueEvents;
 
-  constructor(host: string, connection: Redis, eventsConnection: Redis, logger: Logger, private readonly timeoutMs = 600_000) {
+  constructor(
+    host: string,
+    connection: Redis,
+    eventsConnection: Redis,
+    logger: Logger,
+    private readonly timeoutMs = 600_000,
+  ) {
     const name = worktreeQueueName(host);
-    this.queue = logErrors(createJobQueue('worktree', name, { connection, defaultJobOptions: JOB_DEFAULTS }), logger, 'worktree queue');
+    this.queue = logErrors(
+      createJobQueue('worktree', name, { connection, defaultJobOptions: JOB_DEFAULTS }),
+      logger,
+      'worktree queue',
+    );
     this.events = logErrors(new QueueEvents(name, { connection: eventsConnection }), logger, 'worktree queue events');
   }
 

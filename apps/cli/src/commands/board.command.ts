@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+
 import { withConfig } from '../with-config';
 import type { AddOptions } from './board.action';
 
@@ -25,5 +26,9 @@ export function registerBoardCommands(program: Command): void {
   board
     .command('move <key> <state>')
     .description('move a ticket to a state')
-    .action(withConfig(async (config, _opts: unknown, key: string, state: string) => actions().moveTicket(config, key, state)));
+    .action(
+      withConfig(async (config, _opts: unknown, key: string, state: string) =>
+        actions().moveTicket(config, key, state),
+      ),
+    );
 }

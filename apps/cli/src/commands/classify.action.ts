@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { classifyOutcome, readStallLine, summarizeStreamText, type StallVerdict } from '@nightshift/agent';
+
+import { classifyOutcome, readStallLine, type StallVerdict, summarizeStreamText } from '@nightshift/agent';
 
 export interface ClassifyOptions {
   durationMs?: string;
@@ -13,11 +14,22 @@ export interface ClassifyOptions {
  * reports success, 1 otherwise); without --duration-ms its duration_ms, else one minute. A run the
  * stall watchdog killed carries its verdict in the log: it is classified as stalled and the verdict shown.
  */
-export function classifyFile(file: string, opts: ClassifyOptions): { outcome: string; resetsAt: string | null; reason: string; tokens: unknown; costUsd: number | null; stall?: Pick<StallVerdict, 'cause' | 'reason' | 'lastSeen'> } {
+export function classifyFile(
+  file: string,
+  opts: ClassifyOptions,
+): {
+  outcome: string;
+  resetsAt: string | null;
+  reason: string;
+  tokens: unknown;
+  costUsd: number | null;
+  stall?: Pick<StallVerdict, 'cause' | 'reason' | 'lastSeen'>;
+} {
   const text = readFileSync(file, 'utf8');
   const summary = summarizeStreamText(text);
   const now = opts.now ? new Date(opts.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`--now "${opts.now}" is not an ISO date-time (e.g. 2026-06-23T12:00:00Z)`);
+  if (Number.isNaN(now.getTime()))
+    throw new Error(`--now "${opts.now}" is not an ISO date-time (e.g. 2026-06-23T12:00:00Z)`);
   const ok = summary.result?.subtype === 'success' && !summary.result.is_error;
   const stall = readStallLine(text);
   const verdict = classifyOutcome({
@@ -31,5 +43,12 @@ export function classifyFile(file: string, opts: ClassifyOptions): { outcome: st
     now,
   });
   const shown = stall && { cause: stall.cause, reason: stall.reason, lastSeen: stall.lastSeen };
-  return { outcome: verdict.outcome, resetsAt: verdict.resetsAt?.toISOString() ?? null, reason: verdict.reason, tokens: summary.usage, costUsd: summary.costUsd, ...(shown ? { stall: shown } : {}) };
+  return {
+    outcome: verdict.outcome,
+    resetsAt: verdict.resetsAt?.toISOString() ?? null,
+    reason: verdict.reason,
+    tokens: summary.usage,
+    costUsd: summary.costUsd,
+    ...(shown ? { stall: shown } : {}),
+  };
 }

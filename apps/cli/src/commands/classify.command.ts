@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+
 import type { ClassifyOptions } from './classify.action';
 
 export function registerClassifyCommand(program: Command): void {

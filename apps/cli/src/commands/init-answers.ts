@@ -1,8 +1,10 @@
 import os from 'node:os';
+
 import type { InitAnswers } from './init-template';
 
 /** What flags gave; the rest is asked or defaulted. */
-export type PartialAnswers = Partial<InitAnswers> & Pick<InitAnswers, 'repos' | 'hosts' | 'linearTeams' | 'githubIssues'>;
+export type PartialAnswers = Partial<InitAnswers> &
+  Pick<InitAnswers, 'repos' | 'hosts' | 'linearTeams' | 'githubIssues'>;
 
 export function withDefaults(a: PartialAnswers): InitAnswers {
   return {
@@ -10,6 +12,10 @@ export function withDefaults(a: PartialAnswers): InitAnswers {
     forge: a.forge ?? 'local',
     linearTeams: a.linearTeams,
     githubIssues: a.githubIssues,
+    jiraSite: a.jiraSite,
+    jiraProjects: a.jiraProjects ?? [],
+    gitlabUrl: a.gitlabUrl,
+    gitlabProjects: a.gitlabProjects ?? [],
     repos: a.repos,
     hosts: a.hosts.length > 0 ? a.hosts : [defaultHost()],
     agentCommand: a.agentCommand ?? 'claude',
@@ -19,7 +25,12 @@ export function withDefaults(a: PartialAnswers): InitAnswers {
 }
 
 export function defaultHost(): InitAnswers['hosts'][number] {
-  const name = os.hostname().split('.')[0]!.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'local';
+  const name =
+    os
+      .hostname()
+      .split('.')[0]!
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '') || 'local';
   return { name, capabilities: ['linux'], slots: Math.max(1, Math.min(8, os.cpus().length)) };
 }
 

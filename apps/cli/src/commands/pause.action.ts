@@ -1,8 +1,9 @@
 import type { NightshiftConfig } from '@nightshift/config';
 import { notifierFromEnv } from '@nightshift/notify';
+import { parseDuration as parseDurationMs, pauseScope, pauseScopeOf, resumeScope } from '@nightshift/pause-policy';
 import { createLogger } from '@nightshift/service-shell';
 import { describeScope, EventLog, PauseStore } from '@nightshift/state';
-import { parseDuration as parseDurationMs, pauseScope, pauseScopeOf, resumeScope } from '@nightshift/pause-policy';
+
 import { withRedis } from '../redis-client';
 
 export interface ScopeOptions {
@@ -18,12 +19,21 @@ export function parseDuration(text: string): number {
   }
 }
 
-export async function pause(config: NightshiftConfig, opts: ScopeOptions & { for?: string; reason: string }): Promise<void> {
+export async function pause(
+  config: NightshiftConfig,
+  opts: ScopeOptions & { for?: string; reason: string },
+): Promise<void> {
   const scope = pauseScopeOf(config, opts.account);
   const until = opts.for ? new Date(Date.now() + parseDuration(opts.for)) : null;
   await withRedis(config, async (redis) => {
     const notifier = notifierFromEnv(createLogger('cli', 'warn'), config.notifications.slackWebhookEnv);
-    await pauseScope({ pauses: new PauseStore(redis), events: new EventLog(redis), notifier }, scope, until, opts.reason, 'cli');
+    await pauseScope(
+      { pauses: new PauseStore(redis), events: new EventLog(redis), notifier },
+      scope,
+      until,
+      opts.reason,
+      'cli',
+    );
   });
   process.stdout.write(`paused ${describeScope(scope)} ${until ? `until ${until.toISOString()}` : 'until resumed'}\n`);
 }
@@ -31,7 +41,17 @@ export async function pause(config: NightshiftConfig, opts: ScopeOptions & { for
 export async function resume(config: NightshiftConfig, opts: ScopeOptions): Promise<void> {
   const scope = pauseScopeOf(config, opts.account);
   const lifted = await withRedis(config, (redis) =>
-    resumeScope({ redis, config, pauses: new PauseStore(redis), events: new EventLog(redis), notifier: notifierFromEnv(createLogger('cli', 'warn'), config.notifications.slackWebhookEnv) }, scope, 'a human'),
+    resumeScope(
+      {
+        redis,
+        config,
+        pauses: new PauseStore(redis),
+        events: new EventLog(redis),
+        notifier: notifierFromEnv(createLogger('cli', 'warn'), config.notifications.slackWebhookEnv),
+      },
+      scope,
+      'a human',
+    ),
   );
   process.stdout.write(lifted ? `resumed ${describeScope(scope)}\n` : `${describeScope(scope)} was not paused\n`);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+
 import { withConfig } from '../with-config';
 import type { ScopeOptions } from './pause.action';
 
@@ -12,7 +13,11 @@ export function registerPauseCommands(program: Command): void {
     .option('--account <name>', 'pause this agent account instead of intake')
     .option('--for <duration>', 'how long (90s, 30m, 2h); default: until `nightshift resume`')
     .option('--reason <text>', 'why, shown in status and notifications', 'paused by a human')
-    .action(withConfig(async (config, opts: ScopeOptions & { for?: string; reason: string }) => actions().pause(config, opts)));
+    .action(
+      withConfig(async (config, opts: ScopeOptions & { for?: string; reason: string }) =>
+        actions().pause(config, opts),
+      ),
+    );
   program
     .command('resume')
     .description('resume intake (default) or one agent account')
@@ -22,5 +27,9 @@ export function registerPauseCommands(program: Command): void {
     .command('status')
     .description('pauses (why, until when), running sessions and queue depths')
     .option('--json', 'print JSON')
-    .action(withConfig(async (config, opts: { json?: boolean }) => (require('./status.action') as typeof import('./status.action')).status(config, opts)));
+    .action(
+      withConfig(async (config, opts: { json?: boolean }) =>
+        (require('./status.action') as typeof import('./status.action')).status(config, opts),
+      ),
+    );
 }

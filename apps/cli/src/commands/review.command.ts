@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+
 import { withConfig } from '../with-config';
 import type { CheckOptions, ReviewOptions } from './review.action';
 
@@ -6,7 +7,9 @@ const actions = () => require('./review.action') as typeof import('./review.acti
 
 /** `nightshift review comment|check`: what a reviewer or CI says on a local-forge PR (it brings a follow-up session). */
 export function registerReviewCommands(program: Command): void {
-  const review = program.command('review').description('review comments and CI results on pull requests of the local forge');
+  const review = program
+    .command('review')
+    .description('review comments and CI results on pull requests of the local forge');
   review
     .command('comment <repo> <number>')
     .description('a reviewer comments on PR <number> of <repo>')
@@ -15,12 +18,20 @@ export function registerReviewCommands(program: Command): void {
     .option('--path <file>', 'the file a line comment is on')
     .option('--line <n>', 'the line a line comment is on')
     .option('--changes-requested', 'a review that requests changes')
-    .action(withConfig(async (config, opts: ReviewOptions, repo: string, number: string) => actions().addReviewComment(config, repo, number, opts)));
+    .action(
+      withConfig(async (config, opts: ReviewOptions, repo: string, number: string) =>
+        actions().addReviewComment(config, repo, number, opts),
+      ),
+    );
   review
     .command('check <repo> <number>')
     .description('CI reports a check result on PR <number> of <repo>')
     .requiredOption('--name <name>', 'the check')
     .option('--conclusion <c>', 'success, failure, timed_out or cancelled', 'failure')
     .option('--log-file <path>', 'a file holding its output (its tail goes to the agent)')
-    .action(withConfig(async (config, opts: CheckOptions, repo: string, number: string) => actions().addCheck(config, repo, number, opts)));
+    .action(
+      withConfig(async (config, opts: CheckOptions, repo: string, number: string) =>
+        actions().addCheck(config, repo, number, opts),
+      ),
+    );
 }

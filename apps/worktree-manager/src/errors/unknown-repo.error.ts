@@ -5,6 +5,8 @@ export class UnknownRepoError extends Error {
     readonly repo: string,
     configFile: string,
   ) {
-    super(`repo "${repo}" is not in ${configFile}: add it under repos, or restart the worktree-manager after editing the config`);
+    super(
+      `repo "${repo}" is not in ${configFile}: add it under repos, or restart the worktree-manager after editing the config`,
+    );
   }
 }

@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
-import { parseConfig, type NightshiftConfig } from '@nightshift/config';
+
+import { type NightshiftConfig, parseConfig } from '@nightshift/config';
 import type { WorktreeJob, WorktreeResult } from '@nightshift/contracts';
 import { makeBareRemote, runGit } from '@nightshift/git';
 import { createLogger } from '@nightshift/service-shell';
-import { useTestRedis } from '@nightshift/testing-fakes';
 import { EventLog, SessionRegistry, type StoredEvent } from '@nightshift/state';
+import { useTestRedis } from '@nightshift/testing-fakes';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+
 import { createWorktreeService, type WorktreeService } from '../worktree-service';
 
 export const HOST = 'linux-1';
@@ -51,7 +53,10 @@ export interface TestEnvOptions {
 /** Builds a worktree-manager service (no BullMQ worker: jobs go straight to its handlers) on `redisUrl`. */
 export async function startWorktreeTestEnv(redisUrl: string, opts: TestEnvOptions = {}): Promise<WorktreeTestEnv> {
   const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ns-wtm-')));
-  const remote = await makeBareRemote(path.join(tmp, 'remote.git'), { 'README.md': '# web\n', 'src/app.ts': 'export {};\n' });
+  const remote = await makeBareRemote(path.join(tmp, 'remote.git'), {
+    'README.md': '# web\n',
+    'src/app.ts': 'export {};\n',
+  });
   const root = path.join(tmp, 'root');
   const extra = (await opts.prepare?.(remote, root)) ?? {};
   const file = path.join(tmp, 'nightshift.yaml');
@@ -76,11 +81,27 @@ export async function startWorktreeTestEnv(redisUrl: string, opts: TestEnvOption
   });
   let offset = 0;
   const now = () => Date.now() + offset;
-  const service = createWorktreeService({ config, host: HOST, redis, registry, logger, now, diskPollMs: opts.diskPollMs ?? 50, diskCacheMs: 0, maxWaitingForDisk: opts.maxWaitingForDisk });
+  const service = createWorktreeService({
+    config,
+    host: HOST,
+    redis,
+    registry,
+    logger,
+    now,
+    diskPollMs: opts.diskPollMs ?? 50,
+    diskCacheMs: 0,
+    maxWaitingForDisk: opts.maxWaitingForDisk,
+  });
   const events = new EventLog(redis);
   const sessions = new SessionRegistry(redis);
-  const job = (name: string, data: WorktreeJob) => service.handlers[name as keyof typeof service.handlers]({ name, data });
-  const data = (key: string, runId: string, branch?: string): WorktreeJob => ({ repo: 'web', branch: branch ?? `agent/${key}`, worktreeKey: key, runId });
+  const job = (name: string, data: WorktreeJob) =>
+    service.handlers[name as keyof typeof service.handlers]({ name, data });
+  const data = (key: string, runId: string, branch?: string): WorktreeJob => ({
+    repo: 'web',
+    branch: branch ?? `agent/${key}`,
+    worktreeKey: key,
+    runId,
+  });
   return {
     tmp,
     remote,
@@ -99,7 +120,13 @@ export async function startWorktreeTestEnv(redisUrl: string, opts: TestEnvOption
     create: (key, runId, branch) => job('worktree.create', data(key, runId, branch)),
     remove: (key, runId, branch) => job('worktree.remove', data(key, runId, branch)),
     heartbeat: (runId, agoMs = 0) =>
-      sessions.put({ runId, host: HOST, runnerPid: process.pid, tickets: [runId], heartbeatAt: new Date(now() - agoMs).toISOString() }),
+      sessions.put({
+        runId,
+        host: HOST,
+        runnerPid: process.pid,
+        tickets: [runId],
+        heartbeatAt: new Date(now() - agoMs).toISOString(),
+      }),
     waitForEvent: async (type, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -121,7 +148,10 @@ export async function startWorktreeTestEnv(redisUrl: string, opts: TestEnvOption
  * For a spec file: its own redis-server (kept across tests), and a `start` that opens a test env
  * closed after each test.
  */
-export function useWorktreeTestEnvs(): { start(opts?: TestEnvOptions): Promise<WorktreeTestEnv>; readonly redisUrl: string } {
+export function useWorktreeTestEnvs(): {
+  start(opts?: TestEnvOptions): Promise<WorktreeTestEnv>;
+  readonly redisUrl: string;
+} {
   const server = useTestRedis({ flush: false });
   let env: WorktreeTestEnv | undefined;
   afterEach(async () => {
@@ -138,5 +168,7 @@ export function useWorktreeTestEnvs(): { start(opts?: TestEnvOptions): Promise<W
 
 /** `git worktree list --porcelain` of the test repo's mirror: what git itself has registered. */
 export async function registeredWorktrees(e: WorktreeTestEnv): Promise<string> {
-  return (await runGit(['worktree', 'list', '--porcelain'], { cwd: path.join(e.service.store.root, 'mirrors', 'web.git') })).stdout;
+  return (
+    await runGit(['worktree', 'list', '--porcelain'], { cwd: path.join(e.service.store.root, 'mirrors', 'web.git') })
+  ).stdout;
 }

@@ -6,6 +6,8 @@ export class MissingSecretError extends Error {
     readonly envName: string,
     readonly setting: string,
   ) {
-    super(`The environment variable ${envName} (named by ${setting} in nightshift.yaml) is not set or empty: export the token there before starting Nightshift.`);
+    super(
+      `The environment variable ${envName} (named by ${setting} in nightshift.yaml) is not set or empty: export the token there before starting Nightshift.`,
+    );
   }
 }

@@ -6,6 +6,8 @@ export class PullRequestNotFoundError extends Error {
     readonly repo: string,
     readonly number: number,
   ) {
-    super(`Pull request #${number} of repo ${JSON.stringify(repo)} does not exist on the local forge: check the repo and number (list the PRs to see valid ones).`);
+    super(
+      `Pull request #${number} of repo ${JSON.stringify(repo)} does not exist on the local forge: check the repo and number (list the PRs to see valid ones).`,
+    );
   }
 }

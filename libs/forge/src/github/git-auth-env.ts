@@ -1,10 +1,16 @@
 /**
  * Git configuration that hands `token` to git as an HTTP header for `remoteUrl`'s origin only, via
  * GIT_CONFIG_COUNT/KEY/VALUE: nothing in the URL (which git prints) or argv (which `ps` shows).
- * Basic auth with `x-access-token` works for personal, fine-grained and GitHub App tokens.
+ * Basic auth with `x-access-token` works for personal, fine-grained and GitHub App tokens; GitLab takes
+ * `oauth2` as the user with a personal, project or group access token.
  * Non-HTTP remotes (ssh, paths) get nothing: they authenticate their own way.
  */
-export function gitAuthEnv(remoteUrl: string, token: string, base: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; secrets: string[] } {
+export function gitAuthEnv(
+  remoteUrl: string,
+  token: string,
+  base: NodeJS.ProcessEnv = process.env,
+  user = 'x-access-token',
+): { env: NodeJS.ProcessEnv; secrets: string[] } {
   let origin: string;
   try {
     const url = new URL(remoteUrl);
@@ -13,7 +19,7 @@ export function gitAuthEnv(remoteUrl: string, token: string, base: NodeJS.Proces
   } catch {
     return { env: {}, secrets: [token] };
   }
-  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  const basic = Buffer.from(`${user}:${token}`).toString('base64');
   // Appended after any GIT_CONFIG_* entries the environment already carries.
   const n = Number.parseInt(base['GIT_CONFIG_COUNT'] ?? '0', 10) || 0;
   return {

@@ -1,10 +1,16 @@
-import { classifyGitHubError, splitRepo, type GitHubClient } from '@nightshift/github-client';
-import { ForgeRemoteError, type ForgeFailureKind } from '../errors';
-import type { Forge, PullRequest, PullRequestDraft } from '../forge';
+import { DEFAULT_TRUST, type TrustPolicy } from '@nightshift/domain';
+import { classifyGitHubError, type GitHubClient, splitRepo } from '@nightshift/github-client';
+
+import { type ForgeFailureKind, ForgeRemoteError } from '../errors';
+import type { Forge, PrOpened, PullRequest, PullRequestDraft } from '../forge';
+import { hasTicketTrailer, ticketsOf, withTicketTrailer as withMarker } from '../pr-trailer';
 import { pushBranch, type PushInput } from '../push-branch';
+import type { FeedbackQuery, PrFeedback } from '../review-feedback';
 import { gitAuthEnv } from './git-auth-env';
 import { readGitHubFeedback } from './github-feedback';
-import type { FeedbackQuery, PrFeedback } from '../review-feedback';
+import { type Mergeability, type MergeableOptions, readMergeable, updatePrBranch } from './github-mergeable';
+import { type AssignmentContext, assignPr, logins } from './github-pr-assignment';
+import { LatestUpdateWins } from './latest-update-wins';
 
 export interface GitHubForgeOptions {
   client: GitHubClient;
@@ -18,6 +24,8 @@ export interface GitHubForgeOptions {
   labels?: string[];
   /** Kill a `git push` that runs longer than this. Default 5 minutes. */
   pushTimeoutMs?: number;
+  /** Nightshift repo name → whose feedback counts (trusted-author.ts); default DEFAULT_TRUST. */
+  trust?: Record<string, TrustPolicy>;
 }
 
 interface PullData {
@@ -32,9 +40,10 @@ interface PullData {
   base: { ref: string };
   labels?: Array<{ name?: string }>;
   draft?: boolean;
+  requested_reviewers?: Array<{ login?: string }> | null;
+  requested_teams?: Array<{ slug?: string }> | null;
+  assignees?: Array<{ login?: string }> | null;
 }
-
-const MARKER = /<!-- nightshift:tickets ([^>]*) -->/;
 
 /**
  * GitHub pull requests as the forge. The branch is pushed with the token handed to git through its
@@ -43,6 +52,10 @@ const MARKER = /<!-- nightshift:tickets ([^>]*) -->/;
  */
 export class GitHubForge implements Forge {
   readonly kind = 'github';
+  /** A PR's body edits waiting for the content bucket collapse into one: only the latest is worth a write. */
+  private readonly prUpdates = new LatestUpdateWins<{ title: string; body: string }>((key, change) =>
+    this.sendPrUpdate(key, change),
+  );
 
   constructor(private readonly opts: GitHubForgeOptions) {}
 
@@ -57,18 +70,27 @@ export class GitHubForge implements Forge {
   }
 
   /** The open PR for the head, created (as a draft when configured, with the labels) if there is none. */
-  async findOrCreatePr(draft: PullRequestDraft): Promise<{ pr: PullRequest; created: boolean }> {
-    if (!draft.repo || !draft.head) throw new TypeError('GitHubForge.findOrCreatePr: a draft needs a repo and a head branch.');
+  async findOrCreatePr(draft: PullRequestDraft): Promise<PrOpened> {
+    if (!draft.repo || !draft.head)
+      throw new TypeError('GitHubForge.findOrCreatePr: a draft needs a repo and a head branch.');
     const existing = await this.findOpen(draft.repo, draft.head);
     if (existing) {
       await this.ensureLabels(draft.repo, existing, draft.labels);
+      await assignPr(this.assignment(draft.repo), existing, { assignees: draft.assignees });
       return { pr: this.toPullRequest(draft.repo, existing), created: false };
     }
     const where = this.where(draft.repo);
     let created: PullData;
     try {
       created = (
-        await this.opts.client.rest.pulls.create({ ...where, head: draft.head, base: draft.base, title: draft.title, body: withMarker(draft.body, draft.tickets), draft: draft.draft ?? this.opts.draft ?? false })
+        await this.opts.client.rest.pulls.create({
+          ...where,
+          head: draft.head,
+          base: draft.base,
+          title: draft.title,
+          body: withMarker(draft.body, draft.tickets),
+          draft: draft.draft ?? this.opts.draft ?? false,
+        })
       ).data as PullData;
     } catch (err) {
       const failure = classifyGitHubError(err);
@@ -80,7 +102,8 @@ export class GitHubForge implements Forge {
       throw this.error(err, `opening a PR for ${draft.head} in ${where.owner}/${where.repo}`);
     }
     await this.ensureLabels(draft.repo, created, draft.labels);
-    return { pr: this.toPullRequest(draft.repo, created), created: true };
+    const refused = await assignPr(this.assignment(draft.repo), created, draft);
+    return { pr: this.toPullRequest(draft.repo, created), created: true, ...(refused.length ? { refused } : {}) };
   }
 
   /** PRs Nightshift opened (marker in the body or an `agent/` head) in every mapped repo, oldest first. */
@@ -88,29 +111,56 @@ export class GitHubForge implements Forge {
     const out: PullRequest[] = [];
     for (const repo of Object.keys(this.opts.repos)) {
       const where = this.where(repo);
-      const pulls = await this.call(`listing PRs of ${where.owner}/${where.repo}`, () => this.opts.client.paginate(this.opts.client.rest.pulls.list, { ...where, state: 'all', per_page: 100 }));
-      for (const p of pulls as PullData[]) if (MARKER.test(p.body ?? '') || p.head.ref.startsWith('agent/')) out.push(this.toPullRequest(repo, p));
+      const pulls = await this.call(`listing PRs of ${where.owner}/${where.repo}`, () =>
+        this.opts.client.paginate(this.opts.client.rest.pulls.list, { ...where, state: 'all', per_page: 100 }),
+      );
+      for (const p of pulls as PullData[])
+        if (hasTicketTrailer(p.body ?? '') || p.head.ref.startsWith('agent/')) out.push(this.toPullRequest(repo, p));
     }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  /** Replaces title and body (the ticket marker kept), so the PR tells what the latest push holds. */
-  async updatePr(repo: string, number: number, change: { title: string; body: string; tickets: string[] }): Promise<void> {
+  /**
+   * Replaces title and body (the ticket marker kept), so the PR tells what the latest push holds.
+   * Edits of one PR made while an earlier one waits its turn are coalesced: GitHub gets the latest.
+   */
+  async updatePr(
+    repo: string,
+    number: number,
+    change: { title: string; body: string; tickets: string[] },
+  ): Promise<void> {
+    this.where(repo);
+    await this.prUpdates.submit(JSON.stringify([repo, number]), {
+      title: change.title,
+      body: withMarker(change.body, change.tickets),
+    });
+  }
+
+  private async sendPrUpdate(key: string, change: { title: string; body: string }): Promise<void> {
+    const [repo, number] = JSON.parse(key) as [string, number];
     const where = this.where(repo);
     await this.call(`updating PR #${number} of ${where.owner}/${where.repo}`, () =>
-      this.opts.client.rest.pulls.update({ ...where, pull_number: number, title: change.title, body: withMarker(change.body, change.tickets) }),
+      this.opts.client.rest.pulls.update({ ...where, pull_number: number, title: change.title, body: change.body }),
     );
   }
 
   /** Reviews, line comments, PR comments and failed check runs newer than each query's `since` (see readGitHubFeedback). */
   async readFeedback(repo: string, queries: FeedbackQuery[]): Promise<PrFeedback[]> {
-    const found = await readGitHubFeedback(this.opts.client, this.where(repo), queries, (what, fn) => this.call(what, fn));
+    const found = await readGitHubFeedback(
+      this.opts.client,
+      this.where(repo),
+      queries,
+      (what, fn) => this.call(what, fn),
+      this.opts.trust?.[repo] ?? DEFAULT_TRUST,
+    );
     return found.map((f) => ({ ...f, repo }));
   }
 
   async closePr(repo: string, number: number): Promise<void> {
     const where = this.where(repo);
-    await this.call(`closing PR #${number} of ${where.owner}/${where.repo}`, () => this.opts.client.rest.pulls.update({ ...where, pull_number: number, state: 'closed' }));
+    await this.call(`closing PR #${number} of ${where.owner}/${where.repo}`, () =>
+      this.opts.client.rest.pulls.update({ ...where, pull_number: number, state: 'closed' }),
+    );
   }
 
   private async findOpen(repo: string, head: string): Promise<PullData | null> {
@@ -128,14 +178,15 @@ export class GitHubForge implements Forge {
     const missing = [...new Set([...(this.opts.labels ?? []), ...extra])].filter((l) => !have.has(l.toLowerCase()));
     if (missing.length === 0) return;
     const where = this.where(repo);
-    await this.call(`labeling PR #${pr.number} of ${where.owner}/${where.repo}`, () => this.opts.client.rest.issues.addLabels({ ...where, issue_number: pr.number, labels: missing }));
+    await this.call(`labeling PR #${pr.number} of ${where.owner}/${where.repo}`, () =>
+      this.opts.client.rest.issues.addLabels({ ...where, issue_number: pr.number, labels: missing }),
+    );
     pr.labels = [...(pr.labels ?? []), ...missing.map((name) => ({ name }))];
   }
 
   private toPullRequest(repo: string, p: PullData): PullRequest {
     const body = p.body ?? '';
-    const marked = MARKER.exec(body)?.[1];
-    const tickets = marked ? marked.split(',').map((t) => t.trim()).filter(Boolean) : p.head.ref.startsWith('agent/') ? [p.head.ref.slice('agent/'.length)] : [];
+    const tickets = ticketsOf(body, p.head.ref);
     return {
       number: p.number,
       url: p.html_url,
@@ -149,12 +200,44 @@ export class GitHubForge implements Forge {
       createdAt: p.created_at,
       ...(p.draft ? { draft: true } : {}),
       ...(p.labels?.length ? { labels: p.labels.map((l) => l.name ?? '').filter(Boolean) } : {}),
+      ...logins('reviewers', p.requested_reviewers),
+      ...logins(
+        'teamReviewers',
+        p.requested_teams?.map((t) => ({ login: t.slug })),
+      ),
+      ...logins('assignees', p.assignees),
     };
+  }
+
+  private assignment(repo: string): AssignmentContext {
+    const where = this.where(repo);
+    return { client: this.opts.client, where, error: (err, what) => this.error(err, what) };
+  }
+
+  /** Whether PR `number` of `repo` merges into its base, asking again while GitHub computes it (github-mergeable.ts). */
+  mergeability(repo: string, number: number, opts?: MergeableOptions): Promise<Mergeability> {
+    const where = this.where(repo);
+    return this.call(`reading whether PR #${number} of ${repo} merges`, () =>
+      readMergeable(this.opts.client, where, number, opts),
+    );
+  }
+
+  updateBranch(repo: string, number: number, expectedHeadSha: string): Promise<'updated' | 'head_moved'> {
+    const where = this.where(repo);
+    return this.call(`merging the base into PR #${number} of ${repo}`, () =>
+      updatePrBranch(this.opts.client, where, number, expectedHeadSha),
+    );
   }
 
   private where(repo: string): { owner: string; repo: string } {
     const full = this.opts.repos[repo];
-    if (!full) throw new ForgeRemoteError('GitHub', 'rejected', `resolving repo ${repo}`, `forge.repos maps no GitHub repository for "${repo}" (mapped: ${Object.keys(this.opts.repos).join(', ') || 'none'})`);
+    if (!full)
+      throw new ForgeRemoteError(
+        'GitHub',
+        'rejected',
+        `resolving repo ${repo}`,
+        `forge.repos maps no GitHub repository for "${repo}" (mapped: ${Object.keys(this.opts.repos).join(', ') || 'none'})`,
+      );
     return splitRepo(full);
   }
 
@@ -168,13 +251,14 @@ export class GitHubForge implements Forge {
 
   private error(err: unknown, operation: string): ForgeRemoteError {
     const f = classifyGitHubError(err);
-    const kind: ForgeFailureKind = f.kind === 'auth' || f.kind === 'rate_limited' || f.kind === 'unavailable' ? f.kind : 'rejected';
-    return new ForgeRemoteError('GitHub', kind, operation, [f.status ? `HTTP ${f.status}` : '', f.message, ...f.details].filter(Boolean).join(' - '), f.retryAt);
+    const kind: ForgeFailureKind =
+      f.kind === 'auth' || f.kind === 'rate_limited' || f.kind === 'unavailable' ? f.kind : 'rejected';
+    return new ForgeRemoteError(
+      'GitHub',
+      kind,
+      operation,
+      [f.status ? `HTTP ${f.status}` : '', f.message, ...f.details].filter(Boolean).join(' - '),
+      f.retryAt,
+    );
   }
-}
-
-/** The ticket keys travel in a hidden marker, so a PR found later (or by another runner) says whose it is. */
-function withMarker(body: string, tickets: string[]): string {
-  const clean = body.replace(MARKER, '').trimEnd();
-  return `${clean}\n\n<!-- nightshift:tickets ${tickets.join(',')} -->`;
 }

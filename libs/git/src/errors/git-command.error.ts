@@ -11,6 +11,8 @@ export interface GitFailure {
   spawnError?: string;
   /** Values to scrub besides the secret env vars (e.g. a token handed to git through its environment). */
   secrets?: readonly string[];
+  /** What git printed on stdout before it failed (e.g. merge-tree's conflicted files); redacted like stderr. */
+  stdout?: string;
 }
 
 const MAX_STDERR_IN_MESSAGE = 2000;
@@ -24,6 +26,8 @@ export class GitCommandError extends Error {
   readonly exitCode: number | null;
   readonly stderr: string;
   readonly timedOut: boolean;
+  /** git's stdout (credentials stripped); empty when it printed nothing. */
+  readonly stdout: string;
 
   constructor(failure: GitFailure) {
     const secrets = [...secretValuesFromEnv(), ...(failure.secrets ?? [])];
@@ -34,6 +38,7 @@ export class GitCommandError extends Error {
     this.exitCode = failure.exitCode;
     this.stderr = stderr;
     this.timedOut = failure.timedOut;
+    this.stdout = redactSecrets(failure.stdout ?? '', secrets);
   }
 }
 

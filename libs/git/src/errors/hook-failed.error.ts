@@ -51,7 +51,8 @@ function describe(f: HookFailure): string {
   if (f.spawnError) {
     return `${where} could not start (${f.spawnError}): check the command in the repo's hooks config exists and is executable`;
   }
-  if (f.timedOut) return `${where} timed out after ${f.timeoutMs} ms and its process group was killed; raise hooks.timeoutSec or make the hook faster${output}`;
+  if (f.timedOut)
+    return `${where} timed out after ${f.timeoutMs} ms and its process group was killed; raise hooks.timeoutSec or make the hook faster${output}`;
   if (f.exitCode === null) return `${where} was killed by ${f.signal ?? 'a signal'}${output}`;
   return `${where} failed with exit code ${f.exitCode}${output}`;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { runGit } from '../run-git';
 
 const DEFAULT_FILES: Record<string, string> = { 'README.md': '# test remote\n' };
@@ -24,7 +25,9 @@ export async function makeBareRemote(dir: string, files: Record<string, string> 
     // Commit straight into the bare repo with a throwaway work tree: no clone, no push.
     const inRemote = ['--git-dir', remote, '--work-tree', seed];
     await runGit([...inRemote, 'add', '-A'], { cwd: seed });
-    await runGit([...inRemote, 'commit', '--quiet', '--no-verify', '--allow-empty', '-m', 'initial commit'], { cwd: seed });
+    await runGit([...inRemote, 'commit', '--quiet', '--no-verify', '--allow-empty', '-m', 'initial commit'], {
+      cwd: seed,
+    });
     await fs.promises.rm(path.join(remote, 'index'), { force: true });
   } finally {
     await fs.promises.rm(seed, { recursive: true, force: true });

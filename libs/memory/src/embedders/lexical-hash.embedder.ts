@@ -1,9 +1,31 @@
-import { normalize, type Embedder } from './embedder';
+import { type Embedder, fnv1a, normalize } from './embedder';
 
-const STOP_WORDS = new Set(['the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'with', 'is', 'it', 'be', 'this', 'that', 'at', 'by', 'as', 'from']);
+const STOP_WORDS = new Set([
+  'the',
+  'a',
+  'an',
+  'and',
+  'or',
+  'of',
+  'to',
+  'in',
+  'on',
+  'for',
+  'with',
+  'is',
+  'it',
+  'be',
+  'this',
+  'that',
+  'at',
+  'by',
+  'as',
+  'from',
+]);
 
 /**
- * Lexical embedder by feature hashing: words and word bigrams are hashed (FNV-1a, signed) into a
+ * The lexical embedder before BM25 (kept for bench/memory-eval.js's comparison and the timing bench):
+ * feature hashing: words and word bigrams are hashed (FNV-1a, signed) into a
  * fixed number of buckets, weighted (log term frequency), and the vector is L2-normalised. It knows
  * spelling, not meaning ("timeout" ≠ "deadline"), but needs no model download and gives the same
  * vector on every machine; Ollama is the semantic alternative. The vectors are sparse (a learning
@@ -41,14 +63,8 @@ export class LexicalHashEmbedder implements Embedder {
 }
 
 function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9_]+/).filter((w) => w.length > 1);
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9_]+/)
+    .filter((w) => w.length > 1);
 }

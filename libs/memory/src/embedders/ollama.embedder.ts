@@ -1,6 +1,7 @@
 import { Ollama } from 'ollama';
-import { normalize, type Embedder } from './embedder';
+
 import { MemoryUnavailableError } from '../errors/memory-errors';
+import { type Embedder, normalize } from './embedder';
 
 /** Embeddings from an Ollama server (`/api/embed`) through the official client; the model comes from config. */
 export class OllamaEmbedder implements Embedder {
@@ -11,6 +12,11 @@ export class OllamaEmbedder implements Embedder {
   constructor(private readonly opts: { host: string; model: string }) {
     this.name = `ollama:${opts.model}`;
     this.client = new Ollama({ host: opts.host });
+  }
+
+  /** The server it calls (the compose spec checks what a container resolves). */
+  get host(): string {
+    return this.opts.host;
   }
 
   get dimension(): number {
@@ -31,9 +37,14 @@ export class OllamaEmbedder implements Embedder {
       response = await this.client.embed({ model: this.opts.model, input: texts });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new MemoryUnavailableError(`Ollama at ${this.opts.host} could not embed with model "${this.opts.model}": ${message} (pull it with \`ollama pull ${this.opts.model}\`, or set memory.embedder: lexical)`);
+      throw new MemoryUnavailableError(
+        `Ollama at ${this.opts.host} could not embed with model "${this.opts.model}": ${message} (pull it with \`ollama pull ${this.opts.model}\`, or set memory.embedder: lexical)`,
+      );
     }
-    if (response.embeddings.length !== texts.length) throw new MemoryUnavailableError(`Ollama returned ${response.embeddings.length} embeddings for ${texts.length} inputs`);
+    if (response.embeddings.length !== texts.length)
+      throw new MemoryUnavailableError(
+        `Ollama returned ${response.embeddings.length} embeddings for ${texts.length} inputs`,
+      );
     return response.embeddings.map((e) => normalize(Float32Array.from(e)));
   }
 }

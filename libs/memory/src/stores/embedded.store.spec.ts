@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+
 import { EmbeddedVectorStore, LexicalHashEmbedder } from '../index';
 
 const embedder = new LexicalHashEmbedder();
@@ -16,7 +17,9 @@ describe('embedded vector store', () => {
     await store.open(embedder.dimension, embedder.name);
     const texts = Array.from({ length: 1500 }, (_, i) => `shared word${i % 97} other${i % 13} item${i}`);
     const ids = texts.map(() => randomUUID());
-    await store.upsert(texts.map((t, i) => ({ id: ids[i]!, vector: embedder.embedOne(t), payload: { repo: i % 2 ? 'odd' : 'even' } })));
+    await store.upsert(
+      texts.map((t, i) => ({ id: ids[i]!, vector: embedder.embedOne(t), payload: { repo: i % 2 ? 'odd' : 'even' } })),
+    );
     const q = embedder.embedOne('shared word5 other5');
     const brute = texts
       .map((t, i) => ({ id: ids[i]!, i, score: embedder.embedOne(t).reduce((s, x, j) => s + x * q[j]!, 0) }))
@@ -48,6 +51,8 @@ describe('embedded vector store', () => {
     const store = new EmbeddedVectorStore(dir, 'bad');
     await store.open(embedder.dimension, embedder.name);
     appendFileSync(path.join(dir, 'bad.log'), 'garbage\n{"d":[]}\n');
-    await expect(new EmbeddedVectorStore(dir, 'bad').open(embedder.dimension, embedder.name)).rejects.toThrow(/bad\.log is corrupt at line 1/);
+    await expect(new EmbeddedVectorStore(dir, 'bad').open(embedder.dimension, embedder.name)).rejects.toThrow(
+      /bad\.log is corrupt at line 1/,
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { DimensionMismatchError } from '../errors/memory-errors';
-import { SparseIndex, toDense, toSparse, type SparseVector } from './sparse-index';
+import { SparseIndex, type SparseVector, toDense, toSparse } from './sparse-index';
 import type { Payload, PointFilter, ScoredPoint, VectorPoint, VectorStore } from './vector-store';
 import { matchesFilter } from './vector-store';
 
@@ -23,8 +24,13 @@ export class EmbeddedVectorStore implements VectorStore {
   readonly name: string;
   private index: SparseIndex | undefined;
   private logLines = 0;
+  /** Set by open() when the namespace was built by another embedder of the same dimension. */
+  previousEmbedder: string | undefined;
 
-  constructor(private readonly dir: string, private readonly namespace: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly namespace: string,
+  ) {
     this.name = `embedded:${path.join(dir, namespace)}`;
   }
 
@@ -37,7 +43,12 @@ export class EmbeddedVectorStore implements VectorStore {
     const metaFile = this.file('meta.json');
     if (existsSync(metaFile)) {
       const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Meta;
-      if (meta.dimension !== dimension) throw new DimensionMismatchError(this.name, meta.dimension, embedderName, dimension);
+      if (meta.dimension !== dimension)
+        throw new DimensionMismatchError(this.name, meta.dimension, embedderName, dimension);
+      if (meta.embedder !== embedderName) {
+        this.previousEmbedder = meta.embedder;
+        writeAtomic(metaFile, JSON.stringify({ dimension, embedder: embedderName } satisfies Meta));
+      }
     } else {
       writeAtomic(metaFile, JSON.stringify({ dimension, embedder: embedderName } satisfies Meta));
     }
@@ -57,7 +68,8 @@ export class EmbeddedVectorStore implements VectorStore {
   async upsert(points: VectorPoint[]): Promise<void> {
     const index = this.idx;
     for (const p of points) {
-      if (p.vector.length !== index.dimension) throw new DimensionMismatchError(this.name, index.dimension, `point ${p.id}`, p.vector.length);
+      if (p.vector.length !== index.dimension)
+        throw new DimensionMismatchError(this.name, index.dimension, `point ${p.id}`, p.vector.length);
     }
     const records = points.map((p) => ({ id: p.id, payload: p.payload, sparse: toSparse(p.vector) }));
     this.append(records.map((r) => ({ u: [r.id, r.payload, encode(r.sparse.idx), encode(r.sparse.val)] })));
@@ -87,7 +99,9 @@ export class EmbeddedVectorStore implements VectorStore {
   async all(filter?: PointFilter): Promise<VectorPoint[]> {
     const index = this.idx;
     const out: VectorPoint[] = [];
-    for (const e of index.entries()) if (matchesFilter(e.payload, filter)) out.push({ id: e.id, vector: toDense(e.vector, index.dimension), payload: e.payload });
+    for (const e of index.entries())
+      if (matchesFilter(e.payload, filter))
+        out.push({ id: e.id, vector: toDense(e.vector, index.dimension), payload: e.payload });
     return out;
   }
 
@@ -150,7 +164,8 @@ function readRecords(file: string): LogRecord[] {
       records.push(JSON.parse(line) as LogRecord);
     } catch (err) {
       // Only the last line can be torn (the process died mid-append); anything else is corruption.
-      if (i < lines.length - 2) throw new Error(`memory store ${file} is corrupt at line ${i + 1}: ${(err as Error).message}`);
+      if (i < lines.length - 2)
+        throw new Error(`memory store ${file} is corrupt at line ${i + 1}: ${(err as Error).message}`);
     }
   });
   return records;

@@ -139,7 +139,11 @@ export class SparseIndex {
       top.splice(i, 0, { slot, score });
       if (top.length > limit) top.pop();
     }
-    return top.map(({ slot, score }) => ({ id: this.ids[slot]!, score: Math.min(1, score), payload: this.payloads[slot]! }));
+    return top.map(({ slot, score }) => ({
+      id: this.ids[slot]!,
+      score: Math.min(1, score),
+      payload: this.payloads[slot]!,
+    }));
   }
 }
 

@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+
 import { FakeQdrant } from '@nightshift/testing-fakes';
-import { DimensionMismatchError, EmbeddedVectorStore, LexicalHashEmbedder, QdrantVectorStore, type VectorStore } from '../index';
+
+import {
+  DimensionMismatchError,
+  EmbeddedVectorStore,
+  LexicalHashEmbedder,
+  QdrantVectorStore,
+  type VectorStore,
+} from '../index';
 
 /**
  * One contract, three backends: the embedded store, Qdrant's REST fake through the real client, and
@@ -24,7 +32,11 @@ const backends: Backend[] = [
     name: 'embedded',
     make: async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-mem-'));
-      return { store: new EmbeddedVectorStore(dir, 'contract'), reopen: () => new EmbeddedVectorStore(dir, 'contract'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        store: new EmbeddedVectorStore(dir, 'contract'),
+        reopen: () => new EmbeddedVectorStore(dir, 'contract'),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -33,7 +45,11 @@ const backends: Backend[] = [
       const fake = new FakeQdrant({ apiKey: 'k3y' });
       const url = await fake.start();
       const collection = `c-${randomUUID().slice(0, 8)}`;
-      return { store: new QdrantVectorStore({ url, apiKey: 'k3y', collection }), reopen: () => new QdrantVectorStore({ url, apiKey: 'k3y', collection }), cleanup: () => fake.stop() };
+      return {
+        store: new QdrantVectorStore({ url, apiKey: 'k3y', collection }),
+        reopen: () => new QdrantVectorStore({ url, apiKey: 'k3y', collection }),
+        cleanup: () => fake.stop(),
+      };
     },
   },
   {
@@ -46,7 +62,11 @@ const backends: Backend[] = [
       return {
         store: new QdrantVectorStore({ url, apiKey, collection }),
         reopen: () => new QdrantVectorStore({ url, apiKey, collection }),
-        cleanup: async () => void (await fetch(`${url}/collections/${collection}`, { method: 'DELETE', headers: apiKey ? { 'api-key': apiKey } : {} })),
+        cleanup: async () =>
+          void (await fetch(`${url}/collections/${collection}`, {
+            method: 'DELETE',
+            headers: apiKey ? { 'api-key': apiKey } : {},
+          })),
       };
     },
   },
@@ -65,10 +85,26 @@ for (const backend of backends) {
       ({ store, reopen, cleanup } = await backend.make());
       await store.open(256, embedder.name);
       await store.upsert([
-        { id: ids[0]!, vector: vec('flaky test on timezone handling in the scheduler'), payload: { repo: 'api', outcome: 'task_failed', status: 'candidate', tickets: ['A-1'] } },
-        { id: ids[1]!, vector: vec('timezone handling breaks the nightly scheduler test'), payload: { repo: 'web', outcome: 'task_failed', status: 'trusted', tickets: ['W-1'] } },
-        { id: ids[2]!, vector: vec('database migration locks the users table'), payload: { repo: 'api', outcome: 'timeout', status: 'candidate', tickets: ['A-2', 'A-3'] } },
-        { id: ids[3]!, vector: vec('timezone scheduler superseded advice'), payload: { repo: 'api', outcome: 'task_failed', status: 'superseded', tickets: ['A-4'] } },
+        {
+          id: ids[0]!,
+          vector: vec('flaky test on timezone handling in the scheduler'),
+          payload: { repo: 'api', outcome: 'task_failed', status: 'candidate', tickets: ['A-1'] },
+        },
+        {
+          id: ids[1]!,
+          vector: vec('timezone handling breaks the nightly scheduler test'),
+          payload: { repo: 'web', outcome: 'task_failed', status: 'trusted', tickets: ['W-1'] },
+        },
+        {
+          id: ids[2]!,
+          vector: vec('database migration locks the users table'),
+          payload: { repo: 'api', outcome: 'timeout', status: 'candidate', tickets: ['A-2', 'A-3'] },
+        },
+        {
+          id: ids[3]!,
+          vector: vec('timezone scheduler superseded advice'),
+          payload: { repo: 'api', outcome: 'task_failed', status: 'superseded', tickets: ['A-4'] },
+        },
       ]);
     });
     afterEach(async () => {
@@ -86,7 +122,10 @@ for (const backend of backends) {
     });
 
     it('filters on payload keywords (must, must not, any-of on arrays)', async () => {
-      const api = await store.search(vec('scheduler timezone test'), 10, { must: { repo: 'api' }, mustNot: { status: 'superseded' } });
+      const api = await store.search(vec('scheduler timezone test'), 10, {
+        must: { repo: 'api' },
+        mustNot: { status: 'superseded' },
+      });
       expect(api.map((h) => h.id).sort()).toEqual([ids[0], ids[2]].filter((id) => api.some((h) => h.id === id)).sort());
       expect(api.map((h) => h.id)).toContain(ids[0]);
       expect(api.map((h) => h.id)).not.toContain(ids[1]);
@@ -96,7 +135,13 @@ for (const backend of backends) {
     });
 
     it('upserts by id (a second write replaces), gets, deletes, counts and lists', async () => {
-      await store.upsert([{ id: ids[2]!, vector: vec('database migration locks'), payload: { repo: 'api', outcome: 'timeout', status: 'trusted', tickets: ['A-2'] } }]);
+      await store.upsert([
+        {
+          id: ids[2]!,
+          vector: vec('database migration locks'),
+          payload: { repo: 'api', outcome: 'timeout', status: 'trusted', tickets: ['A-2'] },
+        },
+      ]);
       expect(await store.count()).toBe(4);
       const [got] = await store.get([ids[2]!]);
       expect(got!.payload['status']).toBe('trusted');
@@ -121,13 +166,17 @@ for (const backend of backends) {
       await store.close();
       const other = reopen();
       await expect(other.open(768, 'ollama:nomic-embed-text')).rejects.toThrow(DimensionMismatchError);
-      await expect(other.open(768, 'ollama:nomic-embed-text')).rejects.toThrow(/256-dimensional .* ollama:nomic-embed-text produces 768/);
+      await expect(other.open(768, 'ollama:nomic-embed-text')).rejects.toThrow(
+        /256-dimensional .* ollama:nomic-embed-text produces 768/,
+      );
       store = reopen();
       await store.open(256, embedder.name);
     });
 
     it('refuses a vector of the wrong size', async () => {
-      await expect(store.upsert([{ id: randomUUID(), vector: new Float32Array(3), payload: {} }])).rejects.toThrow(/dimension/i);
+      await expect(store.upsert([{ id: randomUUID(), vector: new Float32Array(3), payload: {} }])).rejects.toThrow(
+        /dimension/i,
+      );
     });
   });
 }

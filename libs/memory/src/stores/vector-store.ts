@@ -33,6 +33,12 @@ export interface VectorStore {
    * another dimension throws DimensionMismatchError.
    */
   open(dimension: number, embedderName: string): Promise<void>;
+  /**
+   * Set by open() when the namespace was built by another embedder of the same dimension (the
+   * lexical default changed from feature hashing to BM25): its vectors must be recomputed. Only
+   * stores that record their embedder know it.
+   */
+  readonly previousEmbedder?: string;
   upsert(points: VectorPoint[]): Promise<void>;
   /** Top `limit` by cosine, best first, among points matching the filter. */
   search(vector: Float32Array, limit: number, filter?: PointFilter): Promise<ScoredPoint[]>;

@@ -10,8 +10,18 @@ function labels(item: FakeGitHubItem): Array<Record<string, unknown>> {
   return item.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed', default: false, description: null }));
 }
 
+function assigned(item: FakeGitHubItem): Record<string, unknown> {
+  const assignees = (item.assignees ?? []).map(user);
+  return { assignee: assignees[0] ?? null, assignees };
+}
+
 /** An issue (or a PR seen through the issues API) with GitHub's field names. */
-export function issueJson(api: string, repo: string, item: FakeGitHubItem): Record<string, unknown> {
+export function issueJson(
+  api: string,
+  repo: string,
+  item: FakeGitHubItem,
+  association = 'NONE',
+): Record<string, unknown> {
   const json: Record<string, unknown> = {
     id: item.number * 1000,
     node_id: `I_${repo}_${item.number}`,
@@ -26,19 +36,35 @@ export function issueJson(api: string, repo: string, item: FakeGitHubItem): Reco
     locked: false,
     labels: labels(item),
     user: user(item.user),
+    author_association: association,
+    ...assigned(item),
     comments: item.comments.length,
     created_at: item.createdAt,
     updated_at: item.updatedAt,
     closed_at: item.state === 'closed' ? item.updatedAt : null,
   };
-  if (item.kind === 'pull') json['pull_request'] = { url: `${api}/repos/${repo}/pulls/${item.number}`, html_url: `${WEB}/${repo}/pull/${item.number}` };
+  if (item.kind === 'pull')
+    json['pull_request'] = {
+      url: `${api}/repos/${repo}/pulls/${item.number}`,
+      html_url: `${WEB}/${repo}/pull/${item.number}`,
+    };
   return json;
 }
 
 /** A pull request with GitHub's field names. */
-export function pullJson(api: string, repo: string, item: FakeGitHubItem): Record<string, unknown> {
+export function pullJson(
+  api: string,
+  repo: string,
+  item: FakeGitHubItem,
+  association = 'NONE',
+): Record<string, unknown> {
   const owner = repo.split('/')[0]!;
-  const ref = (name: string, sha = '0'.repeat(40)) => ({ label: `${owner}:${name}`, ref: name, sha, repo: { full_name: repo, name: repo.split('/')[1] } });
+  const ref = (name: string, sha = '0'.repeat(40)) => ({
+    label: `${owner}:${name}`,
+    ref: name,
+    sha,
+    repo: { full_name: repo, name: repo.split('/')[1] },
+  });
   return {
     id: item.number * 1000,
     url: `${api}/repos/${repo}/pulls/${item.number}`,
@@ -52,6 +78,10 @@ export function pullJson(api: string, repo: string, item: FakeGitHubItem): Recor
     merged_at: item.merged ? item.updatedAt : null,
     labels: labels(item),
     user: user(item.user),
+    author_association: association,
+    ...assigned(item),
+    requested_reviewers: (item.requestedReviewers ?? []).map(user),
+    requested_teams: (item.requestedTeams ?? []).map((slug, i) => ({ id: i + 1, slug, name: slug })),
     head: ref(item.head!, item.headSha),
     base: ref(item.base!),
     created_at: item.createdAt,
@@ -61,13 +91,20 @@ export function pullJson(api: string, repo: string, item: FakeGitHubItem): Recor
 }
 
 /** An issue comment with GitHub's field names. */
-export function commentJson(api: string, repo: string, number: number, c: { id: number; body: string; user: string; createdAt: string }): Record<string, unknown> {
+export function commentJson(
+  api: string,
+  repo: string,
+  number: number,
+  c: { id: number; body: string; user: string; createdAt: string },
+  association = 'NONE',
+): Record<string, unknown> {
   return {
     id: c.id,
     url: `${api}/repos/${repo}/issues/comments/${c.id}`,
     html_url: `${WEB}/${repo}/issues/${number}#issuecomment-${c.id}`,
     body: c.body,
     user: user(c.user),
+    author_association: association,
     created_at: c.createdAt,
     updated_at: c.createdAt,
   };

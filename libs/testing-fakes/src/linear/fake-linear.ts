@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { buildSchema, getOperationAST, graphql, parse, type GraphQLSchema } from 'graphql';
-import { FaultSwitch, type Fault } from '../fault-switch';
-import { LocalServer, readBody, sendJson, type LoggedRequest } from '../http-util';
+
+import { buildSchema, getOperationAST, graphql, type GraphQLSchema, parse } from 'graphql';
+
+import { type Fault, FaultSwitch } from '../fault-switch';
+import { LocalServer, type LoggedRequest, readBody, sendJson } from '../http-util';
 import { linearSignature } from '../webhook-signatures';
-import { KeyBudget, LINEAR_LIMITS, type LinearLimits } from './linear-budget';
-import { scoreLinearQuery } from './linear-complexity';
-import { LINEAR_SCHEMA_SDL } from './linear-schema';
+import {
+  KeyBudget,
+  LINEAR_LIMITS,
+  LINEAR_LIMITS_BY_AUTH,
+  type LinearAuthKind,
+  type LinearLimits,
+} from './linear-budget';
+import { exactLinearScore } from './linear-complexity';
 import { linearResolvers } from './linear-resolvers';
-import { DEFAULT_FAKE_STATES, LinearStore, type FakeIssue, type NewFakeIssue } from './linear-store';
+import { LINEAR_SCHEMA_SDL } from './linear-schema';
+import { DEFAULT_FAKE_STATES, type FakeIssue, LinearStore, type NewFakeIssue } from './linear-store';
 
 export interface FakeLinearOptions {
   /** The API key requests must carry in `Authorization` (raw, as the SDK sends a personal key). */
@@ -16,7 +24,9 @@ export interface FakeLinearOptions {
   /** Team keys; each gets DEFAULT_FAKE_STATES unless `states` says otherwise. */
   teams: string[];
   states?: Array<{ name: string; type: string }>;
-  /** Per-query and hourly limits; Linear's own by default. Lower them to reach a limit in a test. */
+  /** Which of Linear's published limits apply: a personal API key (default) or an OAuth app's token. */
+  authKind?: LinearAuthKind;
+  /** Per-query and hourly limits; Linear's own for `authKind` by default. Lower them to reach a limit in a test. */
   limits?: Partial<LinearLimits>;
 }
 
@@ -59,7 +69,7 @@ export class FakeLinear {
 
   constructor(private readonly opts: FakeLinearOptions) {
     for (const key of opts.teams) this.store.addTeam(key, opts.states ?? DEFAULT_FAKE_STATES);
-    this.limits = { ...LINEAR_LIMITS, ...opts.limits };
+    this.limits = { ...LINEAR_LIMITS_BY_AUTH[opts.authKind ?? 'apiKey'], ...opts.limits };
     this.budget = new KeyBudget(this.limits);
     this.root = linearResolvers(this.store);
   }
@@ -111,7 +121,11 @@ export class FakeLinear {
   }
 
   /** The body and headers Linear would POST to a webhook for this issue (`Issue` event), signed with `secret`. */
-  webhook(key: string, secret: string, opts: { action?: 'create' | 'update' | 'remove'; timestamp?: number; deliveryId?: string } = {}): { body: string; headers: Record<string, string> } {
+  webhook(
+    key: string,
+    secret: string,
+    opts: { action?: 'create' | 'update' | 'remove'; timestamp?: number; deliveryId?: string } = {},
+  ): { body: string; headers: Record<string, string> } {
     const issue = this.store.issue(key);
     const state = this.store.states.find((s) => s.id === issue.stateId)!;
     const team = this.store.teams.find((t) => t.id === issue.teamId)!;
@@ -137,7 +151,11 @@ export class FakeLinear {
         teamId: team.id,
         team: { id: team.id, key: team.key, name: team.name },
         labelIds: issue.labelIds,
-        labels: issue.labelIds.map((id) => ({ id, name: this.store.labels.find((l) => l.id === id)!.name, color: '#888888' })),
+        labels: issue.labelIds.map((id) => ({
+          id,
+          name: this.store.labels.find((l) => l.id === id)!.name,
+          color: '#888888',
+        })),
       },
     };
     const body = JSON.stringify(payload);
@@ -167,7 +185,8 @@ export class FakeLinear {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
-    const log = (status: number, detail: string) => this.requests.push({ method: req.method ?? '', path: req.url ?? '', detail, status, at: Date.now() });
+    const log = (status: number, detail: string) =>
+      this.requests.push({ method: req.method ?? '', path: req.url ?? '', detail, status, at: Date.now() });
     if (req.method !== 'POST' || !req.url?.startsWith('/graphql')) {
       log(404, '');
       return sendJson(res, 404, { errors: [{ message: 'Not found' }] });
@@ -177,7 +196,9 @@ export class FakeLinear {
       body = JSON.parse(text) as typeof body;
     } catch {
       log(400, 'unparsable');
-      return sendJson(res, 400, { errors: [{ message: 'Body is not JSON', extensions: { type: 'invalid input', code: 'INVALID_INPUT' } }] });
+      return sendJson(res, 400, {
+        errors: [{ message: 'Body is not JSON', extensions: { type: 'invalid input', code: 'INVALID_INPUT' } }],
+      });
     }
     const operation = operationName(body.query ?? '', body.operationName);
     const auth = req.headers.authorization ?? '';
@@ -202,17 +223,28 @@ export class FakeLinear {
       }
       return sendJson(res, faulted.status, faulted.body, faulted.headers);
     }
-    let complexity = 0;
+    let exact = 0;
     try {
-      complexity = scoreLinearQuery(body.query ?? '', body.variables ?? {}, body.operationName);
+      exact = exactLinearScore(body.query ?? '', body.variables ?? {}, body.operationName);
     } catch {
       // Unparsable: graphql() below answers with the syntax error, as Linear does.
     }
-    if (complexity > this.limits.maxComplexity) return answer(400, tooComplex(complexity, this.limits.maxComplexity), complexity);
+    // Linear charges the score rounded up (a mutation of 1.1 points costs 2); its refusal quotes the exact one.
+    const complexity = Math.ceil(exact);
+    if (complexity > this.limits.maxComplexity)
+      return answer(400, tooComplex(exact, this.limits.maxComplexity), complexity);
     if (!this.budget.complexity.take(complexity)) return answer(400, rateLimited('complexity'), complexity);
-    const result = await graphql({ schema: this.schema, source: body.query ?? '', variableValues: body.variables, rootValue: this.root, operationName: body.operationName });
+    const result = await graphql({
+      schema: this.schema,
+      source: body.query ?? '',
+      variableValues: body.variables,
+      rootValue: this.root,
+      operationName: body.operationName,
+    });
     // Linear answers GraphQL validation errors with 400 and resolver errors (not found, bad input) with 200.
-    answer(result.errors && !result.data ? 400 : 200, result, complexity, { 'x-complexity': String(Math.ceil(complexity)) });
+    answer(result.errors && !result.data ? 400 : 200, result, complexity, {
+      'x-complexity': String(complexity),
+    });
   }
 }
 
@@ -238,7 +270,21 @@ function tooComplex(complexity: number, max: number): unknown {
 /** Linear's answer once a budget is spent: HTTP 400 carrying RATELIMITED (and 429 inside the extensions). */
 function rateLimited(budget: 'requests' | 'complexity'): unknown {
   const what = budget === 'requests' ? 'Rate limit exceeded' : 'Complexity rate limit exceeded';
-  return { errors: [{ message: what, extensions: { type: 'ratelimited', code: 'RATELIMITED', statusCode: 429, userError: true, userPresentableMessage: `${what}. Please wait before making more requests.`, http: { status: 429 } } }] };
+  return {
+    errors: [
+      {
+        message: what,
+        extensions: {
+          type: 'ratelimited',
+          code: 'RATELIMITED',
+          statusCode: 429,
+          userError: true,
+          userPresentableMessage: `${what}. Please wait before making more requests.`,
+          http: { status: 429 },
+        },
+      },
+    ],
+  };
 }
 
 function operationName(query: string, given?: string): string {
@@ -254,7 +300,11 @@ function authError(): unknown {
     errors: [
       {
         message: 'Authentication required, not authenticated',
-        extensions: { type: 'authentication error', code: 'AUTHENTICATION_ERROR', userPresentableMessage: 'You need to authenticate to access this operation.' },
+        extensions: {
+          type: 'authentication error',
+          code: 'AUTHENTICATION_ERROR',
+          userPresentableMessage: 'You need to authenticate to access this operation.',
+        },
       },
     ],
   };
@@ -265,13 +315,39 @@ function faultAnswer(fault: Fault): { status: number; body: unknown; headers: Re
     case 'unauthorized':
       return { status: 401, body: authError(), headers: {} };
     case 'not_found':
-      return { status: 200, body: { data: null, errors: [{ message: 'Entity not found', extensions: { type: 'invalid input', code: 'INPUT_ERROR' } }] }, headers: {} };
+      return {
+        status: 200,
+        body: {
+          data: null,
+          errors: [{ message: 'Entity not found', extensions: { type: 'invalid input', code: 'INPUT_ERROR' } }],
+        },
+        headers: {},
+      };
     case 'unprocessable':
-      return { status: 400, body: { errors: [{ message: 'Argument Validation Error', extensions: { type: 'invalid input', code: 'INVALID_INPUT' } }] }, headers: {} };
+      return {
+        status: 400,
+        body: {
+          errors: [
+            { message: 'Argument Validation Error', extensions: { type: 'invalid input', code: 'INVALID_INPUT' } },
+          ],
+        },
+        headers: {},
+      };
     case 'server_error': {
       const status = fault.status ?? 502;
       return status === 500
-        ? { status, body: { errors: [{ message: 'Internal server error', extensions: { type: 'internal error', code: 'INTERNAL_SERVER_ERROR' } }] }, headers: {} }
+        ? {
+            status,
+            body: {
+              errors: [
+                {
+                  message: 'Internal server error',
+                  extensions: { type: 'internal error', code: 'INTERNAL_SERVER_ERROR' },
+                },
+              ],
+            },
+            headers: {},
+          }
         : { status, body: `${status} Bad Gateway`, headers: {} };
     }
     case 'rate_limited':
@@ -280,7 +356,11 @@ function faultAnswer(fault: Fault): { status: number; body: unknown; headers: Re
       return {
         status: 400,
         body: rateLimited('requests'),
-        headers: { 'x-ratelimit-requests-limit': String(LINEAR_LIMITS.requestsPerHour), 'x-ratelimit-requests-remaining': '0', 'x-ratelimit-requests-reset': String(reset) },
+        headers: {
+          'x-ratelimit-requests-limit': String(LINEAR_LIMITS.requestsPerHour),
+          'x-ratelimit-requests-remaining': '0',
+          'x-ratelimit-requests-reset': String(reset),
+        },
       };
     }
   }

@@ -1,15 +1,26 @@
-/**
- * Linear's limits for one API key. Defaults are Linear's published figures: 10,000 points per
- * query, 250,000 complexity points and 2,500 requests an hour per key (the request figure has moved
- * over time, 1,500 → 2,500 → reports of 5,000; the fake takes the stricter current one).
- */
+/** Linear's limits for one authenticated user (API key) or user/app pair (OAuth). */
 export interface LinearLimits {
   maxComplexity: number;
   complexityPerHour: number;
   requestsPerHour: number;
 }
 
-export const LINEAR_LIMITS: LinearLimits = { maxComplexity: 10_000, complexityPerHour: 250_000, requestsPerHour: 2_500 };
+/** How a request authenticates: a personal API key (`Authorization: <key>`) or an OAuth app token (`Bearer`). */
+export type LinearAuthKind = 'apiKey' | 'oauth';
+
+/**
+ * Linear's published limits per authentication kind (linear.app/developers/rate-limiting, as of
+ * 2026): 10,000 points per query; API keys 5,000 requests and 3,000,000 complexity points an hour
+ * per user, OAuth apps 5,000 requests and 2,000,000 points an hour per user and app. (They have
+ * moved before: 1,500 → 2,500 → 5,000 requests, 250,000 → 3,000,000 points; docs/trackers.md.)
+ */
+export const LINEAR_LIMITS_BY_AUTH: Record<LinearAuthKind, LinearLimits> = {
+  apiKey: { maxComplexity: 10_000, complexityPerHour: 3_000_000, requestsPerHour: 5_000 },
+  oauth: { maxComplexity: 10_000, complexityPerHour: 2_000_000, requestsPerHour: 5_000 },
+};
+
+/** An API key's limits (the fake's default). */
+export const LINEAR_LIMITS: LinearLimits = LINEAR_LIMITS_BY_AUTH.apiKey;
 
 const HOUR_MS = 3_600_000;
 

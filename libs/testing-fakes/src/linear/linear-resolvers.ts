@@ -1,14 +1,44 @@
 import { randomUUID } from 'node:crypto';
+
 import { GraphQLError } from 'graphql';
+
 import type { FakeIssue, FakeRelation, FakeWorkflowState, LinearStore } from './linear-store';
 
 type Args = Record<string, unknown>;
-interface StringComparator { eq?: string; neq?: string; in?: string[]; nin?: string[]; eqIgnoreCase?: string }
-interface IdComparator { eq?: string; in?: string[] }
-interface NumberComparator { eq?: number; in?: number[] }
-interface TeamFilter { id?: IdComparator; key?: StringComparator; null?: boolean }
-interface StateFilter { id?: IdComparator; name?: StringComparator; type?: StringComparator; team?: TeamFilter }
-interface IssueFilter { id?: IdComparator; number?: NumberComparator; team?: TeamFilter; state?: StateFilter; and?: IssueFilter[]; or?: IssueFilter[] }
+interface StringComparator {
+  eq?: string;
+  neq?: string;
+  in?: string[];
+  nin?: string[];
+  eqIgnoreCase?: string;
+}
+interface IdComparator {
+  eq?: string;
+  in?: string[];
+}
+interface NumberComparator {
+  eq?: number;
+  in?: number[];
+}
+interface TeamFilter {
+  id?: IdComparator;
+  key?: StringComparator;
+  null?: boolean;
+}
+interface StateFilter {
+  id?: IdComparator;
+  name?: StringComparator;
+  type?: StringComparator;
+  team?: TeamFilter;
+}
+interface IssueFilter {
+  id?: IdComparator;
+  number?: NumberComparator;
+  team?: TeamFilter;
+  state?: StateFilter;
+  and?: IssueFilter[];
+  or?: IssueFilter[];
+}
 
 const MAX_PAGE = 250;
 
@@ -19,8 +49,10 @@ function linearError(message: string, type: string, code: string): GraphQLError 
 
 function page<T>(items: T[], args: Args): { nodes: T[]; pageInfo: Record<string, unknown> } {
   const first = typeof args['first'] === 'number' ? args['first'] : 50;
-  if (first < 0 || first > MAX_PAGE) throw linearError(`first must be between 0 and ${MAX_PAGE}`, 'invalid input', 'INVALID_INPUT');
-  const start = typeof args['after'] === 'string' ? Number(Buffer.from(args['after'], 'base64').toString('utf8')) + 1 : 0;
+  if (first < 0 || first > MAX_PAGE)
+    throw linearError(`first must be between 0 and ${MAX_PAGE}`, 'invalid input', 'INVALID_INPUT');
+  const start =
+    typeof args['after'] === 'string' ? Number(Buffer.from(args['after'], 'base64').toString('utf8')) + 1 : 0;
   const nodes = items.slice(start, start + first);
   const cursor = (i: number) => Buffer.from(String(i)).toString('base64');
   return {
@@ -67,12 +99,22 @@ export function linearResolvers(store: LinearStore): Record<string, (args: Args)
     if (!f) return true;
     const state = store.states.find((s) => s.id === i.stateId)!;
     if (!id(f.id, i.id) || !teamMatches(f.team, i.teamId) || !stateMatches(f.state, state)) return false;
-    if (f.number && ((f.number.eq !== undefined && f.number.eq !== i.number) || (f.number.in && !f.number.in.includes(i.number)))) return false;
+    if (
+      f.number &&
+      ((f.number.eq !== undefined && f.number.eq !== i.number) || (f.number.in && !f.number.in.includes(i.number)))
+    )
+      return false;
     if (f.and && !f.and.every((g) => issueMatches(g, i))) return false;
     if (f.or && !f.or.some((g) => issueMatches(g, i))) return false;
     return true;
   };
-  const stateView = (s: FakeWorkflowState) => ({ id: s.id, name: s.name, type: s.type, position: s.position, team: () => teamOf(s.teamId) });
+  const stateView = (s: FakeWorkflowState) => ({
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    position: s.position,
+    team: () => teamOf(s.teamId),
+  });
   const relationView = (r: FakeRelation) => ({
     id: r.id,
     type: r.type,
@@ -91,38 +133,79 @@ export function linearResolvers(store: LinearStore): Record<string, (args: Args)
     url: `https://linear.app/fake/issue/${i.identifier}`,
     state: () => stateView(store.states.find((s) => s.id === i.stateId)!),
     team: () => teamOf(i.teamId),
-    labels: (args: Args) => page(i.labelIds.map((lid) => store.labels.find((l) => l.id === lid)!).map((l) => ({ id: l.id, name: l.name, team: l.teamId ? teamOf(l.teamId) : null })), args),
+    labels: (args: Args) =>
+      page(
+        i.labelIds
+          .map((lid) => store.labels.find((l) => l.id === lid)!)
+          .map((l) => ({ id: l.id, name: l.name, team: l.teamId ? teamOf(l.teamId) : null })),
+        args,
+      ),
     comments: (args: Args) =>
-      page(i.comments.map((c) => ({ id: c.id, body: c.body, createdAt: c.createdAt, updatedAt: c.updatedAt, user: { id: c.userName, name: c.userName, displayName: c.userName } })), args),
+      page(
+        i.comments.map((c) => ({
+          id: c.id,
+          body: c.body,
+          createdAt: c.createdAt,
+          updatedAt: c.updatedAt,
+          user: { id: c.userName, name: c.userName, displayName: c.userName },
+        })),
+        args,
+      ),
     relations: (args: Args) => page(store.relations.filter((r) => r.issueId === i.id).map(relationView), args),
-    inverseRelations: (args: Args) => page(store.relations.filter((r) => r.relatedIssueId === i.id).map(relationView), args),
+    inverseRelations: (args: Args) =>
+      page(store.relations.filter((r) => r.relatedIssueId === i.id).map(relationView), args),
   });
   const mustFind = (idOrKey: string) => {
     const issue = store.findIssue(idOrKey);
-    if (!issue) throw linearError('Entity not found: Issue - Could not find referenced Issue.', 'invalid input', 'INPUT_ERROR');
+    if (!issue)
+      throw linearError('Entity not found: Issue - Could not find referenced Issue.', 'invalid input', 'INPUT_ERROR');
     return issue;
   };
 
   return {
     issues: (args) => {
-      const byAge = args['orderBy'] === 'updatedAt' ? (a: FakeIssue, b: FakeIssue) => b.updatedAt.localeCompare(a.updatedAt) : (a: FakeIssue, b: FakeIssue) => b.createdAt.localeCompare(a.createdAt);
-      const matching = store.issues.filter((i) => issueMatches(args['filter'] as IssueFilter | undefined, i)).sort(byAge);
+      const byAge =
+        args['orderBy'] === 'updatedAt'
+          ? (a: FakeIssue, b: FakeIssue) => b.updatedAt.localeCompare(a.updatedAt)
+          : (a: FakeIssue, b: FakeIssue) => b.createdAt.localeCompare(a.createdAt);
+      const matching = store.issues
+        .filter((i) => issueMatches(args['filter'] as IssueFilter | undefined, i))
+        .sort(byAge);
       return page(matching.map(issueView), args);
     },
     issue: (args) => issueView(mustFind(String(args['id']))),
-    workflowStates: (args) => page(store.states.filter((s) => stateMatches(args['filter'] as StateFilter | undefined, s)).map(stateView), args),
+    workflowStates: (args) =>
+      page(store.states.filter((s) => stateMatches(args['filter'] as StateFilter | undefined, s)).map(stateView), args),
     issueLabels: (args) => {
       const f = args['filter'] as { name?: StringComparator; team?: TeamFilter } | undefined;
       const labels = store.labels.filter((l) => str(f?.name, l.name) && teamMatches(f?.team, l.teamId));
-      return page(labels.map((l) => ({ id: l.id, name: l.name, team: l.teamId ? teamOf(l.teamId) : null })), args);
+      return page(
+        labels.map((l) => ({ id: l.id, name: l.name, team: l.teamId ? teamOf(l.teamId) : null })),
+        args,
+      );
     },
-    teams: (args) => page(store.teams.filter((t) => teamMatches(args['filter'] as TeamFilter | undefined, t.id)).map((t) => teamOf(t.id)), args),
+    teams: (args) =>
+      page(
+        store.teams.filter((t) => teamMatches(args['filter'] as TeamFilter | undefined, t.id)).map((t) => teamOf(t.id)),
+        args,
+      ),
     issueUpdate: (args) => {
       const issue = mustFind(String(args['id']));
-      const input = args['input'] as { stateId?: string; labelIds?: string[]; title?: string; description?: string; priority?: number };
+      const input = args['input'] as {
+        stateId?: string;
+        labelIds?: string[];
+        title?: string;
+        description?: string;
+        priority?: number;
+      };
       if (input.stateId !== undefined) {
         const state = store.states.find((s) => s.id === input.stateId);
-        if (!state || state.teamId !== issue.teamId) throw linearError('Argument Validation Error - stateId must be a state of the issue\'s team.', 'invalid input', 'INVALID_INPUT');
+        if (!state || state.teamId !== issue.teamId)
+          throw linearError(
+            "Argument Validation Error - stateId must be a state of the issue's team.",
+            'invalid input',
+            'INVALID_INPUT',
+          );
         issue.stateId = state.id;
       }
       if (input.labelIds) issue.labelIds = [...input.labelIds];
@@ -135,15 +218,26 @@ export function linearResolvers(store: LinearStore): Record<string, (args: Args)
       const input = args['input'] as { issueId?: string; body?: string };
       const issue = mustFind(String(input.issueId ?? ''));
       const now = new Date().toISOString();
-      const comment = { id: randomUUID(), body: input.body ?? '', createdAt: now, updatedAt: now, userName: 'nightshift-bot' };
+      const comment = {
+        id: randomUUID(),
+        body: input.body ?? '',
+        createdAt: now,
+        updatedAt: now,
+        userName: 'nightshift-bot',
+      };
       issue.comments.push(comment);
       const syncId = store.touch(issue);
-      return { success: true, lastSyncId: syncId, comment: { ...comment, user: { id: 'bot', name: 'nightshift-bot', displayName: 'nightshift-bot' } } };
+      return {
+        success: true,
+        lastSyncId: syncId,
+        comment: { ...comment, user: { id: 'bot', name: 'nightshift-bot', displayName: 'nightshift-bot' } },
+      };
     },
     issueAddLabel: (args) => {
       const issue = mustFind(String(args['id']));
       const labelId = String(args['labelId']);
-      if (!store.labels.some((l) => l.id === labelId)) throw linearError('Entity not found: IssueLabel', 'invalid input', 'INPUT_ERROR');
+      if (!store.labels.some((l) => l.id === labelId))
+        throw linearError('Entity not found: IssueLabel', 'invalid input', 'INPUT_ERROR');
       if (!issue.labelIds.includes(labelId)) issue.labelIds.push(labelId);
       return { success: true, lastSyncId: store.touch(issue), issue: issueView(issue) };
     },
@@ -151,7 +245,11 @@ export function linearResolvers(store: LinearStore): Record<string, (args: Args)
       const input = args['input'] as { name: string; teamId?: string };
       const label = { id: randomUUID(), name: input.name, teamId: input.teamId };
       store.labels.push(label);
-      return { success: true, lastSyncId: store.nextSyncId(), issueLabel: { id: label.id, name: label.name, team: label.teamId ? teamOf(label.teamId) : null } };
+      return {
+        success: true,
+        lastSyncId: store.nextSyncId(),
+        issueLabel: { id: label.id, name: label.name, team: label.teamId ? teamOf(label.teamId) : null },
+      };
     },
   };
 }

@@ -143,7 +143,13 @@ export const LINEAR_SCHEMA_SDL = /* GraphQL */ `
   }
 
   type Query {
-    issues(filter: IssueFilter, first: Int, after: String, orderBy: PaginationOrderBy, includeArchived: Boolean): IssueConnection!
+    issues(
+      filter: IssueFilter
+      first: Int
+      after: String
+      orderBy: PaginationOrderBy
+      includeArchived: Boolean
+    ): IssueConnection!
     issue(id: String!): Issue!
     workflowStates(filter: WorkflowStateFilter, first: Int, after: String): WorkflowStateConnection!
     issueLabels(filter: IssueLabelFilter, first: Int, after: String): IssueLabelConnection!

@@ -86,14 +86,18 @@ export class LinearStore {
   addTeam(key: string, states: Array<{ name: string; type: string }> = DEFAULT_FAKE_STATES): FakeTeam {
     const team = { id: randomUUID(), key, name: `Team ${key}` };
     this.teams.push(team);
-    states.forEach((s, i) => this.states.push({ id: randomUUID(), name: s.name, type: s.type, position: i, teamId: team.id }));
+    states.forEach((s, i) =>
+      this.states.push({ id: randomUUID(), name: s.name, type: s.type, position: i, teamId: team.id }),
+    );
     return team;
   }
 
   createIssue(input: NewFakeIssue): FakeIssue {
     const team = this.teams.find((t) => t.key === input.team);
     if (!team) throw new Error(`fake Linear: no team ${input.team}`);
-    const state = input.state ? this.stateByName(team.id, input.state) : this.states.find((s) => s.teamId === team.id && s.type === 'unstarted');
+    const state = input.state
+      ? this.stateByName(team.id, input.state)
+      : this.states.find((s) => s.teamId === team.id && s.type === 'unstarted');
     if (!state) throw new Error(`fake Linear: team ${team.key} has no state ${input.state ?? '(unstarted)'}`);
     const number = 1 + Math.max(0, ...this.issues.filter((i) => i.teamId === team.id).map((i) => i.number));
     // A strictly increasing clock: "age" order is then the creation order, as on the real service.
@@ -118,7 +122,12 @@ export class LinearStore {
 
   /** `blocker` blocks `blocked` (Linear stores one `blocks` relation; the blocked issue sees it as an inverse relation). */
   addBlocks(blocker: string, blocked: string): void {
-    this.relations.push({ id: randomUUID(), type: 'blocks', issueId: this.issue(blocker).id, relatedIssueId: this.issue(blocked).id });
+    this.relations.push({
+      id: randomUUID(),
+      type: 'blocks',
+      issueId: this.issue(blocker).id,
+      relatedIssueId: this.issue(blocked).id,
+    });
   }
 
   /** By UUID or identifier (Linear accepts both where an issue id is asked for). */
@@ -137,7 +146,9 @@ export class LinearStore {
   }
 
   labelNamed(name: string, teamId?: string): FakeLabel {
-    const existing = this.labels.find((l) => l.name.toLowerCase() === name.toLowerCase() && (!l.teamId || l.teamId === teamId));
+    const existing = this.labels.find(
+      (l) => l.name.toLowerCase() === name.toLowerCase() && (!l.teamId || l.teamId === teamId),
+    );
     if (existing) return existing;
     const label = { id: randomUUID(), name, teamId };
     this.labels.push(label);

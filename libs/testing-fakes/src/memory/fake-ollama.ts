@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { LocalServer, readBody, sendJson } from '../http-util';
 
 /**
@@ -25,8 +26,12 @@ export class FakeOllama {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (req.method === 'GET' && url.pathname === '/api/tags') return sendJson(res, 200, { models: Object.keys(this.models).map((name) => ({ name: `${name}:latest`, model: `${name}:latest` })) });
-    if (req.method !== 'POST' || url.pathname !== '/api/embed') return sendJson(res, 404, { error: `404 page not found` });
+    if (req.method === 'GET' && url.pathname === '/api/tags')
+      return sendJson(res, 200, {
+        models: Object.keys(this.models).map((name) => ({ name: `${name}:latest`, model: `${name}:latest` })),
+      });
+    if (req.method !== 'POST' || url.pathname !== '/api/embed')
+      return sendJson(res, 404, { error: `404 page not found` });
     const body = JSON.parse((await readBody(req)) || '{}') as { model?: string; input?: string | string[] };
     const model = (body.model ?? '').replace(/:latest$/, '');
     const dim = this.models[model];
@@ -34,13 +39,22 @@ export class FakeOllama {
     if (body.input === undefined) return sendJson(res, 400, { error: 'invalid input type' });
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     this.calls.push({ model, inputs: inputs.length });
-    sendJson(res, 200, { model: body.model, embeddings: inputs.map((t) => embed(t, dim)), total_duration: 1000, load_duration: 100, prompt_eval_count: inputs.length });
+    sendJson(res, 200, {
+      model: body.model,
+      embeddings: inputs.map((t) => embed(t, dim)),
+      total_duration: 1000,
+      load_duration: 100,
+      prompt_eval_count: inputs.length,
+    });
   }
 }
 
 function embed(text: string, dim: number): number[] {
   const v = new Array<number>(dim).fill(0);
-  for (const word of text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)) {
+  for (const word of text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)) {
     const h = createHash('md5').update(word).digest();
     v[h.readUInt32LE(0) % dim]! += h[4]! & 1 ? 1 : -1;
   }

@@ -40,5 +40,10 @@ export async function startFakeSlack(opts: { refuseWith?: number; secretPath?: s
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const secretPath = opts.secretPath ?? 'T0/B0/fake-slack-webhook-secret';
-  return { url: `http://127.0.0.1:${port}/services/${secretPath}`, texts, bodies, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/services/${secretPath}`,
+    texts,
+    bodies,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

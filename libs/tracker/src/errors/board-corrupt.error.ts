@@ -7,6 +7,8 @@ export class BoardCorruptError extends Error {
     readonly reason: string,
     remedy = 'fix the JSON by hand or restore the file from a backup (moving it out of the directory drops that ticket), then retry',
   ) {
-    super(`Local board file ${file} is unreadable or corrupt (${reason}). Nightshift will not overwrite it: ${remedy}.`);
+    super(
+      `Local board file ${file} is unreadable or corrupt (${reason}). Nightshift will not overwrite it: ${remedy}.`,
+    );
   }
 }

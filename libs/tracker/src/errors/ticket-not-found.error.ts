@@ -6,6 +6,8 @@ export class TicketNotFoundError extends Error {
     readonly key: string,
     readonly board: string,
   ) {
-    super(`Ticket ${JSON.stringify(key)} does not exist on the local board at ${board}: check the key (list the board to see valid ones).`);
+    super(
+      `Ticket ${JSON.stringify(key)} does not exist on the local board at ${board}: check the key (list the board to see valid ones).`,
+    );
   }
 }

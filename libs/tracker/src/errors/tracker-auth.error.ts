@@ -8,6 +8,9 @@ export class TrackerAuthError extends Error {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${tracker} refused Nightshift's credentials (${detail}): check that ${tokenEnv} holds a valid token with the permissions listed in docs/trackers.md.`, options);
+    super(
+      `${tracker} refused Nightshift's credentials (${detail}): check that ${tokenEnv} holds a valid token with the permissions listed in docs/trackers.md.`,
+      options,
+    );
   }
 }

@@ -8,6 +8,9 @@ export class TrackerRateLimitedError extends Error {
     readonly retryAt: number,
     options?: { cause?: unknown },
   ) {
-    super(`${tracker} rate limit reached; Nightshift backs off until ${new Date(retryAt).toISOString()} and retries by itself (polling resumes then, nothing is lost).`, options);
+    super(
+      `${tracker} rate limit reached; Nightshift backs off until ${new Date(retryAt).toISOString()} and retries by itself (polling resumes then, nothing is lost).`,
+      options,
+    );
   }
 }

@@ -8,6 +8,9 @@ export class TrackerRequestError extends Error {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${tracker} rejected ${operation}: ${detail}. Check the tracker section of nightshift.yaml (team keys, state names, repos) against the tracker.`, options);
+    super(
+      `${tracker} rejected ${operation}: ${detail}. Check the tracker section of nightshift.yaml (team keys, state names, repos) against the tracker.`,
+      options,
+    );
   }
 }

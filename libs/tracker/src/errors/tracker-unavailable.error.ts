@@ -8,6 +8,9 @@ export class TrackerUnavailableError extends Error {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${tracker} is unavailable (${status ? `HTTP ${status}` : 'no answer'}: ${detail}); the next tick retries, nothing is lost.`, options);
+    super(
+      `${tracker} is unavailable (${status ? `HTTP ${status}` : 'no answer'}: ${detail}); the next tick retries, nothing is lost.`,
+      options,
+    );
   }
 }

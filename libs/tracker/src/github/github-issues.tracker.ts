@@ -1,10 +1,13 @@
-import type { Ticket } from '@nightshift/domain';
-import { splitRepo, type GitHubClient } from '@nightshift/github-client';
+import { DEFAULT_TRUST, type Ticket, type TrustPolicy } from '@nightshift/domain';
+import { type GitHubClient, splitRepo } from '@nightshift/github-client';
+
 import { TrackerRateLimitedError, TrackerRequestError } from '../errors';
+import { mustParsePrefixedKey, parsePrefixedKey } from '../prefixed-key';
 import { compareDispatch, normalizeLabels } from '../ticket-file';
 import type { Blocker, Tracker, TrackerTicket } from '../tracker';
 import type { WorkflowStates } from '../workflow-states';
 import { parseBlockers, toTrackerError } from './github-errors';
+import { type AuthoredByGitHub, IssueAdmission, trustedOnGitHub } from './issue-trust';
 
 export interface GitHubIssuesTrackerOptions {
   client: GitHubClient;
@@ -14,9 +17,11 @@ export interface GitHubIssuesTrackerOptions {
   repos: Array<{ repo: string; keyPrefix: string }>;
   /** State names are labels (the done state also closes the issue). */
   states: WorkflowStates;
+  /** Whose issues and comments count (issue-trust.ts); default DEFAULT_TRUST. */
+  trust?: TrustPolicy;
 }
 
-interface IssueData {
+interface IssueData extends AuthoredByGitHub {
   number: number;
   title: string;
   body?: string | null;
@@ -40,11 +45,16 @@ export class GitHubIssuesTracker implements Tracker {
   readonly kind = 'github';
   private readonly stateLabels: string[];
   private backoffUntil = 0;
+  private readonly trust: TrustPolicy;
+  private readonly admission: IssueAdmission;
 
   constructor(private readonly opts: GitHubIssuesTrackerOptions) {
-    if (opts.repos.length === 0) throw new TypeError('GitHubIssuesTracker: configure at least one repo (tracker.repos).');
+    if (opts.repos.length === 0)
+      throw new TypeError('GitHubIssuesTracker: configure at least one repo (tracker.repos).');
     const s = opts.states;
     this.stateLabels = [...s.queue, s.inProgress, s.inReview, s.needsHuman, s.done];
+    this.trust = opts.trust ?? DEFAULT_TRUST;
+    this.admission = new IssueAdmission(opts.client, this.trust, (what, fn) => this.call(what, fn));
   }
 
   /** Open, unblocked issues carrying any of the state labels, oldest first (GitHub issues have no priority). */
@@ -53,10 +63,18 @@ export class GitHubIssuesTracker implements Tracker {
     for (const { repo, keyPrefix } of this.opts.repos) {
       for (const label of states.filter((s) => s !== this.opts.states.done)) {
         const issues = await this.call(`listing ${repo} issues labeled ${label}`, () =>
-          this.opts.client.paginate(this.opts.client.rest.issues.listForRepo, { ...splitRepo(repo), state: 'open', labels: label, per_page: 100 }),
+          this.opts.client.paginate(this.opts.client.rest.issues.listForRepo, {
+            ...splitRepo(repo),
+            state: 'open',
+            labels: label,
+            per_page: 100,
+          }),
         );
         for (const issue of issues as IssueData[]) {
           if (issue.pull_request) continue;
+          // An outsider's issue waits until a trusted person applies the queue label.
+          if (this.opts.states.queue.includes(label) && !(await this.admission.admitted(repo, issue, [label])))
+            continue;
           const t = this.toTicket(repo, keyPrefix, issue, []);
           found.set(t.key, t);
         }
@@ -74,9 +92,27 @@ export class GitHubIssuesTracker implements Tracker {
     const issue = await this.issue(ref.repo, ref.number);
     if (!issue || issue.pull_request) return null;
     const comments = await this.call(`reading comments of ${key}`, () =>
-      this.opts.client.paginate(this.opts.client.rest.issues.listComments, { ...splitRepo(ref.repo), issue_number: ref.number, per_page: 100 }),
+      this.opts.client.paginate(this.opts.client.rest.issues.listComments, {
+        ...splitRepo(ref.repo),
+        issue_number: ref.number,
+        per_page: 100,
+      }),
     );
-    const ticket = this.toTicket(ref.repo, ref.prefix, issue, comments.map((c) => ({ author: c.user?.login ?? 'unknown', body: c.body ?? '', createdAt: c.created_at })));
+    // Only trusted authors' comments reach the ticket, and so the prompt.
+    const ticket = this.toTicket(
+      ref.repo,
+      ref.prefix,
+      issue,
+      comments
+        .filter((c) => trustedOnGitHub(c, this.trust))
+        .map((c) => ({ author: c.user?.login ?? 'unknown', body: c.body ?? '', createdAt: c.created_at })),
+    );
+    // An outsider's issue in a queue label a trusted person did not apply is not queued (webhooks and the router read this).
+    if (
+      this.opts.states.queue.includes(ticket.state) &&
+      !(await this.admission.admitted(ref.repo, issue, [ticket.state]))
+    )
+      ticket.state = UNLABELED_STATE;
     await this.resolveBlockers([ticket]);
     return ticket;
   }
@@ -95,26 +131,38 @@ export class GitHubIssuesTracker implements Tracker {
   async moveTo(key: string, state: string): Promise<void> {
     const ref = this.mustParse(key);
     const issue = await this.issue(ref.repo, ref.number);
-    if (!issue) throw new TrackerRequestError('GitHub', `moving ${key}`, `issue #${ref.number} does not exist in ${ref.repo}`);
+    if (!issue)
+      throw new TrackerRequestError('GitHub', `moving ${key}`, `issue #${ref.number} does not exist in ${ref.repo}`);
     const labels = labelNames(issue);
     const kept = labels.filter((l) => !this.stateLabels.some((s) => s.toLowerCase() === l.toLowerCase()));
     const next = [...kept, state];
     const wantOpen = state === this.opts.states.done ? 'closed' : 'open';
-    const sameLabels = next.length === labels.length && next.every((l) => labels.some((x) => x.toLowerCase() === l.toLowerCase()));
+    const sameLabels =
+      next.length === labels.length && next.every((l) => labels.some((x) => x.toLowerCase() === l.toLowerCase()));
     if (sameLabels && issue.state === wantOpen) return;
     await this.call(`moving ${key} to ${state}`, () =>
-      this.opts.client.rest.issues.update({ ...splitRepo(ref.repo), issue_number: ref.number, labels: next, state: wantOpen, ...(wantOpen === 'closed' ? { state_reason: 'completed' as const } : {}) }),
+      this.opts.client.rest.issues.update({
+        ...splitRepo(ref.repo),
+        issue_number: ref.number,
+        labels: next,
+        state: wantOpen,
+        ...(wantOpen === 'closed' ? { state_reason: 'completed' as const } : {}),
+      }),
     );
   }
 
   async comment(key: string, body: string): Promise<void> {
     const ref = this.mustParse(key);
-    await this.call(`commenting on ${key}`, () => this.opts.client.rest.issues.createComment({ ...splitRepo(ref.repo), issue_number: ref.number, body }));
+    await this.call(`commenting on ${key}`, () =>
+      this.opts.client.rest.issues.createComment({ ...splitRepo(ref.repo), issue_number: ref.number, body }),
+    );
   }
 
   async addLabel(key: string, label: string): Promise<void> {
     const ref = this.mustParse(key);
-    await this.call(`labeling ${key}`, () => this.opts.client.rest.issues.addLabels({ ...splitRepo(ref.repo), issue_number: ref.number, labels: [label] }));
+    await this.call(`labeling ${key}`, () =>
+      this.opts.client.rest.issues.addLabels({ ...splitRepo(ref.repo), issue_number: ref.number, labels: [label] }),
+    );
   }
 
   private toTicket(repo: string, prefix: string, issue: IssueData, comments: Ticket['comments']): TrackerTicket {
@@ -152,7 +200,11 @@ export class GitHubIssuesTracker implements Tracker {
           const [repo, number] = b.key.split('#') as [string, string];
           const issue = await this.issue(repo, Number(number));
           const own = this.opts.repos.find((r) => r.repo.toLowerCase() === repo.toLowerCase());
-          seen.set(b.key, { key: own ? `${own.keyPrefix}-${number}` : b.key, state: issue ? this.stateOf(issue) : 'missing', open: issue?.state === 'open' });
+          seen.set(b.key, {
+            key: own ? `${own.keyPrefix}-${number}` : b.key,
+            state: issue ? this.stateOf(issue) : 'missing',
+            open: issue?.state === 'open',
+          });
         }
         resolved.push(seen.get(b.key)!);
       }
@@ -162,7 +214,12 @@ export class GitHubIssuesTracker implements Tracker {
 
   private async issue(repo: string, number: number): Promise<IssueData | null> {
     try {
-      return await this.call(`reading ${repo}#${number}`, async () => (await this.opts.client.rest.issues.get({ ...splitRepo(repo), issue_number: number })).data as IssueData, true);
+      return await this.call(
+        `reading ${repo}#${number}`,
+        async () =>
+          (await this.opts.client.rest.issues.get({ ...splitRepo(repo), issue_number: number })).data as IssueData,
+        true,
+      );
     } catch (err) {
       if ((err as { status?: number }).status === 404 || (err as { status?: number }).status === 410) return null;
       throw err;
@@ -184,15 +241,13 @@ export class GitHubIssuesTracker implements Tracker {
   }
 
   private parseKey(key: string): { repo: string; prefix: string; number: number } | null {
-    const m = /^(.+)-(\d+)$/.exec(key);
-    const source = m ? this.opts.repos.find((r) => r.keyPrefix === m[1]) : undefined;
-    return source && m ? { repo: source.repo, prefix: source.keyPrefix, number: Number(m[2]) } : null;
+    const ref = parsePrefixedKey(key, this.opts.repos);
+    return ref ? { repo: ref.source.repo, prefix: ref.source.keyPrefix, number: ref.number } : null;
   }
 
   private mustParse(key: string): { repo: string; prefix: string; number: number } {
-    const ref = this.parseKey(key);
-    if (!ref) throw new TrackerRequestError('GitHub', `finding ${key}`, `the key matches none of the configured prefixes (${this.opts.repos.map((r) => r.keyPrefix).join(', ')})`);
-    return ref;
+    const ref = mustParsePrefixedKey('GitHub', key, this.opts.repos);
+    return { repo: ref.source.repo, prefix: ref.source.keyPrefix, number: ref.number };
   }
 }
 

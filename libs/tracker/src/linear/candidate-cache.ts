@@ -44,7 +44,8 @@ export class CandidateCache {
     const ids = new Set<string>();
     for (const key of keys) {
       const e = this.entries.get(key);
-      for (const b of e?.ticket.blockedBy ?? []) if (b.open && e!.blockerIds.has(b.key)) ids.add(e!.blockerIds.get(b.key)!);
+      for (const b of e?.ticket.blockedBy ?? [])
+        if (b.open && e!.blockerIds.has(b.key)) ids.add(e!.blockerIds.get(b.key)!);
     }
     return [...ids];
   }

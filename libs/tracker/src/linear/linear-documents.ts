@@ -22,6 +22,17 @@ export interface LinearDocument {
   largest: Record<string, unknown>;
 }
 
+/** What Linear charges for one request of `doc` asking `first` nodes: its score rounded up to a whole point. */
+export function linearCost(first: number, doc: LinearDocument): number {
+  // Scores are whole tenths: round them first so 3 × 1.1 is 3.3, not 3.3000000000000003 (charged 4 either way).
+  return Math.ceil(Math.round(first * doc.pointsPerNode * 10) / 10);
+}
+
+/** A mutation selecting one property of one object: 1.1 points, charged 2 (Linear rounds up). */
+export const MUTATION_COST = 2;
+/** issueLabelCreate also selects the new label's id: 2.2 points, charged 3. */
+export const CREATE_LABEL_COST = 3;
+
 /** The largest page that keeps a document under COMPLEXITY_TARGET (and within Linear's 250), at most `cap`. */
 export function pageSizeFor(doc: LinearDocument, cap = LINEAR_MAX_PAGE): number {
   return Math.max(1, Math.min(cap, LINEAR_MAX_PAGE, Math.floor(COMPLEXITY_TARGET / doc.pointsPerNode)));
@@ -35,8 +46,14 @@ export const CANDIDATE_KEYS: LinearDocument = {
   query: /* GraphQL */ `
     query NightshiftCandidateKeys($filter: IssueFilter, $first: Int!, $after: String) {
       issues(filter: $filter, first: $first, after: $after, orderBy: createdAt) {
-        nodes { identifier updatedAt }
-        pageInfo { hasNextPage endCursor }
+        nodes {
+          identifier
+          updatedAt
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   `,
@@ -78,8 +95,17 @@ export const BLOCKER_STATES: LinearDocument = {
   query: /* GraphQL */ `
     query NightshiftBlockerStates($filter: IssueFilter, $first: Int!, $after: String) {
       issues(filter: $filter, first: $first, after: $after) {
-        nodes { id state { name type } }
-        pageInfo { hasNextPage endCursor }
+        nodes {
+          id
+          state {
+            name
+            type
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   `,
@@ -93,8 +119,16 @@ export const STATES_OF: LinearDocument = {
   query: /* GraphQL */ `
     query NightshiftStatesOf($filter: IssueFilter, $first: Int!, $after: String) {
       issues(filter: $filter, first: $first, after: $after) {
-        nodes { identifier state { name } }
-        pageInfo { hasNextPage endCursor }
+        nodes {
+          identifier
+          state {
+            name
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   `,
@@ -103,10 +137,10 @@ export const STATES_OF: LinearDocument = {
 /** Comments of the one ticket being dispatched or finished (Linear's largest page). */
 export const TICKET_COMMENTS = 250;
 
-/** One ticket in full, when it is dispatched or finished: description, every label, blocker and comment (first: 1). */
+/** One ticket in full, when it is dispatched or finished: description, labels, blockers and every comment (first: 1). */
 export const TICKET: LinearDocument = {
   operation: 'NightshiftTicket',
-  pointsPerNode: 809.2,
+  pointsPerNode: 636.2,
   largest: {},
   query: /* GraphQL */ `
     query NightshiftTicket($filter: IssueFilter, $first: Int!) {
@@ -115,8 +149,8 @@ export const TICKET: LinearDocument = {
           id identifier number title description priority createdAt updatedAt url
           state { name }
           team { id key }
-          labels(first: 50) { nodes { name } }
-          inverseRelations(first: 50) { nodes { type issue { id identifier state { name type } } } }
+          labels(first: ${CANDIDATE_LABELS}) { nodes { name } }
+          inverseRelations(first: ${CANDIDATE_RELATIONS}) { nodes { type issue { id identifier state { name type } } } }
           comments(first: ${TICKET_COMMENTS}) { nodes { body createdAt user { name } } }
         }
       }
@@ -131,7 +165,16 @@ export const ISSUE_REF: LinearDocument = {
   largest: {},
   query: /* GraphQL */ `
     query NightshiftIssueRef($filter: IssueFilter, $first: Int!) {
-      issues(filter: $filter, first: $first) { nodes { id identifier team { id key } } }
+      issues(filter: $filter, first: $first) {
+        nodes {
+          id
+          identifier
+          team {
+            id
+            key
+          }
+        }
+      }
     }
   `,
 };
@@ -139,12 +182,24 @@ export const ISSUE_REF: LinearDocument = {
 /** The workflow states of the configured teams (cached: they change rarely). */
 export const WORKFLOW_STATES: LinearDocument = {
   operation: 'NightshiftStates',
-  pointsPerNode: 2.5,
+  pointsPerNode: 3.7,
   largest: { teams: ['ENG'] },
   query: /* GraphQL */ `
-    query NightshiftStates($teams: [String!], $first: Int!) {
-      workflowStates(filter: { team: { key: { in: $teams } } }, first: $first) {
-        nodes { id name type team { id key } }
+    query NightshiftStates($teams: [String!], $first: Int!, $after: String) {
+      workflowStates(filter: { team: { key: { in: $teams } } }, first: $first, after: $after) {
+        nodes {
+          id
+          name
+          type
+          team {
+            id
+            key
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   `,
@@ -152,49 +207,82 @@ export const WORKFLOW_STATES: LinearDocument = {
 
 export const FIND_LABEL: LinearDocument = {
   operation: 'NightshiftLabel',
-  pointsPerNode: 2.4,
+  pointsPerNode: 3.6,
   largest: { name: 'nightshift' },
   query: /* GraphQL */ `
-    query NightshiftLabel($name: String!, $first: Int!) {
-      issueLabels(filter: { name: { eqIgnoreCase: $name } }, first: $first) { nodes { id name team { id key } } }
+    query NightshiftLabel($name: String!, $first: Int!, $after: String) {
+      issueLabels(filter: { name: { eqIgnoreCase: $name } }, first: $first, after: $after) {
+        nodes {
+          id
+          name
+          team {
+            id
+            key
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
     }
   `,
 };
 
 export const MOVE_MUTATION = /* GraphQL */ `
   mutation NightshiftMove($id: String!, $stateId: String!) {
-    issueUpdate(id: $id, input: { stateId: $stateId }) { success }
+    issueUpdate(id: $id, input: { stateId: $stateId }) {
+      success
+    }
   }
 `;
 
 export const COMMENT_MUTATION = /* GraphQL */ `
   mutation NightshiftComment($issueId: String!, $body: String!) {
-    commentCreate(input: { issueId: $issueId, body: $body }) { success }
+    commentCreate(input: { issueId: $issueId, body: $body }) {
+      success
+    }
   }
 `;
 
 export const CREATE_LABEL_MUTATION = /* GraphQL */ `
   mutation NightshiftCreateLabel($name: String!, $teamId: String!) {
-    issueLabelCreate(input: { name: $name, teamId: $teamId }) { success issueLabel { id } }
+    issueLabelCreate(input: { name: $name, teamId: $teamId }) {
+      success
+      issueLabel {
+        id
+      }
+    }
   }
 `;
 
 export const ADD_LABEL_MUTATION = /* GraphQL */ `
   mutation NightshiftAddLabel($id: String!, $labelId: String!) {
-    issueAddLabel(id: $id, labelId: $labelId) { success }
+    issueAddLabel(id: $id, labelId: $labelId) {
+      success
+    }
   }
 `;
 
-/** The mutations, each a fixed shape (no connection): scored by the same test. */
-export const MUTATIONS: Array<{ operation: string; query: string }> = [
-  { operation: 'NightshiftMove', query: MOVE_MUTATION },
-  { operation: 'NightshiftComment', query: COMMENT_MUTATION },
-  { operation: 'NightshiftCreateLabel', query: CREATE_LABEL_MUTATION },
-  { operation: 'NightshiftAddLabel', query: ADD_LABEL_MUTATION },
+/** The mutations, each a fixed shape (no connection) with what Linear charges for it: checked against the scorer. */
+export const MUTATIONS: Array<{ operation: string; query: string; cost: number }> = [
+  { operation: 'NightshiftMove', query: MOVE_MUTATION, cost: MUTATION_COST },
+  { operation: 'NightshiftComment', query: COMMENT_MUTATION, cost: MUTATION_COST },
+  { operation: 'NightshiftCreateLabel', query: CREATE_LABEL_MUTATION, cost: CREATE_LABEL_COST },
+  { operation: 'NightshiftAddLabel', query: ADD_LABEL_MUTATION, cost: MUTATION_COST },
 ];
 
 /** Every paginated read, for the complexity test. */
-export const PAGED_DOCUMENTS: LinearDocument[] = [CANDIDATE_KEYS, CANDIDATES, BLOCKER_STATES, STATES_OF, TICKET, ISSUE_REF, WORKFLOW_STATES, FIND_LABEL];
+export const PAGED_DOCUMENTS: LinearDocument[] = [
+  CANDIDATE_KEYS,
+  CANDIDATES,
+  BLOCKER_STATES,
+  STATES_OF,
+  TICKET,
+  ISSUE_REF,
+  WORKFLOW_STATES,
+  FIND_LABEL,
+];
 
 /** An issue node as CANDIDATES and TICKET return it (comments only in TICKET). */
 export interface IssueNode {
@@ -210,7 +298,9 @@ export interface IssueNode {
   state: { name: string };
   team: { id: string; key: string };
   labels: { nodes: Array<{ name: string }> };
-  inverseRelations: { nodes: Array<{ type: string; issue: { id: string; identifier: string; state: { name: string; type: string } } }> };
+  inverseRelations: {
+    nodes: Array<{ type: string; issue: { id: string; identifier: string; state: { name: string; type: string } } }>;
+  };
   comments?: { nodes: Array<{ body: string; createdAt: string; user: { name: string } | null }> };
 }
 

@@ -1,4 +1,10 @@
-import { TrackerAuthError, TrackerQueryTooComplexError, TrackerRateLimitedError, TrackerRequestError, TrackerUnavailableError } from '../errors';
+import {
+  TrackerAuthError,
+  TrackerQueryTooComplexError,
+  TrackerRateLimitedError,
+  TrackerRequestError,
+  TrackerUnavailableError,
+} from '../errors';
 
 /** The parts of the SDK's LinearError this adapter reads (duck-typed: the SDK's classes are not needed to tell them apart). */
 interface LinearErrorLike {
@@ -8,7 +14,11 @@ interface LinearErrorLike {
   errors?: Array<{ message?: string }>;
   requestsResetAt?: number;
   retryAfter?: number;
-  raw?: { response?: { errors?: Array<{ message?: string; extensions?: { code?: string; userPresentableMessage?: string } }> } };
+  raw?: {
+    response?: {
+      errors?: Array<{ message?: string; extensions?: { code?: string; userPresentableMessage?: string } }>;
+    };
+  };
 }
 
 /** Linear announces reset instants in epoch milliseconds; a value that small must be seconds. */
@@ -22,7 +32,13 @@ export function resetInstant(value: number | undefined, now: number, fallbackMs:
  * Turns whatever the SDK threw into one of the tracker's error kinds, with a message that names
  * the operation but never the request's variables or headers (they may hold ticket text or the key).
  */
-export function toTrackerError(err: unknown, operation: string, tokenEnv: string, now: number, fallbackBackoffMs: number): Error {
+export function toTrackerError(
+  err: unknown,
+  operation: string,
+  tokenEnv: string,
+  now: number,
+  fallbackBackoffMs: number,
+): Error {
   const e = (err ?? {}) as LinearErrorLike;
   const codes = e.raw?.response?.errors?.map((x) => x.extensions?.code) ?? [];
   const detail = (e.errors?.[0]?.message ?? e.message ?? String(err)).split('\n')[0]!.slice(0, 300);
@@ -31,11 +47,17 @@ export function toTrackerError(err: unknown, operation: string, tokenEnv: string
     return new TrackerRateLimitedError('Linear', retryAt, { cause: err });
   }
   const tooComplex = tooComplexScore(e);
-  if (tooComplex) return new TrackerQueryTooComplexError('Linear', operation, tooComplex.complexity, tooComplex.max, { cause: err });
+  if (tooComplex)
+    return new TrackerQueryTooComplexError('Linear', operation, tooComplex.complexity, tooComplex.max, { cause: err });
   if (e.type === 'AuthenticationError' || e.type === 'Forbidden' || e.status === 401 || e.status === 403) {
     return new TrackerAuthError('Linear', tokenEnv, detail, { cause: err });
   }
-  if ((e.status !== undefined && e.status >= 500) || e.type === 'NetworkError' || e.type === 'InternalError' || err instanceof TypeError) {
+  if (
+    (e.status !== undefined && e.status >= 500) ||
+    e.type === 'NetworkError' ||
+    e.type === 'InternalError' ||
+    err instanceof TypeError
+  ) {
     return new TrackerUnavailableError('Linear', e.status, detail, { cause: err });
   }
   return new TrackerRequestError('Linear', operation, detail, { cause: err });
@@ -43,7 +65,11 @@ export function toTrackerError(err: unknown, operation: string, tokenEnv: string
 
 /** Linear's answer to a query over its per-query cap: "Query too complex", the score in userPresentableMessage. */
 function tooComplexScore(e: LinearErrorLike): { complexity: number; max: number } | undefined {
-  const texts = [e.message, ...(e.errors ?? []).map((x) => x.message), ...(e.raw?.response?.errors ?? []).flatMap((x) => [x.message, x.extensions?.userPresentableMessage])];
+  const texts = [
+    e.message,
+    ...(e.errors ?? []).map((x) => x.message),
+    ...(e.raw?.response?.errors ?? []).flatMap((x) => [x.message, x.extensions?.userPresentableMessage]),
+  ];
   if (!texts.some((t) => t !== undefined && /too complex/i.test(t))) return undefined;
   const joined = texts.filter(Boolean).join(' ');
   const complexity = Number(/Complexity: (\d+(?:\.\d+)?)/.exec(joined)?.[1] ?? NaN);

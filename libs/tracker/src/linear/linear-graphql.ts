@@ -1,7 +1,8 @@
 import type { LinearClient } from '@linear/sdk';
+
 import { TrackerRateLimitedError } from '../errors';
 import type { TrackerBudget } from '../tracker';
-import { pageSizeFor, type Connection, type LinearDocument } from './linear-documents';
+import { type Connection, linearCost, type LinearDocument, MUTATION_COST, pageSizeFor } from './linear-documents';
 import { toTrackerError } from './linear-errors';
 
 const HOUR_MS = 3_600_000;
@@ -26,6 +27,8 @@ export class LinearGraphql {
   private readonly client: LinearClient;
   private readonly budgets = new Map<TrackerBudget['kind'], TrackerBudget>();
   private backoffUntil = 0;
+  /** Requests answered and points charged since start (Linear's `x-complexity`, else the estimate). */
+  readonly spent = { requests: 0, points: 0 };
 
   constructor(private readonly opts: LinearGraphqlOptions) {
     // @linear/sdk loads on first use, so commands and services on other trackers skip its start-up.
@@ -43,12 +46,22 @@ export class LinearGraphql {
    * for the `first` asked, not the nodes returned: when the caller knows how many nodes to expect
    * (`expected`), the page asks for no more.
    */
-  async pages<N>(doc: LinearDocument, variables: Record<string, unknown>, pick: (data: never) => Connection<N>, expected?: number): Promise<N[]> {
+  async pages<N>(
+    doc: LinearDocument,
+    variables: Record<string, unknown>,
+    pick: (data: never) => Connection<N>,
+    expected?: number,
+  ): Promise<N[]> {
     const first = Math.min(pageSizeFor(doc, this.opts.maxPage), Math.max(1, expected ?? Number.POSITIVE_INFINITY));
     const out: N[] = [];
     let after: string | null = null;
     do {
-      const data = await this.request<never>(doc.operation, doc.query, { ...variables, first, after }, first * doc.pointsPerNode);
+      const data = await this.request<never>(
+        doc.operation,
+        doc.query,
+        { ...variables, first, after },
+        linearCost(first, doc),
+      );
       const page: Connection<N> = pick(data);
       out.push(...page.nodes);
       after = page.pageInfo?.hasNextPage ? page.pageInfo.endCursor : null;
@@ -56,17 +69,25 @@ export class LinearGraphql {
     return out;
   }
 
-  /** One request; `cost` is its complexity, so a request the budget cannot pay for is not sent. */
-  async request<T>(operation: string, query: string, variables: Record<string, unknown>, cost = 1): Promise<T> {
+  /** One request; `cost` is what Linear charges for it (a mutation by default), so a request the budget cannot pay for is not sent. */
+  async request<T>(
+    operation: string,
+    query: string,
+    variables: Record<string, unknown>,
+    cost = MUTATION_COST,
+  ): Promise<T> {
     const now = Date.now();
     const waitUntil = Math.max(this.backoffUntil, this.affordableAt(cost, now));
     if (now < waitUntil) throw new TrackerRateLimitedError('Linear', waitUntil);
     try {
       const res = await this.client.client.rawRequest<T, Record<string, unknown>>(query, variables);
       this.readBudget(res.headers);
+      this.count(res.headers, cost);
       return res.data as T;
     } catch (err) {
-      this.readBudget((err as { raw?: { response?: { headers?: Headers } } })?.raw?.response?.headers);
+      const headers = (err as { raw?: { response?: { headers?: Headers } } })?.raw?.response?.headers;
+      this.readBudget(headers);
+      this.count(headers, 0);
       const mapped = toTrackerError(err, operation, this.opts.tokenEnv, Date.now(), this.opts.backoffMs);
       if (mapped instanceof TrackerRateLimitedError) this.backoffUntil = mapped.retryAt;
       throw mapped;
@@ -84,6 +105,12 @@ export class LinearGraphql {
     return at;
   }
 
+  private count(headers: Headers | undefined, estimate: number): void {
+    this.spent.requests += 1;
+    const charged = Number(headers && typeof headers.get === 'function' ? headers.get('x-complexity') : NaN);
+    this.spent.points += Number.isFinite(charged) && charged >= 0 ? charged : estimate;
+  }
+
   private readBudget(headers: Headers | undefined): void {
     if (!headers || typeof headers.get !== 'function') return;
     const at = Date.now();
@@ -92,7 +119,13 @@ export class LinearGraphql {
       const remaining = Number(headers.get(`x-ratelimit-${kind}-remaining`));
       const reset = Number(headers.get(`x-ratelimit-${kind}-reset`));
       if (!(limit > 0) || !Number.isFinite(remaining)) continue;
-      this.budgets.set(kind, { kind, limit, remaining, resetAt: Number.isFinite(reset) && reset > 0 ? (reset < 1e12 ? reset * 1000 : reset) : at, at });
+      this.budgets.set(kind, {
+        kind,
+        limit,
+        remaining,
+        resetAt: Number.isFinite(reset) && reset > 0 ? (reset < 1e12 ? reset * 1000 : reset) : at,
+        at,
+      });
     }
   }
 }
