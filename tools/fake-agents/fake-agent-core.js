@@ -6,14 +6,31 @@ const path = require('node:path');
 
 const BEHAVIOURS = new Set(['succeed', 'no-diff', 'fail', 'rate-limit', 'auth-fail', 'overloaded', 'deny']);
 
-/** Reads all of stdin (the prompt); a TTY stdin gives nothing, as the real CLIs then have no headless prompt. */
+/**
+ * Reads all of stdin (the prompt); a TTY stdin gives nothing, as the real CLIs then have no headless prompt.
+ * Never touches `process.stdin`: that opens fd 0 as a non-blocking socket, and a synchronous read then fails
+ * with EAGAIN whenever the runner has not written the prompt yet (an empty prompt, exit 42, seen in CI).
+ */
 function readPrompt() {
-  if (process.stdin.isTTY) return '';
-  try {
-    return fs.readFileSync(0, 'utf8');
-  } catch {
-    return '';
+  if (require('node:tty').isatty(0)) return '';
+  const chunks = [];
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (error) {
+      if (error.code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (error.code === 'EOF') break;
+      return '';
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** `fake-agent: <tokens>` (first line wins; FAKE_AGENT_DEFAULT applies first). */

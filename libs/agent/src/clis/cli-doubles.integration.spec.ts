@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,6 +84,33 @@ describe.each(Object.entries(CASES))('%s double through CliAgentAdapter', (_kind
     expect(result.usage.input + result.usage.cacheRead).toBeGreaterThan(0);
     expect(result.argv).toContain(c.model);
     expect(result.argv.join(' ')).not.toContain('NS-1');
+  });
+
+  it('reads a prompt the runner writes only after the double has started', async () => {
+    const cwd = join(root, 'late');
+    mkdirSync(cwd, { recursive: true });
+    const plan = c.cli.plan({
+      model: c.model,
+      maxTurns: 10,
+      permissionMode: 'acceptEdits',
+      permissions: resolveToolPermissions({ agent: {}, repo: {} }),
+      sandboxMode: 'podman',
+      prompt: '',
+    });
+    const child = spawn(process.execPath, [join(TOOLS, c.binary), ...plan.args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', ...plan.env },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on('error', () => undefined);
+    const closed = new Promise<number | null>((r) => child.once('close', r));
+    await new Promise((r) => setTimeout(r, 300));
+    child.stdin.end('Ticket: NS-1\nfake-agent: succeed\n');
+    const code = await closed;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(existsSync(join(cwd, 'nightshift-changes', 'NS-1.md'))).toBe(true);
   });
 
   it('classifies its rate limit with the reset its message states', async () => {
