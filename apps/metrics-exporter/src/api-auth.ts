@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
 import { ApiError } from './api-errors';
+import { operatorFromCookie } from './console/console-session';
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
@@ -101,11 +102,15 @@ function hostName(hostHeader: string): string | null {
   return /^[a-z0-9.-]+$/.test(name) ? name : null;
 }
 
-/** True when the request carries the configured token; throws on a wrong or malformed one. */
+/**
+ * True when the request carries the configured token, or the console's login cookie made with it; throws on a
+ * wrong or malformed bearer token (a stale cookie is simply not a login).
+ */
 export function hasValidToken(access: ApiAccess, request: FastifyRequest): boolean {
   const header = request.headers.authorization;
+  if (!header) return operatorFromCookie(access.token, request.headers.cookie) !== null;
   // With no token configured a header proves nothing; requireAccess decides whether one was needed.
-  if (!header || !access.token) return false;
+  if (!access.token) return false;
   const given = Buffer.from(/^Bearer (.+)$/i.exec(header)?.[1] ?? '');
   const expected = Buffer.from(access.token);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -134,4 +139,10 @@ export function requireAccess(
       `this needs a bearer token, and none is configured: set ${access.tokenEnv} in the metrics-exporter's environment`,
     );
   throw new ApiError(401, 'token_required', 'send the operator token as "Authorization: Bearer <token>"');
+}
+
+/** Who acts, as events record it: `console:<name>` for a console login, else `operator-api`. */
+export function actorOf(access: ApiAccess, request: FastifyRequest): string {
+  const name = request.headers.authorization ? null : operatorFromCookie(access.token, request.headers.cookie);
+  return name === null ? 'operator-api' : `console:${name}`;
 }

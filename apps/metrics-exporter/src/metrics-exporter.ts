@@ -1,3 +1,4 @@
+import { createTracker } from '@nightshift/adapter-factories';
 import type { NightshiftConfig } from '@nightshift/config';
 import { type FleetState, FleetStateReader } from '@nightshift/fleet';
 import { notifierFromEnv } from '@nightshift/notify';
@@ -5,6 +6,7 @@ import type { ServiceRuntime } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
 
 import { apiAccess } from './api-auth';
+import { registerConsole } from './console/console-routes';
 import { registerFleetMetrics } from './fleet-metrics';
 import { registerOperatorApi } from './operator-api';
 import { registerQueueBoard } from './queue-board';
@@ -14,8 +16,8 @@ import { TicketMoveCounter } from './ticket-moves';
 const SCRAPE_CACHE_MS = 1000;
 
 /**
- * The metrics-exporter: fleet-level `/metrics`, the operator API (`/api/v1`) and the queue board
- * (`/queues`) on one fastify server, all reading Redis through the same FleetStateReader.
+ * The metrics-exporter: fleet-level `/metrics`, the operator API (`/api/v1`), the operator console (`/console`)
+ * and the queue board (`/queues`) on one fastify server, all reading Redis through the same FleetStateReader.
  */
 export async function buildMetricsExporter(
   runtime: ServiceRuntime,
@@ -43,8 +45,11 @@ export async function buildMetricsExporter(
     );
   }
   const notifier = notifierFromEnv(runtime.logger, config.notifications.slackWebhookEnv);
+  const tracker = createTracker(config);
   runtime.routes.push(async (app) => {
-    await registerOperatorApi(app, { redis: runtime.redis, config, fleet, access, notifier, logger: runtime.logger });
+    const deps = { redis: runtime.redis, config, fleet, access, tracker };
+    await registerOperatorApi(app, { ...deps, notifier, logger: runtime.logger });
+    await registerConsole(app, deps);
     await registerQueueBoard(
       app,
       fleet.queueNames().map((name) => fleet.queue(name)),

@@ -8,15 +8,18 @@ import {
   pauseScope,
   pauseScopeOf,
   resumeScope,
+  RetryRefusedError,
   UnknownAccountError,
 } from '@nightshift/pause-policy';
-import { describeScope, EventLog, PauseStore, requestRefresh } from '@nightshift/state';
+import { describeScope, EventLog, type PauseScope, PauseStore, requestRefresh } from '@nightshift/state';
+import type { Tracker } from '@nightshift/tracker';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-import { type ApiAccess, isStateChanging, requireAccess, requireJsonBody, requireOwnCaller } from './api-auth';
+import { actorOf, type ApiAccess, isStateChanging, requireAccess, requireJsonBody, requireOwnCaller } from './api-auth';
 import { ApiError, errorBody } from './api-errors';
+import { registerMemoryActions, registerTicketActions } from './ticket-actions.api';
 import { ticketDetail } from './ticket-detail';
 
 export interface OperatorApiDeps {
@@ -26,6 +29,8 @@ export interface OperatorApiDeps {
   access: ApiAccess;
   notifier: Notifier;
   logger: Logger;
+  /** For Retry (reads the ticket's state, moves it and comments). */
+  tracker: Tracker;
 }
 
 const errorSchema = {
@@ -52,6 +57,7 @@ const scopeBody = {
   additionalProperties: false,
   properties: {
     account: { type: 'string', minLength: 1, description: 'an agent account from nightshift.yaml; omitted = intake' },
+    ticket: { type: 'string', minLength: 1, maxLength: 200, description: 'one ticket key (instead of an account)' },
   },
 } as const;
 
@@ -82,6 +88,7 @@ export async function registerOperatorApi(app: FastifyInstance, deps: OperatorAp
         // fastify's own refusals (an empty or malformed JSON body): the caller's mistake, said as one.
         if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
           return reply.code(err.statusCode).send(errorBody('invalid_request', err.message));
+        if (err instanceof RetryRefusedError) return reply.code(409).send(errorBody('retry_refused', err.message));
         if (err instanceof UnknownAccountError) return reply.code(400).send(errorBody('unknown_account', err.message));
         if (err instanceof BadDurationError)
           return reply.code(400).send(errorBody('bad_duration', `for: ${err.message}`));
@@ -149,11 +156,11 @@ export async function registerOperatorApi(app: FastifyInstance, deps: OperatorAp
           return reply.code(202).send({ requested: true, scanners });
         },
       );
-      api.post<{ Body: { account?: string; for?: string; reason?: string } }>(
+      api.post<{ Body: { account?: string; ticket?: string; for?: string; reason?: string } }>(
         '/pause',
         {
           schema: {
-            summary: 'Pause intake (default) or one agent account, for every host',
+            summary: 'Pause intake (default), one agent account or one ticket, for every host',
             body: {
               ...scopeBody,
               properties: {
@@ -167,33 +174,45 @@ export async function registerOperatorApi(app: FastifyInstance, deps: OperatorAp
         },
         async (request) => {
           const body = request.body;
-          const scope = pauseScopeOf(deps.config, body.account);
+          const scope = scopeOf(deps.config, body);
           const until = body.for ? new Date(Date.now() + parseDuration(body.for)) : null;
           await pauseScope(
             { pauses, events, notifier: deps.notifier },
             scope,
             until,
             body.reason ?? 'paused through the operator API',
-            'operator-api',
+            actorOf(deps.access, request),
           );
           return { paused: await pauses.get(scope) };
         },
       );
-      api.post<{ Body: { account?: string } }>(
+      api.post<{ Body: { account?: string; ticket?: string } }>(
         '/resume',
-        { schema: { summary: 'Resume intake (default) or one agent account', body: scopeBody, response: errors } },
+        {
+          schema: {
+            summary: 'Resume intake (default), one agent account or one ticket',
+            body: scopeBody,
+            response: errors,
+          },
+        },
         async (request) => {
-          const scope = pauseScopeOf(deps.config, request.body.account);
+          const scope = scopeOf(deps.config, request.body);
           const lifted = await resumeScope(
             { redis: deps.redis, config: deps.config, pauses, events, notifier: deps.notifier },
             scope,
-            'the operator API',
+            actorOf(deps.access, request),
           );
           if (!lifted) throw new ApiError(409, 'not_paused', `${describeScope(scope)} is not paused`);
           return { resumed: lifted };
         },
       );
+      registerTicketActions(api, deps, errors);
+      registerMemoryActions(api, deps, errors);
     },
     { prefix: '/api/v1' },
   );
+}
+
+function scopeOf(config: NightshiftConfig, body: { account?: string; ticket?: string }): PauseScope {
+  return body.ticket ? { kind: 'ticket', ticket: body.ticket } : pauseScopeOf(config, body.account);
 }

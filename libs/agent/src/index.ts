@@ -74,4 +74,5 @@ export {
   type ToolPermissionInput,
 } from './tool-permission-policy';
 export { type TranscriptKind, type TranscriptLine, transcriptLines } from './transcript-lines';
+export { TranscriptTail } from './transcript-tail';
 export { sumTranscriptUsage, transcriptPath } from './transcript-usage';

@@ -40,6 +40,7 @@ export const EVENT_TYPES = [
   'memory.unavailable',
   'memory.learned',
   'memory.consolidated',
+  'memory.forgotten',
   'session.reaped',
   'session.superseded',
   'claim.reaped',

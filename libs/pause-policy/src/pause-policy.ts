@@ -90,7 +90,7 @@ export async function pauseScope(
   const when = until ? `until ${until.toISOString()}` : 'until a human resumes it (nightshift resume)';
   await deps.events.append({
     type: 'pause.started',
-    detail: { scope: what, until: until?.toISOString() ?? 'manual', reason: reason.slice(0, 200) },
+    detail: { scope: what, until: until?.toISOString() ?? 'manual', reason: reason.slice(0, 200), by },
   });
   await deps.notifier.notify({ kind: 'pause', text: `paused ${what} ${when}: ${reason}` });
 }

@@ -1,8 +1,7 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 
-import { transcriptLines } from '@nightshift/agent';
+import { transcriptLines, TranscriptTail } from '@nightshift/agent';
 import type { NightshiftConfig } from '@nightshift/config';
 import type { RunRecord } from '@nightshift/contracts';
 import { escapeForTerminal, redactSecrets, safeKey, secretValuesFromEnv } from '@nightshift/domain';
@@ -43,7 +42,7 @@ export async function showLogs(
     process.stdout.write(`== run ${run.runId} · ${run.tickets.join(',')} · ${run.repo} · ${run.host} · ${run.model}\n`);
     if (!opts.follow) {
       if (!existsSync(file)) throw new BadInputError(missingLog(run, file));
-      const tail = new LogTail(file);
+      const tail = new TranscriptTail(file);
       [...tail.read(), ...tail.flush()].forEach(print);
       return void process.stdout.write(`${run.outcome ? ended(run) : '== still running (--follow to keep reading)'}\n`);
     }
@@ -75,7 +74,7 @@ async function follow(
   silence: SilenceNote | undefined,
 ): Promise<void> {
   const runs = new RunStore(redis);
-  const tail = new LogTail(file);
+  const tail = new TranscriptTail(file);
   let stop = false;
   process.once('SIGINT', () => (stop = true));
   const key = run.execution && run.execution > 1 ? `${run.runId}~${run.execution}` : run.runId;
@@ -103,42 +102,4 @@ function ended(run: RunRecord): string {
 
 function missingLog(run: RunRecord, file: string): string {
   return `no log of run ${run.runId} at ${file}: it ran on host ${run.host}; read it there (or the session has not started its agent yet)`;
-}
-
-/** Reads a growing file in complete lines, from where the last read stopped. */
-class LogTail {
-  private offset = 0;
-  private pending = '';
-  // A read may end inside a multi-byte character: the decoder keeps its first bytes for the next one.
-  private readonly decoder = new StringDecoder('utf8');
-
-  constructor(private readonly file: string) {}
-
-  read(): string[] {
-    if (!existsSync(this.file)) return [];
-    const fd = openSync(this.file, 'r');
-    try {
-      const buf = Buffer.alloc(64 * 1024);
-      for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, this.offset);
-        if (n <= 0) break;
-        this.offset += n;
-        this.pending += this.decoder.write(buf.subarray(0, n));
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const end = this.pending.lastIndexOf('\n');
-    if (end < 0) return [];
-    const lines = this.pending.slice(0, end).split('\n');
-    this.pending = this.pending.slice(end + 1);
-    return lines;
-  }
-
-  /** The last line, when the file does not end with a newline. */
-  flush(): string[] {
-    const rest = this.pending;
-    this.pending = '';
-    return rest ? [rest] : [];
-  }
 }

@@ -7,3 +7,8 @@ export class UnknownAccountError extends Error {
 export class BadDurationError extends Error {
   override name = 'BadDurationError';
 }
+
+/** A retry the ticket's state or spent attempts do not allow; the message says what to do instead. */
+export class RetryRefusedError extends Error {
+  override name = 'RetryRefusedError';
+}
