@@ -239,11 +239,13 @@ describe('metrics-exporter on loopback (reads need no token)', () => {
     expect(status).toBe(200);
     expect(body['openapi']).toMatch(/^3\./);
     expect(Object.keys(body['paths'] as object).sort()).toEqual([
+      '/api/v1/memory/{id}/forget',
       '/api/v1/pause',
       '/api/v1/refresh',
       '/api/v1/resume',
       '/api/v1/state',
       '/api/v1/tickets/{key}',
+      '/api/v1/tickets/{key}/retry',
     ]);
   });
 

@@ -34,6 +34,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps & 
   app.addHook('preClose', async () => closeAllStreams());
   await app.register(
     async (c) => {
+      // Pages, not API: kept out of /api/v1/openapi.json.
+      c.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, hide: true };
+      });
       registerConsoleLogin(c, deps.access);
       registerConsoleStreams(c, deps, data, secrets);
       c.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {

@@ -38,3 +38,6 @@ export function ageText(sec: number): string {
   if (sec < 7200) return `${Math.round(sec / 60)} min`;
   return `${Math.round(sec / 3600)} h`;
 }
+
+/** A link target only when it is http(s): a `javascript:` URL from a tracker or forge must not become a link. */
+export const isWebUrl = (url: string): boolean => /^https?:\/\//i.test(url);

@@ -1,7 +1,7 @@
 import type { NightshiftConfig } from '@nightshift/config';
 
 import type { TicketRow } from './console-data';
-import { type Html, html } from './html';
+import { type Html, html, isWebUrl } from './html';
 import { actionButton, table, type Viewer } from './layout';
 
 /** Tickets with Nightshift's view of each, filterable by state and repo; Retry and Pause per ticket. */
@@ -50,7 +50,7 @@ function row(t: TicketRow, needsHuman: string, viewer: Viewer): Html {
     <td>${t.attempts}</td>
     <td>${t.model}</td>
     <td>${t.lastOutcome}${t.reason ? html`<br /><small>${t.reason}</small>` : ''}</td>
-    <td>${t.prUrl ? html`<a href="${t.prUrl}" rel="noreferrer">PR</a>` : ''}</td>
+    <td>${isWebUrl(t.prUrl) ? html`<a href="${t.prUrl}" rel="noreferrer">PR</a>` : t.prUrl}</td>
     <td>
       ${t.state === needsHuman ? actionButton(viewer, `/api/v1/tickets/${encodeURIComponent(t.key)}/retry`, `Retry ${t.key}`, { resetAttempts: true }) : ''}
       ${
