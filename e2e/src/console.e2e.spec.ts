@@ -117,9 +117,8 @@ suite('the operator console in a browser', () => {
     const pausedBy = (await pipeline.events.read()).find((e) => e.type === 'pause.started');
     expect(pausedBy?.detail).toMatchObject({ scope: 'intake', by: 'console:dana' });
 
-    const intake = new QueueEvents(INTAKE_QUEUE, {
-      connection: pipeline.redis.duplicate({ maxRetriesPerRequest: null }),
-    });
+    const connection = pipeline.redis.duplicate({ maxRetriesPerRequest: null });
+    const intake = new QueueEvents(INTAKE_QUEUE, { connection });
     try {
       await intake.waitUntilReady();
       let waiting = '';
@@ -138,6 +137,7 @@ suite('the operator console in a browser', () => {
       await waitFor('the held ticket started after Resume', () => started(waiting), 60_000, 100);
     } finally {
       await intake.close();
+      connection.disconnect();
     }
     expect((await pipeline.events.read()).find((e) => e.type === 'pause.ended')?.detail?.['reason']).toBe(
       'resumed by console:dana',
@@ -188,6 +188,12 @@ suite('the operator console in a browser', () => {
       50,
     );
     await accessible('events');
+
+    // Readable on a phone: nothing wider than the screen but the tables, which scroll in their own box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/console`);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await accessible('overview-phone');
   });
 });
 

@@ -67,7 +67,8 @@ export function actionButton(viewer: Viewer, url: string, label: string, body: R
 /** A table, or a sentence when there is nothing to list. */
 export function table(caption: string, head: readonly string[], rows: readonly Html[], empty: string): Html {
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<div class="scroll">
+  // Focusable, so a keyboard can scroll a table wider than a phone.
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${caption}">
     <table>
       <caption>
         ${caption}
