@@ -1,8 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 
 import { type NightshiftConfig, parseConfig } from '@nightshift/config';
 import { ServiceRuntime } from '@nightshift/service-shell';
-import { EventLog } from '@nightshift/state';
+import { EventLog, RunStore } from '@nightshift/state';
 import { useTestRedis } from '@nightshift/testing-fakes';
 
 import { buildMetricsExporter } from '../metrics-exporter';
@@ -150,6 +153,62 @@ describe('the operator console on loopback', () => {
     const { type, message } = await first;
     expect(type).toBe('text/event-stream; charset=utf-8');
     expect(message).toMatch(/^id: \d+-\d+\nevent: event\ndata: \{"type":"config\.reloaded".*"text":".*by=spec"\}$/);
+  });
+});
+
+/** Every message of a stream until it ends. */
+function allSse(url: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (buf += chunk));
+      res.on('end', () => resolve(buf.split('\n\n').filter((m) => m.startsWith('event:'))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the console transcript stream', () => {
+  let url = '';
+  let runtime: ServiceRuntime;
+  beforeAll(async () => {
+    process.env[TOKEN_ENV] = TOKEN;
+    ({ url, runtime } = await startExporter('127.0.0.1'));
+  });
+  afterAll(async () => {
+    delete process.env[TOKEN_ENV];
+    await runtime?.shutdown('spec');
+  });
+
+  it("streams a session's log as transcript lines, redacted, and ends with its outcome", async () => {
+    const logPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'console-spec-')), 'NS-7.1.jsonl');
+    const said = { type: 'text', text: `the token is ${TOKEN} <b>bold</b>` };
+    writeFileSync(
+      logPath,
+      [
+        JSON.stringify({ type: 'system', subtype: 'init', model: 'm', cwd: '/w' }),
+        JSON.stringify({ type: 'assistant', message: { content: [said] } }),
+      ].join('\n') + '\n',
+    );
+    await new RunStore(testRedis.redis).save({
+      runId: 'NS-7.1',
+      tickets: ['NS-7'],
+      repo: 'api',
+      host: 'h1',
+      model: 'm',
+      attempt: 1,
+      startedAt: new Date().toISOString(),
+      logPath,
+      outcome: 'success',
+    });
+    const messages = await allSse(`${url}/console/sessions/NS-7.1/stream`);
+    expect(messages).toEqual([
+      'event: line\ndata: {"kind":"session","text":"session started: model m, in /w"}',
+      'event: line\ndata: {"kind":"said","text":"agent: the token is [redacted] <b>bold</b>"}',
+      'event: end\ndata: {"outcome":"success","reason":""}',
+    ]);
   });
 });
 
