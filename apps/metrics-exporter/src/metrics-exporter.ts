@@ -4,6 +4,7 @@ import { type FleetState, FleetStateReader } from '@nightshift/fleet';
 import { notifierFromEnv } from '@nightshift/notify';
 import type { ServiceRuntime } from '@nightshift/service-shell';
 import { EventLog } from '@nightshift/state';
+import type { Tracker } from '@nightshift/tracker';
 
 import { apiAccess } from './api-auth';
 import { registerConsole } from './console/console-routes';
@@ -45,7 +46,9 @@ export async function buildMetricsExporter(
     );
   }
   const notifier = notifierFromEnv(runtime.logger, config.notifications.slackWebhookEnv);
-  const tracker = createTracker(config);
+  // Made on first use (Tickets, Retry): the exporter starts, and serves metrics, without the tracker's token.
+  let made: Tracker | undefined;
+  const tracker = (): Tracker => (made ??= createTracker(config));
   runtime.routes.push(async (app) => {
     const deps = { redis: runtime.redis, config, fleet, access, tracker };
     await registerOperatorApi(app, { ...deps, notifier, logger: runtime.logger });

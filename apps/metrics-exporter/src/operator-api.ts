@@ -29,8 +29,8 @@ export interface OperatorApiDeps {
   access: ApiAccess;
   notifier: Notifier;
   logger: Logger;
-  /** For Retry (reads the ticket's state, moves it and comments). */
-  tracker: Tracker;
+  /** For Retry (reads the ticket's state, moves it and comments); made on first use. */
+  tracker: () => Tracker;
 }
 
 const errorSchema = {

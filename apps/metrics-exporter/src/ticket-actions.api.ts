@@ -13,7 +13,7 @@ import { forgetLearning } from './memory-access';
 interface ActionDeps {
   redis: Redis;
   config: NightshiftConfig;
-  tracker: Tracker;
+  tracker: () => Tracker;
   access: ApiAccess;
 }
 
@@ -37,7 +37,7 @@ export function registerTicketActions(api: FastifyInstance, deps: ActionDeps, er
     async (request) => {
       const { resetAttempts, reason } = request.body;
       const done = await retryTicket(
-        { tracker: deps.tracker, redis: deps.redis, config: deps.config },
+        { tracker: trackerOf(deps), redis: deps.redis, config: deps.config },
         request.params.key,
         {
           by: actorOf(deps.access, request),
@@ -79,3 +79,16 @@ export function registerMemoryActions(
 }
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** The tracker, or a 503 saying why the exporter cannot reach it (e.g. its token is not in this environment). */
+function trackerOf(deps: Pick<ActionDeps, 'tracker'>): Tracker {
+  try {
+    return deps.tracker();
+  } catch (err) {
+    throw new ApiError(
+      503,
+      'tracker_unavailable',
+      `the metrics-exporter cannot use the tracker: ${(err as Error).message}`,
+    );
+  }
+}

@@ -17,7 +17,8 @@ export interface ConsoleDeps {
   redis: Redis;
   config: NightshiftConfig;
   fleet: FleetStateReader;
-  tracker: Tracker;
+  /** Made on first use: the console runs, without Tickets, where the tracker's token is not given. */
+  tracker: () => Tracker;
 }
 
 export interface Overview {
@@ -79,7 +80,7 @@ export class ConsoleData {
     const { states } = this.deps.config.tracker;
     if (!this.tickets || Date.now() - this.tickets.at > TICKETS_CACHE_MS) {
       const all = [...states.queue, states.inProgress, states.inReview, states.needsHuman];
-      this.tickets = { at: Date.now(), rows: this.deps.tracker.listByStates(all) };
+      this.tickets = { at: Date.now(), rows: Promise.resolve().then(() => this.deps.tracker().listByStates(all)) };
     }
     const [tickets, runs, events, paused] = await Promise.all([
       this.tickets.rows,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { secretValuesFromEnv } from '@nightshift/domain';
+import { redactSecrets, secretValuesFromEnv } from '@nightshift/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { ApiAccess } from '../api-auth';
@@ -71,7 +71,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps & 
         '/tickets',
         view('tickets', 'Tickets', async (viewer, r) => {
           const f = { state: query(r)['state'] || undefined, repo: query(r)['repo'] || undefined };
-          return ticketsView(await data.ticketRows(f), f, deps.config, viewer);
+          const rows = await data.ticketRows(f).catch((err: Error) => err);
+          if (rows instanceof Error)
+            return html`<p class="error">The tracker did not answer: ${redactSecrets(rows.message, secrets)}</p>`;
+          return ticketsView(rows, f, deps.config, viewer);
         }),
       );
       c.get(

@@ -14,8 +14,9 @@ const testRedis = useTestRedis();
 const TOKEN_ENV = 'NS_CONSOLE_SPEC_TOKEN';
 const TOKEN = 'console-spec-operator-token';
 
-function configFor(host: string): NightshiftConfig {
+function configFor(host: string, tracker = ''): NightshiftConfig {
   const yaml = `
+${tracker}
 repos: [{ name: api, remote: ./api.git }]
 hosts: [{ name: h1, capabilities: [linux], slots: 3 }]
 http: { host: "${host}" }
@@ -25,8 +26,8 @@ logLevel: warn
   return parseConfig(yaml, '/tmp/console-spec/nightshift.yaml');
 }
 
-async function startExporter(host: string): Promise<{ url: string; runtime: ServiceRuntime }> {
-  const config = configFor(host);
+async function startExporter(host: string, tracker = ''): Promise<{ url: string; runtime: ServiceRuntime }> {
+  const config = configFor(host, tracker);
   const runtime = new ServiceRuntime({
     service: 'metrics-exporter',
     config,
@@ -230,5 +231,32 @@ describe('the operator console on a public bind', () => {
     expect(res.headers.get('location')).toBe('/console/login');
     expect((await fetch(`${url}/console/stream`)).status).toBe(401);
     expect((await fetch(`${url}/console/login`)).status).toBe(200);
+  });
+});
+
+describe("the operator console without the tracker's token", () => {
+  let url = '';
+  let runtime: ServiceRuntime;
+  beforeAll(async () => {
+    process.env[TOKEN_ENV] = TOKEN;
+    delete process.env['NS_CONSOLE_SPEC_LINEAR'];
+    ({ url, runtime } = await startExporter(
+      '127.0.0.1',
+      'tracker: { kind: linear, tokenEnv: NS_CONSOLE_SPEC_LINEAR, teams: [{ key: ENG }] }',
+    ));
+  });
+  afterAll(async () => {
+    delete process.env[TOKEN_ENV];
+    await runtime?.shutdown('spec');
+  });
+
+  it('starts and serves the other views; Tickets and Retry say the tracker cannot be used, and why', async () => {
+    expect((await fetch(`${url}/console`)).status).toBe(200);
+    const tickets = await (await fetch(`${url}/console/tickets`)).text();
+    expect(tickets).toMatch(/The tracker did not answer: .*NS_CONSOLE_SPEC_LINEAR/);
+    const cookie = await logIn(url);
+    const retry = await postJson(`${url}/api/v1/tickets/ENG-1/retry`, {}, { cookie });
+    expect(retry.status).toBe(503);
+    expect(JSON.stringify(await retry.json())).toMatch(/tracker_unavailable.*NS_CONSOLE_SPEC_LINEAR/);
   });
 });
