@@ -115,6 +115,19 @@ describe('the operator console on loopback', () => {
     expect(resumed.status).toBe(200);
   });
 
+  it('pauses and resumes one ticket, recorded with who did it', async () => {
+    const cookie = await logIn(url);
+    const paused = await postJson(`${url}/api/v1/pause`, { ticket: 'NS-5', reason: 'looks risky' }, { cookie });
+    expect(paused.status).toBe(200);
+    const started = (await new EventLog(testRedis.redis).read()).find(
+      (e) => e.type === 'pause.started' && e.detail?.['scope'] === 'ticket NS-5',
+    );
+    expect(started?.detail).toMatchObject({ reason: 'looks risky', by: 'console:dana' });
+    const overview = await (await fetch(`${url}/console`, { headers: { cookie } })).text();
+    expect(overview).toMatch(/ticket NS-5[\s\S]*looks risky[\s\S]*console:dana[\s\S]*Resume ticket NS-5/);
+    expect((await postJson(`${url}/api/v1/resume`, { ticket: 'NS-5' }, { cookie })).status).toBe(200);
+  });
+
   it('refuses a forged post that carries the cookie: a form body, or a foreign Origin', async () => {
     const cookie = await logIn(url);
     const form = await fetch(`${url}/api/v1/pause`, {
