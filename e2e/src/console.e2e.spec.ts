@@ -107,6 +107,7 @@ suite('the operator console in a browser', () => {
     writeFileSync(gate, '');
     await transcript.getByText(`agent: Made the change for ${running}.`).first().waitFor({ timeout: 30_000 });
     await transcript.getByText('== ended: success').waitFor({ timeout: 30_000 });
+    await shoot('session-transcript-ended');
   });
 
   it('Pause intake changes the status and no new session starts; Resume lets it start', async () => {
