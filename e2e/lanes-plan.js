@@ -1,0 +1,28 @@
+'use strict';
+// How the e2e specs are split into lanes (e2e/run-lanes.js): longest first, each to the lane that ends soonest;
+// the Podman specs all in lane 1 (one engine, shared images). Seconds measured in a fresh-clone CI run; a spec not
+// listed counts as DEFAULT_SECONDS.
+
+const DEFAULT_SECONDS = 15;
+const SECONDS = {};
+
+const together = (spec) => /\/podman-[^/]*\.e2e\.spec\.ts$/.test(spec);
+
+function planLanes(specs, count) {
+  const lanes = Array.from({ length: count }, () => ({ files: [], seconds: 0 }));
+  const weight = (spec) => SECONDS[spec.split('/').pop()] ?? DEFAULT_SECONDS;
+  const bound = specs.filter(together);
+  for (const spec of bound) {
+    lanes[0].files.push(spec);
+    lanes[0].seconds += weight(spec);
+  }
+  const free = specs.filter((s) => !together(s)).sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
+  for (const spec of free) {
+    const lane = lanes.reduce((best, l) => (l.seconds < best.seconds ? l : best));
+    lane.files.push(spec);
+    lane.seconds += weight(spec);
+  }
+  return lanes.map((l) => l.files).filter((files) => files.length > 0);
+}
+
+module.exports = { planLanes, SECONDS, DEFAULT_SECONDS };
