@@ -27,7 +27,7 @@ function runLane(files, index) {
     const started = Date.now();
     const child = spawn(
       process.execPath,
-      [require.resolve('jest/bin/jest'), '-c', 'e2e/jest.config.cjs', '--runTestsByPath', ...files],
+      [path.join(root, 'node_modules/jest/bin/jest.js'), '-c', 'e2e/jest.config.cjs', '--runTestsByPath', ...files],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NIGHTSHIFT_E2E_LANE: String(index + 1) } },
     );
     for (const stream of [child.stdout, child.stderr]) {

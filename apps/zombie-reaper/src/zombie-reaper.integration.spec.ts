@@ -141,6 +141,35 @@ describe('ZombieReaper on real processes and Redis', () => {
     await queue.close();
   });
 
+  it('closes a run whose agent had ended but whose checks, push and PR never came: no longer settling, verdict kept', async () => {
+    const { deps, reaper, queue } = build();
+    const session = agentSession('NS-3.1', 0, { runnerPid: await deadPid(), agentPgid: undefined });
+    await deps.sessions.put(session);
+    await deps.runs.save({
+      runId: 'NS-3.1',
+      execution: 1,
+      tickets: ['NS-3'],
+      repo: 'web',
+      host: HOST,
+      model: 'm',
+      attempt: 1,
+      startedAt: new Date().toISOString(),
+      outcome: 'success',
+      reason: 'finished in 2 s',
+      settling: true,
+    });
+
+    await reaper.sweep();
+
+    const closed = await deps.runs.get('NS-3.1');
+    expect(closed).toMatchObject({
+      outcome: 'success',
+      reason: expect.stringContaining('interrupted before the run finished'),
+    });
+    expect(closed?.settling).toBeUndefined();
+    await queue.close();
+  });
+
   it('never kills what it cannot attribute: a recorded pgid now held by an unrelated process (pid reuse) survives', async () => {
     const { deps, reaper, queue } = build();
     const stranger = startGroup();
