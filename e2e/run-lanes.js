@@ -20,6 +20,8 @@ const specs = process.argv.slice(2).length
 
 const plan = planLanes(specs, lanes);
 const t0 = Date.now();
+/** Seconds of each spec as jest reports it (it prints a time only past 5 s): the profile printed at the end. */
+const took = [];
 
 function runLane(files, index) {
   const tag = `[e2e lane ${index + 1}]`;
@@ -35,7 +37,11 @@ function runLane(files, index) {
       stream.on('data', (chunk) => {
         const lines = (rest + chunk.toString()).split('\n');
         rest = lines.pop();
-        for (const line of lines) process.stdout.write(`${tag} ${line}\n`);
+        for (const line of lines) {
+          process.stdout.write(`${tag} ${line}\n`);
+          const m = /(PASS|FAIL)\s+e2e\s+(\S+\.spec\.ts) \((\d+(?:\.\d+)?) s/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+          if (m) took.push({ spec: path.basename(m[2]), seconds: Number(m[3]), lane: index + 1 });
+        }
       });
       stream.on('end', () => rest && process.stdout.write(`${tag} ${rest}\n`));
     }
@@ -55,6 +61,10 @@ Promise.all(plan.map(runLane)).then((results) => {
     console.log(
       `[e2e lane ${r.index + 1}] ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})`} in ${r.seconds.toFixed(0)} s`,
     );
+  const slowest = took.sort((a, b) => b.seconds - a.seconds).slice(0, 12);
+  console.log(
+    `[e2e] slowest specs: ${slowest.map((t) => `${t.spec} ${t.seconds.toFixed(0)} s (lane ${t.lane})`).join(', ')}`,
+  );
   console.log(`[e2e] ${lanes} lanes, ${((Date.now() - t0) / 1000).toFixed(0)} s wall`);
   process.exit(results.every((r) => r.code === 0) ? 0 : 1);
 });
