@@ -4,7 +4,30 @@
 // listed counts as DEFAULT_SECONDS.
 
 const DEFAULT_SECONDS = 15;
-const SECONDS = {};
+const SECONDS = {
+  'fresh-clone.e2e.spec.ts': 146,
+  'redis-outage.e2e.spec.ts': 129,
+  'podman-deploy.e2e.spec.ts': 78,
+  'incidents.e2e.spec.ts': 55,
+  'chaos.e2e.spec.ts': 48,
+  'stall-detection.e2e.spec.ts': 39,
+  'stale-executions.e2e.spec.ts': 37,
+  'linear-github-recovery.e2e.spec.ts': 35,
+  'session-policies.e2e.spec.ts': 35,
+  'large-inputs.e2e.spec.ts': 30,
+  'learning-loop.e2e.spec.ts': 24,
+  'operator-cli.e2e.spec.ts': 22,
+  'agent-permissions.e2e.spec.ts': 19,
+  'up-recovery.e2e.spec.ts': 19,
+  'trust-boundary.e2e.spec.ts': 17,
+  'observability.e2e.spec.ts': 17,
+  'base-move.e2e.spec.ts': 16,
+  'checks-repair.e2e.spec.ts': 13,
+  'zombie-reaper.e2e.spec.ts': 13,
+  'podman-sandbox.e2e.spec.ts': 11,
+  'cli-up.e2e.spec.ts': 9,
+  'pr-for-reviewers.e2e.spec.ts': 8,
+};
 
 const together = (spec) => /\/podman-[^/]*\.e2e\.spec\.ts$/.test(spec);
 
