@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { processStartTime, transcriptLines } from '@nightshift/agent';
+import { pidNamespace, processStartTime, transcriptLines } from '@nightshift/agent';
 import { type AccountConfig, repoAgent } from '@nightshift/config';
 import {
   type RunRecord,
@@ -306,6 +306,7 @@ function liveSession(deps: SessionDeps, job: SessionJob, execution: number): Liv
     host: deps.host,
     runnerPid: process.pid,
     runnerStartTime: processStartTime(process.pid) ?? undefined,
+    runnerPidNs: pidNamespace() ?? undefined,
     repo: job.repo,
     branch: job.branch,
     queue: sessionQueueName(job.capability),

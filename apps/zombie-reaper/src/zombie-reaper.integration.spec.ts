@@ -170,6 +170,38 @@ describe('ZombieReaper on real processes and Redis', () => {
     await queue.close();
   });
 
+  it('judges a runner in another PID namespace (its own container) by its heartbeat, not by a pid it cannot see', async () => {
+    const { deps, reaper, queue } = build();
+    const lease = config.routing.claimLeaseSec * 1000;
+    const elsewhere = { runnerPid: await deadPid(), runnerPidNs: 'pid:[1]', agentPgid: undefined };
+    const record = (runId: string) => ({
+      runId,
+      execution: 1,
+      tickets: [runId.split('.')[0]!],
+      repo: 'web',
+      host: HOST,
+      model: 'm',
+      attempt: 1,
+      startedAt: new Date().toISOString(),
+    });
+    await deps.sessions.put(agentSession('NS-4.1', 0, { ...elsewhere, heartbeatAt: new Date().toISOString() }));
+    await deps.sessions.put(
+      agentSession('NS-5.1', 0, { ...elsewhere, heartbeatAt: new Date(Date.now() - lease - 5_000).toISOString() }),
+    );
+    await deps.runs.save(record('NS-4.1'));
+    await deps.runs.save(record('NS-5.1'));
+
+    await reaper.sweep();
+
+    expect((await deps.sessions.list()).map((s) => s.runId)).toEqual(['NS-4.1']);
+    expect((await deps.runs.get('NS-4.1'))?.outcome).toBeUndefined();
+    expect(await deps.runs.get('NS-5.1')).toMatchObject({
+      outcome: 'infra_error',
+      reason: expect.stringContaining('runner gone'),
+    });
+    await queue.close();
+  });
+
   it('never kills what it cannot attribute: a recorded pgid now held by an unrelated process (pid reuse) survives', async () => {
     const { deps, reaper, queue } = build();
     const stranger = startGroup();
