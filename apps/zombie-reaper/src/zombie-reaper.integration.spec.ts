@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 import { groupIsAlive, processStartTime, SESSION_ENV, waitForGroupGone } from '@nightshift/agent';
 import { parseConfig } from '@nightshift/config';
-import { sessionJobId, type WorktreeJob } from '@nightshift/contracts';
+import { type RunRecord, sessionJobId, type WorktreeJob } from '@nightshift/contracts';
 import { createLogger } from '@nightshift/service-shell';
 import {
   Claims,
@@ -101,22 +101,26 @@ const agentSession = (runId: string, pgid: number, extra: Partial<LiveSession> =
   ...extra,
 });
 
+/** A run record still open (no outcome) of `runId` on this host, with `extra` on top. */
+const openRun = (runId: string, extra: Partial<RunRecord> = {}): RunRecord => ({
+  runId,
+  execution: 1,
+  tickets: [runId.split('.')[0]!],
+  repo: 'web',
+  host: HOST,
+  model: 'm',
+  attempt: 1,
+  startedAt: new Date().toISOString(),
+  ...extra,
+});
+
 describe('ZombieReaper on real processes and Redis', () => {
   it('kills the whole group of an agent whose runner died (ignoring SIGTERM: SIGKILL after the grace), closes its run, drops its worktree', async () => {
     const { deps, reaper, queue, removals, registry } = build();
     const pgid = startGroup({ [SESSION_ENV]: 'NS-1.1' });
     const session = agentSession('NS-1.1', pgid, { runnerPid: await deadPid() });
     await deps.sessions.put(session);
-    await deps.runs.save({
-      runId: 'NS-1.1',
-      execution: 1,
-      tickets: ['NS-1'],
-      repo: 'web',
-      host: HOST,
-      model: 'm',
-      attempt: 1,
-      startedAt: new Date().toISOString(),
-    });
+    await deps.runs.save(openRun('NS-1.1'));
 
     await reaper.sweep();
 
@@ -145,19 +149,7 @@ describe('ZombieReaper on real processes and Redis', () => {
     const { deps, reaper, queue } = build();
     const session = agentSession('NS-3.1', 0, { runnerPid: await deadPid(), agentPgid: undefined });
     await deps.sessions.put(session);
-    await deps.runs.save({
-      runId: 'NS-3.1',
-      execution: 1,
-      tickets: ['NS-3'],
-      repo: 'web',
-      host: HOST,
-      model: 'm',
-      attempt: 1,
-      startedAt: new Date().toISOString(),
-      outcome: 'success',
-      reason: 'finished in 2 s',
-      settling: true,
-    });
+    await deps.runs.save(openRun('NS-3.1', { outcome: 'success', reason: 'finished in 2 s', settling: true }));
 
     await reaper.sweep();
 
@@ -174,22 +166,12 @@ describe('ZombieReaper on real processes and Redis', () => {
     const { deps, reaper, queue } = build();
     const lease = config.routing.claimLeaseSec * 1000;
     const elsewhere = { runnerPid: await deadPid(), runnerPidNs: 'pid:[1]', agentPgid: undefined };
-    const record = (runId: string) => ({
-      runId,
-      execution: 1,
-      tickets: [runId.split('.')[0]!],
-      repo: 'web',
-      host: HOST,
-      model: 'm',
-      attempt: 1,
-      startedAt: new Date().toISOString(),
-    });
     await deps.sessions.put(agentSession('NS-4.1', 0, { ...elsewhere, heartbeatAt: new Date().toISOString() }));
     await deps.sessions.put(
       agentSession('NS-5.1', 0, { ...elsewhere, heartbeatAt: new Date(Date.now() - lease - 5_000).toISOString() }),
     );
-    await deps.runs.save(record('NS-4.1'));
-    await deps.runs.save(record('NS-5.1'));
+    await deps.runs.save(openRun('NS-4.1'));
+    await deps.runs.save(openRun('NS-5.1'));
 
     await reaper.sweep();
 
