@@ -171,7 +171,8 @@ describe("the operator's day", () => {
       `agent: Made the change for ${key}.`,
       expect.stringMatching(/^session ended: success, \d+ turns, .*\$\d+\.\d{4}$/),
       `agent: Made the change for ${key}.`,
-      expect.stringMatching(/^== ended: success \(finished in .*\)$/),
+      // The run's end, not the agent's: its PR is there (the agent's own verdict is saved first, settling).
+      expect.stringMatching(/^== ended: success · local:\/\/alpha\/pull\/1 /),
     ]);
   });
 

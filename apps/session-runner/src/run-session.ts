@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { processStartTime, transcriptLines } from '@nightshift/agent';
+import { pidNamespace, processStartTime, transcriptLines } from '@nightshift/agent';
 import { type AccountConfig, repoAgent } from '@nightshift/config';
 import {
   type RunRecord,
@@ -176,7 +176,7 @@ export async function runSession(
     const denied = await reportDenials(deps, record, run);
     await reportEgressDenials(deps, record, session.sandbox);
     // Recorded before any ticket moves, so whoever sees the ticket move can read how the run went.
-    await deps.runs.save(finished(record, { outcome: verdict.outcome, reason: verdict.reason }));
+    await deps.runs.save({ ...finished(record, { outcome: verdict.outcome, reason: verdict.reason }), settling: true });
     await announce(deps, record, verdict.outcome, verdict.reason);
     const checks =
       verdict.outcome === 'success'
@@ -282,7 +282,8 @@ export async function runSession(
   // A session that never launched is no run: its record goes, and the rerun writes its own.
   if (launched) {
     // The fence or reaper that superseded this execution may have closed its record already ("interrupted"): kept.
-    const closedElsewhere = notCurrent && (await deps.runs.get(runRecordKey(record)))?.outcome;
+    const stored = notCurrent && (await deps.runs.get(runRecordKey(record)));
+    const closedElsewhere = stored && stored.outcome && !stored.settling;
     if (!closedElsewhere) await save(deps, record, result);
   } else await deps.runs.discard(record);
   // Superseded: the claims, budget and memory outcome belong to the current execution.
@@ -305,6 +306,7 @@ function liveSession(deps: SessionDeps, job: SessionJob, execution: number): Liv
     host: deps.host,
     runnerPid: process.pid,
     runnerStartTime: processStartTime(process.pid) ?? undefined,
+    runnerPidNs: pidNamespace() ?? undefined,
     repo: job.repo,
     branch: job.branch,
     queue: sessionQueueName(job.capability),

@@ -197,6 +197,12 @@ export class TicketScanner {
     const end = this.scanSeconds.startTimer();
     const tickets = await this.opts.tracker.listByStates(this.opts.queueStates);
     const seenAt = new Date().toISOString();
+    // Told before the intake jobs exist: a router taking a job at once must not claim a ticket not yet scanned.
+    for (const t of tickets) {
+      if (this.announced.get(t.key) === t.updatedAt) continue;
+      this.announced.set(t.key, t.updatedAt);
+      await this.opts.events.append({ type: 'ticket.scanned', ticket: t.key, detail: { state: t.state, source } });
+    }
     await this.opts.intake.addBulk(
       tickets.map((t) => ({
         name: JOB.intake,
@@ -204,11 +210,6 @@ export class TicketScanner {
         opts: { jobId: intakeJobId(t.key) },
       })),
     );
-    for (const t of tickets) {
-      if (this.announced.get(t.key) === t.updatedAt) continue;
-      this.announced.set(t.key, t.updatedAt);
-      await this.opts.events.append({ type: 'ticket.scanned', ticket: t.key, detail: { state: t.state, source } });
-    }
     if (this.announced.size > 10_000) this.announced.clear();
     this.enqueued.inc({ source }, tickets.length);
     this.scans.inc({ result: 'ok' });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 import { groupIsAlive, processStartTime, SESSION_ENV, waitForGroupGone } from '@nightshift/agent';
 import { parseConfig } from '@nightshift/config';
-import { sessionJobId, type WorktreeJob } from '@nightshift/contracts';
+import { type RunRecord, sessionJobId, type WorktreeJob } from '@nightshift/contracts';
 import { createLogger } from '@nightshift/service-shell';
 import {
   Claims,
@@ -101,22 +101,26 @@ const agentSession = (runId: string, pgid: number, extra: Partial<LiveSession> =
   ...extra,
 });
 
+/** A run record still open (no outcome) of `runId` on this host, with `extra` on top. */
+const openRun = (runId: string, extra: Partial<RunRecord> = {}): RunRecord => ({
+  runId,
+  execution: 1,
+  tickets: [runId.split('.')[0]!],
+  repo: 'web',
+  host: HOST,
+  model: 'm',
+  attempt: 1,
+  startedAt: new Date().toISOString(),
+  ...extra,
+});
+
 describe('ZombieReaper on real processes and Redis', () => {
   it('kills the whole group of an agent whose runner died (ignoring SIGTERM: SIGKILL after the grace), closes its run, drops its worktree', async () => {
     const { deps, reaper, queue, removals, registry } = build();
     const pgid = startGroup({ [SESSION_ENV]: 'NS-1.1' });
     const session = agentSession('NS-1.1', pgid, { runnerPid: await deadPid() });
     await deps.sessions.put(session);
-    await deps.runs.save({
-      runId: 'NS-1.1',
-      execution: 1,
-      tickets: ['NS-1'],
-      repo: 'web',
-      host: HOST,
-      model: 'm',
-      attempt: 1,
-      startedAt: new Date().toISOString(),
-    });
+    await deps.runs.save(openRun('NS-1.1'));
 
     await reaper.sweep();
 
@@ -138,6 +142,45 @@ describe('ZombieReaper on real processes and Redis', () => {
         (v) => v.labels['reason'] === 'runner_gone',
       )?.value,
     ).toBe(1);
+    await queue.close();
+  });
+
+  it('closes a run whose agent had ended but whose checks, push and PR never came: no longer settling, verdict kept', async () => {
+    const { deps, reaper, queue } = build();
+    const session = agentSession('NS-3.1', 0, { runnerPid: await deadPid(), agentPgid: undefined });
+    await deps.sessions.put(session);
+    await deps.runs.save(openRun('NS-3.1', { outcome: 'success', reason: 'finished in 2 s', settling: true }));
+
+    await reaper.sweep();
+
+    const closed = await deps.runs.get('NS-3.1');
+    expect(closed).toMatchObject({
+      outcome: 'success',
+      reason: expect.stringContaining('interrupted before the run finished'),
+    });
+    expect(closed?.settling).toBeUndefined();
+    await queue.close();
+  });
+
+  it('judges a runner in another PID namespace (its own container) by its heartbeat, not by a pid it cannot see', async () => {
+    const { deps, reaper, queue } = build();
+    const lease = config.routing.claimLeaseSec * 1000;
+    const elsewhere = { runnerPid: await deadPid(), runnerPidNs: 'pid:[1]', agentPgid: undefined };
+    await deps.sessions.put(agentSession('NS-4.1', 0, { ...elsewhere, heartbeatAt: new Date().toISOString() }));
+    await deps.sessions.put(
+      agentSession('NS-5.1', 0, { ...elsewhere, heartbeatAt: new Date(Date.now() - lease - 5_000).toISOString() }),
+    );
+    await deps.runs.save(openRun('NS-4.1'));
+    await deps.runs.save(openRun('NS-5.1'));
+
+    await reaper.sweep();
+
+    expect((await deps.sessions.list()).map((s) => s.runId)).toEqual(['NS-4.1']);
+    expect((await deps.runs.get('NS-4.1'))?.outcome).toBeUndefined();
+    expect(await deps.runs.get('NS-5.1')).toMatchObject({
+      outcome: 'infra_error',
+      reason: expect.stringContaining('runner gone'),
+    });
     await queue.close();
   });
 

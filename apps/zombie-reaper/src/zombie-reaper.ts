@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { isSameProcess, reapOrphanContainers } from '@nightshift/agent';
+import { isSameProcess, pidNamespace, reapOrphanContainers } from '@nightshift/agent';
 import { type NightshiftConfig, sandboxPodman } from '@nightshift/config';
 import { sessionJobId } from '@nightshift/contracts';
 import { closeInterruptedSession, killSessionAgent, type ReapDeps } from '@nightshift/fleet';
@@ -44,6 +44,8 @@ export interface ZombieReaperDeps extends ReapDeps {
  * asks the worktree-manager to drop the worktrees of sessions that will not run again.
  */
 export class ZombieReaper {
+  private readonly pidNs = pidNamespace();
+
   constructor(private readonly deps: ZombieReaperDeps) {}
 
   async sweep(nowMs = Date.now()): Promise<void> {
@@ -80,7 +82,7 @@ export class ZombieReaper {
   }
 
   private async judge(session: LiveSession, nowMs: number): Promise<void> {
-    const runnerAlive = isSameProcess(session.runnerPid, session.runnerStartTime);
+    const runnerAlive = this.runnerAlive(session, nowMs);
     const job = runnerAlive ? await this.jobFacts(session) : undefined;
     const reason = reapVerdict({ session, runnerAlive, job, nowMs });
     if (!reason) return;
@@ -109,6 +111,18 @@ export class ZombieReaper {
           ),
         );
     }
+  }
+
+  /**
+   * A runner in this reaper's PID namespace is alive while its pid names the same process. One in another
+   * (its own container, as in compose) is alive while it beats: silent for a whole claim lease, it is gone,
+   * as a remote host's runner is for the fence. A session not yet beaten is a new one, not a dead one.
+   */
+  private runnerAlive(session: LiveSession, nowMs: number): boolean {
+    if (!session.runnerPidNs || !this.pidNs || session.runnerPidNs === this.pidNs)
+      return isSameProcess(session.runnerPid, session.runnerStartTime);
+    const beat = Date.parse(session.heartbeatAt);
+    return Number.isNaN(beat) || nowMs - beat <= this.deps.config.routing.claimLeaseSec * 1000;
   }
 
   /** Sandbox containers whose runner is gone (it was SIGKILLed, or its machine rebooted) are nobody's: removed. */

@@ -1,6 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 
+import { awaitPodmanSetup } from '@nightshift/testing-fakes';
+
 import { REPO_ROOT } from './service-process';
 
 const run = promisify(execFile);
@@ -17,6 +19,8 @@ export const STACK_IMAGES = [
 export function podmanUnavailable(): string | null {
   // .ci/run sets it when deploy/podman-setup.sh failed: images may be missing or stale.
   if (process.env['NIGHTSHIFT_PODMAN_UNAVAILABLE']) return process.env['NIGHTSHIFT_PODMAN_UNAVAILABLE'];
+  const setup = awaitPodmanSetup();
+  if (setup) return setup;
   for (const tool of ['podman', 'podman-compose']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
       return `${tool} is not installed (run: bash deploy/podman-setup.sh)`;

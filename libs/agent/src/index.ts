@@ -40,6 +40,7 @@ export {
   groupMembers,
   groupsOfSession,
   isSameProcess,
+  pidNamespace,
   processGroupOf,
   processSession,
   processStartTime,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * Environment variable every agent launch carries (value: the session's registry key), so a reaper can tell
@@ -23,6 +23,18 @@ function readStat(pid: number): ProcStat | null {
   // Fields after the parenthesised command name (which may hold spaces): state ppid pgrp ... starttime is field 22.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { state: fields[0] ?? '', pgid: Number(fields[2]), startTime: fields[19] ?? '' };
+}
+
+/**
+ * This process's PID namespace (`pid:[4026531836]`), or null where /proc cannot say. Pids mean something only
+ * inside their namespace: a runner in its own container is pid 7 there and a stranger (or nobody) elsewhere.
+ */
+export function pidNamespace(): string | null {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return null;
+  }
 }
 
 /** The process's start time as recorded in /proc (null when it is gone or already a zombie). */

@@ -29,6 +29,11 @@ export interface RunRecord {
   durationMs?: number;
   outcome?: Outcome;
   reason?: string;
+  /**
+   * Set while the agent has ended but the run has not: the outcome above is the agent's verdict, and the
+   * checks, push and PR (or the failure's moves) are still to come. The run's last save clears it.
+   */
+  settling?: true;
   usage?: TokenUsage;
   costUsd?: number;
   /** Set when costUsd is an estimate from agent.prices (the CLI printed no cost). */

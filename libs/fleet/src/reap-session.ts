@@ -65,7 +65,11 @@ export async function closeInterruptedSession(
 ): Promise<void> {
   const key = sessionKey(session);
   const record = await deps.runs.get(key);
-  if (record && !record.outcome) {
+  if (record?.settling) {
+    // The agent had ended; its checks, push and PR never came. Its verdict stays, the run is closed.
+    const { settling: _open, ...closed } = record;
+    await deps.runs.save({ ...closed, reason: `${record.reason ?? ''}; interrupted before the run finished (reaped)` });
+  } else if (record && !record.outcome) {
     const finishedAt = new Date();
     await deps.runs.save({
       ...record,

@@ -17,6 +17,11 @@ export interface LiveSession {
   runnerPid: number;
   /** /proc start time of the runner process. */
   runnerStartTime?: string;
+  /**
+   * The runner's PID namespace (see pidNamespace). A reaper in another one (its own container beside the
+   * runners' in a compose deployment) cannot check the pid, and judges the runner by its heartbeat instead.
+   */
+  runnerPidNs?: string;
   /** Process group of the agent (its leader's pid), written right after spawn. */
   agentPgid?: number;
   /** /proc start time of the agent's group leader. */

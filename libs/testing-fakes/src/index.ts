@@ -16,6 +16,7 @@ export * from './linear/linear-complexity';
 export * from './linear/linear-store';
 export * from './memory/fake-ollama';
 export * from './memory/fake-qdrant';
+export * from './podman-setup-wait';
 export * from './slack/fake-slack';
 export * from './test-redis';
 export * from './wait-for';

@@ -44,7 +44,7 @@ export async function showLogs(
       if (!existsSync(file)) throw new BadInputError(missingLog(run, file));
       const tail = new TranscriptTail(file);
       [...tail.read(), ...tail.flush()].forEach(print);
-      return void process.stdout.write(`${run.outcome ? ended(run) : '== still running (--follow to keep reading)'}\n`);
+      return void process.stdout.write(`${stillOpen(run) ?? ended(run)}\n`);
     }
     // --raw stays pure JSON lines: no notes between them.
     const silence = opts.raw ? undefined : new SilenceNote(config.agent.stallTimeoutSec, SILENCE_NOTE_MS);
@@ -85,15 +85,23 @@ async function follow(
       silence?.see(line);
       print(line);
     }
+    // The agent's verdict comes first (settling); the run ends once its checks, push and PR are done.
+    const done = now?.outcome && !now.settling;
     const note = now?.outcome ? null : silence?.note();
     if (note) process.stdout.write(`${note}\n`);
-    if (now?.outcome) {
+    if (done) {
       tail.flush().forEach(print);
       return void process.stdout.write(`${ended(now)}\n`);
     }
     if (stop) return;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+function stillOpen(run: RunRecord): string | undefined {
+  if (!run.outcome) return '== still running (--follow to keep reading)';
+  if (run.settling) return `== agent ended: ${run.outcome}; the run is finishing (--follow to keep reading)`;
+  return undefined;
 }
 
 function ended(run: RunRecord): string {

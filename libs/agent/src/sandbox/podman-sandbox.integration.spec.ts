@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
+import { awaitPodmanSetup } from '@nightshift/testing-fakes';
+
 import type { AgentRunRequest } from '../agent-adapter';
 import { ClaudeCodeAdapter } from '../claude-code.adapter';
 import { GroupCpuMeter } from '../process-cpu';
@@ -12,6 +14,9 @@ import { listSandboxContainers } from './sandbox-containers';
 
 // Opt-in like the e2e Podman specs: needs rootful Podman and the image deploy/podman-setup.sh builds.
 const IMAGE = 'localhost/nightshift-sandbox:local';
+const setupFailed = process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1' ? awaitPodmanSetup() : null;
+if (setupFailed && process.env['NIGHTSHIFT_REQUIRE_PODMAN'])
+  throw new Error(`Podman sandbox tests cannot run in CI: ${setupFailed}`);
 const usable =
   process.env['NIGHTSHIFT_PODMAN_TESTS'] === '1' && spawnSync('podman', ['image', 'exists', IMAGE]).status === 0;
 const describePodman = usable ? describe : describe.skip;
