@@ -75,12 +75,13 @@ export function registerConsoleStreams(
       const lines = tail.read();
       if (lines.length > 0) lastLineAt = Date.now();
       lines.forEach(send);
-      if (now?.outcome) {
+      // As `logs --follow`: the agent's verdict comes first (settling); the run ends after its checks, push and PR.
+      if (now?.outcome && !now.settling) {
         tail.flush().forEach(send);
         stream.send('end', { outcome: now.outcome, reason: now.reason ?? '' });
         return false;
       }
-      if (Date.now() - lastSilenceNote >= SILENCE_EVERY_MS) {
+      if (!now?.outcome && Date.now() - lastSilenceNote >= SILENCE_EVERY_MS) {
         lastSilenceNote = Date.now();
         stream.send('silence', {
           silentMs: Date.now() - lastLineAt,

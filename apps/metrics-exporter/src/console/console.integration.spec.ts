@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -223,6 +223,61 @@ describe('the console transcript stream', () => {
       'event: line\ndata: {"kind":"said","text":"agent: the token is [redacted] <b>bold</b>"}',
       'event: end\ndata: {"outcome":"success","reason":""}',
     ]);
+  });
+});
+
+describe('the console transcript stream of a settling run', () => {
+  let url = '';
+  let runtime: ServiceRuntime;
+  beforeAll(async () => {
+    process.env[TOKEN_ENV] = TOKEN;
+    ({ url, runtime } = await startExporter('127.0.0.1'));
+  });
+  afterAll(async () => {
+    delete process.env[TOKEN_ENV];
+    await runtime?.shutdown('spec');
+  });
+
+  it('ends only once the run has settled (checks, push and PR done), as logs --follow', async () => {
+    const logPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'console-spec-')), 'NS-8.1.jsonl');
+    writeFileSync(logPath, `${JSON.stringify({ type: 'system', subtype: 'init', model: 'm', cwd: '/w' })}\n`);
+    const record = {
+      runId: 'NS-8.1',
+      tickets: ['NS-8'],
+      repo: 'api',
+      host: 'h1',
+      model: 'm',
+      attempt: 1,
+      startedAt: new Date().toISOString(),
+      logPath,
+      outcome: 'success' as const,
+    };
+    const runs = new RunStore(testRedis.redis);
+    await runs.save({ ...record, settling: true });
+    let settled = false;
+    let appended = false;
+    const later = { type: 'text', text: 'still settling' };
+    const ended = new Promise<boolean>((resolve, reject) => {
+      const req = httpRequest(`${url}/console/sessions/NS-8.1/stream`, (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          // A later line arriving proves the stream kept reading while the run settled; then it settles.
+          if (buf.includes('event: end')) resolve(settled);
+          else if (buf.includes('still settling') && !settled) {
+            settled = true;
+            void runs.save(record);
+          } else if (buf.includes('session started') && !appended) {
+            appended = true;
+            appendFileSync(logPath, `${JSON.stringify({ type: 'assistant', message: { content: [later] } })}\n`);
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await ended).toBe(true);
   });
 });
 
