@@ -16,6 +16,7 @@ const SECONDS = {
   'stall-detection.e2e.spec.ts': 39,
   'crash-recovery.e2e.spec.ts': 33,
   'ticket-to-one-pr.e2e.spec.ts': 27,
+  'console.e2e.spec.ts': 25,
   'stale-executions.e2e.spec.ts': 37,
   'linear-github-recovery.e2e.spec.ts': 35,
   'session-policies.e2e.spec.ts': 35,
