@@ -53,14 +53,22 @@ describe('KeyedMutex', () => {
 describe('withFileLock', () => {
   it('serializes holders of the same lock path and reports a held lock as a timeout', async () => {
     const lockPath = path.join(dir, 'x.lock');
-    const makeError = (_p: string, failure: string) => new Error(`lock ${failure}`);
+    const makeError = (_p: string, failure: string, cause: unknown) => new Error(`lock ${failure} (${String(cause)})`);
     let release!: () => void;
+    let taken!: () => void;
+    const holding = new Promise<void>((resolve) => (taken = resolve));
     const held = withFileLock(
       lockPath,
       { staleMs: 2000, maxWaitMs: 10_000 },
       makeError,
-      () => new Promise<void>((resolve) => (release = resolve)),
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          taken();
+        }),
     );
+    // The first holder has the lock before the second asks (both racing for it made the second win or fail).
+    await holding;
     await expect(
       withFileLock(lockPath, { staleMs: 2000, maxWaitMs: 100 }, makeError, async () => 'never'),
     ).rejects.toThrow('lock timeout');
